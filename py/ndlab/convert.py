@@ -1,0 +1,127 @@
+"""Normalise input images and map results to uint8 for display.
+
+Input images are 2-D (grey), H×W×3 (RGB) or H×W×4 (RGBA) arrays of any real
+dtype, on a 0–255 scale. Operations see float64 channels so that SciPy's
+separable filters do not truncate to integers between passes; the result is
+rounded once, at the end, by one of the mappings :func:`clip`,
+:func:`rescale` or :func:`mask`. These mapping functions are copied verbatim
+into exported code, so they use only NumPy.
+"""
+
+import numpy as np
+
+#: Luminance weights (ITU-R BT.709), as in scikit-image's ``rgb2gray``.
+GREY_WEIGHTS = (0.2125, 0.7154, 0.0721)
+
+
+def check_image(image):
+    """Return `image` as an array after checking it is a usable image.
+
+    Parameters
+    ----------
+    image : array_like
+        2-D, H×W×3 or H×W×4 array of integers or finite floats.
+
+    Returns
+    -------
+    ndarray
+        The same data (not copied when already an array).
+
+    Raises
+    ------
+    ValueError
+        If the dtype, the shape or the values cannot be used.
+
+    Examples
+    --------
+    >>> check_image(np.zeros((2, 3), np.uint8)).shape
+    (2, 3)
+    >>> check_image(np.zeros((2, 3, 2)))
+    Traceback (most recent call last):
+    ...
+    ValueError: image must be 2-D (grey), H×W×3 (RGB) or H×W×4 (RGBA), got shape (2, 3, 2)
+    """
+    image = np.asarray(image)
+    if image.dtype.kind not in "iuf":
+        raise ValueError(f"image must have an integer or float dtype, got {image.dtype}")
+    if image.ndim not in (2, 3) or (image.ndim == 3 and image.shape[2] not in (3, 4)):
+        raise ValueError(
+            f"image must be 2-D (grey), H×W×3 (RGB) or H×W×4 (RGBA), got shape {image.shape}"
+        )
+    if image.shape[0] == 0 or image.shape[1] == 0:
+        raise ValueError(f"image is empty, got shape {image.shape}")
+    if image.dtype.kind == "f" and not np.isfinite(image).all():
+        raise ValueError("image contains NaN or infinite values")
+    return image
+
+
+def is_grey(image):
+    """Return True if `image` is 2-D or its R, G and B channels are identical.
+
+    Browsers always deliver RGBA pixels, so a grey picture arrives with three
+    equal colour channels; treating it as grey avoids three identical passes
+    and gives single-channel results. The alpha channel is not compared.
+
+    Examples
+    --------
+    >>> is_grey(np.dstack([np.eye(2)] * 3))
+    True
+    >>> is_grey(np.dstack([np.eye(2), np.eye(2), np.zeros((2, 2))]))
+    False
+    """
+    if image.ndim == 2:
+        return True
+    red = image[..., 0]
+    return bool(np.array_equal(red, image[..., 1]) and np.array_equal(red, image[..., 2]))
+
+
+def channel_layout(image):
+    """Return how `image` is processed: "grey", "rgb" or "rgba".
+
+    A colour image with identical colour channels is "grey"; its alpha
+    channel, if any, is then dropped.
+
+    Examples
+    --------
+    >>> channel_layout(np.zeros((2, 2, 4)))
+    'grey'
+    >>> channel_layout(np.arange(12).reshape(2, 2, 3))
+    'rgb'
+    """
+    if is_grey(image):
+        return "grey"
+    return "rgb" if image.shape[2] == 3 else "rgba"
+
+
+def rgb_to_grey(rgb):
+    """Return the luminance of an H×W×3 float array using :data:`GREY_WEIGHTS`.
+
+    Examples
+    --------
+    >>> float(rgb_to_grey(np.full((1, 1, 3), 100.0))[0, 0])
+    100.0
+    """
+    red, green, blue = GREY_WEIGHTS
+    return red * rgb[..., 0] + green * rgb[..., 1] + blue * rgb[..., 2]
+
+
+def clip(data):
+    """Round to the nearest integer and clip to 0–255."""
+    return np.clip(np.rint(data), 0, 255).astype(np.uint8)
+
+
+def rescale(data):
+    """Stretch [min, max] linearly to [0, 255]; a constant image becomes 0."""
+    low, high = data.min(), data.max()
+    if high == low:
+        return np.zeros(data.shape, np.uint8)
+    return np.rint((data - low) / (high - low) * 255).astype(np.uint8)
+
+
+def mask(data):
+    """Map a boolean mask to 0 (False) and 255 (True)."""
+    return np.where(data, 255, 0).astype(np.uint8)
+
+
+#: Output mappings by name, as declared by operations.
+MAPPINGS = {"clip": clip, "rescale": rescale, "mask": mask}

@@ -1,0 +1,246 @@
+"""Declare operations once: parameter specs, the registry and validation.
+
+An operation is a plain function ``op(image, *, param=default, ...)`` whose
+body uses only NumPy and SciPy, decorated with :func:`operation`. The
+decorator records it in the registry and returns the function unchanged, so
+the same function runs in ndlab, in tests and in exported code.
+"""
+
+import inspect
+import math
+import numbers
+from dataclasses import dataclass
+from typing import Any, Callable, Mapping
+
+import numpy as np
+
+PARAM_TYPES = ("float", "int", "bool", "choice")
+CATEGORIES = ("filters", "transforms", "threshold", "morphology")
+CHANNELS = ("each", "grey")
+OUTPUTS = ("clip", "rescale", "mask")
+
+_REGISTRY: dict[str, "Operation"] = {}
+
+
+@dataclass(frozen=True)
+class Param:
+    """Specification of one keyword-only parameter of an operation.
+
+    Parameters
+    ----------
+    name : str
+        Keyword name in the function signature.
+    type : {"float", "int", "bool", "choice"}
+        Value type. Integral floats such as ``3.0`` are accepted for "int".
+    default : object
+        Default value; must equal the signature's default.
+    min, max : float, optional
+        Inclusive bounds of numeric parameters.
+    step : float, optional
+        Suggested increment for user interfaces.
+    choices : tuple, optional
+        Allowed values of a "choice" parameter.
+    help : str
+        One sentence shown next to the control.
+    """
+
+    name: str
+    type: str
+    default: Any
+    min: float | None = None
+    max: float | None = None
+    step: float | None = None
+    choices: tuple | None = None
+    help: str = ""
+
+    def __post_init__(self):
+        if self.type not in PARAM_TYPES:
+            raise ValueError(f"{self.name}: type must be one of {PARAM_TYPES}, got {self.type!r}")
+        if (self.type == "choice") != (self.choices is not None):
+            raise ValueError(f"{self.name}: choices must be given exactly for type 'choice'")
+        self.validate(self.default)
+
+    def validate(self, value):
+        """Return `value` converted to this parameter's type.
+
+        Raises
+        ------
+        ValueError
+            If `value` has the wrong type, is not finite, is out of range or
+            is not one of the choices. The message names the parameter and
+            the value received.
+        """
+        if self.type == "bool":
+            if not isinstance(value, (bool, np.bool_)):
+                raise ValueError(f"{self.name} must be true or false, got {value!r}")
+            return bool(value)
+        if self.type == "choice":
+            if value not in self.choices:
+                allowed = ", ".join(map(repr, self.choices))
+                raise ValueError(f"{self.name} must be one of {allowed}, got {value!r}")
+            return value
+        if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
+            raise ValueError(f"{self.name} must be a number, got {value!r}")
+        if not math.isfinite(value):
+            raise ValueError(f"{self.name} must be finite, got {value!r}")
+        if self.type == "int" and value != int(value):
+            raise ValueError(f"{self.name} must be an integer, got {value!r}")
+        converted = int(value) if self.type == "int" else float(value)
+        too_low = self.min is not None and converted < self.min
+        too_high = self.max is not None and converted > self.max
+        if too_low or too_high:
+            raise ValueError(f"{self.name} must be {self._range_text()}, got {value!r}")
+        return converted
+
+    def _range_text(self):
+        if self.min is not None and self.max is not None:
+            return f"between {self.min:g} and {self.max:g}"
+        if self.min is not None:
+            return f"at least {self.min:g}"
+        return f"at most {self.max:g}"
+
+    def to_dict(self):
+        """Return the JSON-ready specification."""
+        return {
+            "name": self.name,
+            "type": self.type,
+            "default": self.default,
+            "min": self.min,
+            "max": self.max,
+            "step": self.step,
+            "choices": None if self.choices is None else list(self.choices),
+            "help": self.help,
+        }
+
+
+@dataclass(frozen=True)
+class Operation:
+    """A registered operation: the function plus how to present and apply it.
+
+    Attributes
+    ----------
+    function : callable
+        ``function(image, *, **params)`` taking a 2-D float64 array and
+        returning an array, or ``(array, info)`` for "grey" operations.
+    category, title : str
+        Where and how the operation is listed.
+    params : tuple of Param
+        Keyword-only parameters, in signature order.
+    channels : {"each", "grey"}
+        Apply to each RGB channel, or once to the grey conversion.
+    output : {"clip", "rescale", "mask"}
+        How the result is mapped to uint8 for display.
+    """
+
+    function: Callable
+    category: str
+    title: str
+    params: tuple[Param, ...]
+    channels: str
+    output: str
+
+    @property
+    def name(self):
+        return self.function.__name__
+
+    @property
+    def doc(self):
+        return inspect.getdoc(self.function) or ""
+
+    @property
+    def summary(self):
+        return self.doc.partition("\n")[0]
+
+    def validate(self, params: Mapping[str, Any]) -> dict:
+        """Return the complete, validated parameters (defaults filled in).
+
+        Raises
+        ------
+        ValueError
+            If a name is unknown or a value is invalid.
+        """
+        known = [param.name for param in self.params]
+        for key in params:
+            if key not in known:
+                valid = ", ".join(known) or "none"
+                raise ValueError(
+                    f"{self.name} has no parameter {key!r}; valid parameters: {valid}"
+                )
+        return {param.name: param.validate(params.get(param.name, param.default)) for param in self.params}
+
+    def to_dict(self):
+        """Return the JSON-ready catalogue entry."""
+        return {
+            "name": self.name,
+            "category": self.category,
+            "title": self.title,
+            "summary": self.summary,
+            "doc": self.doc,
+            "channels": self.channels,
+            "output": self.output,
+            "params": [param.to_dict() for param in self.params],
+        }
+
+
+def operation(*, category, title, params=(), channels="each", output="clip"):
+    """Register the decorated function as an operation and return it unchanged.
+
+    Parameters
+    ----------
+    category : {"filters", "transforms", "threshold", "morphology"}
+        Catalogue section.
+    title : str
+        Human-readable name.
+    params : sequence of Param
+        Specs of the keyword-only parameters, in signature order.
+    channels : {"each", "grey"}
+        "each" applies the function to every RGB channel of a colour image
+        (it must then return an array); "grey" converts colour to grey first.
+    output : {"clip", "rescale", "mask"}
+        Mapping of the result to uint8, see :mod:`ndlab.convert`.
+
+    Examples
+    --------
+    >>> @operation(category="filters", title="Negative")
+    ... def negative(image):
+    ...     '''Invert grey levels.'''
+    ...     return 255 - image
+    >>> get_operation("negative").title
+    'Negative'
+    >>> _ = _REGISTRY.pop("negative")
+    """
+    if category not in CATEGORIES:
+        raise ValueError(f"category must be one of {CATEGORIES}, got {category!r}")
+    if channels not in CHANNELS:
+        raise ValueError(f"channels must be one of {CHANNELS}, got {channels!r}")
+    if output not in OUTPUTS:
+        raise ValueError(f"output must be one of {OUTPUTS}, got {output!r}")
+
+    def register(function):
+        if function.__name__ in _REGISTRY:
+            raise ValueError(f"operation {function.__name__!r} is already registered")
+        _REGISTRY[function.__name__] = Operation(
+            function, category, title, tuple(params), channels, output
+        )
+        return function
+
+    return register
+
+
+def get_operation(name) -> Operation:
+    """Return the registered operation called `name`.
+
+    Raises
+    ------
+    ValueError
+        If there is no such operation; the message lists the valid names.
+    """
+    if not isinstance(name, str) or name not in _REGISTRY:
+        valid = ", ".join(op.name for op in operations())
+        raise ValueError(f"unknown operation {name!r}; valid operations: {valid}")
+    return _REGISTRY[name]
+
+
+def operations() -> list[Operation]:
+    """Return all operations, ordered by category then declaration order."""
+    return sorted(_REGISTRY.values(), key=lambda op: CATEGORIES.index(op.category))
