@@ -110,13 +110,17 @@ def run(cmd: list, **kwargs) -> None:
 
 
 def find_python312() -> str | None:
-    """Return a Python 3.12 interpreter (needed to py-compile for Pyodide), or None."""
+    """Return a working Python 3.12 interpreter (needed to py-compile for Pyodide), or None."""
     if sys.version_info[:2] == PYODIDE_PYTHON:
         return sys.executable
-    candidates = [shutil.which("python3.12")]
     pyenv_root = os.environ.get("PYENV_ROOT", str(Path.home() / ".pyenv"))
-    candidates += sorted(glob.glob(f"{pyenv_root}/versions/3.12*/bin/python3.12"), reverse=True)
-    return next((c for c in candidates if c), None)
+    candidates = sorted(glob.glob(f"{pyenv_root}/versions/3.12*/bin/python3.12"), reverse=True)
+    candidates += [shutil.which("python3.12")]
+    check = "import sys; sys.exit(sys.version_info[:2] != (3, 12))"
+    for candidate in filter(None, candidates):
+        if subprocess.run([candidate, "-c", check], capture_output=True).returncode == 0:
+            return candidate
+    return None
 
 
 def venv_python() -> Path:
@@ -151,7 +155,7 @@ def ensure_venv(requirements: str) -> Path:
 
 
 def venv_can_compile() -> bool:
-    return (VENV / "bin" / "pyodide").exists() and find_python312() is not None
+    return (VENV / "bin" / "pyodide").exists()
 
 
 def ensure_node_modules() -> None:
@@ -401,7 +405,7 @@ def generate(skimage_wheel: str) -> None:
             samples.append(dict(name=name, title=title, kind="photo", credit=credit,
                                 file=f"samples/{name}.png", width=width, height=height))
     for name, sample in ndlab.SAMPLES.items():
-        pixels = np.asarray(sample.function())
+        pixels = np.asarray(sample.load())
         Image.fromarray(pixels).save(samples_dir / f"{name}.png", optimize=True)
         samples.append(dict(name=name, title=sample.title, kind="synthetic",
                             credit=sample.description, file=f"samples/{name}.png",

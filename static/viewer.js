@@ -1,0 +1,19 @@
+// @ts-check
+// Draws ImageData into the page's canvases.
+
+/** Images smaller than this are shown with visible pixels rather than blurred when enlarged. */
+const SMALL = 256;
+
+/** @param {HTMLCanvasElement} canvas @param {ImageData} image */
+export function show(canvas, image) {
+  canvas.width = image.width;
+  canvas.height = image.height;
+  /** @type {CanvasRenderingContext2D} */ (canvas.getContext("2d")).putImageData(image, 0, 0);
+  canvas.classList.toggle("pixelated", Math.max(image.width, image.height) < SMALL);
+}
+
+/** @param {HTMLCanvasElement} canvas @returns {ImageData} */
+export function pixelsOf(canvas) {
+  const ctx = /** @type {CanvasRenderingContext2D} */ (canvas.getContext("2d", { willReadFrequently: true }));
+  return ctx.getImageData(0, 0, canvas.width, canvas.height);
+}

@@ -1,0 +1,156 @@
+"""The page in headless Chromium: Python starts, operations give CPython's pixels, errors are clear."""
+
+import json
+
+import numpy as np
+import pytest
+from conftest import page_pixels
+
+from ndlab import web
+
+CATALOG = json.loads(web.catalog_json())
+OPS = [op["name"] for op in CATALOG["operations"]]
+FIRST_OPS = ["gaussian_filter", "median_filter", "sobel", "rotate", "threshold_otsu", "binary_opening"]
+
+
+def cpython(name, rgba, params):
+    """What ndlab computes in plain CPython for the same pixels."""
+    out, meta = web.run_rgba(name, np.ascontiguousarray(rgba), json.dumps(params))
+    assert "error" not in json.loads(meta), meta
+    return out
+
+
+def assert_close(page_rgba, cpython_rgba):
+    assert page_rgba.shape == cpython_rgba.shape
+    diff = np.abs(page_rgba.astype(int) - cpython_rgba.astype(int))
+    assert diff.max() <= 1, f"max difference {diff.max()} grey levels"
+
+
+def test_first_operations_are_in_the_catalogue():
+    assert set(FIRST_OPS) <= set(OPS)
+
+
+def test_python_ready_and_catalogue_served(app):
+    ops = app.page.evaluate("async () => (await ndlab.ops()).map(op => op.name)")
+    assert ops == OPS
+    assert app.page.locator("#runtime-text").inner_text().startswith("Python ready")
+
+
+@pytest.mark.parametrize("sample", ["camera", "coffee"])
+@pytest.mark.parametrize("name", OPS)
+def test_api_run_equals_cpython(app, name, sample):
+    page = app.page
+    rgba = page_pixels(page, f"ndlab.loadSample('{sample}')")
+    result = page.evaluate(
+        f"""async () => {{
+          const r = await ndlab.run('{name}', {{}}, await ndlab.loadSample('{sample}'));
+          window.__last = r;
+          return {{code: r.code, timings: r.timings, output: r.output}};
+        }}"""
+    )
+    got = page_pixels(page, "window.__last.image")
+    assert_close(got, cpython(name, rgba, {}))
+    assert "import numpy as np" in result["code"]
+    assert result["timings"]["compute_ms"] >= 0
+
+
+@pytest.mark.parametrize(
+    "name, params",
+    [("gaussian_filter", {"sigma": 3.5}), ("rotate", {"angle": 30, "reshape": True}), ("binary_opening", {"iterations": 3})],
+)
+def test_ui_run_equals_cpython(app, name, params):
+    page = app.page
+    page.select_option("#sample-select", "coins")
+    page.locator("#original-caption", has_text="Greek coins").wait_for()
+    page.click(f"#op-list button[data-op='{name}']")
+    for key, value in params.items():
+        control = page.locator(f"#param-{key}")
+        if isinstance(value, bool):
+            control.set_checked(value)
+        else:
+            control.fill(str(value))
+    page.click("#run")
+    page.wait_for_function(
+        f"""() => document.querySelector('#result-caption').textContent.startsWith(
+              document.querySelector('#op-title').textContent) && document.querySelector('#busy').hidden"""
+    )
+    original = page_pixels(page, "document.querySelector('#original')")
+    shown = page_pixels(page, "document.querySelector('#result')")
+    assert_close(shown, cpython(name, original, params))
+    assert f"{name}(" in page.locator("#code").inner_text()
+
+
+def test_invalid_parameter_shows_message_then_next_run_works(app):
+    page = app.page
+    page.click("#op-list button[data-op='gaussian_filter']")
+    page.locator("#param-sigma").fill("-5")
+    page.click("#run")
+    message = page.locator("#message")
+    message.wait_for(state="visible")
+    assert "sigma" in message.inner_text()
+    page.click("#op-list button[data-op='sobel']")
+    message.wait_for(state="hidden")
+    assert page.locator("#result-caption").inner_text().startswith("Sobel") or "sobel" in page.locator("#code").inner_text()
+
+
+def test_api_rejects_invalid_parameter_with_structured_error(app):
+    error = app.page.evaluate(
+        """async () => {
+          try { await ndlab.run('median_filter', {size: 'big'}, await ndlab.loadSample('camera')); }
+          catch (e) { return {name: e.name, type: e.type, message: e.message, hint: e.hint}; }
+        }"""
+    )
+    assert error["type"] == "ValueError" and "size" in error["message"] and error["hint"]
+    ok = app.page.evaluate("async () => (await ndlab.run('sobel', {}, await ndlab.loadSample('camera'))).image.width")
+    assert ok == 512
+
+
+def test_non_image_file_is_refused_and_image_kept(app, tmp_path):
+    page = app.page
+    before = page_pixels(page, "document.querySelector('#original')")
+    bad = tmp_path / "notes.png"
+    bad.write_text("this is not a picture")
+    page.set_input_files("#file-input", str(bad))
+    message = page.locator("#message")
+    message.wait_for(state="visible")
+    assert "not an image" in message.inner_text()
+    assert np.array_equal(page_pixels(page, "document.querySelector('#original')"), before)
+
+
+def test_empty_file_is_refused(app, tmp_path):
+    empty = tmp_path / "empty.png"
+    empty.write_bytes(b"")
+    app.page.set_input_files("#file-input", str(empty))
+    app.page.locator("#message", has_text="empty").wait_for(state="visible")
+
+
+def test_huge_image_is_refused_with_downscale_offer(app, tmp_path):
+    from PIL import Image
+
+    huge = tmp_path / "huge.png"
+    Image.new("L", (8000, 6000), 128).save(huge)  # 48 megapixels, small on disk
+    app.page.set_input_files("#file-input", str(huge))
+    message = app.page.locator("#message")
+    message.wait_for(state="visible")
+    assert "48 megapixels" in message.inner_text()
+    assert message.get_by_role("button", name="Downscale and open").is_visible()
+
+
+def test_uploaded_photo_runs(app, tmp_path):
+    from PIL import Image
+
+    rng = np.random.default_rng(1)
+    photo = tmp_path / "photo.png"
+    Image.fromarray(rng.integers(0, 256, (120, 160, 3), dtype=np.uint8)).save(photo)
+    page = app.page
+    page.click("#op-list button[data-op='median_filter']")
+    page.set_input_files("#file-input", str(photo))
+    page.locator("#original-caption", has_text="photo.png").wait_for()
+    page.wait_for_function("document.querySelector('#result').width === 160 && document.querySelector('#busy').hidden")
+    original = page_pixels(page, "document.querySelector('#original')")
+    assert_close(page_pixels(page, "document.querySelector('#result')"), cpython("median_filter", original, {}))
+
+
+def test_page_loads_with_no_console_errors(fresh):
+    fresh.wait_ready()
+    assert fresh.console_errors == []
