@@ -11,7 +11,12 @@ from .registry import Param, operation
     title="Gaussian blur",
     params=[
         Param(
-            "sigma", "float", 2.0, min=0.0, max=20.0, step=0.1,
+            "sigma",
+            "float",
+            2.0,
+            min=0.0,
+            max=20.0,
+            step=0.1,
             help="Standard deviation of the Gaussian, in pixels.",
         )
     ],
@@ -50,7 +55,12 @@ def gaussian_filter(image, *, sigma=2.0):
     title="Median filter",
     params=[
         Param(
-            "size", "int", 3, min=1, max=25, step=1,
+            "size",
+            "int",
+            3,
+            min=1,
+            max=25,
+            step=1,
             help="Width of the square window, in pixels; odd sizes keep the image centred.",
         )
     ],

@@ -10,11 +10,21 @@ from .registry import Param, operation
     title="Binary opening",
     params=[
         Param(
-            "threshold", "int", 127, min=0, max=255, step=1,
+            "threshold",
+            "int",
+            127,
+            min=0,
+            max=255,
+            step=1,
             help="Pixels brighter than this are foreground.",
         ),
         Param(
-            "iterations", "int", 1, min=1, max=20, step=1,
+            "iterations",
+            "int",
+            1,
+            min=1,
+            max=20,
+            step=1,
             help="How many erosions, then as many dilations.",
         ),
     ],

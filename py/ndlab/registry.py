@@ -9,8 +9,9 @@ the same function runs in ndlab, in tests and in exported code.
 import inspect
 import math
 import numbers
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, Callable, Mapping
+from typing import Any
 
 import numpy as np
 
@@ -163,10 +164,11 @@ class Operation:
         for key in params:
             if key not in known:
                 valid = ", ".join(known) or "none"
-                raise ValueError(
-                    f"{self.name} has no parameter {key!r}; valid parameters: {valid}"
-                )
-        return {param.name: param.validate(params.get(param.name, param.default)) for param in self.params}
+                raise ValueError(f"{self.name} has no parameter {key!r}; valid parameters: {valid}")
+        return {
+            param.name: param.validate(params.get(param.name, param.default))
+            for param in self.params
+        }
 
     def to_dict(self):
         """Return the JSON-ready catalogue entry."""

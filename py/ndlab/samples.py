@@ -1,7 +1,7 @@
 """Synthetic sample images, generated rather than downloaded."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
 

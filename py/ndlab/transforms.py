@@ -10,7 +10,12 @@ from .registry import Param, operation
     title="Rotate",
     params=[
         Param(
-            "angle", "float", 30.0, min=-180.0, max=180.0, step=1.0,
+            "angle",
+            "float",
+            30.0,
+            min=-180.0,
+            max=180.0,
+            step=1.0,
             help="Counter-clockwise rotation, in degrees.",
         ),
         Param("reshape", "bool", True, help="Enlarge the output so that nothing is cut off."),

@@ -19,7 +19,9 @@ MAX_PIXELS = 40_000_000
 
 _HINTS = {
     ValueError: "Check the parameter values and try again.",
-    MemoryError: "The image is too large for the browser's memory; try a smaller image or downscale it.",
+    MemoryError: (
+        "The image is too large for the browser's memory; try a smaller image or downscale it."
+    ),
     KeyboardInterrupt: "The operation was cancelled.",
 }
 _BUG_HINT = "This is a bug in ndlab; the page still works: try other parameters or report it."

@@ -2,9 +2,9 @@ import json
 
 import numpy as np
 import pytest
-from conftest import OPERATION_NAMES, make_image
 
 import ndlab
+from conftest import OPERATION_NAMES, make_image
 from ndlab.registry import get_operation
 
 
@@ -94,7 +94,9 @@ def test_catalog_is_json_ready_and_ordered():
     assert json.loads(text) == catalog
     assert catalog["version"] == ndlab.__version__
     categories = [operation["category"] for operation in catalog["operations"]]
-    assert categories == sorted(categories, key=["filters", "transforms", "threshold", "morphology"].index)
+    assert categories == sorted(
+        categories, key=["filters", "transforms", "threshold", "morphology"].index
+    )
     assert [sample["name"] for sample in catalog["samples"]] == list(ndlab.SAMPLES)
 
 
@@ -102,7 +104,25 @@ def test_catalog_entries_describe_the_functions():
     for entry in ndlab.catalog()["operations"]:
         assert entry["doc"].startswith(entry["summary"])
         assert entry["summary"].endswith(".")
-        assert set(entry) == {"name", "category", "title", "summary", "doc", "channels", "output", "params"}
+        assert set(entry) == {
+            "name",
+            "category",
+            "title",
+            "summary",
+            "doc",
+            "channels",
+            "output",
+            "params",
+        }
         for param in entry["params"]:
-            assert set(param) == {"name", "type", "default", "min", "max", "step", "choices", "help"}
+            assert set(param) == {
+                "name",
+                "type",
+                "default",
+                "min",
+                "max",
+                "step",
+                "choices",
+                "help",
+            }
             assert param["help"]

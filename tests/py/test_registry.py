@@ -3,11 +3,11 @@ import math
 
 import numpy as np
 import pytest
-from conftest import OPERATION_NAMES, make_image
 from hypothesis import given
 from hypothesis import strategies as st
 
 import ndlab
+from conftest import OPERATION_NAMES, make_image
 from ndlab.registry import Param, get_operation, operation, operations
 
 
@@ -44,7 +44,11 @@ def test_operations_are_ordered_by_category():
         ("rotate", {"reshape": "yes"}, "reshape must be true or false, got 'yes'"),
         ("binary_opening", {"iterations": np.int64(21)}, "iterations must be between 1 and 20"),
         ("sobel", {"sigma": 1.0}, "sobel has no parameter 'sigma'; valid parameters: none"),
-        ("rotate", {"angel": 1.0}, "rotate has no parameter 'angel'; valid parameters: angle, reshape"),
+        (
+            "rotate",
+            {"angel": 1.0},
+            "rotate has no parameter 'angel'; valid parameters: angle, reshape",
+        ),
     ],
 )
 def test_invalid_params_are_named_in_the_error(name, params, message):
@@ -114,7 +118,11 @@ def test_bad_param_specs_fail_at_declaration(kwargs, message):
 
 @pytest.mark.parametrize(
     "kwargs",
-    [{"category": "misc"}, {"category": "filters", "channels": "rgb"}, {"category": "filters", "output": "wrap"}],
+    [
+        {"category": "misc"},
+        {"category": "filters", "channels": "rgb"},
+        {"category": "filters", "output": "wrap"},
+    ],
 )
 def test_bad_operation_declarations_fail(kwargs):
     with pytest.raises(ValueError, match="must be one of"):

@@ -1,0 +1,61 @@
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
+
+import ndlab
+from conftest import make_image
+from ndlab.convert import rgb_to_grey
+from ndlab.threshold import threshold_otsu
+
+
+def between_class_variance(values, t):
+    """Textbook definition: w0 * w1 * (mean0 - mean1) ** 2 for the split at t."""
+    below, above = values[values <= t], values[values > t]
+    if below.size == 0 or above.size == 0:
+        return 0.0
+    w0, w1 = below.size / values.size, above.size / values.size
+    return w0 * w1 * (below.mean() - above.mean()) ** 2
+
+
+def brute_force_best(values):
+    return max(between_class_variance(values, t) for t in range(256))
+
+
+@settings(max_examples=40, deadline=None)
+@given(arrays(np.uint8, st.integers(2, 60)))
+def test_otsu_maximises_between_class_variance(values):
+    image = values.astype(np.float64).reshape(1, -1)
+    mask, info = threshold_otsu(image)
+    t = info["threshold"]
+    np.testing.assert_array_equal(mask, image > t)
+    assert between_class_variance(values, t) == pytest.approx(brute_force_best(values), rel=1e-9)
+
+
+def test_otsu_on_a_realistic_image_matches_brute_force():
+    image = make_image("grey", shape=(40, 40))
+    t = ndlab.run("threshold_otsu", image).info["threshold"]
+    values = image.ravel()
+    assert between_class_variance(values, t) == pytest.approx(brute_force_best(values))
+    assert 60 < t < 200
+
+
+def test_otsu_separates_two_levels():
+    image = np.array([[10, 10, 200], [200, 10, 200]], np.uint8)
+    result = ndlab.run("threshold_otsu", image)
+    assert result.info == {"threshold": 10}
+    np.testing.assert_array_equal(result.image, np.where(image > 10, 255, 0))
+    assert result.data.dtype == bool
+
+
+def test_otsu_of_a_constant_image_is_zero():
+    assert ndlab.run("threshold_otsu", np.full((3, 3), 90, np.uint8)).info == {"threshold": 0}
+
+
+def test_otsu_converts_colour_to_grey():
+    image = make_image("rgb")
+    result = ndlab.run("threshold_otsu", image)
+    mask, info = threshold_otsu(rgb_to_grey(image.astype(np.float64)))
+    assert result.info == info
+    np.testing.assert_array_equal(result.data, mask)
