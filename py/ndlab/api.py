@@ -51,7 +51,7 @@ class Result:
     timings: dict
 
 
-def run(name, image, **params):
+def run(name, image, /, **params):
     """Apply operation `name` to `image`.
 
     Parameters
