@@ -112,15 +112,20 @@ def run(cmd: list, **kwargs) -> None:
 def find_python312() -> str | None:
     """Return a working Python 3.12 interpreter (needed to py-compile for Pyodide), or None."""
     if sys.version_info[:2] == PYODIDE_PYTHON:
-        return sys.executable
+        return base_python()
     pyenv_root = os.environ.get("PYENV_ROOT", str(Path.home() / ".pyenv"))
     candidates = sorted(glob.glob(f"{pyenv_root}/versions/3.12*/bin/python3.12"), reverse=True)
     candidates += [shutil.which("python3.12")]
     check = "import sys; sys.exit(sys.version_info[:2] != (3, 12))"
     for candidate in filter(None, candidates):
         if subprocess.run([candidate, "-c", check], capture_output=True).returncode == 0:
-            return candidate
+            return str(Path(candidate).resolve())
     return None
+
+
+def base_python() -> str:
+    """This interpreter, or the one its virtual environment was made from."""
+    return str(Path(getattr(sys, "_base_executable", sys.executable)).resolve())
 
 
 def venv_python() -> Path:
@@ -134,7 +139,7 @@ def ensure_venv(requirements: str) -> Path:
         req_files.insert(0, ROOT / "requirements" / "build.txt")
     base = find_python312()
     if base is None:
-        base = sys.executable
+        base = base_python()
         log("no Python 3.12 found: the build works, but without .pyc files (Python starts slower)")
     wanted = hashlib.sha256(
         (base + "".join(f.read_text() for f in req_files)).encode()

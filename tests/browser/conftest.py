@@ -1,12 +1,11 @@
 """Fixtures for the browser tests: dist/ served on 127.0.0.1 and Debian's Chromium via Playwright."""
 
-import base64
 import sys
-import threading
+import re
+import subprocess
 from pathlib import Path
 from urllib.parse import urlparse
 
-import numpy as np
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -26,12 +25,22 @@ READY_TIMEOUT_MS = 120_000
 
 @pytest.fixture(scope="session")
 def base_url():
+    """`python3 build.py serve` on a free port, as a user starts it."""
     if not (build.DIST / "build.json").exists():
-        pytest.fail("dist/ is not built: run `python3 build.py build` (or `python3 build.py test`)")
-    server = build.make_server(0)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_port}/"
-    server.shutdown()
+        pytest.fail("dist/ is not built: run `python3 build.py build`")
+    server = subprocess.Popen(
+        [sys.executable, str(ROOT / "build.py"), "serve", "--port", "0"],
+        stdout=subprocess.PIPE, text=True,
+    )
+    line = server.stdout.readline()
+    match = re.search(r"http://127\.0\.0\.1:\d+/", line)
+    if not match:
+        server.kill()
+        pytest.fail(f"build.py serve did not start: {line!r}")
+    yield match.group(0)
+    server.terminate()
+    server.wait(timeout=10)
+    server.stdout.close()
 
 
 @pytest.fixture(scope="session")
@@ -69,7 +78,7 @@ class Guarded:
             route.abort()
 
     def wait_ready(self):
-        self.page.wait_for_function("document.body.dataset.ready === 'true'", timeout=READY_TIMEOUT_MS)
+        self.page.wait_for_function("() => document.body.dataset.ready === 'true'", timeout=READY_TIMEOUT_MS)
         return self.page
 
     def close(self):
@@ -93,28 +102,3 @@ def fresh(browser, base_url):
     yield guarded
     assert guarded.outside == [], f"requests left 127.0.0.1: {guarded.outside}"
     guarded.close()
-
-
-JS_PIXELS = """(img) => {
-  let s = ''; const d = img.data;
-  for (let i = 0; i < d.length; i += 0x8000) s += String.fromCharCode.apply(null, d.subarray(i, i + 0x8000));
-  return {width: img.width, height: img.height, b64: btoa(s)};
-}"""
-
-
-def to_array(obj):
-    """Turn {width, height, b64} from the page into an H×W×4 uint8 array."""
-    data = np.frombuffer(base64.b64decode(obj["b64"]), dtype=np.uint8)
-    return data.reshape(obj["height"], obj["width"], 4)
-
-
-def page_pixels(page, expression):
-    """Evaluate a JS expression that yields ImageData (or a canvas) and return its pixels."""
-    obj = page.evaluate(
-        f"""async () => {{
-          let img = await ({expression});
-          if (img instanceof HTMLCanvasElement) img = img.getContext('2d').getImageData(0, 0, img.width, img.height);
-          return ({JS_PIXELS})(img);
-        }}"""
-    )
-    return to_array(obj)

@@ -4,7 +4,7 @@ import json
 
 import numpy as np
 import pytest
-from conftest import page_pixels
+from pixels import page_pixels
 
 from ndlab import web
 
@@ -71,7 +71,7 @@ def test_ui_run_equals_cpython(app, name, params):
             control.fill(str(value))
     page.click("#run")
     page.wait_for_function(
-        f"""() => document.querySelector('#result-caption').textContent.startsWith(
+        """() => document.querySelector('#result-caption').textContent.startsWith(
               document.querySelector('#op-title').textContent) && document.querySelector('#busy').hidden"""
     )
     original = page_pixels(page, "document.querySelector('#original')")
@@ -146,7 +146,7 @@ def test_uploaded_photo_runs(app, tmp_path):
     page.click("#op-list button[data-op='median_filter']")
     page.set_input_files("#file-input", str(photo))
     page.locator("#original-caption", has_text="photo.png").wait_for()
-    page.wait_for_function("document.querySelector('#result').width === 160 && document.querySelector('#busy').hidden")
+    page.wait_for_function("() => document.querySelector('#result').width === 160 && document.querySelector('#busy').hidden")
     original = page_pixels(page, "document.querySelector('#original')")
     assert_close(page_pixels(page, "document.querySelector('#result')"), cpython("median_filter", original, {}))
 
