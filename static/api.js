@@ -1,6 +1,6 @@
 // @ts-check
 // The JS API on window.ndlab, used by the page itself, by embedders and by the tests.
-import { NdlabError, WorkerClient } from "./client.js";
+import { NdlabError, WorkerClient, copyPixels } from "./client.js";
 import { loadImage, toPixels } from "./images.js";
 
 /**
@@ -40,6 +40,38 @@ export function createApi(onProgress) {
       const { meta, image } = await client.run(name, params ?? {}, pixels);
       const result = new ImageData(new Uint8ClampedArray(image.buffer), image.width, image.height);
       return { image: result, code: meta.code, timings: meta.timings, output: meta.output, info: meta.info, params: meta.params, name: meta.name };
+    },
+    /**
+     * Run an operation and get its underlying array as .npy bytes (float where the result is float).
+     * @param {string} name @param {Record<string, any>} params @param {any} input
+     * @returns {Promise<Uint8Array>}
+     */
+    async npy(name, params, input) {
+      const image = copyPixels(toPixels(input));
+      await client.ready;
+      return (await client.request({ type: "npy", name, params: params ?? {}, image })).bytes;
+    },
+    /**
+     * Read a .npy or MATLAB .mat file as an image (`variable` picks one of a .mat's arrays).
+     * @param {Blob & {name?: string}} file @param {string} variable
+     * @returns {Promise<{image: ImageData, meta: {variables: string[], variable: string, shape: number[], dtype: string, scaled: boolean}}>}
+     */
+    async readArray(file, variable = "") {
+      const bytes = new Uint8Array(await file.arrayBuffer());
+      await client.ready;
+      const { meta, image } = await client.request({ type: "read_array", bytes, filename: file.name ?? "array.npy", variable });
+      return { image: new ImageData(new Uint8ClampedArray(image.buffer), image.width, image.height), meta };
+    },
+    /**
+     * The pipeline as one runnable NumPy/SciPy script for this input.
+     * @param {{name: string, params: Record<string, any>}[]} steps @param {any} input
+     * @returns {Promise<string>}
+     */
+    async pipelineCode(steps, input) {
+      const image = copyPixels(toPixels(input));
+      await client.ready;
+      const { meta } = await client.request({ type: "pipeline_code", steps: steps.map((s) => [s.name, s.params]), image });
+      return meta.code;
     },
   };
   return api;

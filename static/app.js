@@ -1,22 +1,41 @@
 // @ts-check
-// The page: wires the catalogue, the image inputs, the controls and the viewer together.
+// The page: an image, a pipeline of operations, the result compared with the original.
 import { createApi } from "./api.js";
+import { Compare } from "./compare.js";
 import { readControls, renderControls } from "./controls.js";
+import { canvasPng, download } from "./download.js";
+import { drawHistogram } from "./histogram.js";
 import { ImageInputError, readImage } from "./images.js";
-import { show } from "./viewer.js";
+import { renderInfo } from "./info.js";
+import { decode, encode } from "./permalink.js";
 
 const $ = (/** @type {string} */ id) => /** @type {any} */ (document.getElementById(id));
 
+/** @typedef {import("./permalink.js").Step} Step */
+
 const state = {
   /** @type {any[]} */ ops: [],
-  /** @type {any} */ op: null,
+  /** @type {any[]} */ samples: [],
   /** @type {ImageData | null} */ image: null,
-  /** Each run gets a number; only the newest result is shown. */
-  latest: 0,
+  /** @type {string | null} the sample shown, or null for a file */ sample: null,
+  /** Bumped whenever the input image changes; part of each cached step's key. */
+  imageVersion: 0,
+  /** @type {Step[]} */ steps: [],
+  selected: 0,
+  /** @type {{key: string, result: any}[]} step outputs, reused while their inputs are unchanged */
+  cache: [],
+  /** @type {string[]} earlier pipelines, for Undo */ history: [],
+  /** @type {Step[]} the pipeline as last recorded for Undo */ lastCommitted: [],
+  running: false,
+  dirty: false,
 };
 
 const ndlab = createApi(showProgress);
 Object.assign(window, { ndlab });
+const compare = new Compare({
+  original: $("original"), result: $("result"), mode: $("compare-mode"), split: $("split"),
+  zoom: $("zoom"), inspector: $("inspector"), views: $("views"),
+});
 
 function showProgress({ stage, loaded, total }) {
   $("runtime-progress").value = total ? Math.min(loaded / total, 1) : 0;
@@ -24,157 +43,355 @@ function showProgress({ stage, loaded, total }) {
   $("runtime-text").textContent = total > 1 ? `${stage}: ${mb(loaded)} of ${mb(total)} MB` : `${stage}…`;
 }
 
-/** @param {{message: string, hint?: string, type?: string} | null} error */
-function showMessage(error, { kind = "error", actions = [] } = {}) {
+/** @param {{message: string, hint?: string} | null} error @param {HTMLElement[]} actions */
+function showMessage(error, actions = []) {
   const box = $("message");
   box.hidden = !error;
   if (!error) return;
-  box.className = `message ${kind}`;
+  box.className = "message error";
   const title = Object.assign(document.createElement("strong"), { textContent: error.message });
-  const hint = Object.assign(document.createElement("span"), { textContent: error.hint ? ` ${error.hint}` : "" });
+  const hint = document.createTextNode(error.hint ? ` ${error.hint}` : "");
   box.replaceChildren(title, hint, ...actions);
 }
 
-/** @param {string} label @param {() => void} onClick */
-function actionButton(label, onClick) {
-  const button = Object.assign(document.createElement("button"), { type: "button", textContent: label, className: "small" });
-  button.addEventListener("click", onClick);
-  return button;
+/** @param {string} label @param {() => void} onClick @param {string} className */
+function button(label, onClick, className = "small") {
+  const b = Object.assign(document.createElement("button"), { type: "button", textContent: label, className });
+  b.addEventListener("click", onClick);
+  return b;
 }
 
+const opOf = (/** @type {string} */ name) => state.ops.find((op) => op.name === name);
+
+// --- the operation list and the pipeline ---------------------------------------------------
+
 function renderOpList(filter = "") {
-  const list = $("op-list");
-  list.replaceChildren();
   const needle = filter.trim().toLowerCase();
-  const byCategory = Map.groupBy(
-    state.ops.filter((op) => !needle || `${op.name} ${op.title} ${op.summary} ${op.category}`.toLowerCase().includes(needle)),
-    (op) => op.category,
-  );
-  for (const [category, ops] of byCategory) {
+  const current = state.steps[state.selected]?.name;
+  const matching = state.ops.filter((op) => !needle || `${op.name} ${op.title} ${op.summary} ${op.category}`.toLowerCase().includes(needle));
+  const groups = [...Map.groupBy(matching, (op) => op.category)].map(([category, ops]) => {
     const group = document.createElement("section");
     group.append(Object.assign(document.createElement("h3"), { textContent: category }));
     for (const op of ops) {
-      const button = Object.assign(document.createElement("button"), { type: "button", textContent: op.title, title: op.summary });
-      button.dataset.op = op.name;
-      button.setAttribute("aria-pressed", String(op === state.op));
-      button.addEventListener("click", () => selectOp(op.name));
-      group.append(button);
+      const b = button(op.title, () => setStepOp(op.name), "");
+      b.title = op.summary;
+      b.dataset.op = op.name;
+      b.setAttribute("aria-pressed", String(op.name === current));
+      group.append(b);
     }
-    list.append(group);
+    return group;
+  });
+  $("op-list").replaceChildren(...groups);
+}
+
+/** A step's label: its title and the parameters that differ from the defaults. */
+function describeStep(/** @type {Step} */ step) {
+  const op = opOf(step.name);
+  const changed = op.params.filter((/** @type {any} */ p) => p.name in step.params && step.params[p.name] !== p.default);
+  return `${op.title}${changed.length ? ` (${changed.map((/** @type {any} */ p) => `${p.name}=${step.params[p.name]}`).join(", ")})` : ""}`;
+}
+
+function renderPipeline() {
+  const items = state.steps.map((step, i) => {
+    const li = document.createElement("li");
+    const select = button(describeStep(step), () => selectStep(i), "step");
+    if (i === state.selected) select.setAttribute("aria-current", "step");
+    const up = button("↑", () => moveStep(i, -1), "icon");
+    up.setAttribute("aria-label", `Move step ${i + 1} up`);
+    up.disabled = i === 0;
+    const remove = button("✕", () => removeStep(i), "icon");
+    remove.setAttribute("aria-label", `Remove step ${i + 1}`);
+    remove.disabled = state.steps.length === 1;
+    li.append(select, up, remove);
+    return li;
+  });
+  $("steps").replaceChildren(...items);
+  $("undo").disabled = state.history.length === 0;
+}
+
+function renderSelected() {
+  const step = state.steps[state.selected];
+  const op = opOf(step.name);
+  $("op-title").textContent = op.title;
+  $("op-summary").textContent = op.summary;
+  $("op-doc").textContent = op.doc;
+  renderControls($("controls"), op.params, step.params);
+  renderOpList($("op-search").value);
+}
+
+/** Record the pipeline for Undo and the URL, then redraw and recompute. */
+function commit({ remember = true } = {}) {
+  if (remember) {
+    state.history.push(JSON.stringify({ steps: state.lastCommitted, selected: state.selected }));
+    if (state.history.length > 100) state.history.shift();
+  }
+  state.lastCommitted = structuredClone(state.steps);
+  history.replaceState(null, "", encode({ sample: state.sample, steps: state.steps }));
+  renderPipeline();
+  renderSelected();
+  schedule();
+}
+
+const setStepOp = (/** @type {string} */ name) => {
+  state.steps[state.selected] = { name, params: {} };
+  commit();
+};
+const selectStep = (/** @type {number} */ i) => {
+  state.selected = i;
+  renderPipeline();
+  renderSelected();
+  showResult();
+};
+const moveStep = (/** @type {number} */ i, /** @type {number} */ by) => {
+  const [step] = state.steps.splice(i, 1);
+  state.steps.splice(i + by, 0, step);
+  state.selected = i + by;
+  commit();
+};
+const removeStep = (/** @type {number} */ i) => {
+  state.steps.splice(i, 1);
+  state.selected = Math.min(state.selected, state.steps.length - 1);
+  commit();
+};
+
+function undo() {
+  const previous = state.history.pop();
+  if (!previous) return;
+  const { steps, selected } = JSON.parse(previous);
+  state.steps = steps;
+  state.selected = Math.min(selected, steps.length - 1);
+  commit({ remember: false });
+}
+
+// --- running -------------------------------------------------------------------------------
+
+/** Run the pipeline now, or as soon as the run in flight ends: the newest settings always win. */
+function schedule() {
+  if (state.running) {
+    state.dirty = true;
+    return;
+  }
+  runPipeline().finally(() => {
+    state.running = false;
+    if (state.dirty) {
+      state.dirty = false;
+      schedule();
+    } else {
+      $("busy").hidden = true;
+    }
+  });
+}
+
+async function runPipeline() {
+  if (!state.image || !state.steps.length) return;
+  state.running = true;
+  $("busy").hidden = false;
+  const started = performance.now();
+  let input = state.image;
+  let key = `image ${state.imageVersion}`;
+  try {
+    for (const [i, step] of state.steps.entries()) {
+      key = JSON.stringify([key, step.name, step.params]);
+      if (state.cache[i]?.key !== key) {
+        state.cache[i] = { key, result: await ndlab.run(step.name, step.params, input) };
+        if (state.dirty) return; // newer settings are waiting; do not paint a stale result
+      }
+      input = state.cache[i].result.image;
+    }
+    state.cache.length = state.steps.length;
+    showMessage(null);
+    showResult(performance.now() - started);
+  } catch (error) {
+    showMessage(/** @type {any} */ (error));
   }
 }
 
-/** @param {string} name */
-function selectOp(name) {
-  state.op = state.ops.find((op) => op.name === name);
-  $("op-title").textContent = state.op.title;
-  $("op-summary").textContent = state.op.summary;
-  $("op-doc").textContent = state.op.doc;
-  renderControls($("controls"), state.op.params);
-  renderOpList($("op-search").value);
-  runCurrent();
+function showResult(roundTripMs = 0) {
+  const last = state.cache[state.steps.length - 1]?.result;
+  const selected = state.cache[state.selected]?.result;
+  if (!last || !state.image) return;
+  compare.set(state.image, last.image);
+  drawHistogram($("hist-original"), state.image);
+  drawHistogram($("hist-result"), last.image);
+  const op = opOf(state.steps[state.steps.length - 1].name);
+  $("result-caption").textContent = `${op.title} · ${last.image.width}×${last.image.height} · ${describeOutput(last.output)}`;
+  $("result").setAttribute("aria-label", `Result: ${state.steps.map(describeStep).join(", then ")}`);
+  $("download-png").disabled = $("download-npy").disabled = false;
+  if (selected) renderInfo($("info"), selected.info, selected.name);
+  const t = state.steps.map((_, i) => state.cache[i].result.timings);
+  const sum = (/** @type {(x: any) => number} */ f) => t.reduce((acc, x) => acc + f(x), 0);
+  const ms = (/** @type {number} */ x) => `${x.toFixed(1)} ms`;
+  $("timings").textContent =
+    `SciPy ${ms(sum((x) => x.compute_ms))} · conversion ${ms(sum((x) => x.convert_ms + x.copy_in_ms + x.copy_out_ms))}` +
+    (roundTripMs ? ` · round trip ${ms(roundTripMs)}` : "");
+  showCode();
 }
 
-/** @param {ImageData} image @param {string} caption */
-function setImage(image, caption) {
-  state.image = image;
-  show($("original"), image);
-  $("original-caption").textContent = `${caption} · ${image.width}×${image.height}`;
-  runCurrent();
-}
-
-async function runCurrent() {
-  if (!state.op || !state.image) return;
-  const ticket = ++state.latest;
-  const params = readControls($("controls"), state.op.params);
-  $("busy").hidden = false;
-  const started = performance.now();
+async function showCode() {
+  if (state.steps.length === 1) {
+    $("code").textContent = state.cache[0].result.code;
+    return;
+  }
   try {
-    const result = await ndlab.run(state.op.name, params, state.image);
-    if (ticket !== state.latest) return; // a newer request superseded this one
-    show($("result"), result.image);
-    $("result-caption").textContent = `${state.op.title} · ${result.image.width}×${result.image.height} · ${describeOutput(result.output)}`;
-    $("code").textContent = result.code;
-    $("timings").textContent = describeTimings(result.timings, performance.now() - started);
-    showMessage(null);
+    $("code").textContent = await ndlab.pipelineCode(state.steps, state.image);
   } catch (error) {
-    if (ticket !== state.latest) return;
-    showMessage(/** @type {any} */ (error));
-  } finally {
-    if (ticket === state.latest) $("busy").hidden = true;
+    $("code").textContent = `# ${/** @type {any} */ (error).message}`;
   }
 }
 
 /** @param {string} output */
 function describeOutput(output) {
-  return { clip: "values clipped to 0–255", rescale: "rescaled from its min–max to 0–255", mask: "mask: white = true" }[output] ?? output;
+  const text = { clip: "values clipped to 0–255", rescale: "rescaled from its min–max to 0–255", mask: "mask: white = true", labels: "labels in colour" };
+  return text[/** @type {keyof typeof text} */ (output)] ?? output;
 }
 
-/** @param {any} t @param {number} totalMs */
-function describeTimings(t, totalMs) {
-  const ms = (/** @type {number} */ x) => `${x.toFixed(1)} ms`;
-  return `SciPy ${ms(t.compute_ms)} · conversion ${ms(t.convert_ms + t.copy_in_ms + t.copy_out_ms)} · round trip ${ms(totalMs)}`;
+// --- images --------------------------------------------------------------------------------
+
+/** @param {ImageData} image @param {string} caption @param {string | null} sample */
+function setImage(image, caption, sample = null) {
+  state.image = image;
+  state.sample = sample;
+  state.imageVersion++;
+  $("original-caption").textContent = `${caption} · ${image.width}×${image.height}`;
+  $("original").setAttribute("aria-label", `Original image: ${caption}`);
+  compare.set(image, null);
+  drawHistogram($("hist-original"), image);
+  history.replaceState(null, "", encode({ sample, steps: state.steps }));
+  schedule();
 }
 
-/** @param {Blob} blob @param {string} caption */
-async function openBlob(blob, caption, downscale = false) {
+/** @param {File} file */
+async function openFile(file, downscale = false, variable = "") {
   try {
-    setImage(await readImage(blob, { downscale }), caption);
+    if (/\.(npy|mat)$/i.test(file.name)) {
+      const { image, meta } = await ndlab.readArray(file, variable);
+      showVariables(file, meta);
+      setImage(image, `${file.name}${meta.variable ? ` : ${meta.variable}` : ""}`);
+    } else {
+      showVariables(file, null);
+      setImage(await readImage(file, { downscale }), file.name);
+    }
     showMessage(null);
   } catch (error) {
     const e = /** @type {any} */ (error);
-    const actions = e instanceof ImageInputError && e.size ? [actionButton("Downscale and open", () => openBlob(blob, caption, true))] : [];
-    showMessage(e, { actions });
+    showMessage(e, e instanceof ImageInputError && e.size ? [button("Downscale and open", () => openFile(file, true))] : []);
   }
 }
 
-async function openSample(name) {
+/** The variables of a .mat file, to choose from. @param {File} file @param {any} meta */
+function showVariables(file, meta) {
+  const variables = meta?.variables ?? [];
+  $("variable-label").hidden = variables.length < 2;
+  const select = $("variable-select");
+  select.replaceChildren(...variables.map((/** @type {string} */ v) => new Option(v, v, false, v === meta.variable)));
+  select.onchange = () => openFile(file, false, select.value);
+}
+
+async function openSample(/** @type {string} */ name) {
+  const sample = state.samples.find((s) => s.name === name);
+  if (!sample) return showMessage({ message: `There is no sample called “${name}”.`, hint: "Pick one from the list." });
+  $("sample-select").value = name;
   try {
-    const sample = (await ndlab.samples()).find((/** @type {any} */ s) => s.name === name);
-    setImage(await ndlab.loadSample(name), sample.title);
+    setImage(await ndlab.loadSample(name), sample.title, name);
   } catch (error) {
     showMessage(/** @type {any} */ (error));
   }
 }
 
-function wireInputs() {
+// --- wiring --------------------------------------------------------------------------------
+
+function wire() {
   $("sample-select").addEventListener("change", (/** @type {any} */ e) => openSample(e.target.value));
   $("file-input").addEventListener("change", (/** @type {any} */ e) => {
     const file = e.target.files?.[0];
-    if (file) openBlob(file, file.name);
+    if (file) openFile(file);
     e.target.value = "";
   });
   document.addEventListener("dragover", (e) => e.preventDefault());
   document.addEventListener("drop", (e) => {
     e.preventDefault();
     const file = e.dataTransfer?.files?.[0];
-    if (file) openBlob(file, file.name);
+    if (file) openFile(file);
   });
   document.addEventListener("paste", (e) => {
-    const file = [...(e.clipboardData?.files ?? [])][0];
-    if (file) openBlob(file, "Pasted image");
+    const file = e.clipboardData?.files?.[0];
+    if (file) openFile(file);
   });
   $("op-search").addEventListener("input", (/** @type {any} */ e) => renderOpList(e.target.value));
   $("params").addEventListener("submit", (/** @type {Event} */ e) => {
     e.preventDefault();
-    runCurrent();
+    state.cache.length = state.selected; // run the selected step and what follows again
+    schedule();
   });
-  let timer = 0;
+  let remember = 0;
   $("controls").addEventListener("input", () => {
-    clearTimeout(timer);
-    timer = window.setTimeout(runCurrent, 120);
+    const step = state.steps[state.selected];
+    step.params = readControls($("controls"), opOf(step.name).params);
+    renderPipeline();
+    history.replaceState(null, "", encode({ sample: state.sample, steps: state.steps }));
+    schedule();
+    clearTimeout(remember); // one Undo entry per burst of edits
+    remember = window.setTimeout(() => {
+      state.history.push(JSON.stringify({ steps: state.lastCommitted, selected: state.selected }));
+      state.lastCommitted = structuredClone(state.steps);
+      renderPipeline();
+    }, 600);
   });
+  $("add-step").addEventListener("click", () => {
+    state.steps.splice(state.selected + 1, 0, structuredClone(state.steps[state.selected]));
+    state.selected++;
+    commit();
+  });
+  $("undo").addEventListener("click", undo);
+  $("copy-link").addEventListener("click", () => navigator.clipboard?.writeText(location.href));
   $("copy-code").addEventListener("click", () => navigator.clipboard?.writeText($("code").textContent));
+  $("download-png").addEventListener("click", async () => download(await canvasPng(resultCanvas()), `${fileStem()}.png`));
+  $("download-npy").addEventListener("click", async () => {
+    const n = state.steps.length;
+    const input = n > 1 ? state.cache[n - 2]?.result.image : state.image;
+    if (!input) return;
+    try {
+      download(new Blob([await ndlab.npy(state.steps[n - 1].name, state.steps[n - 1].params, input)]), `${fileStem()}.npy`);
+    } catch (error) {
+      showMessage(/** @type {any} */ (error));
+    }
+  });
+  document.addEventListener("keydown", (e) => {
+    if ((e.ctrlKey || e.metaKey) && e.key === "z" && !(e.target instanceof HTMLInputElement)) {
+      e.preventDefault();
+      undo();
+    }
+  });
 }
 
+/** The result at full resolution as a canvas (the view may show a split or difference). */
+function resultCanvas() {
+  const image = state.cache[state.steps.length - 1].result.image;
+  const canvas = Object.assign(document.createElement("canvas"), { width: image.width, height: image.height });
+  /** @type {CanvasRenderingContext2D} */ (canvas.getContext("2d")).putImageData(image, 0, 0);
+  return canvas;
+}
+
+const fileStem = () => `ndlab-${state.steps.map((s) => s.name).join("-")}`;
+
 async function main() {
-  wireInputs();
+  wire();
   const [catalog, samples] = await Promise.all([ndlab.catalog(), ndlab.samples()]);
   state.ops = catalog.operations;
+  state.samples = samples;
   for (const s of samples) $("sample-select").add(new Option(`${s.title} (${s.width}×${s.height})`, s.name));
-  $("credits").textContent = `Sample images: ${samples.filter((/** @type {any} */ s) => s.kind === "photo").map((/** @type {any} */ s) => `${s.title}: ${s.credit}`).join("; ")}.`;
-  selectOp(state.ops[0].name);
-  await openSample(samples[0].name);
+  $("credits").textContent = `Sample images: ${samples.filter((s) => s.kind === "photo").map((s) => `${s.title}: ${s.credit}`).join("; ")}.`;
+
+  const link = decode(location.hash, state.ops);
+  state.steps = link.steps ?? [{ name: state.ops[0].name, params: {} }];
+  state.lastCommitted = structuredClone(state.steps);
+  renderPipeline();
+  renderSelected();
+  if (link.error) showMessage({ message: link.error, hint: "The page opened with its default settings instead." });
+  await openSample(link.sample && samples.some((s) => s.name === link.sample) ? link.sample : samples[0].name);
+  if (link.sample && !samples.some((s) => s.name === link.sample)) {
+    showMessage({ message: `The link names an unknown sample “${link.sample}”.`, hint: "The first sample is shown instead." });
+  }
   try {
     const { timings } = await ndlab.ready;
     $("runtime-progress").value = 1;

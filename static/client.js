@@ -14,6 +14,14 @@ export class NdlabError extends Error {
   }
 }
 
+/**
+ * Copy pixels once into a buffer that can be transferred (the caller keeps its image).
+ * @param {{data: Uint8ClampedArray | Uint8Array, width: number, height: number}} image
+ */
+export function copyPixels(image) {
+  return { buffer: image.data.slice().buffer, width: image.width, height: image.height };
+}
+
 const WORKER_URL = new URL("../worker/worker.js", import.meta.url);
 
 export class WorkerClient {
@@ -51,6 +59,7 @@ export class WorkerClient {
     this.pending.delete(message.id);
     if (message.ok) request.resolve(message);
     else request.reject(new NdlabError(message.error));
+    if (message.fatal) this.crashed(message.error.message);
   }
 
   /** The worker died (out of memory, a crash): fail what was running and start a fresh one. */
@@ -75,12 +84,19 @@ export class WorkerClient {
    * @param {{data: Uint8ClampedArray | Uint8Array, width: number, height: number}} image
    */
   run(name, params, image) {
+    return this.request({ type: "run", name, params, image: copyPixels(image) });
+  }
+
+  /**
+   * Send a request; its buffers (image.buffer, bytes.buffer) are transferred.
+   * @param {{type: string, image?: {buffer: ArrayBuffer}, bytes?: Uint8Array, [key: string]: any}} request
+   */
+  request(request) {
     const id = this.nextId++;
-    const buffer = image.data.slice().buffer;
-    const request = { id, type: "run", name, params, image: { buffer, width: image.width, height: image.height } };
+    const transfer = [request.image?.buffer, request.bytes?.buffer].filter(Boolean);
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
-      this.worker.postMessage(request, [buffer]);
+      this.worker.postMessage({ id, ...request }, /** @type {Transferable[]} */ (transfer));
     });
   }
 }

@@ -10,6 +10,8 @@ import { loadPyodide } from "../pyodide/pyodide.mjs";
 
 const PYODIDE_URL = new URL("../pyodide/", import.meta.url).href;
 const started = performance.now();
+/** @type {any} */
+let pyodide;
 
 /** @param {object} message */
 const post = (message, transfer = []) => self.postMessage(message, transfer);
@@ -45,10 +47,12 @@ function countDownloads(total) {
 async function start() {
   const build = await (await fetch(new URL("../build.json", import.meta.url))).json();
   const restoreFetch = countDownloads(build.startup_bytes);
-  const pyodide = await loadPyodide({ indexURL: PYODIDE_URL, packages: ["ndlab"] });
+  pyodide = await loadPyodide({ indexURL: PYODIDE_URL, packages: ["ndlab"] });
   restoreFetch();
   post({ type: "progress", stage: "Importing ndlab", loaded: 1, total: 1 });
   const web = pyodide.pyimport("ndlab.web");
+  // JS bytes become Python bytes through this (one copy).
+  web.toBytes = pyodide.runPython("lambda buffer: buffer.to_bytes()");
   post({ type: "ready", catalog: JSON.parse(web.catalog_json()), timings: { startup_ms: performance.now() - started } });
   return web;
 }
@@ -66,71 +70,139 @@ ready.catch((error) =>
 );
 
 /**
- * Run one operation: one copy of the pixels into the Wasm heap, one copy out.
+ * Copy RGBA pixels from a transferred buffer into a fresh NumPy array: the one copy in.
  * @param {any} web the ndlab.web module proxy
+ * @param {{buffer: ArrayBuffer, width: number, height: number}} image
  */
-function runOperation(web, { name, params, image }) {
-  const t0 = performance.now();
-  const input = web.alloc(image.height, image.width);
-  const output = { result: null, meta: "" };
+function toNumpy(web, image) {
+  const array = web.alloc(image.height, image.width);
+  const view = array.getBuffer("u8");
   try {
-    const inBuf = input.getBuffer("u8");
+    view.data.set(new Uint8Array(image.buffer));
+  } finally {
+    view.release();
+  }
+  return array;
+}
+
+/**
+ * Take a Python (uint8 array, meta JSON) pair apart: the one copy out, proxies destroyed.
+ * @param {any} pair
+ */
+function fromPair(pair) {
+  try {
+    const meta = JSON.parse(pair.get(1));
+    const array = pair.get(0);
     try {
-      inBuf.data.set(new Uint8Array(image.buffer));
-    } finally {
-      inBuf.release();
-    }
-    const t1 = performance.now();
-    const pair = web.run_rgba(name, input, JSON.stringify(params ?? {}));
-    const t2 = performance.now();
-    try {
-      output.meta = pair.get(1);
-      const result = pair.get(0);
+      const view = array.getBuffer("u8");
       try {
-        const outBuf = result.getBuffer("u8");
-        try {
-          const [height, width] = outBuf.shape;
-          output.result = { buffer: outBuf.data.slice().buffer, width, height };
-        } finally {
-          outBuf.release();
-        }
+        const [height, width] = view.shape;
+        return { meta, image: { buffer: view.data.slice().buffer, width, height } };
       } finally {
-        result.destroy();
+        view.release();
       }
     } finally {
-      pair.destroy();
+      array.destroy();
     }
-    const meta = JSON.parse(output.meta);
-    meta.timings = { ...meta.timings, copy_in_ms: t1 - t0, python_ms: t2 - t1, copy_out_ms: performance.now() - t2 };
-    return { meta, image: output.result };
   } finally {
-    input.destroy();
+    pair.destroy();
   }
 }
+
+/** Request handlers by type; each returns {meta, image?} or {meta, bytes?}. */
+const handlers = {
+  /** Run one operation on RGBA pixels. */
+  run(web, { name, params, image }) {
+    const t0 = performance.now();
+    const input = toNumpy(web, image);
+    try {
+      const t1 = performance.now();
+      const pair = web.run_rgba(name, input, JSON.stringify(params ?? {}));
+      const t2 = performance.now();
+      const out = fromPair(pair);
+      out.meta.timings = { ...out.meta.timings, copy_in_ms: t1 - t0, python_ms: t2 - t1, copy_out_ms: performance.now() - t2 };
+      return out;
+    } finally {
+      input.destroy();
+    }
+  },
+
+  /** Run one operation and return its underlying array as .npy bytes (float where it is float). */
+  npy(web, request) {
+    const { meta } = handlers.run(web, request);
+    if (meta.error) return { meta };
+    const npy = web.result_npy();
+    try {
+      return { meta, bytes: npy.toJs() };
+    } finally {
+      npy.destroy();
+    }
+  },
+
+  /** Import a .npy or .mat array as an image. */
+  read_array(web, { bytes, filename, variable }) {
+    const data = web.toBytes(bytes);
+    try {
+      return fromPair(web.read_array(data, filename, variable ?? ""));
+    } finally {
+      data.destroy();
+    }
+  },
+
+  /** The whole pipeline as one runnable NumPy/SciPy script. */
+  pipeline_code(web, { steps, image }) {
+    const input = toNumpy(web, image);
+    try {
+      return { meta: { code: web.pipeline_code(JSON.stringify(steps), input) } };
+    } finally {
+      input.destroy();
+    }
+  },
+};
+
+/** Whether the interpreter still runs Python after an error. */
+function alive() {
+  try {
+    return pyodide.runPython("1 + 1") === 2;
+  } catch {
+    return false;
+  }
+}
+
+/** A result's transferable buffers. */
+const transferables = (result) => [result.image?.buffer, result.bytes?.buffer].filter(Boolean);
 
 // One job at a time, in arrival order.
 let queue = Promise.resolve();
 self.onmessage = (event) => {
   const request = event.data;
   queue = queue.then(async () => {
+    let web;
     try {
-      const web = await ready;
-      const { meta, image } = runOperation(web, request);
-      if (meta.error) {
-        post({ id: request.id, ok: false, error: meta.error });
-      } else {
-        post({ id: request.id, ok: true, meta, image }, [image.buffer]);
-      }
+      web = await ready;
+      const handler = handlers[request.type];
+      if (!handler) throw new TypeError(`unknown request type ${request.type}`);
+      const result = handler(web, request);
+      if (result.meta.error) post({ id: request.id, ok: false, error: result.meta.error });
+      else post({ id: request.id, ok: true, ...result }, transferables(result));
     } catch (error) {
+      // ndlab turns Python exceptions into result.meta.error, so this is either a bug (reported
+      // as it is) or the interpreter itself failed (out of memory, a fatal Pyodide error): then
+      // report it and let the page start a fresh worker.
+      const fatal = web !== undefined && !alive();
       post({
         id: request.id,
         ok: false,
+        fatal,
         error: {
           type: error?.type ?? error?.name ?? "Error",
           message: String(error?.message ?? error),
-          hint: "The worker hit an unexpected error; the page still works. Try again or reload.",
+          hint: fatal
+            ? "Python stopped working; a fresh Python is starting. Your image and settings are kept."
+            : "This is a bug in ndlab; the page still works. Try other settings.",
         },
       });
+      if (fatal) self.close();
     }
   });
 };

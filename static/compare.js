@@ -1,0 +1,102 @@
+// @ts-check
+// Compare the original and the result: side by side, a draggable before/after split, or the
+// difference; zoom with both views kept aligned; a pixel inspector under the cursor.
+import { show } from "./viewer.js";
+
+/** @param {ImageData} a @param {ImageData} b */
+const sameSize = (a, b) => a.width === b.width && a.height === b.height;
+
+/** Before/after split: the result left of `fraction` of the width, the original right of it. */
+function split(original, result, fraction) {
+  const out = new ImageData(new Uint8ClampedArray(result.data), result.width, result.height);
+  const cut = Math.round(fraction * result.width);
+  for (let row = 0; row < result.height; row++) {
+    const start = (row * result.width + cut) * 4;
+    const end = (row + 1) * result.width * 4;
+    out.data.set(original.data.subarray(start, end), start);
+  }
+  return out;
+}
+
+/** Absolute difference per channel, opaque. */
+function difference(original, result) {
+  const out = new ImageData(result.width, result.height);
+  for (let i = 0; i < out.data.length; i += 4) {
+    for (let c = 0; c < 3; c++) out.data[i + c] = Math.abs(original.data[i + c] - result.data[i + c]);
+    out.data[i + 3] = 255;
+  }
+  return out;
+}
+
+export class Compare {
+  /**
+   * @param {{original: HTMLCanvasElement, result: HTMLCanvasElement, mode: HTMLSelectElement,
+   *   split: HTMLInputElement, zoom: HTMLSelectElement, inspector: HTMLElement, views: HTMLElement}} el
+   */
+  constructor(el) {
+    this.el = el;
+    /** @type {ImageData | null} */ this.original = null;
+    /** @type {ImageData | null} */ this.result = null;
+    el.mode.addEventListener("change", () => this.render());
+    el.split.addEventListener("input", () => this.render());
+    el.zoom.addEventListener("change", () => this.applyZoom());
+    const panes = [el.original.parentElement, el.result.parentElement];
+    panes.forEach((pane, i) =>
+      pane?.addEventListener("scroll", () => {
+        const other = panes[1 - i];
+        if (other && pane && (other.scrollLeft !== pane.scrollLeft || other.scrollTop !== pane.scrollTop)) {
+          other.scrollLeft = pane.scrollLeft;
+          other.scrollTop = pane.scrollTop;
+        }
+      }),
+    );
+    for (const canvas of [el.original, el.result]) {
+      canvas.addEventListener("mousemove", (e) => this.inspect(canvas, e));
+      canvas.addEventListener("mouseleave", () => (el.inspector.textContent = ""));
+    }
+  }
+
+  /** @param {ImageData | null} original @param {ImageData | null} result */
+  set(original, result) {
+    this.original = original;
+    this.result = result;
+    this.render();
+  }
+
+  render() {
+    const { original, result, el } = this;
+    if (original) show(el.original, original);
+    const comparable = Boolean(original && result && sameSize(original, result));
+    el.mode.querySelectorAll("option").forEach((o) => (o.disabled = o.value !== "side" && !comparable));
+    const mode = comparable ? el.mode.value : "side";
+    el.split.hidden = mode !== "split";
+    el.views.dataset.mode = mode;
+    if (result && original) {
+      const view = mode === "split" ? split(original, result, Number(el.split.value)) : mode === "difference" ? difference(original, result) : result;
+      show(el.result, view);
+    }
+    this.applyZoom();
+  }
+
+  applyZoom() {
+    const zoom = this.el.zoom.value;
+    for (const canvas of [this.el.original, this.el.result]) {
+      canvas.style.width = zoom === "fit" ? "" : `${canvas.width * Number(zoom)}px`;
+      canvas.parentElement?.classList.toggle("zoomed", zoom !== "fit");
+    }
+  }
+
+  /** @param {HTMLCanvasElement} canvas @param {MouseEvent} event */
+  inspect(canvas, event) {
+    const rect = canvas.getBoundingClientRect();
+    const col = Math.floor(((event.clientX - rect.left) / rect.width) * canvas.width);
+    const row = Math.floor(((event.clientY - rect.top) / rect.height) * canvas.height);
+    const at = (/** @type {ImageData | null} */ img) => {
+      if (!img || row < 0 || col < 0 || row >= img.height || col >= img.width) return "—";
+      const i = (row * img.width + col) * 4;
+      const [r, g, b, a] = img.data.subarray(i, i + 4);
+      return r === g && g === b ? `${r}${a < 255 ? ` α${a}` : ""}` : `(${r}, ${g}, ${b}${a < 255 ? `, α${a}` : ""})`;
+    };
+    this.el.inspector.textContent = `row ${row}, col ${col}: original ${at(this.original)} → result ${at(this.result)}`;
+  }
+}

@@ -1,0 +1,40 @@
+// @ts-check
+// Draws the 256-bin histogram of an image, one curve per channel (one for grey images).
+
+const COLOURS = ["#d55e00", "#009e73", "#0072b2"]; // colour-blind-safe red, green, blue
+
+/** @param {ImageData} image @returns {Uint32Array[]} counts per channel (1 if grey, else 3) */
+export function histogram(image) {
+  const { data } = image;
+  const counts = [new Uint32Array(256), new Uint32Array(256), new Uint32Array(256)];
+  let grey = true;
+  for (let i = 0; i < data.length; i += 4) {
+    counts[0][data[i]]++;
+    counts[1][data[i + 1]]++;
+    counts[2][data[i + 2]]++;
+    grey &&= data[i] === data[i + 1] && data[i + 1] === data[i + 2];
+  }
+  return grey ? [counts[0]] : counts;
+}
+
+/** @param {HTMLCanvasElement} canvas @param {ImageData} image */
+export function drawHistogram(canvas, image) {
+  const counts = histogram(image);
+  const width = (canvas.width = 256);
+  const height = (canvas.height = 80);
+  const ctx = /** @type {CanvasRenderingContext2D} */ (canvas.getContext("2d"));
+  ctx.clearRect(0, 0, width, height);
+  // Square root scale, so a few huge bins (a black background) do not flatten the rest.
+  const peak = Math.sqrt(Math.max(1, ...counts.flatMap((c) => Array.from(c))));
+  counts.forEach((channel, c) => {
+    ctx.beginPath();
+    ctx.moveTo(0, height);
+    channel.forEach((n, x) => ctx.lineTo(x + 0.5, height - (Math.sqrt(n) / peak) * (height - 2)));
+    ctx.lineTo(width, height);
+    ctx.fillStyle = counts.length === 1 ? "#5b6570aa" : `${COLOURS[c]}55`;
+    ctx.strokeStyle = counts.length === 1 ? "#1d2228" : COLOURS[c];
+    ctx.fill();
+    ctx.stroke();
+  });
+  canvas.setAttribute("aria-label", `Histogram of ${counts.length === 1 ? "grey levels" : "red, green and blue"}`);
+}

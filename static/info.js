@@ -1,0 +1,75 @@
+// @ts-check
+// Shows an operation's extra results: scalar values as a list, a measurement table that sorts
+// by any column and downloads as CSV.
+import { download } from "./download.js";
+
+/** @param {any} value */
+const format = (value) =>
+  typeof value === "number" ? (Number.isInteger(value) ? String(value) : value.toPrecision(5)) : Array.isArray(value) ? value.map(format).join(", ") : String(value);
+
+/** @param {{columns: string[], rows: any[][]}} table */
+export function toCsv(table) {
+  const cell = (/** @type {any} */ v) => (/[",\n]/.test(String(v)) ? `"${String(v).replaceAll('"', '""')}"` : String(v));
+  return [table.columns, ...table.rows].map((row) => row.map(cell).join(",")).join("\n") + "\n";
+}
+
+/**
+ * @param {HTMLElement} container
+ * @param {Record<string, any>} info
+ * @param {string} name used for the CSV file name
+ */
+export function renderInfo(container, info, name) {
+  container.replaceChildren();
+  const { table, ...values } = info ?? {};
+  const entries = Object.entries(values);
+  if (entries.length) {
+    const list = document.createElement("dl");
+    list.className = "values";
+    for (const [key, value] of entries) {
+      list.append(Object.assign(document.createElement("dt"), { textContent: key.replaceAll("_", " ") }));
+      list.append(Object.assign(document.createElement("dd"), { textContent: format(value) }));
+    }
+    container.append(list);
+  }
+  if (table) container.append(tableView(table, name));
+  container.hidden = !entries.length && !table;
+}
+
+/** @param {{columns: string[], rows: any[][]}} table @param {string} name */
+function tableView(table, name) {
+  const wrap = document.createElement("div");
+  wrap.className = "table";
+  const caption = Object.assign(document.createElement("p"), { textContent: `${table.rows.length} objects` });
+  const csv = Object.assign(document.createElement("button"), { type: "button", className: "small", textContent: "Download CSV" });
+  csv.addEventListener("click", () => download(new Blob([toCsv(table)], { type: "text/csv" }), `${name}.csv`));
+  caption.append(" ", csv);
+  const element = document.createElement("table");
+  const head = element.createTHead().insertRow();
+  const body = element.createTBody();
+  let sortBy = -1;
+  let ascending = true;
+  const fill = () => {
+    const rows = [...table.rows];
+    if (sortBy >= 0) rows.sort((a, b) => (a[sortBy] < b[sortBy] ? -1 : a[sortBy] > b[sortBy] ? 1 : 0) * (ascending ? 1 : -1));
+    body.replaceChildren(...rows.map((row) => {
+      const tr = document.createElement("tr");
+      for (const value of row) tr.append(Object.assign(document.createElement("td"), { textContent: format(value) }));
+      return tr;
+    }));
+    head.querySelectorAll("th").forEach((th, i) => th.setAttribute("aria-sort", i === sortBy ? (ascending ? "ascending" : "descending") : "none"));
+  };
+  table.columns.forEach((column, i) => {
+    const th = document.createElement("th");
+    const button = Object.assign(document.createElement("button"), { type: "button", textContent: column });
+    button.addEventListener("click", () => {
+      ascending = sortBy === i ? !ascending : true;
+      sortBy = i;
+      fill();
+    });
+    th.append(button);
+    head.append(th);
+  });
+  fill();
+  wrap.append(caption, element);
+  return wrap;
+}
