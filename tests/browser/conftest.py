@@ -32,15 +32,19 @@ def base_url():
         [sys.executable, str(ROOT / "build.py"), "serve", "--port", "0"],
         stdout=subprocess.PIPE, text=True,
     )
-    line = server.stdout.readline()
-    match = re.search(r"http://127\.0\.0\.1:\d+/", line)
-    if not match:
-        server.kill()
-        pytest.fail(f"build.py serve did not start: {line!r}")
-    yield match.group(0)
-    server.terminate()
-    server.wait(timeout=10)
-    server.stdout.close()
+    try:
+        # serve rebuilds first when a source is newer than dist/; its log comes before the URL
+        for line in server.stdout:
+            match = re.search(r"http://127\.0\.0\.1:\d+/", line)
+            if match:
+                break
+        else:
+            pytest.fail("build.py serve stopped without printing its URL")
+        yield match.group(0)
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+        server.stdout.close()
 
 
 @pytest.fixture(scope="session")
