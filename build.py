@@ -40,6 +40,12 @@ PYODIDE_VERSION = "0.27.7"
 PYODIDE_PYTHON = (3, 12)  # the CPython inside Pyodide 0.27.7; .pyc files must match it
 PYODIDE_CORE = ("pyodide.mjs", "pyodide.asm.js", "pyodide.asm.wasm")  # + python_stdlib.zip
 PAGE_FILES = ("index.html", "static", "worker")
+# npm files the page loads, copied to dist/vendor/ (package, file inside the package)
+VENDOR = (
+    ("uplot", "dist/uPlot.esm.js"),
+    ("uplot", "dist/uPlot.min.css"),
+    ("uplot", "LICENSE"),
+)
 
 
 @dataclass(frozen=True)
@@ -344,6 +350,10 @@ def copy_page() -> None:
             shutil.copytree(src, DIST / name)
         else:
             shutil.copy2(src, DIST / name)
+    for package, path in VENDOR:
+        target = DIST / "vendor" / package / Path(path).name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(ROOT / "node_modules" / package / path, target)
 
 
 def manifest() -> dict:
