@@ -8,9 +8,21 @@ the web page.
 
 __version__ = "0.1.0"
 
-# Importing the operation modules registers their operations, in this order.
-from . import filters, morphology, threshold, transforms  # noqa: F401, E402
-from .api import Result, catalog, run  # noqa: E402
+# Importing the operation modules registers their operations; within a
+# category they are listed in declaration order.
+from . import (  # noqa: F401, E402
+    colour,
+    filters,
+    frequency,
+    histogram,
+    linalg,
+    morphology,
+    noise,
+    segmentation,
+    threshold,
+    transforms,
+)
+from .api import Result, catalog, pipeline_code, run  # noqa: E402
 from .samples import SAMPLES  # noqa: E402
 
-__all__ = ["SAMPLES", "Result", "__version__", "catalog", "run"]
+__all__ = ["SAMPLES", "Result", "__version__", "catalog", "pipeline_code", "run"]

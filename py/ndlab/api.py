@@ -1,12 +1,13 @@
 """Public entry points: :func:`run` an operation, list the :func:`catalog`."""
 
+import dataclasses
 from dataclasses import dataclass
 from time import perf_counter
 
 import numpy as np
 
 from . import __version__
-from .codegen import generate
+from .codegen import Step, generate, script
 from .convert import MAPPINGS, channel_layout, check_image, clip, rgb_to_grey
 from .registry import get_operation, operations
 from .samples import SAMPLES
@@ -22,13 +23,17 @@ class Result:
         Operation name.
     image : ndarray of uint8
         Display image: 2-D for single-channel results, H×W×3 or H×W×4 for
-        colour.
+        colour (a label image is painted H×W×3).
     data : ndarray
-        The float64 (or bool) result before mapping, same layout as `image`.
-    output : {"clip", "rescale", "mask"}
+        The float64 (bool for masks, int for labels) result before mapping;
+        the same layout as `image` except for labels, which are 2-D.
+    output : {"clip", "rescale", "mask", "labels"}
         Mapping used to get `image` from `data`.
     info : dict
-        Extra values reported by the operation (JSON-ready), else empty.
+        Extra values reported by the operation, else empty. JSON-ready:
+        scalars (Python int, float, str or lists of them) under their own
+        keys, and optionally a measurement table as ``info["table"] =
+        {"columns": [str, ...], "rows": [[number, ...], ...]}``.
     params : dict
         Complete validated parameters.
     code : str
@@ -82,6 +87,11 @@ def run(name, image, /, **params):
     >>> result.image.shape, result.image.dtype, result.params
     ((4, 5), dtype('uint8'), {'sigma': 1.0})
     """
+    return _run(name, image, params)[0]
+
+
+def _run(name, image, params):
+    """Run as :func:`run` does; also return the :class:`~ndlab.codegen.Step` for code export."""
     operation = get_operation(name)
     params = operation.validate(params)
     started = perf_counter()
@@ -96,34 +106,90 @@ def run(name, image, /, **params):
 
     image = check_image(image)
     layout = channel_layout(image)
-    info = {}
-    if layout == "grey":
-        data = call((image if image.ndim == 2 else image[..., 0]).astype(np.float64))
-    elif operation.channels == "grey":
-        data = call(rgb_to_grey(image[..., :3].astype(np.float64)))
+    mode = operation.channels
+    if mode in ("each", "all") and layout != "grey":
+        # Converting channel by channel is several times faster than
+        # converting the interleaved H×W×3 block, and gives contiguous input.
+        data = np.stack([call(image[..., c].astype(np.float64)) for c in range(3)], axis=-1)
     else:
-        rgb = image[..., :3].astype(np.float64)
-        data = np.stack([call(rgb[..., c]) for c in range(3)], axis=-1)
+        grey = (image if image.ndim == 2 else image[..., 0]) if layout == "grey" else None
+        if mode == "colour":
+            rgb = image[..., :3] if grey is None else np.stack([grey] * 3, axis=-1)
+            data = call(rgb.astype(np.float64))
+        elif grey is not None:
+            data = call(grey.astype(np.float64))
+        else:
+            data = call(rgb_to_grey(image[..., :3].astype(np.float64)))
     has_info = isinstance(data, tuple)
-    if has_info:
-        data, info = data
+    data, info = data if has_info else (data, {})
     display = MAPPINGS[operation.output](data)
 
-    alpha_transformed = False
-    if layout == "rgba" and operation.channels == "each":
+    if layout == "rgba" and mode in ("each", "all"):
         alpha = image[..., 3].astype(np.float64)
-        alpha_transformed = data.shape[:2] != image.shape[:2]
-        if alpha_transformed:
+        if mode == "all":
             alpha = call(alpha)
         data = np.dstack([data, alpha])
         display = np.dstack([display, clip(alpha)])
     convert_seconds = perf_counter() - started - compute_seconds
 
-    code = generate(
-        operation, params, image, layout, has_info=has_info, alpha_transformed=alpha_transformed
-    )
+    code = generate(operation, params, image, layout, has_info=has_info)
     timings = {"compute_ms": 1000 * compute_seconds, "convert_ms": 1000 * convert_seconds}
-    return Result(name, display, data, operation.output, info, params, code, layout, timings)
+    result = Result(name, display, data, operation.output, info, params, code, layout, timings)
+    return result, Step(operation, params, image.shape, image.dtype, layout, has_info)
+
+
+def pipeline_code(steps, image, /, *, adapt=None):
+    """Return one script that applies `steps` in turn, starting from `image`.
+
+    Parameters
+    ----------
+    steps : sequence of (str, dict)
+        Operation names and parameters, in order.
+    image : array_like
+        Input of the first step, as for :func:`run`.
+    adapt : callable, optional
+        ``adapt(image) -> (image, lines)`` applied to each step's display
+        image before the next step, with the statements that do the same to
+        ``result`` in the script (:mod:`ndlab.web` mirrors the page's RGBA
+        round trip this way). By default each step takes the previous
+        ``Result.image`` as it is.
+
+    Returns
+    -------
+    str
+        A NumPy/SciPy script that, given ``image``, computes ``result``
+        equal to the last step's ``Result.image``. Each function, constant
+        and import appears once; steps that report info print it.
+
+    Raises
+    ------
+    ValueError
+        If `steps` is empty or malformed, or a step fails as in :func:`run`.
+        The steps are run to find each one's input layout.
+
+    Examples
+    --------
+    >>> code = pipeline_code([("gaussian_filter", {"sigma": 1}), ("sobel", {})], np.eye(4))
+    >>> namespace = {"image": np.eye(4)}
+    >>> exec(code, namespace)
+    >>> namespace["result"].shape
+    (4, 4)
+    """
+    if not isinstance(steps, (list, tuple)) or not steps:
+        raise ValueError(f"steps must be a non-empty list of (name, params) pairs, got {steps!r}")
+    runs = []
+    for number, step in enumerate(steps, start=1):
+        if not (isinstance(step, (list, tuple)) and len(step) == 2 and isinstance(step[1], dict)):
+            raise ValueError(f"step {number} must be a (name, params) pair, got {step!r}")
+        name, params = step
+        result, run_step = _run(name, image, params)
+        image, lines = adapt(result.image) if adapt else (result.image, [])
+        runs.append(dataclasses.replace(run_step, after=tuple(lines)))
+    listing = "\n".join(
+        f"{number}. {run_step.operation.title}" for number, run_step in enumerate(runs, start=1)
+    )
+    title = f"A pipeline of {len(runs)} steps, as run by ndlab {__version__}.\n\n{listing}"
+    return script(runs, title)
 
 
 def catalog():

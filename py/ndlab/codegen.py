@@ -1,20 +1,55 @@
-"""Write a run out as a short, self-contained NumPy/SciPy script.
+"""Write runs out as short, self-contained NumPy/SciPy scripts.
 
-The script contains the operation's own source and the output mapping's
-source (see :mod:`ndlab.convert`), followed by the conversion steps decided
-for one particular input, so that running it on the same ``image`` gives
-``result`` equal to ``Result.image``.
+A script contains the source of each operation that ran, of the helpers and
+constants it uses and of the output mappings (see :mod:`ndlab.convert`),
+followed by the conversion steps decided for one particular input, so that
+running it on the same ``image`` gives ``result`` equal to ``Result.image``.
+A pipeline script chains several runs, each on the previous ``result``.
 """
 
 import ast
+import builtins
 import functools
 import inspect
 import textwrap
+import types
+from dataclasses import dataclass
+
+import numpy as np
 
 from . import __version__
-from .convert import GREY_WEIGHTS, MAPPINGS
+from .convert import MAPPINGS, clip, rgb_to_grey
 
 _PILLOW_MODES = {2: "L", 3: "RGB", 4: "RGBA"}
+
+
+@dataclass(frozen=True)
+class Step:
+    """One run to write out.
+
+    Attributes
+    ----------
+    operation : Operation
+        The operation that ran.
+    params : dict
+        Validated parameters; written as literals.
+    shape, dtype : tuple, numpy.dtype
+        Shape and dtype of the input array.
+    layout : {"grey", "rgb", "rgba"}
+        How the input was processed, see :func:`ndlab.convert.channel_layout`.
+    has_info : bool
+        Whether the function returned ``(array, info)``.
+    after : tuple of str
+        Lines appended after the step (a pipeline's own conversions).
+    """
+
+    operation: object
+    params: dict
+    shape: tuple
+    dtype: np.dtype
+    layout: str
+    has_info: bool
+    after: tuple = ()
 
 
 @functools.cache
@@ -42,7 +77,65 @@ def function_source(function):
     return "\n".join(lines[node.lineno - 1 :]) + "\n"
 
 
-def generate(operation, params, image, layout, *, has_info, alpha_transformed):
+@functools.cache
+def dependencies(function):
+    """Return what the source of `function` needs, as ``(imports, definitions)``.
+
+    `imports` is a tuple of import lines for the modules it names;
+    `definitions` a tuple of sources, dependencies first and `function`
+    last: ndlab helper functions it calls and upper-case constants it reads.
+
+    Examples
+    --------
+    >>> from ndlab.convert import rgb_to_grey
+    >>> imports, definitions = dependencies(rgb_to_grey)
+    >>> definitions[0]
+    'GREY_WEIGHTS = (0.2125, 0.7154, 0.0721)\\n'
+    """
+    tree = ast.parse(function_source(function))
+    stored = {node.arg for node in ast.walk(tree) if isinstance(node, ast.arg)}
+    stored |= {
+        node.id
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load)
+    }
+    names = [
+        node.id
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load)
+    ]
+    imports, definitions = [], []
+    for name in dict.fromkeys(names):
+        if name in stored or name not in function.__globals__ or name == function.__name__:
+            continue
+        value = function.__globals__[name]
+        if isinstance(value, types.ModuleType):
+            imports.append(_import_line(name, value))
+        elif inspect.isfunction(value) and value.__module__.startswith("ndlab"):
+            more_imports, more_definitions = dependencies(value)
+            imports += more_imports
+            definitions += more_definitions
+        elif name.isupper() and not hasattr(builtins, name):
+            definitions.append(f"{name} = {value!r}\n")
+        else:
+            raise ValueError(f"{function.__name__} uses {name!r}, which cannot be exported")
+    definitions.append(function_source(function))
+    return tuple(dict.fromkeys(imports)), tuple(dict.fromkeys(definitions))
+
+
+def _import_line(name, module):
+    full = module.__name__
+    if full == "numpy" and name == "np":
+        return "import numpy as np"
+    parent, _, last = full.rpartition(".")
+    if full == name:
+        return f"import {name}"
+    if last == name:
+        return f"from {parent} import {name}"
+    return f"import {full} as {name}"
+
+
+def generate(operation, params, image, layout, *, has_info):
     """Return a script that reproduces one run of `operation`.
 
     Parameters
@@ -57,80 +150,125 @@ def generate(operation, params, image, layout, *, has_info, alpha_transformed):
         How the input was processed, see :func:`ndlab.convert.channel_layout`.
     has_info : bool
         Whether the function returned ``(array, info)``.
-    alpha_transformed : bool
-        Whether the alpha channel was passed through the operation because
-        the shape changed (only for "rgba" with ``channels="each"``).
 
     Returns
     -------
     str
         Python source defining ``result``, given a variable ``image``.
     """
-    name = operation.name
-    arguments = "".join(f", {key}={value!r}" for key, value in params.items())
-    per_channel = layout != "grey" and operation.channels == "each"
-    keeps_alpha = layout == "rgba" and per_channel
-    alpha_needs_clip = keeps_alpha and (alpha_transformed or image.dtype != "uint8")
-    mappings = [operation.output]
-    if alpha_needs_clip and operation.output != "clip":
-        mappings.append("clip")
+    step = Step(operation, params, image.shape, image.dtype, layout, has_info)
+    title = f"{operation.title}, as run by ndlab {__version__}.\n\n{operation.summary}"
+    return script([step], title)
 
-    steps = _input_steps(operation, image, layout)
-    if per_channel:
-        steps.append(
-            f"data = np.stack([{name}(rgb[..., c]{arguments}) for c in range(3)], axis=-1)"
-        )
-    elif has_info:
-        steps += [f"data, info = {name}(img{arguments})", "print(info)"]
-    else:
-        steps.append(f"data = {name}(img{arguments})")
-    steps.append(f"result = {operation.output}(data)")
-    if keeps_alpha:
-        steps += _alpha_steps(name, arguments, image, alpha_transformed)
 
-    imports = ["import numpy as np"]
-    if "ndimage" in operation.function.__code__.co_names:
-        imports.append("from scipy import ndimage")
-    mode = _PILLOW_MODES[image.shape[2] if image.ndim == 3 else 2]
+def script(steps, title):
+    """Return one script running `steps` in order, each on the previous ``result``.
+
+    Parameters
+    ----------
+    steps : sequence of Step
+        The runs, in order; each step's ``image`` is the previous ``result``.
+    title : str
+        The script's docstring.
+
+    Returns
+    -------
+    str
+        Python source defining ``result``, given a variable ``image``; every
+        function, constant and import appears once.
+    """
+    imports = {"import numpy as np": None}
+    definitions = {}
+    blocks = []
+    for number, step in enumerate(steps, start=1):
+        lines, functions = _step_lines(step)
+        for function in functions:
+            more_imports, more_definitions = dependencies(function)
+            imports.update(dict.fromkeys(more_imports))
+            definitions.update(dict.fromkeys(more_definitions))
+        if len(steps) > 1:
+            arguments = ", ".join(f"{key}={value!r}" for key, value in step.params.items())
+            header = f"# Step {number}: {step.operation.title}"
+            lines = [header + (f" ({arguments})" if arguments else "") + ".", *lines]
+            if number < len(steps):
+                lines.append("image = result")
+        blocks.append("\n".join(lines))
+    first = steps[0]
+    mode = _PILLOW_MODES[first.shape[2] if len(first.shape) == 3 else 2]
+    import_lines = ["import numpy as np"] + sorted(set(imports) - {"import numpy as np"})
     parts = [
-        f'"""{operation.title}, as run by ndlab {__version__}.\n\n{operation.summary}\n"""\n\n'
-        + "\n".join(imports),
+        f'"""{title}\n"""\n\n' + "\n".join(import_lines),
         "# Load your own image, for example with Pillow:\n"
         "# from PIL import Image\n"
         f'# image = np.asarray(Image.open("photo.png").convert("{mode}"))',
-        function_source(operation.function),
-        *(function_source(MAPPINGS[mapping]) for mapping in mappings),
-        "\n".join(steps),
+        *definitions,
+        "\n\n".join(blocks),
     ]
     return "\n\n\n".join(part.strip("\n") for part in parts) + "\n"
 
 
-def _input_steps(operation, image, layout):
-    if layout == "grey" and image.ndim == 2:
-        return ["img = image.astype(np.float64)"]
-    if layout == "grey":
+def _step_lines(step):
+    """Return the statements of one step and the functions they call."""
+    operation = step.operation
+    name = operation.name
+    arguments = "".join(f", {key}={value!r}" for key, value in step.params.items())
+    mapping = MAPPINGS[operation.output]
+    per_channel = step.layout != "grey" and operation.channels in ("each", "all")
+    functions = [operation.function, mapping]
+    if step.layout != "grey" and operation.channels == "grey":
+        functions.insert(0, rgb_to_grey)
+
+    lines = _input_lines(step)
+    variable = "rgb" if operation.channels == "colour" else "img"
+    if per_channel:
+        lines.append(
+            f"data = np.stack([{name}(rgb[..., c]{arguments}) for c in range(3)], axis=-1)"
+        )
+    elif step.has_info:
+        lines += [f"data, info = {name}({variable}{arguments})", "print(info)"]
+    else:
+        lines.append(f"data = {name}({variable}{arguments})")
+    lines.append(f"result = {mapping.__name__}(data)")
+    if step.layout == "rgba" and per_channel:
+        if operation.channels == "all":
+            lines += [
+                "# Transform the alpha channel like the colour channels.",
+                f"alpha = clip({name}(image[..., 3].astype(np.float64){arguments}))",
+            ]
+            functions.append(clip)
+        elif step.dtype == np.uint8:
+            lines += ["# Keep the alpha channel unchanged.", "alpha = image[..., 3]"]
+        else:
+            lines += [
+                "# Keep the alpha channel unchanged.",
+                "alpha = clip(image[..., 3].astype(np.float64))",
+            ]
+            functions.append(clip)
+        lines.append("result = np.dstack([result, alpha])")
+    return lines + list(step.after), functions
+
+
+def _input_lines(step):
+    channels = step.operation.channels
+    two_d = len(step.shape) == 2
+    if step.layout == "grey":
+        grey = "image" if two_d else "image[..., 0]"
+        lines = [] if two_d else ["# The colour channels are identical, so the image is grey."]
+        if channels == "colour":
+            return lines + [f"rgb = np.stack([{grey}.astype(np.float64)] * 3, axis=-1)"]
+        return lines + [f"img = {grey}.astype(np.float64)"]
+    dropped = " (the alpha channel is dropped)" if step.layout == "rgba" else ""
+    if channels in ("each", "all"):
         return [
-            "# The colour channels are identical, so the image is treated as grey.",
-            "img = image[..., 0].astype(np.float64)",
+            "# Process the red, green and blue channels separately, in float64.",
+            "rgb = image[..., :3].astype(np.float64)",
         ]
-    steps = ["rgb = image[..., :3].astype(np.float64)"]
-    if operation.channels == "each":
-        return ["# Process the red, green and blue channels separately, in float64.", *steps]
-    red, green, blue = GREY_WEIGHTS
-    dropped = " (the alpha channel is dropped)" if layout == "rgba" else ""
+    if channels == "colour":
+        return [
+            f"# Process the colour image as a whole{dropped}.",
+            "rgb = image[..., :3].astype(np.float64)",
+        ]
     return [
         f"# Convert to grey with luminance weights{dropped}.",
-        *steps,
-        f"img = {red!r} * rgb[..., 0] + {green!r} * rgb[..., 1] + {blue!r} * rgb[..., 2]",
+        "img = rgb_to_grey(image[..., :3].astype(np.float64))",
     ]
-
-
-def _alpha_steps(name, arguments, image, alpha_transformed):
-    if alpha_transformed:
-        return [
-            "# The shape changed, so the alpha channel is transformed like a colour channel.",
-            f"alpha = clip({name}(image[..., 3].astype(np.float64){arguments}))",
-            "result = np.dstack([result, alpha])",
-        ]
-    alpha = "image[..., 3]" if image.dtype == "uint8" else "clip(image[..., 3].astype(np.float64))"
-    return ["# Keep the alpha channel unchanged.", f"result = np.dstack([result, {alpha}])"]

@@ -4,8 +4,8 @@ Input images are 2-D (grey), H×W×3 (RGB) or H×W×4 (RGBA) arrays of any real
 dtype, on a 0–255 scale. Operations see float64 channels so that SciPy's
 separable filters do not truncate to integers between passes; the result is
 rounded once, at the end, by one of the mappings :func:`clip`,
-:func:`rescale` or :func:`mask`. These mapping functions are copied verbatim
-into exported code, so they use only NumPy.
+:func:`rescale`, :func:`mask` or :func:`paint_labels`. These mapping
+functions are copied verbatim into exported code, so they use only NumPy.
 """
 
 import numpy as np
@@ -71,8 +71,21 @@ def is_grey(image):
     """
     if image.ndim == 2:
         return True
-    red = image[..., 0]
-    return bool(np.array_equal(red, image[..., 1]) and np.array_equal(red, image[..., 2]))
+    # Colour photos differ in their first row already, so check it alone first.
+    for rows in (slice(0, 1), slice(None)):
+        part = image[rows]
+        if part.dtype == np.uint8 and part.shape[2] == 4 and part.flags.c_contiguous:
+            # One pass over RGBA pixels seen as little-endian uint32 (R in the
+            # low byte): R == G and G == B exactly when the low 16 bits of
+            # pixel ^ (pixel >> 8) are zero.
+            pixels = part.view("<u4")
+            if ((pixels ^ (pixels >> 8)) & 0xFFFF).any():
+                return False
+        else:
+            red = part[..., 0]
+            if not (np.array_equal(red, part[..., 1]) and np.array_equal(red, part[..., 2])):
+                return False
+    return True
 
 
 def channel_layout(image):
@@ -93,8 +106,20 @@ def channel_layout(image):
     return "rgb" if image.shape[2] == 3 else "rgba"
 
 
-def rgb_to_grey(rgb):
-    """Return the luminance of an H×W×3 float array using :data:`GREY_WEIGHTS`.
+def rgb_to_grey(image):
+    """Convert colour to grey with the luminance weights of :data:`GREY_WEIGHTS`.
+
+    Parameters
+    ----------
+    image : (M, N, 3) ndarray of float64
+        Red, green and blue channels.
+
+    Returns
+    -------
+    (M, N) ndarray of float64
+        ``0.2125 * red + 0.7154 * green + 0.0721 * blue`` (ITU-R BT.709, as
+        scikit-image's ``rgb2gray``); ndlab converts colour to grey this way
+        for every "grey" operation.
 
     Examples
     --------
@@ -102,12 +127,13 @@ def rgb_to_grey(rgb):
     100.0
     """
     red, green, blue = GREY_WEIGHTS
-    return red * rgb[..., 0] + green * rgb[..., 1] + blue * rgb[..., 2]
+    return red * image[..., 0] + green * image[..., 1] + blue * image[..., 2]
 
 
 def clip(data):
     """Round to the nearest integer and clip to 0–255."""
-    return np.clip(np.rint(data), 0, 255).astype(np.uint8)
+    rounded = np.rint(data)
+    return np.clip(rounded, 0, 255, out=rounded).astype(np.uint8)
 
 
 def rescale(data):
@@ -115,13 +141,36 @@ def rescale(data):
     low, high = data.min(), data.max()
     if high == low:
         return np.zeros(data.shape, np.uint8)
-    return np.rint((data - low) / (high - low) * 255).astype(np.uint8)
+    scaled = np.subtract(data, low, dtype=np.float64)
+    scaled /= high - low
+    scaled *= 255
+    return np.rint(scaled, out=scaled).astype(np.uint8)
 
 
 def mask(data):
     """Map a boolean mask to 0 (False) and 255 (True)."""
-    return np.where(data, 255, 0).astype(np.uint8)
+    return np.where(data, np.uint8(255), np.uint8(0))
+
+
+def paint_labels(data):
+    """Paint label 0 (and below) black and labels 1, 2, ... in Okabe–Ito colours, cycled."""
+    # Okabe & Ito's qualitative palette stays distinguishable with colour-blindness.
+    palette = np.array(
+        [
+            [230, 159, 0],  # orange
+            [86, 180, 233],  # sky blue
+            [0, 158, 115],  # bluish green
+            [240, 228, 66],  # yellow
+            [0, 114, 178],  # blue
+            [213, 94, 0],  # vermilion
+            [204, 121, 167],  # reddish purple
+        ],
+        np.uint8,
+    )
+    colours = palette[(data - 1) % len(palette)]
+    colours[data <= 0] = 0
+    return colours
 
 
 #: Output mappings by name, as declared by operations.
-MAPPINGS = {"clip": clip, "rescale": rescale, "mask": mask}
+MAPPINGS = {"clip": clip, "rescale": rescale, "mask": mask, "labels": paint_labels}

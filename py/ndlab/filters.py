@@ -1,25 +1,23 @@
 """Smoothing and edge filters."""
 
 import numpy as np
-from scipy import ndimage
+from scipy import ndimage, signal
 
 from .registry import Param, operation
+
+
+def _sigma(default, help="Standard deviation of the Gaussian, in pixels."):
+    return Param("sigma", "float", default, min=0.0, max=20.0, step=0.1, help=help)
+
+
+def _size(default, help="Width of the square window, in pixels."):
+    return Param("size", "int", default, min=1, max=25, step=1, help=help)
 
 
 @operation(
     category="filters",
     title="Gaussian blur",
-    params=[
-        Param(
-            "sigma",
-            "float",
-            2.0,
-            min=0.0,
-            max=20.0,
-            step=0.1,
-            help="Standard deviation of the Gaussian, in pixels.",
-        )
-    ],
+    params=[_sigma(2.0)],
     channels="each",
     output="clip",
 )
@@ -53,17 +51,7 @@ def gaussian_filter(image, *, sigma=2.0):
 @operation(
     category="filters",
     title="Median filter",
-    params=[
-        Param(
-            "size",
-            "int",
-            3,
-            min=1,
-            max=25,
-            step=1,
-            help="Width of the square window, in pixels; odd sizes keep the image centred.",
-        )
-    ],
+    params=[_size(3, "Width of the square window, in pixels; odd sizes keep the image centred.")],
     channels="each",
     output="clip",
 )
@@ -95,6 +83,149 @@ def median_filter(image, *, size=3):
 
 @operation(
     category="filters",
+    title="Box blur",
+    params=[_size(5)],
+    channels="each",
+    output="clip",
+)
+def uniform_filter(image, *, size=5):
+    """Replace each pixel by the mean of its square neighbourhood.
+
+    Parameters
+    ----------
+    image : (M, N) ndarray of float64
+        Input channel.
+    size : int
+        Width of the window; even sizes shift the image by half a pixel.
+
+    Returns
+    -------
+    (M, N) ndarray of float64
+        Blurred channel. Borders are handled by reflection.
+
+    Examples
+    --------
+    >>> image = np.zeros((5, 5))
+    >>> image[2, 2] = 90
+    >>> float(uniform_filter(image, size=3)[1, 1])
+    10.0
+    """
+    return ndimage.uniform_filter(image, size=size)
+
+
+@operation(
+    category="filters",
+    title="Wiener filter",
+    params=[
+        _size(5, "Width of the square window used for local statistics, in pixels."),
+        Param(
+            "noise",
+            "float",
+            0.0,
+            min=0.0,
+            max=10000.0,
+            step=10.0,
+            help="Noise power (variance in grey levels squared); 0 estimates it.",
+        ),
+    ],
+    channels="each",
+    output="clip",
+)
+def wiener(image, *, size=5, noise=0.0):
+    """Smooth where the local variance is low and keep detail where it is high.
+
+    Each pixel moves towards its local mean by the fraction ``noise /
+    local variance`` (``scipy.signal.wiener``, like MATLAB's ``wiener2``).
+
+    Parameters
+    ----------
+    image : (M, N) ndarray of float64
+        Input channel.
+    size : int
+        Width of the window for the local mean and variance.
+    noise : float
+        Noise power, the variance of the noise in grey levels squared (for
+        Gaussian noise of σ = 20, 400). 0 estimates it as the mean local
+        variance.
+
+    Returns
+    -------
+    (M, N) ndarray of float64
+        Filtered channel. Outside the image counts as 0, so borders darken
+        a little.
+
+    Examples
+    --------
+    >>> image = np.full((5, 5), 100.0)
+    >>> image[2, 2] = 130
+    >>> bool(wiener(image, size=3, noise=200.0)[2, 2] < 130)
+    True
+    """
+    # A window of zero variance divides by zero; its output is then chosen
+    # from the local mean (or, with zero noise, the pixel itself) below.
+    with np.errstate(divide="ignore", invalid="ignore"):
+        filtered = signal.wiener(image, size, noise or None)
+    return np.where(np.isnan(filtered), image, filtered)
+
+
+@operation(
+    category="filters",
+    title="Unsharp mask",
+    params=[
+        Param(
+            "radius",
+            "float",
+            2.0,
+            min=0.1,
+            max=20.0,
+            step=0.1,
+            help="Standard deviation of the blur that defines detail, in pixels.",
+        ),
+        Param(
+            "amount",
+            "float",
+            1.0,
+            min=0.0,
+            max=10.0,
+            step=0.1,
+            help="How much of the detail is added back.",
+        ),
+    ],
+    channels="each",
+    output="clip",
+)
+def unsharp_mask(image, *, radius=2.0, amount=1.0):
+    """Sharpen by adding back the difference between the image and a blur.
+
+    Parameters
+    ----------
+    image : (M, N) ndarray of float64
+        Input channel.
+    radius : float
+        Standard deviation (sigma) of the Gaussian blur, in pixels, as in
+        scikit-image's ``unsharp_mask``.
+    amount : float
+        The result is ``image + amount * (image - blurred)``; 0 leaves the
+        image unchanged.
+
+    Returns
+    -------
+    (M, N) ndarray of float64
+        Sharpened channel; overshoot at edges is clipped for display.
+
+    Examples
+    --------
+    >>> image = np.zeros((1, 6))
+    >>> image[:, 3:] = 100
+    >>> sharp = unsharp_mask(image, radius=1.0)
+    >>> bool(sharp[0, 2] < 0 < 100 < sharp[0, 3])
+    True
+    """
+    return image + amount * (image - ndimage.gaussian_filter(image, sigma=radius))
+
+
+@operation(
+    category="filters",
     title="Sobel edges",
     channels="each",
     output="rescale",
@@ -121,3 +252,136 @@ def sobel(image):
     array([   0., 1020., 1020.,    0.])
     """
     return np.hypot(ndimage.sobel(image, axis=0), ndimage.sobel(image, axis=1))
+
+
+@operation(
+    category="filters",
+    title="Prewitt edges",
+    channels="each",
+    output="rescale",
+)
+def prewitt(image):
+    """Gradient magnitude from Prewitt derivatives along rows and columns.
+
+    Parameters
+    ----------
+    image : (M, N) ndarray of float64
+        Input channel.
+
+    Returns
+    -------
+    (M, N) ndarray of float64
+        ``hypot`` of the two Prewitt derivatives, which average over three
+        pixels with equal weights where Sobel weights the centre twice.
+        Displayed rescaled to 0–255.
+
+    Examples
+    --------
+    >>> image = np.zeros((4, 4))
+    >>> image[:, 2:] = 255
+    >>> prewitt(image)[0]
+    array([  0., 765., 765.,   0.])
+    """
+    return np.hypot(ndimage.prewitt(image, axis=0), ndimage.prewitt(image, axis=1))
+
+
+@operation(
+    category="filters",
+    title="Laplace",
+    channels="each",
+    output="rescale",
+)
+def laplace(image):
+    """Discrete Laplacian: the sum of second differences along rows and columns.
+
+    Parameters
+    ----------
+    image : (M, N) ndarray of float64
+        Input channel.
+
+    Returns
+    -------
+    (M, N) ndarray of float64
+        Zero on flat areas and linear ramps, of opposite signs on the two
+        sides of an edge. Displayed rescaled, so 0 is mid-grey when both
+        signs occur.
+
+    Examples
+    --------
+    >>> image = np.zeros((3, 3))
+    >>> image[1, 1] = 1
+    >>> laplace(image)
+    array([[ 0.,  1.,  0.],
+           [ 1., -4.,  1.],
+           [ 0.,  1.,  0.]])
+    """
+    return ndimage.laplace(image)
+
+
+@operation(
+    category="filters",
+    title="Gaussian gradient magnitude",
+    params=[_sigma(2.0)],
+    channels="each",
+    output="rescale",
+)
+def gaussian_gradient_magnitude(image, *, sigma=2.0):
+    """Edge strength from derivatives of a Gaussian blur.
+
+    Parameters
+    ----------
+    image : (M, N) ndarray of float64
+        Input channel.
+    sigma : float
+        Standard deviation of the Gaussian, in pixels: larger values find
+        broader edges and ignore fine noise.
+
+    Returns
+    -------
+    (M, N) ndarray of float64
+        Magnitude of the gradient of the blurred channel. Displayed rescaled
+        to 0–255.
+
+    Examples
+    --------
+    >>> image = np.zeros((9, 9))
+    >>> image[:, 5:] = 255
+    >>> row = gaussian_gradient_magnitude(image, sigma=1.0)[4]
+    >>> int(np.argmax(row)) in (4, 5)
+    True
+    """
+    return ndimage.gaussian_gradient_magnitude(image, sigma=sigma)
+
+
+@operation(
+    category="filters",
+    title="Laplacian of Gaussian",
+    params=[_sigma(2.0)],
+    channels="each",
+    output="rescale",
+)
+def gaussian_laplace(image, *, sigma=2.0):
+    """Laplacian of a Gaussian blur: responds to blobs about ``sigma * sqrt(2)`` in radius.
+
+    Parameters
+    ----------
+    image : (M, N) ndarray of float64
+        Input channel.
+    sigma : float
+        Standard deviation of the Gaussian, in pixels.
+
+    Returns
+    -------
+    (M, N) ndarray of float64
+        Strongly negative in the middle of bright blobs, positive around
+        them; edges are its zero crossings. Displayed rescaled.
+
+    Examples
+    --------
+    >>> image = np.zeros((11, 11))
+    >>> image[4:7, 4:7] = 255
+    >>> response = gaussian_laplace(image, sigma=1.5)
+    >>> bool(response[5, 5] == response.min())
+    True
+    """
+    return ndimage.gaussian_laplace(image, sigma=sigma)

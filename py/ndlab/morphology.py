@@ -1,37 +1,170 @@
-"""Binary morphology."""
+"""Binary and grey-level mathematical morphology.
 
+Every operation takes its structuring element as a `footprint` shape and a
+`radius`, built by :func:`structuring_element`. Binary operations work on the
+mask ``image > threshold`` and count outside the image as background.
+"""
+
+import numpy as np
 from scipy import ndimage
 
 from .registry import Param, operation
+
+FOOTPRINTS = ("cross", "diamond", "square", "disk")
+
+
+def structuring_element(footprint, radius):
+    """Return a (2 * radius + 1)-square boolean footprint of the given shape.
+
+    Parameters
+    ----------
+    footprint : {"cross", "diamond", "square", "disk"}
+        "cross" is a plus sign with arms of length `radius`, "diamond" the
+        3×3 cross dilated ``radius - 1`` times (``iterate_structure``),
+        "square" all ones and "disk" the points within `radius` of the
+        centre. At radius 1, cross and diamond are the 3×3 cross.
+    radius : int
+        Half-width, at least 1.
+
+    Examples
+    --------
+    >>> structuring_element("disk", 2).astype(int)
+    array([[0, 0, 1, 0, 0],
+           [0, 1, 1, 1, 0],
+           [1, 1, 1, 1, 1],
+           [0, 1, 1, 1, 0],
+           [0, 0, 1, 0, 0]])
+    """
+    if footprint == "square":
+        return np.ones((2 * radius + 1, 2 * radius + 1), bool)
+    if footprint == "diamond":
+        return ndimage.iterate_structure(ndimage.generate_binary_structure(2, 1), radius)
+    rows, cols = np.indices((2 * radius + 1, 2 * radius + 1)) - radius
+    if footprint == "cross":
+        return (rows == 0) | (cols == 0)
+    return rows**2 + cols**2 <= radius**2
+
+
+_THRESHOLD = Param(
+    "threshold", "int", 127, min=0, max=255, step=1, help="Pixels brighter than this are objects."
+)
+
+
+def _footprint(default):
+    return Param(
+        "footprint",
+        "choice",
+        default,
+        choices=FOOTPRINTS,
+        help="Shape of the structuring element.",
+    )
+
+
+def _radius(default):
+    return Param(
+        "radius",
+        "int",
+        default,
+        min=1,
+        max=10,
+        step=1,
+        help="Half-width of the structuring element, in pixels.",
+    )
+
+
+_ITERATIONS = Param(
+    "iterations", "int", 1, min=1, max=20, step=1, help="How many times the step is repeated."
+)
+_BINARY = [_THRESHOLD, _footprint("cross"), _radius(1), _ITERATIONS]
+_GREY = [_footprint("disk"), _radius(3)]
+
+
+@operation(
+    category="morphology",
+    title="Binary erosion",
+    params=_BINARY,
+    channels="grey",
+    output="mask",
+)
+def binary_erosion(image, *, threshold=127, footprint="cross", radius=1, iterations=1):
+    """Shrink the mask ``image > threshold``: keep pixels whose whole footprint is foreground.
+
+    Parameters
+    ----------
+    image : (M, N) ndarray of float64
+        Grey levels on a 0–255 scale.
+    threshold : int
+        Pixels brighter than this form the foreground.
+    footprint : {"cross", "diamond", "square", "disk"}
+        Shape of the structuring element, see :func:`structuring_element`.
+    radius : int
+        Half-width of the structuring element.
+    iterations : int
+        Number of erosions.
+
+    Returns
+    -------
+    (M, N) ndarray of bool
+        Eroded mask.
+
+    Examples
+    --------
+    >>> image = np.zeros((5, 5))
+    >>> image[1:4, 1:4] = 255
+    >>> binary_erosion(image, footprint="square").sum()
+    np.int64(1)
+    """
+    element = structuring_element(footprint, radius)
+    return ndimage.binary_erosion(image > threshold, element, iterations=iterations)
+
+
+@operation(
+    category="morphology",
+    title="Binary dilation",
+    params=_BINARY,
+    channels="grey",
+    output="mask",
+)
+def binary_dilation(image, *, threshold=127, footprint="cross", radius=1, iterations=1):
+    """Grow the mask ``image > threshold`` by the footprint.
+
+    Parameters
+    ----------
+    image : (M, N) ndarray of float64
+        Grey levels on a 0–255 scale.
+    threshold : int
+        Pixels brighter than this form the foreground.
+    footprint : {"cross", "diamond", "square", "disk"}
+        Shape of the structuring element, see :func:`structuring_element`.
+    radius : int
+        Half-width of the structuring element.
+    iterations : int
+        Number of dilations.
+
+    Returns
+    -------
+    (M, N) ndarray of bool
+        Dilated mask.
+
+    Examples
+    --------
+    >>> image = np.zeros((5, 5))
+    >>> image[2, 2] = 255
+    >>> binary_dilation(image).sum()
+    np.int64(5)
+    """
+    element = structuring_element(footprint, radius)
+    return ndimage.binary_dilation(image > threshold, element, iterations=iterations)
 
 
 @operation(
     category="morphology",
     title="Binary opening",
-    params=[
-        Param(
-            "threshold",
-            "int",
-            127,
-            min=0,
-            max=255,
-            step=1,
-            help="Pixels brighter than this are foreground.",
-        ),
-        Param(
-            "iterations",
-            "int",
-            1,
-            min=1,
-            max=20,
-            step=1,
-            help="How many erosions, then as many dilations.",
-        ),
-    ],
+    params=_BINARY,
     channels="grey",
     output="mask",
 )
-def binary_opening(image, *, threshold=127, iterations=1):
+def binary_opening(image, *, threshold=127, footprint="cross", radius=1, iterations=1):
     """Remove small bright specks from the mask ``image > threshold``.
 
     Parameters
@@ -40,14 +173,19 @@ def binary_opening(image, *, threshold=127, iterations=1):
         Grey levels on a 0–255 scale.
     threshold : int
         Pixels brighter than this form the foreground.
+    footprint : {"cross", "diamond", "square", "disk"}
+        Shape of the structuring element, see :func:`structuring_element`.
+    radius : int
+        Half-width of the structuring element.
     iterations : int
-        Number of erosions followed by as many dilations with the 3×3 cross;
-        objects narrower than about ``2 * iterations + 1`` pixels vanish.
+        Number of erosions followed by as many dilations; with the default
+        3×3 cross, objects narrower than about ``2 * iterations + 1`` pixels
+        vanish.
 
     Returns
     -------
     (M, N) ndarray of bool
-        Opened mask. Outside the image counts as background.
+        Opened mask.
 
     Examples
     --------
@@ -58,4 +196,305 @@ def binary_opening(image, *, threshold=127, iterations=1):
     >>> bool(opened[0, 0]), bool(opened[3, 3])
     (False, True)
     """
-    return ndimage.binary_opening(image > threshold, iterations=iterations)
+    element = structuring_element(footprint, radius)
+    return ndimage.binary_opening(image > threshold, element, iterations=iterations)
+
+
+@operation(
+    category="morphology",
+    title="Binary closing",
+    params=_BINARY,
+    channels="grey",
+    output="mask",
+)
+def binary_closing(image, *, threshold=127, footprint="cross", radius=1, iterations=1):
+    """Fill small dark gaps in the mask ``image > threshold``.
+
+    Parameters
+    ----------
+    image : (M, N) ndarray of float64
+        Grey levels on a 0–255 scale.
+    threshold : int
+        Pixels brighter than this form the foreground.
+    footprint : {"cross", "diamond", "square", "disk"}
+        Shape of the structuring element, see :func:`structuring_element`.
+    radius : int
+        Half-width of the structuring element.
+    iterations : int
+        Number of dilations followed by as many erosions. As the erosions
+        count outside the image as background, objects touching the border
+        may lose a rim there.
+
+    Returns
+    -------
+    (M, N) ndarray of bool
+        Closed mask.
+
+    Examples
+    --------
+    >>> image = np.full((5, 7), 255.0)
+    >>> image[:, 3] = 0
+    >>> bool(binary_closing(image)[2, 3])
+    True
+    """
+    element = structuring_element(footprint, radius)
+    return ndimage.binary_closing(image > threshold, element, iterations=iterations)
+
+
+@operation(
+    category="morphology",
+    title="Fill holes",
+    params=[_THRESHOLD],
+    channels="grey",
+    output="mask",
+)
+def fill_holes(image, *, threshold=127):
+    """Fill the background regions of ``image > threshold`` that do not touch the border.
+
+    Parameters
+    ----------
+    image : (M, N) ndarray of float64
+        Grey levels on a 0–255 scale.
+    threshold : int
+        Pixels brighter than this form the foreground.
+
+    Returns
+    -------
+    (M, N) ndarray of bool
+        The mask with its holes filled (``ndimage.binary_fill_holes``).
+
+    Examples
+    --------
+    >>> ring = np.full((5, 5), 255.0)
+    >>> ring[2, 2] = 0
+    >>> bool(fill_holes(ring)[2, 2])
+    True
+    """
+    return ndimage.binary_fill_holes(image > threshold)
+
+
+@operation(
+    category="morphology",
+    title="Grey erosion",
+    params=_GREY,
+    channels="each",
+    output="clip",
+)
+def grey_erosion(image, *, footprint="disk", radius=3):
+    """Replace each pixel by the minimum over the footprint: dark areas grow.
+
+    Parameters
+    ----------
+    image : (M, N) ndarray of float64
+        Input channel.
+    footprint : {"cross", "diamond", "square", "disk"}
+        Shape of the structuring element, see :func:`structuring_element`.
+    radius : int
+        Half-width of the structuring element.
+
+    Returns
+    -------
+    (M, N) ndarray of float64
+        Eroded channel. Borders are handled by reflection.
+
+    Examples
+    --------
+    >>> grey_erosion(np.array([[9.0, 1.0, 9.0, 9.0, 9.0]]), footprint="square", radius=1)
+    array([[1., 1., 1., 9., 9.]])
+    """
+    return ndimage.grey_erosion(image, footprint=structuring_element(footprint, radius))
+
+
+@operation(
+    category="morphology",
+    title="Grey dilation",
+    params=_GREY,
+    channels="each",
+    output="clip",
+)
+def grey_dilation(image, *, footprint="disk", radius=3):
+    """Replace each pixel by the maximum over the footprint: bright areas grow.
+
+    Parameters
+    ----------
+    image : (M, N) ndarray of float64
+        Input channel.
+    footprint : {"cross", "diamond", "square", "disk"}
+        Shape of the structuring element, see :func:`structuring_element`.
+    radius : int
+        Half-width of the structuring element.
+
+    Returns
+    -------
+    (M, N) ndarray of float64
+        Dilated channel. Borders are handled by reflection.
+
+    Examples
+    --------
+    >>> grey_dilation(np.array([[1.0, 9.0, 1.0, 1.0, 1.0]]), footprint="square", radius=1)
+    array([[9., 9., 9., 1., 1.]])
+    """
+    return ndimage.grey_dilation(image, footprint=structuring_element(footprint, radius))
+
+
+@operation(
+    category="morphology",
+    title="Grey opening",
+    params=_GREY,
+    channels="each",
+    output="clip",
+)
+def grey_opening(image, *, footprint="disk", radius=3):
+    """Erode then dilate: remove bright details smaller than the footprint.
+
+    Parameters
+    ----------
+    image : (M, N) ndarray of float64
+        Input channel.
+    footprint : {"cross", "diamond", "square", "disk"}
+        Shape of the structuring element, see :func:`structuring_element`.
+    radius : int
+        Half-width of the structuring element.
+
+    Returns
+    -------
+    (M, N) ndarray of float64
+        Opened channel, never brighter than the input.
+
+    Examples
+    --------
+    >>> grey_opening(np.array([[1.0, 9.0, 1.0, 1.0]]), footprint="square", radius=1)
+    array([[1., 1., 1., 1.]])
+    """
+    return ndimage.grey_opening(image, footprint=structuring_element(footprint, radius))
+
+
+@operation(
+    category="morphology",
+    title="Grey closing",
+    params=_GREY,
+    channels="each",
+    output="clip",
+)
+def grey_closing(image, *, footprint="disk", radius=3):
+    """Dilate then erode: remove dark details smaller than the footprint.
+
+    Parameters
+    ----------
+    image : (M, N) ndarray of float64
+        Input channel.
+    footprint : {"cross", "diamond", "square", "disk"}
+        Shape of the structuring element, see :func:`structuring_element`.
+    radius : int
+        Half-width of the structuring element.
+
+    Returns
+    -------
+    (M, N) ndarray of float64
+        Closed channel, never darker than the input.
+
+    Examples
+    --------
+    >>> grey_closing(np.array([[9.0, 1.0, 9.0, 9.0]]), footprint="square", radius=1)
+    array([[9., 9., 9., 9.]])
+    """
+    return ndimage.grey_closing(image, footprint=structuring_element(footprint, radius))
+
+
+@operation(
+    category="morphology",
+    title="White top-hat",
+    params=_GREY,
+    channels="each",
+    output="rescale",
+)
+def white_tophat(image, *, footprint="disk", radius=3):
+    """Bright details smaller than the footprint: the image minus its opening.
+
+    Parameters
+    ----------
+    image : (M, N) ndarray of float64
+        Input channel.
+    footprint : {"cross", "diamond", "square", "disk"}
+        Shape of the structuring element, see :func:`structuring_element`.
+    radius : int
+        Half-width of the structuring element.
+
+    Returns
+    -------
+    (M, N) ndarray of float64
+        Non-negative channel, displayed rescaled to 0–255; removes uneven
+        background lighting.
+
+    Examples
+    --------
+    >>> white_tophat(np.array([[1.0, 9.0, 1.0, 1.0]]), footprint="square", radius=1)
+    array([[0., 8., 0., 0.]])
+    """
+    return ndimage.white_tophat(image, footprint=structuring_element(footprint, radius))
+
+
+@operation(
+    category="morphology",
+    title="Black top-hat",
+    params=_GREY,
+    channels="each",
+    output="rescale",
+)
+def black_tophat(image, *, footprint="disk", radius=3):
+    """Dark details smaller than the footprint: the closing minus the image.
+
+    Parameters
+    ----------
+    image : (M, N) ndarray of float64
+        Input channel.
+    footprint : {"cross", "diamond", "square", "disk"}
+        Shape of the structuring element, see :func:`structuring_element`.
+    radius : int
+        Half-width of the structuring element.
+
+    Returns
+    -------
+    (M, N) ndarray of float64
+        Non-negative channel, bright where the input has small dark
+        details; displayed rescaled to 0–255.
+
+    Examples
+    --------
+    >>> black_tophat(np.array([[9.0, 1.0, 9.0, 9.0]]), footprint="square", radius=1)
+    array([[0., 8., 0., 0.]])
+    """
+    return ndimage.black_tophat(image, footprint=structuring_element(footprint, radius))
+
+
+@operation(
+    category="morphology",
+    title="Morphological gradient",
+    params=_GREY,
+    channels="each",
+    output="rescale",
+)
+def morphological_gradient(image, *, footprint="disk", radius=3):
+    """Dilation minus erosion: the grey-level range over the footprint, large on edges.
+
+    Parameters
+    ----------
+    image : (M, N) ndarray of float64
+        Input channel.
+    footprint : {"cross", "diamond", "square", "disk"}
+        Shape of the structuring element, see :func:`structuring_element`.
+    radius : int
+        Half-width of the structuring element; edges come out about
+        ``2 * radius`` pixels thick.
+
+    Returns
+    -------
+    (M, N) ndarray of float64
+        Non-negative channel, displayed rescaled to 0–255.
+
+    Examples
+    --------
+    >>> morphological_gradient(np.array([[0.0, 0.0, 5.0, 5.0]]), footprint="square", radius=1)
+    array([[0., 5., 5., 0.]])
+    """
+    return ndimage.morphological_gradient(image, footprint=structuring_element(footprint, radius))

@@ -16,9 +16,20 @@ from typing import Any
 import numpy as np
 
 PARAM_TYPES = ("float", "int", "bool", "choice")
-CATEGORIES = ("filters", "transforms", "threshold", "morphology")
-CHANNELS = ("each", "grey")
-OUTPUTS = ("clip", "rescale", "mask")
+CATEGORIES = (
+    "filters",
+    "noise",
+    "transforms",
+    "threshold",
+    "morphology",
+    "histogram",
+    "segmentation",
+    "frequency",
+    "linear algebra",
+    "colour",
+)
+CHANNELS = ("each", "all", "grey", "colour")
+OUTPUTS = ("clip", "rescale", "mask", "labels")
 
 _REGISTRY: dict[str, "Operation"] = {}
 
@@ -121,15 +132,14 @@ class Operation:
     Attributes
     ----------
     function : callable
-        ``function(image, *, **params)`` taking a 2-D float64 array and
-        returning an array, or ``(array, info)`` for "grey" operations.
+        ``function(image, *, **params)``, see :func:`operation`.
     category, title : str
         Where and how the operation is listed.
     params : tuple of Param
         Keyword-only parameters, in signature order.
-    channels : {"each", "grey"}
-        Apply to each RGB channel, or once to the grey conversion.
-    output : {"clip", "rescale", "mask"}
+    channels : {"each", "all", "grey", "colour"}
+        What the function receives, see :func:`operation`.
+    output : {"clip", "rescale", "mask", "labels"}
         How the result is mapped to uint8 for display.
     """
 
@@ -189,17 +199,30 @@ def operation(*, category, title, params=(), channels="each", output="clip"):
 
     Parameters
     ----------
-    category : {"filters", "transforms", "threshold", "morphology"}
-        Catalogue section.
+    category : str
+        Catalogue section, one of :data:`CATEGORIES`.
     title : str
         Human-readable name.
     params : sequence of Param
         Specs of the keyword-only parameters, in signature order.
-    channels : {"each", "grey"}
-        "each" applies the function to every RGB channel of a colour image
-        (it must then return an array); "grey" converts colour to grey first.
-    output : {"clip", "rescale", "mask"}
-        Mapping of the result to uint8, see :mod:`ndlab.convert`.
+    channels : {"each", "all", "grey", "colour"}
+        What the function receives, always float64 on a 0–255 scale:
+
+        - "each": every RGB channel of a colour image in turn, as a 2-D
+          array; it returns an array of the same shape. An alpha channel is
+          kept unchanged.
+        - "all": like "each", and the alpha channel too, so that geometric
+          transforms move transparency with the pixels; the shape may change.
+        - "grey": one 2-D array, colour being converted to grey first.
+        - "colour": one H×W×3 array, grey being stacked to three equal
+          channels; it returns H×W×3 or H×W. Alpha is dropped.
+
+        "grey" and "colour" functions may return ``(array, info)`` with
+        `info` a JSON-ready dict (see :class:`ndlab.Result`).
+    output : {"clip", "rescale", "mask", "labels"}
+        Mapping of the result to uint8, see :mod:`ndlab.convert`; "labels"
+        paints an integer label image in colours and needs "grey" or
+        "colour" channels.
 
     Examples
     --------
@@ -217,6 +240,8 @@ def operation(*, category, title, params=(), channels="each", output="clip"):
         raise ValueError(f"channels must be one of {CHANNELS}, got {channels!r}")
     if output not in OUTPUTS:
         raise ValueError(f"output must be one of {OUTPUTS}, got {output!r}")
+    if output == "labels" and channels not in ("grey", "colour"):
+        raise ValueError(f"output 'labels' needs channels 'grey' or 'colour', got {channels!r}")
 
     def register(function):
         if function.__name__ in _REGISTRY:

@@ -1,8 +1,9 @@
 """Thresholding."""
 
 import numpy as np
+from scipy import ndimage
 
-from .registry import operation
+from .registry import Param, operation
 
 
 @operation(
@@ -53,3 +54,123 @@ def threshold_otsu(image):
     variance = np.divide(numerator, denominator, out=np.zeros(256), where=denominator > 0)
     threshold = int(np.argmax(variance))
     return image > threshold, {"threshold": threshold}
+
+
+@operation(
+    category="threshold",
+    title="Global threshold",
+    params=[
+        Param(
+            "threshold",
+            "int",
+            127,
+            min=0,
+            max=255,
+            step=1,
+            help="Pixels brighter than this are foreground.",
+        )
+    ],
+    channels="grey",
+    output="mask",
+)
+def threshold_global(image, *, threshold=127):
+    """Separate foreground from background with one chosen grey level.
+
+    Parameters
+    ----------
+    image : (M, N) ndarray of float64
+        Grey levels on a 0–255 scale.
+    threshold : int
+        Pixels strictly brighter than this are foreground.
+
+    Returns
+    -------
+    (M, N) ndarray of bool
+        ``image > threshold``.
+
+    Examples
+    --------
+    >>> threshold_global(np.array([[10.0, 127.0, 128.0]]))
+    array([[False, False,  True]])
+    """
+    return image > threshold
+
+
+@operation(
+    category="threshold",
+    title="Adaptive threshold",
+    params=[
+        Param(
+            "method",
+            "choice",
+            "gaussian",
+            choices=("gaussian", "mean"),
+            help="Weighting of the neighbourhood: Gaussian or uniform (mean).",
+        ),
+        Param(
+            "block_size",
+            "int",
+            35,
+            min=3,
+            max=301,
+            step=2,
+            help="Odd width of the neighbourhood, in pixels.",
+        ),
+        Param(
+            "offset",
+            "float",
+            0.0,
+            min=-255.0,
+            max=255.0,
+            step=1.0,
+            help="Subtracted from the local mean: positive values mark more pixels.",
+        ),
+    ],
+    channels="grey",
+    output="mask",
+)
+def threshold_local(image, *, method="gaussian", block_size=35, offset=0.0):
+    """Compare each pixel with the mean of its neighbourhood, for uneven lighting.
+
+    As scikit-image's ``threshold_local``: the threshold of each pixel is its
+    local mean minus `offset`, the mean being weighted uniformly over a
+    ``block_size`` square ("mean") or by a Gaussian of sigma ``(block_size -
+    1) / 6`` ("gaussian"), with borders reflected.
+
+    Parameters
+    ----------
+    image : (M, N) ndarray of float64
+        Grey levels on a 0–255 scale.
+    method : {"gaussian", "mean"}
+        Weighting of the neighbourhood.
+    block_size : int
+        Odd width of the neighbourhood, in pixels.
+    offset : float
+        Subtracted from the local mean, in grey levels.
+
+    Returns
+    -------
+    (M, N) ndarray of bool
+        ``image > local_mean - offset``.
+
+    Raises
+    ------
+    ValueError
+        If `block_size` is even.
+
+    Examples
+    --------
+    >>> ramp = np.tile(np.arange(0.0, 200.0, 20.0), (3, 1))
+    >>> ramp[1, 5] += 15
+    >>> threshold_local(ramp, method="mean", block_size=3, offset=-10.0).astype(int)
+    array([[0, 0, 0, 0, 0, 0, 0, 0, 0, 0],
+           [0, 0, 0, 0, 0, 1, 0, 0, 0, 0],
+           [0, 0, 0, 0, 0, 0, 0, 0, 0, 0]])
+    """
+    if block_size % 2 == 0:
+        raise ValueError(f"block_size must be odd, got {block_size}")
+    if method == "mean":
+        local_mean = ndimage.uniform_filter(image, size=block_size)
+    else:
+        local_mean = ndimage.gaussian_filter(image, sigma=(block_size - 1) / 6)
+    return image > local_mean - offset

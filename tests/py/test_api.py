@@ -7,26 +7,58 @@ import ndlab
 from conftest import OPERATION_NAMES, make_image
 from ndlab.registry import get_operation
 
+#: Parameters under which the shape-changing transforms keep the size.
+SAME_SIZE = {
+    "rotate": {"angle": 0.0},
+    "zoom": {"factor": 1.0},
+    "crop": {"top": 0.0, "bottom": 0.0, "left": 0.0, "right": 0.0},
+}
 
-def expected_shape(name, image):
-    """Display shape for an image of unchanged size."""
+
+def display_channels(name, image, data):
+    """Channels of the display image: () for 2-D, else (3,) or (4,)."""
     operation = get_operation(name)
+    if operation.output == "labels":
+        return (3,)
+    if operation.channels == "colour":
+        return data.shape[2:]
     if image.ndim == 2 or operation.channels == "grey":
-        return image.shape[:2]
-    return image.shape
+        return ()
+    return image.shape[2:]
 
 
 @pytest.mark.parametrize("name", OPERATION_NAMES)
 def test_every_operation_keeps_the_shape_contract(name, image):
-    params = {"angle": 0.0} if name == "rotate" else {}
-    result = ndlab.run(name, image, **params)
+    result = ndlab.run(name, image, **SAME_SIZE.get(name, {}))
+    operation = get_operation(name)
     assert result.image.dtype == np.uint8
-    assert result.image.shape == expected_shape(name, image)
-    assert result.data.shape == result.image.shape
-    assert result.output == get_operation(name).output
+    assert result.image.shape == image.shape[:2] + display_channels(name, image, result.data)
+    if operation.output == "labels":
+        assert result.data.shape == image.shape[:2]
+        assert result.data.dtype.kind == "i"
+    else:
+        assert result.data.shape == result.image.shape
+    assert result.output == operation.output
     assert result.name == name
-    assert set(result.params) == {param.name for param in get_operation(name).params}
-    json.dumps(result.info, allow_nan=False)
+    assert set(result.params) == {param.name for param in operation.params}
+    assert json.loads(json.dumps(result.info, allow_nan=False)) == result.info
+
+
+@pytest.mark.parametrize("name", OPERATION_NAMES)
+def test_info_holds_only_json_types(name):
+    def check(value):
+        if isinstance(value, dict):
+            return all(isinstance(key, str) and check(item) for key, item in value.items())
+        if isinstance(value, list):
+            return all(check(item) for item in value)
+        return type(value) in (int, float, str, bool)
+
+    info = ndlab.run(name, make_image("rgb")).info
+    assert check(info)
+    if "table" in info:
+        table = info["table"]
+        assert set(table) == {"columns", "rows"}
+        assert all(len(row) == len(table["columns"]) for row in table["rows"])
 
 
 @pytest.mark.parametrize("name", OPERATION_NAMES)
@@ -68,7 +100,12 @@ def test_float_input_is_on_the_0_255_scale():
 
 
 def test_missing_params_take_defaults():
-    assert ndlab.run("rotate", make_image("grey")).params == {"angle": 30.0, "reshape": True}
+    assert ndlab.run("rotate", make_image("grey")).params == {
+        "angle": 30.0,
+        "reshape": True,
+        "order": 1,
+        "mode": "constant",
+    }
 
 
 def test_unknown_operation_lists_valid_names():
@@ -94,9 +131,9 @@ def test_catalog_is_json_ready_and_ordered():
     assert json.loads(text) == catalog
     assert catalog["version"] == ndlab.__version__
     categories = [operation["category"] for operation in catalog["operations"]]
-    assert categories == sorted(
-        categories, key=["filters", "transforms", "threshold", "morphology"].index
-    )
+    order = ["filters", "noise", "transforms", "threshold", "morphology", "histogram"]
+    order += ["segmentation", "frequency", "linear algebra", "colour"]
+    assert list(dict.fromkeys(categories)) == order
     assert [sample["name"] for sample in catalog["samples"]] == list(ndlab.SAMPLES)
 
 

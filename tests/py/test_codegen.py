@@ -60,7 +60,9 @@ def test_exported_code_is_standalone(name):
 def test_grey_detection_is_written_out():
     assert "img = image[..., 0].astype(np.float64)" in ndlab.run("sobel", INPUTS["grey_rgba"]).code
     assert "img = image.astype(np.float64)" in ndlab.run("sobel", INPUTS["grey"]).code
-    assert "0.2125 * rgb[..., 0]" in ndlab.run("threshold_otsu", INPUTS["rgb"]).code
+    code = ndlab.run("threshold_otsu", INPUTS["rgb"]).code
+    assert "img = rgb_to_grey(image[..., :3].astype(np.float64))" in code
+    assert code.count("GREY_WEIGHTS = (0.2125, 0.7154, 0.0721)\n") == 1
 
 
 def test_otsu_code_prints_the_threshold(capsys):
