@@ -366,7 +366,11 @@ def manifest() -> dict:
     lock = json.loads((DIST / "pyodide" / "pyodide-lock.json").read_text())
     startup = [f"pyodide/{f}" for f in (*PYODIDE_CORE, "python_stdlib.zip", "pyodide-lock.json")]
     startup += [f"pyodide/{lock['packages'][n]['file_name']}" for n in closure(lock, ["ndlab"])]
+    build_id = hashlib.sha256(
+        "".join(f"{name}{sha256(DIST / name)}" for name in files).encode()
+    ).hexdigest()[:12]
     return {
+        "id": build_id,
         "version": json.loads((ROOT / "package.json").read_text())["version"],
         "pyodide": PYODIDE_VERSION,
         "startup_bytes": sum(files[f] for f in startup),
@@ -397,6 +401,9 @@ def build(pyodide_dist: str | None = None) -> None:
     copy_page()
     info = manifest()
     (DIST / "build.json").write_text(json.dumps(info, indent=1))
+    # The service worker lives at the root (its scope) and knows which build it caches.
+    sw = (ROOT / "static" / "sw.js").read_text()
+    (DIST / "sw.js").write_text(f'const BUILD_ID = "{info["id"]}";\n{sw}')
     total = sum(info["files"].values())
     log(f"dist/: {len(info['files'])} files, {size(total)}; Python start-up loads {size(info['startup_bytes'])}")
     log(f"done in {time.perf_counter() - started:.1f} s")

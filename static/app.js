@@ -7,6 +7,7 @@ import { canvasPng, download } from "./download.js";
 import { drawHistogram } from "./histogram.js";
 import { ImageInputError, readImage } from "./images.js";
 import { renderInfo } from "./info.js";
+import { registerOffline } from "./offline.js";
 import { decode, encode } from "./permalink.js";
 
 const $ = (/** @type {string} */ id) => /** @type {any} */ (document.getElementById(id));
@@ -376,6 +377,10 @@ const fileStem = () => `ndlab-${state.steps.map((s) => s.name).join("-")}`;
 
 async function main() {
   wire();
+  registerOffline((reload) => {
+    $("update").hidden = false;
+    $("update-reload").onclick = reload;
+  }).catch((error) => console.warn("ndlab: offline support is not available:", error));
   const [catalog, samples] = await Promise.all([ndlab.catalog(), ndlab.samples()]);
   state.ops = catalog.operations;
   state.samples = samples;
