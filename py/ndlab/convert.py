@@ -107,7 +107,7 @@ def channel_layout(image):
 
 
 def rgb_to_grey(image):
-    """Convert colour to grey with the luminance weights of :data:`GREY_WEIGHTS`.
+    """Convert colour to grey with the BT.709 luminance weights in ``GREY_WEIGHTS``.
 
     Parameters
     ----------

@@ -149,9 +149,9 @@ def label(image, *, threshold=127, connectivity=1):
     boxes = ndimage.find_objects(labels)
     rows = [
         [int(number), int(area), round(float(mean), 3), round(float(maximum), 3)]
-        + [rows.start, cols.start, rows.stop, cols.stop]
+        + [box_rows.start, box_cols.start, box_rows.stop, box_cols.stop]
         + [round(float(row), 3), round(float(col), 3)]
-        for number, area, mean, maximum, (rows, cols), (row, col) in zip(
+        for number, area, mean, maximum, (box_rows, box_cols), (row, col) in zip(
             index, areas, means, maxima, boxes, centres, strict=True
         )
     ]

@@ -1,21 +1,13 @@
 import doctest
 import importlib
+import pkgutil
 
 import numpy as np
 import pytest
 
-MODULES = [
-    "api",
-    "codegen",
-    "convert",
-    "filters",
-    "morphology",
-    "registry",
-    "samples",
-    "threshold",
-    "transforms",
-    "web",
-]
+import ndlab
+
+MODULES = [module.name for module in pkgutil.iter_modules(ndlab.__path__)]
 
 
 @pytest.mark.parametrize("module", MODULES)

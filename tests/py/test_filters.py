@@ -1,6 +1,6 @@
 import numpy as np
 import pytest
-from scipy import ndimage
+from scipy import ndimage, signal
 
 import ndlab
 from conftest import make_image
@@ -59,3 +59,88 @@ def test_sobel_of_a_flat_image_is_black():
 def test_sigma_zero_is_identity():
     image = make_image("rgba")
     np.testing.assert_array_equal(ndlab.run("gaussian_filter", image, sigma=0).image, clip(image))
+
+
+def channels_of(image):
+    return (
+        [image.astype(float)]
+        if image.ndim == 2
+        else [image[..., c].astype(float) for c in range(3)]
+    )
+
+
+def per_channel(function, image):
+    results = [function(channel) for channel in channels_of(image)]
+    return results[0] if image.ndim == 2 else np.dstack(results)
+
+
+@pytest.mark.parametrize("kind", ["grey", "rgb"])
+@pytest.mark.parametrize(
+    ("name", "params", "reference"),
+    [
+        ("uniform_filter", {"size": 4}, lambda x: ndimage.uniform_filter(x, size=4)),
+        ("wiener", {"size": 5, "noise": 0.0}, lambda x: signal.wiener(x, 5)),
+        ("wiener", {"size": 3, "noise": 300.0}, lambda x: signal.wiener(x, 3, 300.0)),
+        (
+            "unsharp_mask",
+            {"radius": 1.5, "amount": 2.0},
+            lambda x: x + 2.0 * (x - ndimage.gaussian_filter(x, 1.5)),
+        ),
+        (
+            "prewitt",
+            {},
+            lambda x: np.hypot(ndimage.prewitt(x, axis=0), ndimage.prewitt(x, axis=1)),
+        ),
+        ("laplace", {}, ndimage.laplace),
+        (
+            "gaussian_gradient_magnitude",
+            {"sigma": 1.5},
+            lambda x: ndimage.gaussian_gradient_magnitude(x, 1.5),
+        ),
+        ("gaussian_laplace", {"sigma": 2.5}, lambda x: ndimage.gaussian_laplace(x, 2.5)),
+    ],
+)
+def test_filters_equal_scipy(kind, name, params, reference):
+    image = make_image(kind)
+    expected = per_channel(reference, image)
+    result = ndlab.run(name, image, **params)
+    np.testing.assert_allclose(result.data, expected, rtol=1e-12, atol=1e-9)
+    mapping = rescale if result.output == "rescale" else clip
+    np.testing.assert_array_equal(result.image, mapping(expected))
+
+
+def test_box_blur_is_the_window_mean():
+    image = make_image("grey").astype(float)
+    padded = np.pad(image, 1, mode="symmetric")
+    windows = np.lib.stride_tricks.sliding_window_view(padded, (3, 3))
+    np.testing.assert_allclose(
+        ndlab.run("uniform_filter", image, size=3).data, windows.mean((2, 3))
+    )
+
+
+def test_wiener_handles_flat_and_black_images():
+    for level in (0, 90):
+        image = np.full((8, 9), level, np.uint8)
+        for noise in (0.0, 50.0):
+            result = ndlab.run("wiener", image, noise=noise)
+            assert np.isfinite(result.data).all()
+    black = ndlab.run("wiener", np.zeros((6, 6), np.uint8)).image
+    assert (black == 0).all()
+
+
+def test_wiener_reduces_gaussian_noise():
+    rows, cols = np.indices((64, 64))
+    clean = 100 + 50 * np.sin(rows / 9) * np.cos(cols / 11)
+    noisy = clean + np.random.default_rng(1).normal(0, 20, clean.shape)
+    filtered = ndlab.run("wiener", noisy, size=5, noise=400.0).data
+    assert np.abs(filtered - clean)[4:-4, 4:-4].mean() < 0.6 * np.abs(noisy - clean).mean()
+
+
+def test_unsharp_mask_with_zero_amount_is_identity():
+    image = make_image("rgb")
+    np.testing.assert_array_equal(ndlab.run("unsharp_mask", image, amount=0).image, image)
+
+
+@pytest.mark.parametrize("name", ["prewitt", "laplace", "gaussian_gradient_magnitude"])
+def test_edge_filters_of_flat_images_are_black(name):
+    assert (ndlab.run(name, np.full((9, 9), 80, np.uint8)).image == 0).all()

@@ -4,6 +4,7 @@ from scipy import ndimage
 
 import ndlab
 from conftest import make_image
+from ndlab.morphology import structuring_element
 
 
 @pytest.mark.parametrize("threshold", [0, 100, 127, 255])
@@ -34,3 +35,91 @@ def test_binary_opening_removes_specks_but_keeps_blocks():
     opened = ndlab.run("binary_opening", image).data
     assert not opened[10, 10]
     assert opened[5, 5]
+
+
+FOOTPRINTS = ["cross", "diamond", "square", "disk"]
+
+
+def test_structuring_elements():
+    cross = ndimage.generate_binary_structure(2, 1)
+    for footprint in ("cross", "diamond"):
+        np.testing.assert_array_equal(structuring_element(footprint, 1), cross)
+    np.testing.assert_array_equal(
+        structuring_element("diamond", 3), ndimage.iterate_structure(cross, 3)
+    )
+    plus = structuring_element("cross", 2)
+    assert plus.sum() == 9 and plus[2].all() and plus[:, 2].all()
+    assert structuring_element("square", 2).all() and structuring_element("square", 2).shape == (
+        5,
+        5,
+    )
+    disk = structuring_element("disk", 5)
+    rows, cols = np.indices((11, 11)) - 5
+    np.testing.assert_array_equal(disk, np.hypot(rows, cols) <= 5)
+
+
+@pytest.mark.parametrize(
+    "name", ["binary_erosion", "binary_dilation", "binary_opening", "binary_closing"]
+)
+@pytest.mark.parametrize("footprint", FOOTPRINTS)
+@pytest.mark.parametrize(("radius", "iterations"), [(1, 1), (2, 2)])
+def test_binary_operations_equal_scipy(name, footprint, radius, iterations):
+    image = make_image("grey", shape=(30, 40))
+    expected = getattr(ndimage, name)(
+        image > 100, structuring_element(footprint, radius), iterations=iterations
+    )
+    result = ndlab.run(
+        name, image, threshold=100, footprint=footprint, radius=radius, iterations=iterations
+    )
+    np.testing.assert_array_equal(result.data, expected)
+
+
+def test_closing_fills_a_gap_and_dilation_grows():
+    image = np.zeros((9, 9), np.uint8)
+    image[2:7, 2:7] = 200
+    image[4, 2:7] = 0
+    assert ndlab.run("binary_closing", image).data[4, 4]
+    assert ndlab.run("binary_dilation", image, footprint="square").data.sum() == 49
+
+
+def test_fill_holes():
+    image = np.zeros((9, 9), np.uint8)
+    image[1:8, 1:8] = 200
+    image[3:6, 3:6] = 0
+    image[0, 4] = 0
+    result = ndlab.run("fill_holes", image).data
+    np.testing.assert_array_equal(result, ndimage.binary_fill_holes(image > 127))
+    assert result[4, 4] and result.sum() == 49
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "grey_erosion",
+        "grey_dilation",
+        "grey_opening",
+        "grey_closing",
+        "white_tophat",
+        "black_tophat",
+        "morphological_gradient",
+    ],
+)
+@pytest.mark.parametrize(("footprint", "radius"), [("disk", 3), ("square", 1), ("cross", 2)])
+def test_grey_operations_equal_scipy_per_channel(name, footprint, radius):
+    image = make_image("rgb")
+    element = structuring_element(footprint, radius)
+    expected = np.dstack(
+        [getattr(ndimage, name)(image[..., c].astype(float), footprint=element) for c in range(3)]
+    )
+    result = ndlab.run(name, image, footprint=footprint, radius=radius)
+    np.testing.assert_array_equal(result.data, expected)
+
+
+def test_top_hats_pick_small_details():
+    image = np.full((15, 15), 100, np.uint8)
+    image[7, 7] = 200
+    image[3, 3] = 10
+    white = ndlab.run("white_tophat", image).data
+    black = ndlab.run("black_tophat", image).data
+    assert white[7, 7] == 100 and white.sum() == 100
+    assert black[3, 3] == 90 and black.sum() == 90

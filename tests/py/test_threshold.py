@@ -3,6 +3,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
+from scipy import ndimage
 
 import ndlab
 from conftest import make_image
@@ -59,3 +60,41 @@ def test_otsu_converts_colour_to_grey():
     mask, info = threshold_otsu(rgb_to_grey(image.astype(np.float64)))
     assert result.info == info
     np.testing.assert_array_equal(result.data, mask)
+
+
+@pytest.mark.parametrize("threshold", [0, 90, 255])
+def test_global_threshold(threshold):
+    image = make_image("rgb")
+    grey = rgb_to_grey(image.astype(float))
+    result = ndlab.run("threshold_global", image, threshold=threshold)
+    np.testing.assert_array_equal(result.data, grey > threshold)
+
+
+@pytest.mark.parametrize("method", ["mean", "gaussian"])
+@pytest.mark.parametrize("block_size", [3, 15])
+@pytest.mark.parametrize("offset", [-5.0, 0.0, 8.0])
+def test_local_threshold_follows_scikit_image(method, block_size, offset):
+    image = make_image("grey", shape=(40, 50))
+    channel = image.astype(float)
+    if method == "mean":
+        local = ndimage.uniform_filter(channel, block_size, mode="reflect")
+    else:
+        local = ndimage.gaussian_filter(channel, (block_size - 1) / 6, mode="reflect")
+    result = ndlab.run(
+        "threshold_local", image, method=method, block_size=block_size, offset=offset
+    )
+    np.testing.assert_array_equal(result.data, channel > local - offset)
+
+
+def test_local_threshold_copes_with_a_lighting_gradient():
+    rows, cols = np.indices((60, 80))
+    text = ((rows // 6 + cols // 6) % 2 == 0) & (cols % 6 < 2)
+    image = np.clip(3 * cols + 60 * text, 0, 255).astype(np.uint8)
+    local = ndlab.run("threshold_local", image, block_size=11, offset=-10).data
+    assert (local == text).mean() > 0.97
+    assert (ndlab.run("threshold_global", image, threshold=127).data == text).mean() < 0.7
+
+
+def test_even_block_size_is_refused():
+    with pytest.raises(ValueError, match="block_size must be odd, got 4"):
+        ndlab.run("threshold_local", make_image("grey"), block_size=4)

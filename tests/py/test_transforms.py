@@ -41,3 +41,122 @@ def test_rotated_rgba_has_transparent_corners():
 def test_rotate_by_zero_is_identity():
     image = make_image("rgba")
     np.testing.assert_array_equal(ndlab.run("rotate", image, angle=0).image, image)
+
+
+def grey_float(kind="grey", **kwargs):
+    image = make_image(kind, **kwargs)
+    return image, image.astype(float)
+
+
+@pytest.mark.parametrize("order", [0, 3, 5])
+@pytest.mark.parametrize("mode", ["constant", "nearest", "wrap", "grid-mirror"])
+def test_rotate_order_and_mode_reach_scipy(order, mode):
+    image, channel = grey_float()
+    expected = ndimage.rotate(channel, 20, reshape=False, order=order, mode=mode)
+    result = ndlab.run("rotate", image, angle=20, reshape=False, order=order, mode=mode)
+    np.testing.assert_allclose(result.data, expected)
+
+
+@pytest.mark.parametrize("factor", [0.3, 1.0, 2.5])
+@pytest.mark.parametrize("order", [0, 1, 3])
+def test_zoom_equals_scipy_and_changes_the_shape(factor, order):
+    image = make_image("rgb")
+    expected = np.dstack(
+        [ndimage.zoom(image[..., c].astype(float), factor, order=order) for c in range(3)]
+    )
+    result = ndlab.run("zoom", image, factor=factor, order=order)
+    np.testing.assert_allclose(result.data, expected)
+    assert result.image.shape == (round(24 * factor), round(32 * factor), 3)
+
+
+@pytest.mark.parametrize(("rows", "cols"), [(3.0, -5.0), (0.5, 0.25), (-30.0, 0.0)])
+@pytest.mark.parametrize("mode", ["constant", "wrap"])
+def test_shift_equals_scipy(rows, cols, mode):
+    image, channel = grey_float()
+    expected = ndimage.shift(channel, (rows, cols), order=1, mode=mode)
+    result = ndlab.run("shift", image, rows=rows, cols=cols, mode=mode)
+    np.testing.assert_allclose(result.data, expected)
+
+
+def test_shift_moves_transparency_with_the_pixels():
+    image = make_image("rgba")
+    image[..., 3] = 255
+    result = ndlab.run("shift", image, rows=4, cols=-3, order=0)
+    assert (result.image[:4, :, 3] == 0).all() and (result.image[:, -3:, 3] == 0).all()
+    np.testing.assert_array_equal(result.image[4:, :-3], image[:-4, 3:])
+
+
+@pytest.mark.parametrize("shape", [(24, 32), (7, 5), (1, 1)])
+@pytest.mark.parametrize(
+    "margins", [(10, 10, 10, 10), (0, 0, 0, 0), (25, 50, 0, 80), (80, 19.9, 33.3, 33.3)]
+)
+def test_crop_removes_rounded_down_percentages(shape, margins):
+    top, bottom, left, right = margins
+    image = make_image("rgba", shape=shape)
+    result = ndlab.run("crop", image, top=top, bottom=bottom, left=left, right=right)
+    rows, cols = shape
+    expected = image[
+        int(rows * top / 100) : rows - int(rows * bottom / 100),
+        int(cols * left / 100) : cols - int(cols * right / 100),
+    ]
+    np.testing.assert_array_equal(result.image, expected)
+    assert result.image.size > 0
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({"top": 60, "bottom": 40}, "top + bottom must be below 100%, got 60 + 40"),
+        ({"left": 80, "right": 70}, "left + right must be below 100%, got 80 + 70"),
+    ],
+)
+def test_crop_that_leaves_nothing_names_the_params(params, message):
+    with pytest.raises(ValueError, match=message.replace("+", r"\+")):
+        ndlab.run("crop", make_image("grey"), **params)
+
+
+def test_crop_keeps_the_same_part_at_any_size():
+    small = ndlab.run("crop", np.zeros((100, 200), np.uint8), top=20, left=50, bottom=0, right=0)
+    large = ndlab.run("crop", np.zeros((400, 800), np.uint8), top=20, left=50, bottom=0, right=0)
+    assert small.image.shape == (80, 100) and large.image.shape == (320, 400)
+
+
+@pytest.mark.parametrize(
+    ("axis", "reference"),
+    [("horizontal", np.fliplr), ("vertical", np.flipud), ("both", lambda x: x[::-1, ::-1])],
+)
+def test_flip(axis, reference):
+    image = make_image("rgba")
+    np.testing.assert_array_equal(ndlab.run("flip", image, axis=axis).image, reference(image))
+
+
+def test_affine_identity_is_the_default():
+    image = make_image("rgba")
+    np.testing.assert_array_equal(ndlab.run("affine_transform", image).image, image)
+
+
+@pytest.mark.parametrize(
+    "matrix",
+    [
+        (1.0, 0.0, 5.0, 0.0, 1.0, -3.0),
+        (0.8, -0.3, 4.0, 0.3, 0.8, -2.0),
+        (2.0, 0.0, 0.0, 0.0, 0.5, 0.0),
+    ],
+)
+def test_affine_transform_equals_scipy_with_a_2x3_matrix(matrix):
+    image, channel = grey_float()
+    m00, m01, m02, m10, m11, m12 = matrix
+    expected = ndimage.affine_transform(
+        channel, [[m00, m01], [m10, m11]], offset=(m02, m12), order=1
+    )
+    result = ndlab.run(
+        "affine_transform", image, m00=m00, m01=m01, m02=m02, m10=m10, m11=m11, m12=m12
+    )
+    np.testing.assert_allclose(result.data, expected)
+
+
+def test_affine_matrix_maps_output_to_input():
+    image = np.zeros((20, 20), np.uint8)
+    image[12, 7] = 255
+    moved = ndlab.run("affine_transform", image, m02=10.0, order=0).image
+    assert moved[2, 7] == 255 and moved.sum() == 255

@@ -1,11 +1,15 @@
+import io
 import json
+import re
 
 import numpy as np
 import pytest
+import scipy.io
 
 import ndlab
 from conftest import make_image
 from ndlab import web
+from ndlab.convert import rescale
 
 
 def call(name, rgba, params=None):
@@ -141,3 +145,162 @@ def test_canonical_layouts():
     rgba[..., 3] = 255
     assert web.canonical(rgba).shape == rgba.shape[:2] + (3,)
     assert web.canonical(make_image("grey_rgba")).ndim == 2
+
+
+def run_page_pipeline(steps, rgba):
+    """What the page does: each step's RGBA output is the next step's input."""
+    for name, params in steps:
+        rgba, meta = web.run_rgba(name, rgba, json.dumps(params))
+        assert "error" not in json.loads(meta)
+    return rgba
+
+
+@pytest.mark.parametrize(
+    "steps",
+    [
+        [["gaussian_filter", {"sigma": 2}], ["kmeans_colours", {"k": 2}], ["rgb_to_grey", {}]],
+        [["crop", {"left": 30}], ["rotate", {"angle": 45}], ["label", {"threshold": 60}]],
+        [["flip", {}], ["split_channel", {"channel": "green"}], ["zoom", {"factor": 1.5}]],
+    ],
+)
+@pytest.mark.parametrize("opaque", [True, False])
+def test_pipeline_code_reproduces_the_page(steps, opaque, capsys):
+    rgba = make_image("rgba")
+    if opaque:
+        rgba[..., 3] = 255
+    else:
+        rgba[:, :10, 3] = 255  # cropping 30% from the left leaves an opaque image
+    code = web.pipeline_code(json.dumps(steps), rgba)
+    namespace = {"image": web.canonical(rgba)}
+    exec(code, namespace)
+    np.testing.assert_array_equal(web.to_rgba(namespace["result"]), run_page_pipeline(steps, rgba))
+
+
+def test_pipeline_code_accepts_step_objects():
+    steps = [{"name": "sobel"}, {"name": "gaussian_filter", "params": {"sigma": 1}}]
+    code = web.pipeline_code(json.dumps(steps), make_image("rgba"))
+    assert "gaussian_filter(" in code and "sobel(" in code
+
+
+def test_result_npy_holds_the_unrounded_data():
+    rgba = make_image("rgba")
+    out, meta = call("gaussian_filter", rgba, {"sigma": 1.3})
+    data = np.load(io.BytesIO(web.result_npy()))
+    expected = ndlab.run("gaussian_filter", web.canonical(rgba), sigma=1.3).data
+    assert data.dtype == np.float64
+    np.testing.assert_array_equal(data, expected)
+    call("label", rgba)
+    assert np.load(io.BytesIO(web.result_npy())).dtype.kind == "i"
+    call("gaussian_filter", rgba, {"sigma": -1})  # a failed run keeps the last result
+    assert np.load(io.BytesIO(web.result_npy())).dtype.kind == "i"
+
+
+def test_result_npy_before_any_run(monkeypatch):
+    monkeypatch.setattr(web, "_last_result", None)
+    with pytest.raises(ValueError, match="no result yet"):
+        web.result_npy()
+
+
+def npy_bytes(array):
+    buffer = io.BytesIO()
+    np.save(buffer, array)
+    return buffer.getvalue()
+
+
+def mat_bytes(**arrays):
+    buffer = io.BytesIO()
+    scipy.io.savemat(buffer, arrays)
+    return buffer.getvalue()
+
+
+def read(data, filename, variable=""):
+    out, meta = web.read_array(data, filename, variable)
+    return out, json.loads(meta)
+
+
+@pytest.mark.parametrize(
+    ("array", "scaled"),
+    [
+        (np.arange(12, dtype=np.uint8).reshape(3, 4), False),
+        (np.linspace(-1, 1, 12).reshape(3, 4), True),
+        (np.arange(12, dtype=np.int16).reshape(3, 4) * 100, True),
+        (np.eye(3, 4, dtype=bool), False),
+    ],
+)
+def test_read_npy_grey(array, scaled):
+    out, meta = read(npy_bytes(array), "data.npy")
+    assert out.shape == (3, 4, 4) and out.dtype == np.uint8
+    assert meta["scaled"] is scaled
+    assert meta["shape"] == [3, 4] and meta["dtype"] == str(array.dtype)
+    assert meta["variables"] == [] and meta["variable"] is None
+    if array.dtype == np.uint8:
+        np.testing.assert_array_equal(out[..., 0], array)
+    elif array.dtype == bool:
+        np.testing.assert_array_equal(out[..., 0], np.where(array, 255, 0))
+    else:
+        assert out[..., 0].min() == 0 and out[..., 0].max() == 255
+        assert meta["range"] == [float(array.min()), float(array.max())]
+        np.testing.assert_array_equal(out[..., 0], rescale(array.astype(float)))
+    assert (out[..., 3] == 255).all()
+
+
+def test_read_npy_colour_and_non_finite_values():
+    rgb = np.random.default_rng(0).random((5, 6, 3))
+    rgb[0, 0, 0] = np.nan
+    out, meta = read(npy_bytes(rgb), "colour.NPY")
+    assert out.shape == (5, 6, 4) and meta["scaled"]
+    assert out[0, 0, 0] == 0
+    rgba = np.random.default_rng(0).integers(0, 256, (5, 6, 4), dtype=np.uint8)
+    out, _ = read(npy_bytes(rgba), "rgba.npy")
+    np.testing.assert_array_equal(out, rgba)
+
+
+@pytest.mark.parametrize(
+    ("data", "filename", "message"),
+    [
+        (npy_bytes(np.array([{"a": 1}], dtype=object)), "objects.npy", "Python objects"),
+        (npy_bytes(np.zeros(5)), "line.npy", "got \\(5 float64\\)"),
+        (npy_bytes(np.zeros((2, 2, 2))), "cube.npy", "2-D, H×W×3 or H×W×4"),
+        (b"not an array", "junk.npy", "not a readable .npy file"),
+        (b"x", "photo.png", "can open .npy, .npz and .mat"),
+        (
+            mat_bytes(name=np.array(["text"]), cube=np.zeros((2, 2, 2))),
+            "empty.mat",
+            "no numeric 2-D.*found: name .*, cube \\(2×2×2 float64\\)",
+        ),
+        (b"MATLAB junk", "junk.mat", "not a readable .mat file"),
+    ],
+)
+def test_read_array_errors_are_json(data, filename, message):
+    out, meta = read(data, filename)
+    assert out.shape == (0, 0, 4)
+    assert meta["error"]["type"] == "ValueError"
+    assert re.search(message, meta["error"]["message"])
+
+
+def test_read_mat_lists_and_chooses_variables():
+    grey = np.arange(20.0).reshape(4, 5)
+    rgb = np.zeros((4, 5, 3), np.uint8)
+    rgb[..., 1] = 200
+    data = mat_bytes(grey=grey, rgb=rgb, cube=np.zeros((2, 2, 2)), note=np.array(["hi"]))
+    out, meta = read(data, "lab.mat")
+    assert meta["variables"] == ["grey", "rgb"]
+    assert meta["variable"] == "grey" and meta["shape"] == [4, 5] and meta["scaled"]
+    out, meta = read(data, "lab.mat", "rgb")
+    assert meta["variable"] == "rgb" and not meta["scaled"]
+    np.testing.assert_array_equal(out[..., :3], rgb)
+    _, meta = read(data, "lab.mat", "cube")
+    assert "no usable variable 'cube'; usable: grey, rgb" in meta["error"]["message"]
+
+
+def test_read_npz():
+    buffer = io.BytesIO()
+    np.savez(buffer, first=np.ones((2, 3)), second=np.zeros((3, 3), np.uint8))
+    out, meta = read(buffer.getvalue(), "arrays.npz", "second")
+    assert meta["variables"] == ["first", "second"] and out.shape == (3, 3, 4)
+
+
+def test_read_array_refuses_oversized_arrays(monkeypatch):
+    monkeypatch.setattr(web, "MAX_PIXELS", 10)
+    _, meta = read(npy_bytes(np.zeros((4, 4))), "big.npy")
+    assert "megapixel" in meta["error"]["message"]
