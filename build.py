@@ -453,7 +453,13 @@ def built() -> bool:
 
 
 class Handler(http.server.SimpleHTTPRequestHandler):
-    """Static files with the MIME types Pyodide needs."""
+    """Static files with the MIME types Pyodide needs, cross-origin isolated by default.
+
+    Isolation (COOP/COEP) gives the page SharedArrayBuffer, so a running computation can be
+    cancelled through Pyodide's interrupt buffer instead of by replacing the worker.
+    """
+
+    isolated = True
 
     extensions_map = {
         **http.server.SimpleHTTPRequestHandler.extensions_map,
@@ -466,6 +472,9 @@ class Handler(http.server.SimpleHTTPRequestHandler):
     }
 
     def end_headers(self):
+        if self.isolated:
+            self.send_header("Cross-Origin-Opener-Policy", "same-origin")
+            self.send_header("Cross-Origin-Embedder-Policy", "require-corp")
         self.send_header("Cache-Control", "no-cache")
         self.send_header("X-Content-Type-Options", "nosniff")
         super().end_headers()
@@ -475,15 +484,16 @@ class Handler(http.server.SimpleHTTPRequestHandler):
             super().log_message(format, *args)
 
 
-def make_server(port: int, host: str = "127.0.0.1") -> http.server.ThreadingHTTPServer:
-    handler = functools.partial(Handler, directory=str(DIST))
+def make_server(port: int, host: str = "127.0.0.1", isolated: bool = True) -> http.server.ThreadingHTTPServer:
+    handler_class = type("IsolatedHandler" if isolated else "PlainHandler", (Handler,), {"isolated": isolated})
+    handler = functools.partial(handler_class, directory=str(DIST))
     return http.server.ThreadingHTTPServer((host, port), handler)
 
 
-def serve(port: int, host: str) -> None:
+def serve(port: int, host: str, isolated: bool = True) -> None:
     if not built():
         build()
-    server = make_server(port, host)
+    server = make_server(port, host, isolated)
     print(f"ndlab is served at http://{host}:{server.server_port}/  (Ctrl+C stops)", flush=True)
     try:
         server.serve_forever()
@@ -523,6 +533,8 @@ def main(argv: list[str] | None = None) -> int:
     p_serve = commands.add_parser("serve", help="build if needed and serve dist/")
     p_serve.add_argument("--port", type=int, default=8000)
     p_serve.add_argument("--host", default="127.0.0.1")
+    p_serve.add_argument("--no-isolation", action="store_true",
+                         help="omit the COOP/COEP headers (as a host that cannot set them would)")
     p_test = commands.add_parser("test", help="run the whole test suite")
     p_test.add_argument("pytest_args", nargs=argparse.REMAINDER)
     p_gen = commands.add_parser("_generate")  # internal: runs inside the venv
@@ -532,7 +544,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "build":
             build(args.pyodide_dist)
         elif args.command == "serve":
-            serve(args.port, args.host)
+            serve(args.port, args.host, not args.no_isolation)
         elif args.command == "test":
             return test(args.pytest_args)
         elif args.command == "_generate":

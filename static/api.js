@@ -16,6 +16,10 @@ export function createApi(onProgress) {
     get ready() {
       return client.ready;
     },
+    /** True when cancelling keeps Python warm (the page is cross-origin isolated). */
+    get interruptible() {
+      return client.isolated;
+    },
     /** The catalogue: every operation with its parameter spec (available before Python is). */
     catalog: () => catalogPromise,
     ops: async () => (await catalogPromise).operations,
@@ -32,45 +36,49 @@ export function createApi(onProgress) {
      * @param {string} name operation name, see ops()
      * @param {Record<string, any>} params its parameters; missing ones take their defaults
      * @param {any} input ImageData, a canvas, or {data, width, height} with RGBA bytes
+     * @param {{signal?: AbortSignal}} options `signal` cancels the call
      * @returns {Promise<{image: ImageData, code: string, timings: object, output: string, info: object, params: object}>}
      */
-    async run(name, params, input) {
+    async run(name, params, input, options = {}) {
       const pixels = toPixels(input);
       await client.ready;
-      const { meta, image } = await client.run(name, params ?? {}, pixels);
+      const { meta, image } = await client.run(name, params ?? {}, pixels, options);
       const result = new ImageData(new Uint8ClampedArray(image.buffer), image.width, image.height);
       return { image: result, code: meta.code, timings: meta.timings, output: meta.output, info: meta.info, params: meta.params, name: meta.name };
     },
     /**
      * Run an operation and get its underlying array as .npy bytes (float where the result is float).
      * @param {string} name @param {Record<string, any>} params @param {any} input
+     * @param {{signal?: AbortSignal}} options
      * @returns {Promise<Uint8Array>}
      */
-    async npy(name, params, input) {
+    async npy(name, params, input, options = {}) {
       const image = copyPixels(toPixels(input));
       await client.ready;
-      return (await client.request({ type: "npy", name, params: params ?? {}, image })).bytes;
+      return (await client.request({ type: "npy", name, params: params ?? {}, image }, options)).bytes;
     },
     /**
      * Read a .npy or MATLAB .mat file as an image (`variable` picks one of a .mat's arrays).
      * @param {Blob & {name?: string}} file @param {string} variable
+     * @param {{signal?: AbortSignal}} options
      * @returns {Promise<{image: ImageData, meta: {variables: string[], variable: string, shape: number[], dtype: string, scaled: boolean}}>}
      */
-    async readArray(file, variable = "") {
+    async readArray(file, variable = "", options = {}) {
       const bytes = new Uint8Array(await file.arrayBuffer());
       await client.ready;
-      const { meta, image } = await client.request({ type: "read_array", bytes, filename: file.name ?? "array.npy", variable });
+      const { meta, image } = await client.request({ type: "read_array", bytes, filename: file.name ?? "array.npy", variable }, options);
       return { image: new ImageData(new Uint8ClampedArray(image.buffer), image.width, image.height), meta };
     },
     /**
      * The pipeline as one runnable NumPy/SciPy script for this input.
      * @param {{name: string, params: Record<string, any>}[]} steps @param {any} input
+     * @param {{signal?: AbortSignal}} options
      * @returns {Promise<string>}
      */
-    async pipelineCode(steps, input) {
+    async pipelineCode(steps, input, options = {}) {
       const image = copyPixels(toPixels(input));
       await client.ready;
-      const { meta } = await client.request({ type: "pipeline_code", steps: steps.map((s) => [s.name, s.params]), image });
+      const { meta } = await client.request({ type: "pipeline_code", steps: steps.map((s) => [s.name, s.params]), image }, options);
       return meta.code;
     },
   };

@@ -29,7 +29,12 @@ const state = {
   /** @type {Step[]} the pipeline as last recorded for Undo */ lastCommitted: [],
   running: false,
   dirty: false,
+  /** @type {AbortController | null} cancels the pipeline run in flight */
+  abort: null,
 };
+
+/** Runs shorter than this show no Cancel button. */
+const CANCEL_AFTER_MS = 300;
 
 const ndlab = createApi(showProgress);
 Object.assign(window, { ndlab });
@@ -49,7 +54,7 @@ function showMessage(error, actions = []) {
   const box = $("message");
   box.hidden = !error;
   if (!error) return;
-  box.className = "message error";
+  box.className = `message ${/** @type {any} */ (error).name === "AbortError" ? "info" : "error"}`;
   const title = Object.assign(document.createElement("strong"), { textContent: error.message });
   const hint = document.createTextNode(error.hint ? ` ${error.hint}` : "");
   box.replaceChildren(title, hint, ...actions);
@@ -187,6 +192,8 @@ async function runPipeline() {
   if (!state.image || !state.steps.length) return;
   state.running = true;
   $("busy").hidden = false;
+  const abort = (state.abort = new AbortController());
+  const showCancel = setTimeout(() => ($("cancel").hidden = false), CANCEL_AFTER_MS);
   const started = performance.now();
   let input = state.image;
   let key = `image ${state.imageVersion}`;
@@ -194,7 +201,7 @@ async function runPipeline() {
     for (const [i, step] of state.steps.entries()) {
       key = JSON.stringify([key, step.name, step.params]);
       if (state.cache[i]?.key !== key) {
-        state.cache[i] = { key, result: await ndlab.run(step.name, step.params, input) };
+        state.cache[i] = { key, result: await ndlab.run(step.name, step.params, input, { signal: abort.signal }) };
         if (state.dirty) return; // newer settings are waiting; do not paint a stale result
       }
       input = state.cache[i].result.image;
@@ -204,6 +211,10 @@ async function runPipeline() {
     showResult(performance.now() - started);
   } catch (error) {
     showMessage(/** @type {any} */ (error));
+  } finally {
+    clearTimeout(showCancel);
+    $("cancel").hidden = true;
+    state.abort = null;
   }
 }
 
@@ -344,6 +355,10 @@ function wire() {
     commit();
   });
   $("undo").addEventListener("click", undo);
+  $("cancel").addEventListener("click", () => {
+    state.dirty = false;
+    state.abort?.abort();
+  });
   $("copy-link").addEventListener("click", () => navigator.clipboard?.writeText(location.href));
   $("copy-code").addEventListener("click", () => navigator.clipboard?.writeText($("code").textContent));
   $("download-png").addEventListener("click", async () => download(await canvasPng(resultCanvas()), `${fileStem()}.png`));

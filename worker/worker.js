@@ -172,37 +172,61 @@ function alive() {
 /** A result's transferable buffers. */
 const transferables = (result) => [result.image?.buffer, result.bytes?.buffer].filter(Boolean);
 
-// One job at a time, in arrival order.
+/** Requests the page cancelled before they started. */
+const cancelled = new Set();
+/** @type {Int32Array | null} shared with the page, which writes SIGINT (2) into it to cancel */
+let interrupt = null;
+
+/** @param {any} request */
+async function handle(request) {
+  if (cancelled.delete(request.id)) return;
+  let web;
+  try {
+    web = await ready;
+    const handler = handlers[request.type];
+    if (!handler) throw new TypeError(`unknown request type ${request.type}`);
+    if (interrupt) interrupt[0] = 0;
+    post({ type: "started", id: request.id });
+    const result = handler(web, request);
+    const error = result.meta.error;
+    if (error?.type === "KeyboardInterrupt") {
+      post({ id: request.id, ok: false, error: { type: "AbortError", message: "Cancelled: Python was interrupted and is still warm.", hint: "Your image and settings are kept." } });
+    } else if (error) {
+      post({ id: request.id, ok: false, error });
+    } else {
+      post({ id: request.id, ok: true, ...result }, transferables(result));
+    }
+  } catch (error) {
+    // ndlab turns Python exceptions into result.meta.error, so this is either a bug (reported
+    // as it is) or the interpreter itself failed (out of memory, a fatal Pyodide error): then
+    // report it and let the page start a fresh worker.
+    const fatal = web !== undefined && !alive();
+    post({
+      id: request.id,
+      ok: false,
+      fatal,
+      error: {
+        type: error?.type ?? error?.name ?? "Error",
+        message: String(error?.message ?? error),
+        hint: fatal
+          ? "Python stopped working; a fresh Python is starting. Your image and settings are kept."
+          : "This is a bug in ndlab; the page still works. Try other settings.",
+      },
+    });
+    if (fatal) self.close();
+  }
+}
+
+// Control messages act at once; jobs run one at a time, in arrival order.
 let queue = Promise.resolve();
 self.onmessage = (event) => {
   const request = event.data;
-  queue = queue.then(async () => {
-    let web;
-    try {
-      web = await ready;
-      const handler = handlers[request.type];
-      if (!handler) throw new TypeError(`unknown request type ${request.type}`);
-      const result = handler(web, request);
-      if (result.meta.error) post({ id: request.id, ok: false, error: result.meta.error });
-      else post({ id: request.id, ok: true, ...result }, transferables(result));
-    } catch (error) {
-      // ndlab turns Python exceptions into result.meta.error, so this is either a bug (reported
-      // as it is) or the interpreter itself failed (out of memory, a fatal Pyodide error): then
-      // report it and let the page start a fresh worker.
-      const fatal = web !== undefined && !alive();
-      post({
-        id: request.id,
-        ok: false,
-        fatal,
-        error: {
-          type: error?.type ?? error?.name ?? "Error",
-          message: String(error?.message ?? error),
-          hint: fatal
-            ? "Python stopped working; a fresh Python is starting. Your image and settings are kept."
-            : "This is a bug in ndlab; the page still works. Try other settings.",
-        },
-      });
-      if (fatal) self.close();
-    }
-  });
+  if (request.type === "interrupt-buffer") {
+    interrupt = new Int32Array(request.buffer);
+    ready.then(() => pyodide.setInterruptBuffer(interrupt));
+  } else if (request.type === "cancel") {
+    cancelled.add(request.id);
+  } else {
+    queue = queue.then(() => handle(request));
+  }
 };

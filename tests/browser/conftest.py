@@ -23,13 +23,12 @@ CHROMIUM_FLAGS = [
 READY_TIMEOUT_MS = 120_000
 
 
-@pytest.fixture(scope="session")
-def base_url():
-    """`python3 build.py serve` on a free port, as a user starts it."""
+def serve(*args):
+    """`python3 build.py serve` on a free port, as a user starts it; yields its URL."""
     if not (build.DIST / "build.json").exists():
         pytest.fail("dist/ is not built: run `python3 build.py build`")
     server = subprocess.Popen(
-        [sys.executable, str(ROOT / "build.py"), "serve", "--port", "0"],
+        [sys.executable, str(ROOT / "build.py"), "serve", "--port", "0", *args],
         stdout=subprocess.PIPE, text=True,
     )
     try:
@@ -45,6 +44,18 @@ def base_url():
         server.terminate()
         server.wait(timeout=10)
         server.stdout.close()
+
+
+@pytest.fixture(scope="session")
+def base_url():
+    """The page served cross-origin isolated (the default of build.py serve)."""
+    yield from serve()
+
+
+@pytest.fixture(scope="session")
+def plain_url():
+    """The page served without COOP/COEP, as a host that cannot set headers would."""
+    yield from serve("--no-isolation")
 
 
 @pytest.fixture(scope="session")

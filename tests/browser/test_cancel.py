@@ -1,0 +1,71 @@
+"""Cancelling a long computation: interrupt when isolated, warm spare otherwise; state survives."""
+
+import time
+
+import pytest
+from conftest import Guarded
+
+# A big colour image and a wide median filter: seconds of work, in three per-channel calls.
+LONG_RUN = """async () => {
+  const c = document.createElement('canvas'); c.width = 1600; c.height = 1200;
+  const cx = c.getContext('2d');
+  cx.drawImage(await createImageBitmap(await ndlab.loadSample('coffee')), 0, 0, 1600, 1200);
+  window.__big = cx.getImageData(0, 0, 1600, 1200);
+  const controller = new AbortController();
+  const started = performance.now();
+  const run = ndlab.run('median_filter', {size: 25}, window.__big, {signal: controller.signal});
+  setTimeout(() => controller.abort(), 400);
+  try { await run; return {outcome: 'finished'}; }
+  catch (e) { return {outcome: e.name, message: e.message, ms: performance.now() - started}; }
+}"""
+NEXT_RUN = "async () => (await ndlab.run('sobel', {}, await ndlab.loadSample('camera'))).image.width"
+
+
+@pytest.fixture(params=["isolated", "plain"])
+def page(request, browser, base_url, plain_url):
+    guarded = Guarded(browser, base_url if request.param == "isolated" else plain_url)
+    guarded.wait_ready()
+    yield request.param, guarded.page
+    assert guarded.outside == []
+    guarded.close()
+
+
+def test_cancel_stops_the_run_and_the_next_run_works(page):
+    kind, page = page
+    assert page.evaluate("() => ndlab.interruptible") == (kind == "isolated")
+    if kind == "plain":
+        # the spare worker must be warm before the cancel, as it is a few seconds after start
+        time.sleep(6)
+    result = page.evaluate(LONG_RUN)
+    assert result["outcome"] == "AbortError", result
+    expected = "still warm" if kind == "isolated" else "spare took over"
+    assert expected in result["message"]
+    started = time.perf_counter()
+    assert page.evaluate(NEXT_RUN) == 512
+    # no new Python start-up: the interrupted one, or the spare, answers at once
+    assert time.perf_counter() - started < 2.5
+
+
+def test_cancel_button_in_the_page(page):
+    kind, page = page
+    page.evaluate("async () => { window.__big = null; }")
+    page.click("#op-list button[data-op='median_filter']")
+    page.locator("#param-size").fill("25")
+    page.evaluate(
+        """async () => {
+          const c = document.createElement('canvas'); c.width = 1600; c.height = 1200;
+          c.getContext('2d').drawImage(await createImageBitmap(await ndlab.loadSample('coffee')), 0, 0, 1600, 1200);
+          const blob = await new Promise(r => c.toBlob(r));
+          const dt = new DataTransfer(); dt.items.add(new File([blob], 'big.png', {type: 'image/png'}));
+          const input = document.querySelector('#file-input'); input.files = dt.files;
+          input.dispatchEvent(new Event('change'));
+        }"""
+    )
+    cancel = page.locator("#cancel")
+    cancel.wait_for(state="visible", timeout=30_000)
+    cancel.click()
+    message = page.locator("#message")
+    message.wait_for(state="visible", timeout=30_000)
+    assert "Cancelled" in message.inner_text()
+    assert "big.png" in page.locator("#original-caption").inner_text()
+    page.locator("#busy").wait_for(state="hidden")
