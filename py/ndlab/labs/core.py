@@ -1,0 +1,308 @@
+"""Declare labs once, run them, list them and write their code out.
+
+A lab is a plain function ``lab(*, param=default, ...)`` whose body uses
+only NumPy and SciPy and returns raw outputs (see :mod:`ndlab.labs.outputs`),
+decorated with :func:`lab`. The decorator records it and returns the
+function unchanged, so the same function runs in ndlab, in tests and in the
+exported script.
+"""
+
+import inspect
+import pprint
+from dataclasses import dataclass
+from time import perf_counter
+
+from .. import __version__
+from ..codegen import dependencies, function_source
+from ..registry import Param
+from .outputs import present
+
+CATEGORIES = (
+    "optimize",
+    "stats",
+    "interpolate",
+    "integrate",
+    "signal",
+    "linalg",
+    "special",
+    "io",
+    "exercises",
+)
+
+_LABS: dict[str, "Lab"] = {}
+
+
+@dataclass(frozen=True)
+class Lab:
+    """A registered lab: the function plus how to present it.
+
+    Attributes
+    ----------
+    function : callable
+        ``function(*, **params)`` returning raw outputs.
+    category, title : str
+        Where and how the lab is listed.
+    params : tuple of Param
+        Keyword-only parameters, in signature order.
+    about : str
+        A paragraph for the page: the idea, what to try, what differs from
+        the SciPy lecture notes.
+    progress : bool
+        Whether `function` also accepts ``progress(fraction, message)``.
+    """
+
+    function: object
+    category: str
+    title: str
+    params: tuple[Param, ...]
+    about: str
+    progress: bool
+
+    @property
+    def name(self):
+        return self.function.__name__
+
+    @property
+    def doc(self):
+        return inspect.getdoc(self.function) or ""
+
+    @property
+    def summary(self):
+        return self.doc.partition("\n")[0]
+
+    def validate(self, params):
+        """Return the complete, validated parameters (defaults filled in).
+
+        Raises
+        ------
+        ValueError
+            If a name is unknown or a value is invalid.
+        """
+        known = [param.name for param in self.params]
+        for key in params:
+            if key not in known:
+                valid = ", ".join(known) or "none"
+                raise ValueError(f"{self.name} has no parameter {key!r}; valid parameters: {valid}")
+        return {
+            param.name: param.validate(params.get(param.name, param.default))
+            for param in self.params
+        }
+
+    def to_dict(self):
+        """Return the JSON-ready catalogue entry."""
+        return {
+            "name": self.name,
+            "category": self.category,
+            "title": self.title,
+            "summary": self.summary,
+            "about": self.about,
+            "doc": self.doc,
+            "params": [param.to_dict() for param in self.params],
+        }
+
+
+def lab(*, category, title, about, params=(), progress=False):
+    """Register the decorated function as a lab and return it unchanged.
+
+    Parameters
+    ----------
+    category : str
+        Catalogue section, one of :data:`CATEGORIES`.
+    title : str
+        Human-readable name.
+    about : str
+        A paragraph in our own words shown above the lab.
+    params : sequence of Param
+        Specs of the keyword-only parameters, in signature order.
+    progress : bool
+        Whether the function takes a ``progress`` keyword: a callable
+        ``progress(fraction, message)`` or None.
+
+    Examples
+    --------
+    >>> @lab(category="io", title="Answer", about="Prints 42.")
+    ... def answer():
+    ...     '''Return the answer.'''
+    ...     return {"values": {"answer": 42}}
+    >>> run("answer").outputs["values"]
+    {'answer': 42}
+    >>> _ = _LABS.pop("answer")
+    """
+    if category not in CATEGORIES:
+        raise ValueError(f"category must be one of {CATEGORIES}, got {category!r}")
+
+    def register(function):
+        if function.__name__ in _LABS:
+            raise ValueError(f"lab {function.__name__!r} is already registered")
+        _LABS[function.__name__] = Lab(function, category, title, tuple(params), about, progress)
+        return function
+
+    return register
+
+
+def get_lab(name) -> Lab:
+    """Return the lab called `name`.
+
+    Raises
+    ------
+    ValueError
+        If there is no such lab; the message lists the valid names.
+    """
+    if not isinstance(name, str) or name not in _LABS:
+        valid = ", ".join(item.name for item in labs())
+        raise ValueError(f"unknown lab {name!r}; valid labs: {valid}")
+    return _LABS[name]
+
+
+def labs() -> list[Lab]:
+    """Return all labs, ordered by category then declaration order."""
+    return sorted(_LABS.values(), key=lambda item: CATEGORIES.index(item.category))
+
+
+@dataclass(frozen=True, eq=False)
+class LabResult:
+    """The outcome of :func:`run`.
+
+    Attributes
+    ----------
+    name : str
+        Lab name.
+    params : dict
+        Complete validated parameters.
+    outputs : dict
+        JSON-ready ``plots, heatmaps, tables, values, text``, see
+        :func:`ndlab.labs.outputs.present`.
+    code : str
+        Standalone NumPy/SciPy script that prints the same values, tables
+        and sentences.
+    timings : dict
+        ``compute_ms`` spent in the lab function.
+    """
+
+    name: str
+    params: dict
+    outputs: dict
+    code: str
+    timings: dict
+
+
+def run(name, /, progress=None, **params):
+    """Run lab `name` with `params`.
+
+    Parameters
+    ----------
+    name : str
+        Lab name, see :func:`catalog`.
+    progress : callable, optional
+        ``progress(fraction, message)``, called from labs that support it
+        (a long search reports each step); ignored by the others.
+    **params
+        Lab parameters; missing ones take their defaults.
+
+    Returns
+    -------
+    LabResult
+
+    Raises
+    ------
+    ValueError
+        For an unknown lab, an invalid parameter (the message names it and
+        the value received) or a combination of values the lab refuses.
+
+    Examples
+    --------
+    >>> result = run("quad_integral", function="1/(1+x^2)", a=0, b=1)
+    >>> round(result.outputs["values"]["integral"], 6)
+    0.785398
+    """
+    item = get_lab(name)
+    params = item.validate(params)
+    extra = {"progress": progress} if item.progress else {}
+    started = perf_counter()
+    raw = item.function(**params, **extra)
+    compute_ms = 1000 * (perf_counter() - started)
+    return LabResult(name, params, present(raw), script(item, params), {"compute_ms": compute_ms})
+
+
+def catalog():
+    """Return the JSON-ready catalogue of labs.
+
+    Returns
+    -------
+    dict
+        ``{"labs": [...]}`` ordered by category, then declaration order;
+        each entry has ``name, category, title, summary, about, doc,
+        params``.
+
+    Examples
+    --------
+    >>> catalog()["labs"][0]["category"]
+    'optimize'
+    """
+    return {"labs": [item.to_dict() for item in labs()]}
+
+
+def print_outputs(outputs):
+    """Print the values, tables and sentences of a lab's outputs."""
+    for name, value in outputs.get("values", {}).items():
+        print(f"{name}: {value}")
+    for table in outputs.get("tables", []):
+        print(f"\n{table['title']}")
+        print(" | ".join(table["columns"]))
+        for row in table["rows"]:
+            print(" | ".join(str(cell) for cell in row))
+    for sentence in outputs.get("text", []):
+        print(sentence)
+
+
+_PLOT_HINT = """\
+# outputs["plots"] holds the curves and outputs["heatmaps"] the 2-D arrays ("z",
+# rows from the bottom up); to draw the first plot with matplotlib:
+# import matplotlib.pyplot as plt
+# for series in outputs["plots"][0]["series"]:
+#     plt.plot(series["x"], series["y"], label=series["label"])
+# plt.legend(); plt.show()"""
+
+
+def script(item, params):
+    """Return a standalone script that runs lab `item` with `params` and prints its outputs.
+
+    Parameters
+    ----------
+    item : Lab
+        The lab.
+    params : dict
+        Validated parameters; written as literals.
+
+    Returns
+    -------
+    str
+        Python source: imports, the constants and function the lab uses,
+        :func:`print_outputs`, and the call.
+    """
+    imports, definitions = dependencies(item.function)
+    constants = [
+        _constant_source(definition, item.function.__globals__) for definition in definitions[:-1]
+    ]
+    import_lines = ["import numpy as np"] + sorted(set(imports) - {"import numpy as np"})
+    arguments = ", ".join(f"{key}={value!r}" for key, value in params.items())
+    parts = [
+        f'"""{item.title}, as run by ndlab {__version__}.\n\n{item.summary}\n"""\n\n'
+        + "\n".join(import_lines),
+        *constants,
+        definitions[-1],
+        function_source(print_outputs),
+        f"outputs = {item.name}({arguments})\nprint_outputs(outputs)\n\n{_PLOT_HINT}",
+    ]
+    return "\n\n\n".join(part.strip("\n") for part in parts) + "\n"
+
+
+def _constant_source(definition, namespace):
+    """Return a constant's ``NAME = value`` laid out over lines of at most 100 characters.
+
+    Labs are self-contained, so every definition but the lab's own is a constant.
+    """
+    name = definition.partition(" = ")[0]
+    indent = " " * (len(name) + 3)
+    value = pprint.pformat(namespace[name], width=100 - len(indent))
+    return f"{name} = " + value.replace("\n", "\n" + indent)

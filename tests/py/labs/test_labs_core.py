@@ -1,0 +1,106 @@
+import contextlib
+import doctest
+import importlib
+import inspect
+import io
+import json
+
+import numpy as np
+import pytest
+
+from conftest import LAB_NAMES
+from ndlab import labs
+from ndlab.labs import core
+from ndlab.labs.outputs import check_outputs, present
+
+MODULES = ["core", "outputs", "web", "optimize"]
+
+
+def printed(function, *args):
+    stream = io.StringIO()
+    with contextlib.redirect_stdout(stream):
+        function(*args)
+    return stream.getvalue()
+
+
+@pytest.fixture(scope="module", params=LAB_NAMES)
+def result(request):
+    return labs.run(request.param)
+
+
+def test_catalog_lists_every_lab_in_category_order():
+    entries = labs.catalog()["labs"]
+    assert json.loads(json.dumps(entries, allow_nan=False)) == entries
+    order = [labs.CATEGORIES.index(entry["category"]) for entry in entries]
+    assert order == sorted(order)
+    assert len(set(LAB_NAMES)) == len(LAB_NAMES)
+    for entry in entries:
+        assert set(entry) == {"name", "category", "title", "summary", "about", "doc", "params"}
+        assert entry["summary"] and entry["about"] and entry["title"]
+
+
+@pytest.mark.parametrize("name", LAB_NAMES)
+def test_param_specs_match_the_signature(name):
+    item = core.get_lab(name)
+    signature = inspect.signature(item.function)
+    keywords = {
+        key: parameter.default
+        for key, parameter in signature.parameters.items()
+        if key != "progress"
+    }
+    assert all(p.kind is p.KEYWORD_ONLY for p in signature.parameters.values())
+    assert keywords == {param.name: param.default for param in item.params}
+    assert ("progress" in signature.parameters) == item.progress
+
+
+def test_outputs_are_valid(result):
+    check_outputs(result.outputs)
+    assert json.loads(json.dumps(result.outputs, allow_nan=False)) == result.outputs
+    assert result.timings["compute_ms"] > 0
+    assert result.params == {p.name: p.default for p in core.get_lab(result.name).params}
+
+
+def test_exported_code_prints_what_the_page_shows(result):
+    namespace = {}
+    stdout = printed(exec, compile(result.code, "<export>", "exec"), namespace)
+    assert present(namespace["outputs"]) == result.outputs
+    assert stdout == printed(core.print_outputs, result.outputs)
+    assert "ndlab" not in result.code.split('"""', 2)[2]
+    assert all(len(line) <= 100 for line in result.code.splitlines())
+
+
+def test_unknown_lab_and_parameter_are_refused():
+    with pytest.raises(ValueError, match="unknown lab 'nope'; valid labs: minimize_scalar"):
+        labs.run("nope")
+    with pytest.raises(ValueError, match="find_roots has no parameter 'guess'"):
+        labs.run("find_roots", guess=1)
+    with pytest.raises(ValueError, match="x0 must be between -10 and 10, got 11"):
+        labs.run("find_roots", x0=11)
+    with pytest.raises(ValueError, match="method must be one of"):
+        labs.run("find_roots", method="newton")
+
+
+def test_code_writes_the_actual_parameters():
+    code = labs.run("find_roots", x0=-3, method="lm").code
+    assert "outputs = find_roots(x0=-3.0, method='lm')" in code
+
+
+def test_lab_declaration_is_checked():
+    with pytest.raises(ValueError, match="category must be one of"):
+        core.lab(category="plots", title="t", about="a")
+    with pytest.raises(ValueError, match="already registered"):
+        core.lab(category="io", title="t", about="a")(core.get_lab("find_roots").function)
+
+
+def test_progress_is_reported():
+    calls = []
+    labs.run("minimize_scalar_function", niter=4, progress=lambda *args: calls.append(args))
+    assert [fraction for fraction, _ in calls] == [0, 0.25, 0.5, 0.75, 1.0]
+    assert calls[-1][1] == "basin hopping: step 4 of 4"
+
+
+@pytest.mark.parametrize("module", MODULES)
+def test_docstring_examples_run(module):
+    module = importlib.import_module(f"ndlab.labs.{module}")
+    failures, _ = doctest.testmod(module, extraglobs={"np": np}, optionflags=doctest.ELLIPSIS)
+    assert failures == 0
