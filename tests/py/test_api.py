@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 import ndlab
-from conftest import OPERATION_NAMES, make_image
+from cases import OPERATION_NAMES, make_image
 from ndlab.registry import get_operation
 
 #: Parameters under which the shape-changing transforms keep the size.

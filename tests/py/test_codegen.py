@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 import ndlab
-from conftest import OPERATION_NAMES, make_image
+from cases import OPERATION_NAMES, make_image
 from ndlab.codegen import function_source
 from ndlab.registry import get_operation
 

@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 
 import ndlab
-from conftest import make_image
+from cases import make_image
 from ndlab.convert import GREY_WEIGHTS, clip
 
 

@@ -7,7 +7,7 @@ import pytest
 
 import ndlab
 
-MODULES = [module.name for module in pkgutil.iter_modules(ndlab.__path__)]
+MODULES = [module.name for module in pkgutil.iter_modules(ndlab.__path__) if not module.ispkg]
 
 
 @pytest.mark.parametrize("module", MODULES)

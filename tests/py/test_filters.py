@@ -3,7 +3,7 @@ import pytest
 from scipy import ndimage, signal
 
 import ndlab
-from conftest import make_image
+from cases import make_image
 from ndlab.convert import clip, rescale
 
 

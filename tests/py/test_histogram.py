@@ -5,7 +5,7 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
 import ndlab
-from conftest import make_image
+from cases import make_image
 from ndlab.convert import clip
 from ndlab.histogram import equalize_hist
 

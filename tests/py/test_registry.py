@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import ndlab
-from conftest import OPERATION_NAMES, make_image
+from cases import OPERATION_NAMES, make_image
 from ndlab.registry import Param, get_operation, operation, operations
 
 

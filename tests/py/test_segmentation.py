@@ -4,7 +4,7 @@ from scipy import ndimage
 from scipy.cluster import vq
 
 import ndlab
-from conftest import make_image
+from cases import make_image
 from ndlab.convert import clip, paint_labels
 from ndlab.samples import blobs, blobs_signal
 

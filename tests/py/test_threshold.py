@@ -6,7 +6,7 @@ from hypothesis.extra.numpy import arrays
 from scipy import ndimage
 
 import ndlab
-from conftest import make_image
+from cases import make_image
 from ndlab.convert import rgb_to_grey
 from ndlab.threshold import threshold_otsu
 

@@ -3,7 +3,7 @@ import pytest
 from scipy import ndimage
 
 import ndlab
-from conftest import make_image
+from cases import make_image
 
 
 @pytest.mark.parametrize("angle", [-180.0, -45.0, 0.0, 30.0, 90.0])

@@ -7,7 +7,7 @@ import pytest
 import scipy.io
 
 import ndlab
-from conftest import make_image
+from cases import make_image
 from ndlab import web
 from ndlab.convert import rescale
 
