@@ -15,8 +15,14 @@ labs on purpose rather than shared through helpers.
 # Importing the lab modules registers their labs; within a category they
 # are listed in declaration order.
 from . import (  # noqa: F401
+    exercises,
     integrate,
+    interpolate,
+    io,
+    linalg,
     optimize,
+    signal,
+    special,
     stats,
 )
 from .core import CATEGORIES, LabResult, catalog, run  # noqa: E402

@@ -285,14 +285,20 @@ def script(item, params):
         _constant_source(definition, item.function.__globals__) for definition in definitions[:-1]
     ]
     import_lines = ["import numpy as np"] + sorted(set(imports) - {"import numpy as np"})
-    arguments = ", ".join(f"{key}={value!r}" for key, value in params.items())
+    call = f"outputs = {item.name}({', '.join(f'{k}={v!r}' for k, v in params.items())})"
+    if len(call) > 100:
+        call = (
+            f"outputs = {item.name}(\n"
+            + "".join(f"    {k}={v!r},\n" for k, v in params.items())
+            + ")"
+        )
     parts = [
         f'"""{item.title}, as run by ndlab {__version__}.\n\n{item.summary}\n"""\n\n'
         + "\n".join(import_lines),
         *constants,
         definitions[-1],
         function_source(print_outputs),
-        f"outputs = {item.name}({arguments})\nprint_outputs(outputs)\n\n{_PLOT_HINT}",
+        f"{call}\nprint_outputs(outputs)\n\n{_PLOT_HINT}",
     ]
     return "\n\n\n".join(part.strip("\n") for part in parts) + "\n"
 

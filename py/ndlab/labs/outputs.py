@@ -67,6 +67,8 @@ def to_json(value):
     """Return `value` with arrays as lists, NumPy scalars as Python ones, NaN/inf as None."""
     if isinstance(value, dict):
         return {str(key): to_json(item) for key, item in value.items()}
+    if isinstance(value, np.ndarray) and value.ndim == 0:
+        return to_json(value.item())
     if isinstance(value, (list, tuple, np.ndarray)):
         return [to_json(item) for item in value]
     if isinstance(value, (bool, np.bool_)):

@@ -4,6 +4,7 @@ import importlib
 import inspect
 import io
 import json
+import pkgutil
 
 import numpy as np
 import pytest
@@ -13,7 +14,7 @@ from ndlab import labs
 from ndlab.labs import core
 from ndlab.labs.outputs import check_outputs, present
 
-MODULES = ["core", "outputs", "web", "optimize"]
+MODULES = [info.name for info in pkgutil.iter_modules(labs.__path__)]
 
 
 def printed(function, *args):
