@@ -133,7 +133,9 @@ def rgb_to_grey(image):
 def clip(data):
     """Round to the nearest integer and clip to 0–255."""
     rounded = np.rint(data)
-    return np.clip(rounded, 0, 255, out=rounded).astype(np.uint8)
+    # maximum and minimum in place are faster than np.clip, with equal results.
+    np.maximum(rounded, 0, out=rounded)
+    return np.minimum(rounded, 255, out=rounded).astype(np.uint8)
 
 
 def rescale(data):
@@ -149,7 +151,7 @@ def rescale(data):
 
 def mask(data):
     """Map a boolean mask to 0 (False) and 255 (True)."""
-    return np.where(data, np.uint8(255), np.uint8(0))
+    return np.asarray(data, dtype=bool) * np.uint8(255)
 
 
 def paint_labels(data):
