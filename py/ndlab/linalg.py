@@ -63,7 +63,9 @@ def svd_approximation(image, *, rank=20):
     approximation = np.empty_like(image)
     lost = total = 0.0
     for channel in range(3):
-        u, s, vt = linalg.svd(image[..., channel], full_matrices=False)
+        # A grey image arrives as three equal channels: decompose it once.
+        if channel == 0 or not np.array_equal(image[..., channel], image[..., channel - 1]):
+            u, s, vt = linalg.svd(image[..., channel], full_matrices=False)
         approximation[..., channel] = (u[:, :kept] * s[:kept]) @ vt[:kept]
         lost += np.sum(s[kept:] ** 2)
         total += np.sum(s**2)

@@ -94,3 +94,31 @@ def test_rescale_spans_0_to_255(data):
 
 def test_mask_maps_bool_to_0_and_255():
     np.testing.assert_array_equal(mask(np.array([True, False])), np.array([255, 0], np.uint8))
+
+
+def slow_is_grey(image):
+    return bool((image[..., 0] == image[..., 1]).all() and (image[..., 1] == image[..., 2]).all())
+
+
+@given(
+    arrays(np.uint8, st.tuples(st.integers(1, 6), st.integers(1, 6), st.sampled_from([3, 4]))),
+    st.booleans(),
+    st.integers(0, 2),
+)
+def test_fast_grey_check_agrees_with_the_definition(image, make_grey, channel):
+    if make_grey:
+        image[..., 1] = image[..., 0]
+        image[..., 2] = image[..., 0]
+        image[-1, -1, channel] ^= np.uint8(1) if image.shape[0] > 1 else np.uint8(0)
+    assert is_grey(image) == slow_is_grey(image)
+    assert is_grey(image[:, ::-1]) == slow_is_grey(image)  # not contiguous: the generic path
+
+
+@given(arrays(np.float64, st.integers(1, 30), elements=st.floats(-1e4, 1e4)))
+def test_clip_equals_rint_then_np_clip(data):
+    np.testing.assert_array_equal(clip(data), np.clip(np.rint(data), 0, 255).astype(np.uint8))
+
+
+def test_mask_uses_truthiness_and_rescale_accepts_integers():
+    np.testing.assert_array_equal(mask(np.array([0.0, 0.5, 2.0])), [0, 255, 255])
+    np.testing.assert_array_equal(rescale(np.array([2, 4, 6])), [0, 128, 255])

@@ -122,11 +122,21 @@ def test_bad_param_specs_fail_at_declaration(kwargs, message):
         {"category": "misc"},
         {"category": "filters", "channels": "rgb"},
         {"category": "filters", "output": "wrap"},
+        {"category": "segmentation", "channels": "each", "output": "labels"},
     ],
 )
 def test_bad_operation_declarations_fail(kwargs):
-    with pytest.raises(ValueError, match="must be one of"):
+    with pytest.raises(ValueError, match="must be one of|needs channels"):
         operation(title="Bad", **kwargs)
+
+
+@pytest.mark.parametrize("name", OPERATION_NAMES)
+def test_each_operations_keep_the_shape_and_others_declare_all(name):
+    operation = get_operation(name)
+    if operation.channels != "each":
+        return
+    image = make_image("rgba", shape=(9, 11))
+    assert ndlab.run(name, image).image.shape == image.shape
 
 
 def test_operation_names_are_unique():

@@ -304,3 +304,20 @@ def test_read_array_refuses_oversized_arrays(monkeypatch):
     monkeypatch.setattr(web, "MAX_PIXELS", 10)
     _, meta = read(npy_bytes(np.zeros((4, 4))), "big.npy")
     assert "megapixel" in meta["error"]["message"]
+
+
+@pytest.mark.parametrize("depth", [None, 3, 4])
+@pytest.mark.parametrize("layout", ["contiguous", "planar", "flipped"])
+def test_to_rgba_packs_any_layout(depth, layout):
+    shape = (5, 7) if depth is None else (5, 7, depth)
+    image = np.random.default_rng(0).integers(0, 256, shape, dtype=np.uint8)
+    if layout == "planar" and depth:
+        image = np.moveaxis(np.ascontiguousarray(np.moveaxis(image, -1, 0)), 0, -1)
+    elif layout == "flipped":
+        image = image[:, ::-1]
+    expected = np.empty((5, 7, 4), np.uint8)
+    expected[..., :3] = image[..., np.newaxis] if depth is None else image[..., :3]
+    expected[..., 3] = image[..., 3] if depth == 4 else 255
+    out = web.to_rgba(image)
+    assert out.flags.c_contiguous
+    np.testing.assert_array_equal(out, expected)
