@@ -8,7 +8,7 @@ exported script.
 """
 
 import inspect
-import pprint
+import textwrap
 from dataclasses import dataclass
 from time import perf_counter
 
@@ -285,13 +285,10 @@ def script(item, params):
         _constant_source(definition, item.function.__globals__) for definition in definitions[:-1]
     ]
     import_lines = ["import numpy as np"] + sorted(set(imports) - {"import numpy as np"})
-    call = f"outputs = {item.name}({', '.join(f'{k}={v!r}' for k, v in params.items())})"
+    arguments = [f"{key}={value!r}" for key, value in params.items()]
+    call = f"outputs = {item.name}({', '.join(arguments)})"
     if len(call) > 100:
-        call = (
-            f"outputs = {item.name}(\n"
-            + "".join(f"    {k}={v!r},\n" for k, v in params.items())
-            + ")"
-        )
+        call = f"outputs = {item.name}(\n" + "".join(f"    {a},\n" for a in arguments) + ")"
     parts = [
         f'"""{item.title}, as run by ndlab {__version__}.\n\n{item.summary}\n"""\n\n'
         + "\n".join(import_lines),
@@ -304,11 +301,15 @@ def script(item, params):
 
 
 def _constant_source(definition, namespace):
-    """Return a constant's ``NAME = value`` laid out over lines of at most 100 characters.
+    """Return a constant's ``NAME = value``, a long tuple laid out like ruff would.
 
     Labs are self-contained, so every definition but the lab's own is a constant.
     """
     name = definition.partition(" = ")[0]
-    indent = " " * (len(name) + 3)
-    value = pprint.pformat(namespace[name], width=100 - len(indent))
-    return f"{name} = " + value.replace("\n", "\n" + indent)
+    value = namespace[name]
+    if len(definition.rstrip("\n")) <= 100 or not isinstance(value, tuple):
+        return definition
+    items = [f"{item!r}," for item in value]
+    if not all(isinstance(item, tuple) for item in value):
+        items = textwrap.wrap(" ".join(items), width=96)
+    return f"{name} = (\n" + "".join(f"    {line}\n" for line in items) + ")"

@@ -80,7 +80,7 @@ def interpolate_1d(*, n=10, noise=0.1, seed=0):
             "method",
             "choice",
             "cubic",
-            choices=("nearest", "linear", "slinear", "cubic", "quintic", "pchip"),
+            choices=("nearest", "linear", "slinear", "cubic", "quintic"),
             help="Method of RegularGridInterpolator.",
         ),
     ],
@@ -107,7 +107,7 @@ def interpolate_2d(*, n=6, method="cubic"):
     >>> float(out["values"]["max_error"]) < 1e-3
     True
     """
-    needed = {"cubic": 4, "pchip": 4, "quintic": 6}.get(method, 2)
+    needed = {"cubic": 4, "quintic": 6}.get(method, 2)
     if n < needed:
         raise ValueError(f"method {method!r} needs n of at least {needed}, got n={n}")
 

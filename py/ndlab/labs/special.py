@@ -60,9 +60,11 @@ def special_functions(*, function="jv", order=0.0, m=0.5, x_min=0.0, x_max=20.0)
         )
         error = np.abs(residual).max(initial=0)
         identity = "J_{v-1}(x) + J_{v+1}(x) = 2v/x J_v(x)"
-        crossings = x[:-1][np.sign(y[:-1]) * np.sign(y[1:]) < 0]
+        # Zeros: sign changes between grid points, refined by linear interpolation.
+        i = np.flatnonzero(np.sign(y[:-1]) * np.sign(y[1:]) < 0)
+        crossings = x[i] - y[i] * (x[i + 1] - x[i]) / (y[i + 1] - y[i])
         text.append(
-            f"J_{order:g} changes sign near x = " + ", ".join(f"{c:.2f}" for c in crossings[:5])
+            f"J_{order:g} has zeros near x = " + ", ".join(f"{c:.2f}" for c in crossings[:5])
             if crossings.size
             else f"J_{order:g} does not change sign on this range."
         )

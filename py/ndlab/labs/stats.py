@@ -170,7 +170,7 @@ def t_test(*, mean1=0.0, sd1=1.0, n1=100, mean2=0.3, sd2=1.0, n2=100, equal_var=
     category="stats",
     title="Fitting a gamma distribution",
     params=[
-        Param("n", "int", 1000, min=10, max=100_000, step=10, help="Number of samples."),
+        Param("n", "int", 1000, min=10, max=20_000, step=10, help="Number of samples."),
         Param("shape", "float", 1.0, min=0.2, max=10, step=0.1, help="True shape parameter a."),
         Param("fix_loc", "bool", True, help="Fix the location at 0 while fitting (floc=0)."),
         BINS,

@@ -1,0 +1,89 @@
+import pytest
+
+from ndlab import labs
+
+
+def values(name, **params):
+    return labs.run(name, **params).outputs["values"]
+
+
+@pytest.mark.parametrize(("x0", "minimum"), [(5.0, 3.8375), (0.0, -1.3064), (-8.0, -1.3064)])
+def test_bfgs_finds_the_minimum_of_its_valley(x0, minimum):
+    assert values("minimize_scalar_function", x0=x0)["bfgs_x"] == pytest.approx(minimum, abs=1e-4)
+
+
+def test_global_and_bounded_minima():
+    result = labs.run("minimize_scalar_function", x0=5.0)
+    found = result.outputs["values"]
+    assert found["basinhopping_x"] == pytest.approx(-1.3064, abs=1e-4)
+    assert found["basinhopping_f"] == pytest.approx(-7.9458, abs=1e-4)
+    assert found["bounded_x"] == pytest.approx(3.8375, abs=1e-4)
+    assert "a local minimum" in result.outputs["text"][0]
+    path = result.outputs["plots"][0]["series"][1]["x"]
+    assert path[0] == 5.0 and len(path) == found["bfgs_iterations"] + 1
+    assert result.outputs["plots"][0]["click"] == {"x": "x0"}
+
+
+@pytest.mark.parametrize(("x0", "root"), [(1.0, 0.0), (-3.0, -2.4795), (-2.0, -2.4795)])
+def test_roots(x0, root):
+    found = values("find_roots", x0=x0)
+    assert found["root"] == pytest.approx(root, abs=1e-4)
+    assert found["converged"] is True
+
+
+def test_root_table_lists_both_roots():
+    rows = labs.run("find_roots").outputs["tables"][0]["rows"]
+    assert [row[0] for row in rows] == [-2.4795, 0.0]
+
+
+def test_curve_fit_recovers_parameters_within_errors():
+    found = values("fit_curve", a=2.0, b=-5.0, noise=2.0, n=200, seed=3)
+    assert abs(found["a"] - 2.0) < 3 * found["a_error"]
+    assert abs(found["b"] + 5.0) < 3 * found["b_error"]
+    assert found["a_error"] < values("fit_curve", a=2.0, b=-5.0, noise=8.0, n=200)["a_error"]
+
+
+def test_alaska_offsets_compared_with_their_errors():
+    result = labs.run("alaska_temperatures")
+    found = result.outputs["values"]
+    assert found["max_offset"] == pytest.approx(5.72, abs=0.01)
+    assert found["min_offset"] == pytest.approx(6.16, abs=0.01)
+    assert found["combined_error"] == pytest.approx(
+        (found["max_offset_error"] ** 2 + found["min_offset_error"] ** 2) ** 0.5
+    )
+    assert "not equal within the fit accuracy" in result.outputs["text"][1]
+
+
+@pytest.mark.parametrize("method", ["BFGS", "Nelder-Mead", "Powell", "L-BFGS-B", "CG"])
+def test_camelback_global_minima(method):
+    result = labs.run("camelback", x0=0.5, y0=-0.5, method=method, starts=3)
+    found = result.outputs["values"]
+    assert found["f"] == pytest.approx(-1.0316, abs=1e-4)
+    assert (found["x"], found["y"]) == pytest.approx((0.0898, -0.7126), abs=2e-3)
+    best = result.outputs["tables"][0]["rows"][0]
+    assert best[2] == pytest.approx(-1.0316, abs=1e-4)
+
+
+def test_camelback_origin_is_a_trap_for_bfgs():
+    result = labs.run("camelback", x0=0.0, y0=0.0)
+    assert (result.outputs["values"]["x"], result.outputs["values"]["y"]) == (0.0, 0.0)
+    assert "saddle point" in result.outputs["text"][1]
+    heatmap = result.outputs["heatmaps"][0]
+    assert (heatmap["width"], heatmap["height"]) == (400, 200)
+    assert heatmap["click"] == {"x": "x0", "y": "y0"}
+
+
+@pytest.mark.parametrize(
+    ("name", "params", "message"),
+    [
+        ("minimize_scalar_function", {"niter": 0}, "niter must be between 1 and 200"),
+        ("find_roots", {"method": "newton"}, "method must be one of"),
+        ("fit_curve", {"n": 2}, "n must be between 3 and 1000"),
+        ("alaska_temperatures", {"period": 0}, "period must be between 6 and 24"),
+        ("camelback", {"y0": 1.5}, "y0 must be between -1 and 1, got 1.5"),
+        ("camelback", {"method": "SLSQP"}, "method must be one of"),
+    ],
+)
+def test_bad_parameters_are_refused(name, params, message):
+    with pytest.raises(ValueError, match=message):
+        labs.run(name, **params)
