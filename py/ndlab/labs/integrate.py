@@ -190,11 +190,10 @@ def exponential_decay(*, rate=2.0, t_end=4.0, n_times=40, method="RK45"):
         Param("mass", "float", 0.5, min=0.1, max=10, step=0.1, help="Mass m (kg)."),
         Param("k", "float", 4.0, min=0.1, max=20, step=0.1, help="Spring constant k (N/m)."),
         Param("c", "float", 0.4, min=0, max=50, step=0.05, help="Damping c (N s/m)."),
-        Param("x0", "float", 1.0, min=-10, max=10, step=0.1, help="Initial position (m)."),
         Param("t_end", "float", 10.0, min=1, max=30, step=1, help="End time (s)."),
     ],
     about=(
-        "m x'' + c x' + k x = 0, released from x0 at rest, is rewritten as two first-order "
+        "m x'' + c x' + k x = 0, released at rest from x = 1 m, is rewritten as two first-order "
         "equations for position and velocity and solved with odeint and with solve_ivp "
         "(DOP853, a high-order method suited to tight tolerances), both at rtol = 1e-10. The "
         "sign of c² - 4mk decides the motion: negative is underdamped (it oscillates), zero "
@@ -202,7 +201,7 @@ def exponential_decay(*, rate=2.0, t_end=4.0, n_times=40, method="RK45"):
         "overdamped (a slow creep back). The chapter uses odeint with m = 0.5, k = 4, c = 0.4."
     ),
 )
-def damped_oscillator(*, mass=0.5, k=4.0, c=0.4, x0=1.0, t_end=10.0):
+def damped_oscillator(*, mass=0.5, k=4.0, c=0.4, t_end=10.0):
     """Solve m x'' + c x' + k x = 0 with ``odeint`` and ``solve_ivp`` and classify the damping.
 
     Returns
@@ -221,9 +220,9 @@ def damped_oscillator(*, mass=0.5, k=4.0, c=0.4, x0=1.0, t_end=10.0):
         return [v, -(c * v + k * x) / mass]
 
     t = np.linspace(0, t_end, 1000)
-    by_odeint = integrate.odeint(rhs, [x0, 0.0], t, tfirst=True, rtol=1e-10, atol=1e-12)
+    by_odeint = integrate.odeint(rhs, [1.0, 0.0], t, tfirst=True, rtol=1e-10, atol=1e-12)
     by_ivp = integrate.solve_ivp(
-        rhs, (0, t_end), [x0, 0.0], method="DOP853", t_eval=t, rtol=1e-10, atol=1e-12
+        rhs, (0, t_end), [1.0, 0.0], method="DOP853", t_eval=t, rtol=1e-10, atol=1e-12
     )
 
     discriminant = c**2 - 4 * mass * k

@@ -1,5 +1,7 @@
 """Optimization and fitting labs (``scipy.optimize``)."""
 
+import warnings
+
 import numpy as np
 from scipy import optimize
 
@@ -123,7 +125,7 @@ def minimize_scalar_function(*, x0=5.0, niter=30, stepsize=2.0, seed=0, progress
             "method",
             "choice",
             "hybr",
-            choices=("hybr", "lm", "broyden1", "krylov"),
+            choices=("hybr", "lm", "df-sane"),
             help="Algorithm of scipy.optimize.root.",
         ),
     ],
@@ -151,12 +153,12 @@ def find_roots(*, x0=1.0, method="hybr"):
     def f(x):
         return x**2 + 10 * np.sin(x)
 
-    found = optimize.root(f, x0, method=method)
+    found = optimize.root(f, [x0], method=method)
     root = found.x[0]
 
     reached = {}
     for guess in np.linspace(-10, 10, 21):
-        solution = optimize.root(f, guess, method=method)
+        solution = optimize.root(f, [guess], method=method)
         if solution.success:
             key = round(solution.x[0], 4) + 0.0  # + 0.0 turns -0.0 into 0.0
             reached.setdefault(key, []).append(guess)
@@ -240,7 +242,11 @@ def fit_curve(*, a=1.0, b=10.0, noise=5.0, n=40, seed=0):
     rng = np.random.default_rng(seed)
     x = np.linspace(-10, 10, n)
     y = model(x, a, b) + rng.normal(0, noise, n)
-    fitted, covariance = optimize.curve_fit(model, x, y, p0=[2, 2])
+    # With an exact fit the covariance may be undefined: curve_fit warns and
+    # returns infinite errors, which are shown as missing.
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", optimize.OptimizeWarning)
+        fitted, covariance = optimize.curve_fit(model, x, y, p0=[2, 2])
     errors = np.sqrt(np.diag(covariance))
 
     fine = np.linspace(-10, 10, 401)
@@ -271,7 +277,8 @@ def fit_curve(*, a=1.0, b=10.0, noise=5.0, n=40, seed=0):
         "values": {"a": fitted[0], "a_error": errors[0], "b": fitted[1], "b_error": errors[1]},
         "text": [
             f"a = {fitted[0]:.4f} ± {errors[0]:.4f} (true {a:g}), "
-            f"b = {fitted[1]:.4f} ± {errors[1]:.4f} (true {b:g})."
+            f"b = {fitted[1]:.4f} ± {errors[1]:.4f} (true {b:g}).",
+            *(f"curve_fit warned: {w.message}" for w in caught),
         ],
     }
 

@@ -142,8 +142,8 @@ def detrend_resample_window(*, noise=1.0, samples=25, window="hann", seed=0):
     category="signal",
     title="Median and Wiener filters",
     params=[
-        Param("noise", "float", 0.3, min=0, max=2, step=0.05, help="Noise standard deviation."),
-        Param("kernel_size", "int", 7, min=1, max=51, step=2, help="Odd filter length."),
+        Param("noise", "float", 0.3, min=0.01, max=2, step=0.01, help="Noise standard deviation."),
+        Param("kernel_size", "int", 7, min=3, max=51, step=2, help="Odd filter length."),
         Param("shape", "choice", "steps", choices=("steps", "sine"), help="Clean signal."),
         SEED,
     ],

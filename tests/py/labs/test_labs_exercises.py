@@ -63,3 +63,8 @@ def test_sprogo_smoothing_and_period():
 def test_bad_parameters_are_refused(name, params, message):
     with pytest.raises(ValueError, match=message):
         labs.run(name, **params)
+
+
+def test_fitpack_warnings_become_text():
+    text = labs.run("wind_return_speed", smoothing=1e-111).outputs["text"]
+    assert text[-1].startswith("UnivariateSpline warned: A theoretically impossible result")

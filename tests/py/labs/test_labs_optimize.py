@@ -87,3 +87,11 @@ def test_camelback_origin_is_a_trap_for_bfgs():
 def test_bad_parameters_are_refused(name, params, message):
     with pytest.raises(ValueError, match=message):
         labs.run(name, **params)
+
+
+def test_undefined_covariance_is_reported():
+    result = labs.run("fit_curve", a=0.0, b=1.0, noise=0.0, n=5)
+    assert result.outputs["values"]["a_error"] is None
+    assert result.outputs["text"][-1] == (
+        "curve_fit warned: Covariance of the parameters could not be estimated"
+    )
