@@ -61,7 +61,8 @@ def matrix_3x3(*, a11=1.0, a12=2.0, a13=3.0, a21=4.0, a22=5.0, a23=6.0, a31=7.0,
     tables = []
     try:
         inverse = linalg.inv(a)
-        residual = np.abs(inverse @ a - np.eye(3)).max()
+        with np.errstate(all="ignore"):  # tiny pivots can overflow the inverse to inf
+            residual = np.abs(inverse @ a - np.eye(3)).max()
         text = [f"The inverse times A differs from the identity by {residual:.2e}."]
         tables.append({"title": "Inverse", "columns": columns, "rows": inverse})
     except linalg.LinAlgError as error:

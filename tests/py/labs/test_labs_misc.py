@@ -90,3 +90,10 @@ def test_compression_shrinks_large_files_and_oned_as_column():
 def test_bad_parameters_are_refused(name, params, message):
     with pytest.raises(ValueError, match=message):
         labs.run(name, **params)
+
+
+def test_subnormal_pivot_does_not_warn():
+    params = dict.fromkeys([f"a{row}{col}" for row in (1, 2, 3) for col in (1, 2, 3)], 0.0)
+    params.update(a13=2.2e-309, a21=1.0, a32=1.0)
+    result = labs.run("matrix_3x3", **params)
+    assert result.outputs["values"]["rank"] == 2
