@@ -221,7 +221,8 @@ def run(name, /, progress=None, **params):
     started = perf_counter()
     raw = item.function(**params, **extra)
     compute_ms = 1000 * (perf_counter() - started)
-    return LabResult(name, params, present(raw), script(item, params), {"compute_ms": compute_ms})
+    code = script(item, params, raw)
+    return LabResult(name, params, present(raw), code, {"compute_ms": compute_ms})
 
 
 def catalog():
@@ -255,16 +256,23 @@ def print_outputs(outputs):
         print(sentence)
 
 
-_PLOT_HINT = """\
-# outputs["plots"] holds the curves and outputs["heatmaps"] the 2-D arrays ("z",
-# rows from the bottom up); to draw the first plot with matplotlib:
+_HINTS = {
+    "plots": """\
+# To draw the first plot with matplotlib:
 # import matplotlib.pyplot as plt
 # for series in outputs["plots"][0]["series"]:
 #     plt.plot(series["x"], series["y"], label=series["label"])
-# plt.legend(); plt.show()"""
+# plt.legend(); plt.show()""",
+    "heatmaps": """\
+# To draw the first heat map with matplotlib (row 0 of "z" is at the bottom):
+# import matplotlib.pyplot as plt
+# heatmap = outputs["heatmaps"][0]
+# plt.imshow(heatmap["z"], origin="lower", extent=heatmap["extent"], aspect="auto")
+# plt.show()""",
+}
 
 
-def script(item, params):
+def script(item, params, outputs):
     """Return a standalone script that runs lab `item` with `params` and prints its outputs.
 
     Parameters
@@ -273,6 +281,9 @@ def script(item, params):
         The lab.
     params : dict
         Validated parameters; written as literals.
+    outputs : dict
+        What the lab returned; a comment shows how to draw its first plot
+        or heat map.
 
     Returns
     -------
@@ -295,7 +306,8 @@ def script(item, params):
         *constants,
         definitions[-1],
         function_source(print_outputs),
-        f"{call}\nprint_outputs(outputs)\n\n{_PLOT_HINT}",
+        f"{call}\nprint_outputs(outputs)",
+        *[hint for section, hint in _HINTS.items() if outputs.get(section)][:1],
     ]
     return "\n\n\n".join(part.strip("\n") for part in parts) + "\n"
 
