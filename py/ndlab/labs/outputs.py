@@ -5,8 +5,10 @@ scalars are allowed anywhere, so the lab's code stays plain:
 
 - ``plots``: ``[{"id", "title", "x_label", "y_label", "series": [{"label",
   "x", "y", "kind"}], "log_y"?, "click"?}]`` with kind "line", "points",
-  "step" or "bar"; ``"click": {"x": "x0"}`` names the parameter that a
-  click on the plot sets.
+  "step" or "bar" (a "step" value ``y[i]`` holds from ``x[i]`` to
+  ``x[i + 1]``, so histograms pass their edges and the counts followed by
+  0); ``"click": {"x": "x0"}`` names the parameter that a click on the plot
+  sets.
 - ``heatmaps``: ``[{"id", "title", "extent": [xmin, xmax, ymin, ymax], "z",
   "range"?, "paths"?, "points"?, "click"?}]`` where ``z`` is a 2-D array
   whose row 0 lies at ``ymin`` (matplotlib's ``origin="lower"``) and
