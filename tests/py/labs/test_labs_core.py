@@ -9,7 +9,7 @@ import pkgutil
 import numpy as np
 import pytest
 
-from conftest import LAB_NAMES
+from lab_cases import LAB_NAMES
 from ndlab import labs
 from ndlab.labs import core
 from ndlab.labs.outputs import check_outputs, present

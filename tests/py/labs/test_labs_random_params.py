@@ -4,7 +4,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import LAB_NAMES
+from lab_cases import LAB_NAMES
 from ndlab import labs
 from ndlab.labs.core import get_lab
 

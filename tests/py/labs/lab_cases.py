@@ -1,4 +1,4 @@
-"""Lab names for parametrized tests (the parent conftest puts py/ on sys.path)."""
+"""Lab names for parametrized tests (tests/py/conftest.py puts py/ on sys.path)."""
 
 from ndlab import labs
 
