@@ -75,10 +75,16 @@ SKIMAGE = Download(
 # name: (title, credit and licence as scikit-image states them)
 PHOTOS = {
     "camera": ("Cameraman", "Lav Varshney, CC0 (via scikit-image)"),
-    "coins": ("Greek coins", "Brooklyn Museum Collection, no known copyright restrictions (via scikit-image)"),
+    "coins": (
+        "Greek coins",
+        "Brooklyn Museum Collection, no known copyright restrictions (via scikit-image)",
+    ),
     "moon": ("Moon surface", "scikit-image sample data, BSD-3-Clause"),
     "astronaut": ("Astronaut Eileen Collins", "NASA, public domain (via scikit-image)"),
-    "coffee": ("Coffee cup", "Rachel Michetti, CC0; courtesy of Pikolo Espresso Bar (via scikit-image)"),
+    "coffee": (
+        "Coffee cup",
+        "Rachel Michetti, CC0; courtesy of Pikolo Espresso Bar (via scikit-image)",
+    ),
     "chelsea": ("Chelsea the cat", "Stefan van der Walt, CC0 (via scikit-image)"),
 }
 
@@ -147,9 +153,7 @@ def ensure_venv(requirements: str) -> Path:
     if base is None:
         base = base_python()
         log("no Python 3.12 found: the build works, but without .pyc files (Python starts slower)")
-    wanted = hashlib.sha256(
-        (base + "".join(f.read_text() for f in req_files)).encode()
-    ).hexdigest()
+    wanted = hashlib.sha256((base + "".join(f.read_text() for f in req_files)).encode()).hexdigest()
     stamp = VENV / f".ndlab-{requirements}"
     if stamp.exists() and stamp.read_text() == wanted and venv_python().exists():
         return venv_python()
@@ -159,8 +163,18 @@ def ensure_venv(requirements: str) -> Path:
         run([base, "-m", "venv", VENV])
         (VENV / ".ndlab-base").write_text(base)
     log(f"installing pinned tools from requirements/{requirements}.txt")
-    run([venv_python(), "-m", "pip", "install", "-q", "--disable-pip-version-check",
-         "-r", req_files[-1]])
+    run(
+        [
+            venv_python(),
+            "-m",
+            "pip",
+            "install",
+            "-q",
+            "--disable-pip-version-check",
+            "-r",
+            req_files[-1],
+        ]
+    )
     stamp.write_text(wanted)
     return venv_python()
 
@@ -198,10 +212,32 @@ def fetch(download: Download) -> Path:
         req = Path(tmp) / "requirements.txt"
         req.write_text(f"{download.requirement} --hash=sha256:{download.sha256}\n")
         # A fixed platform, so every machine fetches the same file.
-        run([sys.executable, "-m", "pip", "download", "-q", "--disable-pip-version-check",
-             "--no-deps", "--require-hashes", "--only-binary", ":all:",
-             "--platform", "manylinux_2_17_x86_64", "--python-version", "3.12",
-             "--implementation", "cp", "--abi", "cp312", "-r", req, "-d", tmp])
+        run(
+            [
+                sys.executable,
+                "-m",
+                "pip",
+                "download",
+                "-q",
+                "--disable-pip-version-check",
+                "--no-deps",
+                "--require-hashes",
+                "--only-binary",
+                ":all:",
+                "--platform",
+                "manylinux_2_17_x86_64",
+                "--python-version",
+                "3.12",
+                "--implementation",
+                "cp",
+                "--abi",
+                "cp312",
+                "-r",
+                req,
+                "-d",
+                tmp,
+            ]
+        )
         shutil.move(str(Path(tmp) / download.file_name), target)
     if sha256(target) != download.sha256:
         target.unlink()
@@ -311,8 +347,21 @@ def pyodide_packages(pyodide_dist: str | None) -> Path:
 
 def build_ndlab_wheel(out: Path) -> Path:
     with tempfile.TemporaryDirectory() as tmp:
-        run([venv_python(), "-m", "pip", "wheel", "-q", "--disable-pip-version-check",
-             "--no-deps", "--no-build-isolation", "-w", tmp, ROOT / "py"])
+        run(
+            [
+                venv_python(),
+                "-m",
+                "pip",
+                "wheel",
+                "-q",
+                "--disable-pip-version-check",
+                "--no-deps",
+                "--no-build-isolation",
+                "-w",
+                tmp,
+                ROOT / "py",
+            ]
+        )
         (wheel,) = Path(tmp).glob("ndlab-*.whl")
         shutil.move(str(wheel), out / wheel.name)
     shutil.rmtree(ROOT / "py" / "build", ignore_errors=True)
@@ -330,15 +379,23 @@ def write_lock(stage: Path, wheel: Path, out: Path) -> None:
         meta_name = next(n for n in zf.namelist() if n.endswith(".dist-info/METADATA"))
         meta = email.parser.Parser().parsestr(zf.read(meta_name).decode())
         imports = sorted({n.split("/")[0] for n in zf.namelist() if n.endswith("/__init__.py")})
-    depends = [re.split(r"[\s;<>=!~\[]", req, maxsplit=1)[0].lower()
-               for req in meta.get_all("Requires-Dist") or []]
+    depends = [
+        re.split(r"[\s;<>=!~\[]", req, maxsplit=1)[0].lower()
+        for req in meta.get_all("Requires-Dist") or []
+    ]
     missing = [d for d in depends if d not in lock["packages"]]
     if missing:
         raise BuildError(f"{wheel.name} depends on {missing}, which the page does not load")
     lock["packages"][meta["Name"]] = dict(
-        name=meta["Name"], version=meta["Version"], file_name=wheel.name,
-        sha256=sha256(wheel), depends=depends, imports=imports,
-        install_dir="site", package_type="package", unvendored_tests=False,
+        name=meta["Name"],
+        version=meta["Version"],
+        file_name=wheel.name,
+        sha256=sha256(wheel),
+        depends=depends,
+        imports=imports,
+        install_dir="site",
+        package_type="package",
+        unvendored_tests=False,
     )
     (out / "pyodide-lock.json").write_text(json.dumps(lock, indent=1))
 
@@ -397,7 +454,10 @@ def build(pyodide_dist: str | None = None) -> None:
     write_lock(stage, wheel, runtime)
     log(f"wrote    {wheel.name} and pyodide-lock.json")
 
-    run([venv_python(), __file__, "_generate", skimage], env=dict(os.environ, PYTHONPATH=ROOT / "py"))
+    run(
+        [venv_python(), __file__, "_generate", skimage],
+        env=dict(os.environ, PYTHONPATH=ROOT / "py"),
+    )
     copy_page()
     info = manifest()
     (DIST / "build.json").write_text(json.dumps(info, indent=1))
@@ -405,15 +465,17 @@ def build(pyodide_dist: str | None = None) -> None:
     sw = (ROOT / "static" / "sw.js").read_text()
     (DIST / "sw.js").write_text(f'const BUILD_ID = "{info["id"]}";\n{sw}')
     total = sum(info["files"].values())
-    log(f"dist/: {len(info['files'])} files, {size(total)}; Python start-up loads {size(info['startup_bytes'])}")
+    startup = size(info["startup_bytes"])
+    log(f"dist/: {len(info['files'])} files, {size(total)}; Python start-up loads {startup}")
     log(f"done in {time.perf_counter() - started:.1f} s")
 
 
 def generate(skimage_wheel: str) -> None:
     """(Runs in the venv.) Write catalog.json and the sample images into dist/."""
-    import ndlab
     import numpy as np
     from PIL import Image
+
+    import ndlab
 
     (DIST / "catalog.json").write_text(json.dumps(ndlab.catalog(), indent=1))
     samples_dir = DIST / "samples"
@@ -424,16 +486,34 @@ def generate(skimage_wheel: str) -> None:
             (samples_dir / f"{name}.png").write_bytes(wheel.read(f"skimage/data/{name}.png"))
             with Image.open(samples_dir / f"{name}.png") as im:
                 width, height = im.size
-            samples.append(dict(name=name, title=title, kind="photo", credit=credit,
-                                file=f"samples/{name}.png", width=width, height=height))
+            samples.append(
+                dict(
+                    name=name,
+                    title=title,
+                    kind="photo",
+                    credit=credit,
+                    file=f"samples/{name}.png",
+                    width=width,
+                    height=height,
+                )
+            )
     for name, sample in ndlab.SAMPLES.items():
         pixels = np.asarray(sample.load())
         Image.fromarray(pixels).save(samples_dir / f"{name}.png", optimize=True)
-        samples.append(dict(name=name, title=sample.title, kind="synthetic",
-                            credit=sample.description, file=f"samples/{name}.png",
-                            width=pixels.shape[1], height=pixels.shape[0]))
+        samples.append(
+            dict(
+                name=name,
+                title=sample.title,
+                kind="synthetic",
+                credit=sample.description,
+                file=f"samples/{name}.png",
+                width=pixels.shape[1],
+                height=pixels.shape[0],
+            )
+        )
     (samples_dir / "samples.json").write_text(json.dumps(samples, indent=1))
-    log(f"wrote    catalog.json ({len(ndlab.catalog()['operations'])} operations) and {len(samples)} samples")
+    count = len(ndlab.catalog()["operations"])
+    log(f"wrote    catalog.json ({count} operations) and {len(samples)} samples")
 
 
 def built() -> bool:
@@ -441,7 +521,9 @@ def built() -> bool:
     stamp = DIST / "build.json"
     if not stamp.exists():
         return False
-    sources = [ROOT / n for n in (*PAGE_FILES, "py", "build.py", "package-lock.json", "requirements")]
+    sources = [
+        ROOT / n for n in (*PAGE_FILES, "py", "build.py", "package-lock.json", "requirements")
+    ]
     newest = max(
         (p.stat().st_mtime for s in sources for p in ([s] if s.is_file() else s.rglob("*"))),
         default=0,
@@ -484,8 +566,12 @@ class Handler(http.server.SimpleHTTPRequestHandler):
             super().log_message(format, *args)
 
 
-def make_server(port: int, host: str = "127.0.0.1", isolated: bool = True) -> http.server.ThreadingHTTPServer:
-    handler_class = type("IsolatedHandler" if isolated else "PlainHandler", (Handler,), {"isolated": isolated})
+def make_server(
+    port: int, host: str = "127.0.0.1", isolated: bool = True
+) -> http.server.ThreadingHTTPServer:
+    handler_class = type(
+        "IsolatedHandler" if isolated else "PlainHandler", (Handler,), {"isolated": isolated}
+    )
     handler = functools.partial(handler_class, directory=str(DIST))
     return http.server.ThreadingHTTPServer((host, port), handler)
 
@@ -521,20 +607,30 @@ def test(pytest_args: list[str]) -> int:
             "or set NDLAB_CHROMIUM to its path"
         )
     env = dict(os.environ, NDLAB_CHROMIUM=chromium, PYTHONPATH=str(ROOT / "py"))
-    return subprocess.run([python, "-m", "pytest", *(pytest_args or ["tests"])], cwd=ROOT, env=env).returncode
+    return subprocess.run(
+        [python, "-m", "pytest", *(pytest_args or ["tests"])], cwd=ROOT, env=env
+    ).returncode
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     commands = parser.add_subparsers(dest="command", required=True)
     p_build = commands.add_parser("build", help="assemble dist/")
-    p_build.add_argument("--pyodide-dist", metavar="PATH",
-                         help="an official Pyodide 0.27.7 release (folder or tarball) to take the packages from")
+    p_build.add_argument(
+        "--pyodide-dist",
+        metavar="PATH",
+        help="an official Pyodide 0.27.7 release (folder or tarball) to take the packages from",
+    )
     p_serve = commands.add_parser("serve", help="build if needed and serve dist/")
     p_serve.add_argument("--port", type=int, default=8000)
     p_serve.add_argument("--host", default="127.0.0.1")
-    p_serve.add_argument("--no-isolation", action="store_true",
-                         help="omit the COOP/COEP headers (as a host that cannot set them would)")
+    p_serve.add_argument(
+        "--no-isolation",
+        action="store_true",
+        help="omit the COOP/COEP headers (as a host that cannot set them would)",
+    )
     p_test = commands.add_parser("test", help="run the whole test suite")
     p_test.add_argument("pytest_args", nargs=argparse.REMAINDER)
     p_gen = commands.add_parser("_generate")  # internal: runs inside the venv

@@ -222,8 +222,11 @@ let queue = Promise.resolve();
 self.onmessage = (event) => {
   const request = event.data;
   if (request.type === "interrupt-buffer") {
-    interrupt = new Int32Array(request.buffer);
-    ready.then(() => pyodide.setInterruptBuffer(interrupt));
+    interrupt = request.buffer; // an Int32Array over the page's SharedArrayBuffer
+    // ndlab checks the buffer between its long calls (ndlab.interrupt). Pyodide's own
+    // setInterruptBuffer is not used: its poller clears the request, and in our runs the
+    // interrupt it queued was not raised, so the computation went on.
+    ready.then(() => pyodide.pyimport("ndlab.interrupt").install(interrupt));
   } else if (request.type === "cancel") {
     cancelled.add(request.id);
   } else {

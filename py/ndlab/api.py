@@ -6,7 +6,7 @@ from time import perf_counter
 
 import numpy as np
 
-from . import __version__
+from . import __version__, interrupt
 from .codegen import Step, generate, script
 from .convert import MAPPINGS, channel_layout, check_image, clip, rgb_to_grey
 from .registry import get_operation, operations
@@ -99,9 +99,11 @@ def _run(name, image, params):
 
     def call(channel):
         nonlocal compute_seconds
+        interrupt.check()
         start = perf_counter()
         returned = operation.function(channel, **params)
         compute_seconds += perf_counter() - start
+        interrupt.check()  # a cancel that came during the call discards its result
         return returned
 
     image = check_image(image)

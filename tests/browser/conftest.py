@@ -1,16 +1,16 @@
 """Fixtures for the browser tests: dist/ served on 127.0.0.1 and Debian's Chromium via Playwright."""
 
-import sys
 import re
 import subprocess
+import sys
 from pathlib import Path
-from urllib.parse import urlparse
 
 import pytest
 
+import build
+from pages import Guarded
+
 ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT))
-import build  # noqa: E402
 
 CHROMIUM_FLAGS = [
     "--no-sandbox",
@@ -20,7 +20,6 @@ CHROMIUM_FLAGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-READY_TIMEOUT_MS = 120_000
 
 
 def serve(*args):
@@ -29,7 +28,8 @@ def serve(*args):
         pytest.fail("dist/ is not built: run `python3 build.py build`")
     server = subprocess.Popen(
         [sys.executable, str(ROOT / "build.py"), "serve", "--port", "0", *args],
-        stdout=subprocess.PIPE, text=True,
+        stdout=subprocess.PIPE,
+        text=True,
     )
     try:
         # serve rebuilds first when a source is newer than dist/; its log comes before the URL
@@ -69,35 +69,6 @@ def browser():
         browser = p.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS)
         yield browser
         browser.close()
-
-
-class Guarded:
-    """A page whose every request is checked: anything not on 127.0.0.1 is blocked and recorded."""
-
-    def __init__(self, browser, base_url):
-        self.context = browser.new_context(viewport={"width": 1280, "height": 900})
-        self.outside = []
-        self.console_errors = []
-        self.context.route("**/*", self._route)
-        self.page = self.context.new_page()
-        self.page.on("console", lambda m: m.type == "error" and self.console_errors.append(m.text))
-        self.page.on("pageerror", lambda e: self.console_errors.append(str(e)))
-        self.page.goto(base_url)
-
-    def _route(self, route):
-        url = route.request.url
-        if urlparse(url).hostname == "127.0.0.1" or url.startswith(("data:", "blob:")):
-            route.continue_()
-        else:
-            self.outside.append(url)
-            route.abort()
-
-    def wait_ready(self):
-        self.page.wait_for_function("() => document.body.dataset.ready === 'true'", timeout=READY_TIMEOUT_MS)
-        return self.page
-
-    def close(self):
-        self.context.close()
 
 
 @pytest.fixture(scope="module")

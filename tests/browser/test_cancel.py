@@ -3,14 +3,15 @@
 import time
 
 import pytest
-from conftest import Guarded
+
+from pages import Guarded
 
 # A big colour image and a wide median filter: seconds of work, in three per-channel calls.
 LONG_RUN = """async () => {
-  const c = document.createElement('canvas'); c.width = 1600; c.height = 1200;
+  const c = document.createElement('canvas'); c.width = 800; c.height = 600;
   const cx = c.getContext('2d');
-  cx.drawImage(await createImageBitmap(await ndlab.loadSample('coffee')), 0, 0, 1600, 1200);
-  window.__big = cx.getImageData(0, 0, 1600, 1200);
+  cx.drawImage(await createImageBitmap(await ndlab.loadSample('coffee')), 0, 0, 800, 600);
+  window.__big = cx.getImageData(0, 0, 800, 600);
   const controller = new AbortController();
   const started = performance.now();
   const run = ndlab.run('median_filter', {size: 25}, window.__big, {signal: controller.signal});
@@ -18,7 +19,9 @@ LONG_RUN = """async () => {
   try { await run; return {outcome: 'finished'}; }
   catch (e) { return {outcome: e.name, message: e.message, ms: performance.now() - started}; }
 }"""
-NEXT_RUN = "async () => (await ndlab.run('sobel', {}, await ndlab.loadSample('camera'))).image.width"
+NEXT_RUN = (
+    "async () => (await ndlab.run('sobel', {}, await ndlab.loadSample('camera'))).image.width"
+)
 
 
 @pytest.fixture(params=["isolated", "plain"])
@@ -47,14 +50,13 @@ def test_cancel_stops_the_run_and_the_next_run_works(page):
 
 
 def test_cancel_button_in_the_page(page):
-    kind, page = page
-    page.evaluate("async () => { window.__big = null; }")
+    _, page = page
     page.click("#op-list button[data-op='median_filter']")
     page.locator("#param-size").fill("25")
     page.evaluate(
         """async () => {
-          const c = document.createElement('canvas'); c.width = 1600; c.height = 1200;
-          c.getContext('2d').drawImage(await createImageBitmap(await ndlab.loadSample('coffee')), 0, 0, 1600, 1200);
+          const c = document.createElement('canvas'); c.width = 800; c.height = 600;
+          c.getContext('2d').drawImage(await createImageBitmap(await ndlab.loadSample('coffee')), 0, 0, 800, 600);
           const blob = await new Promise(r => c.toBlob(r));
           const dt = new DataTransfer(); dt.items.add(new File([blob], 'big.png', {type: 'image/png'}));
           const input = document.querySelector('#file-input'); input.files = dt.files;

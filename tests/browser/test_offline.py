@@ -10,7 +10,9 @@ def test_page_works_offline_after_first_visit(browser, base_url):
     hosts = set()
     context.on(
         "request",
-        lambda request: request.url.startswith("http") and hosts.add(urlparse(request.url).hostname),
+        lambda request: (
+            request.url.startswith("http") and hosts.add(urlparse(request.url).hostname)
+        ),
     )
     page = context.new_page()
     page.goto(base_url)
@@ -37,5 +39,8 @@ def test_build_id_names_the_service_worker_cache(browser, base_url):
     page.goto(base_url)
     page.evaluate("async () => { await navigator.serviceWorker.ready; }")
     build_id = page.evaluate("async () => (await (await fetch('build.json')).json()).id")
-    page.wait_for_function(f"async () => (await caches.keys()).includes('ndlab-{build_id}')", timeout=60_000)
+    page.wait_for_function(
+        f"async () => (await caches.keys()).includes('ndlab-{build_id}')",
+        timeout=60_000,
+    )
     context.close()

@@ -4,13 +4,20 @@ import json
 
 import numpy as np
 import pytest
-from pixels import page_pixels
 
 from ndlab import web
+from pages import page_pixels
 
 CATALOG = json.loads(web.catalog_json())
 OPS = [op["name"] for op in CATALOG["operations"]]
-FIRST_OPS = ["gaussian_filter", "median_filter", "sobel", "rotate", "threshold_otsu", "binary_opening"]
+FIRST_OPS = [
+    "gaussian_filter",
+    "median_filter",
+    "sobel",
+    "rotate",
+    "threshold_otsu",
+    "binary_opening",
+]
 
 
 def cpython(name, rgba, params):
@@ -56,7 +63,11 @@ def test_api_run_equals_cpython(app, name, sample):
 
 @pytest.mark.parametrize(
     "name, params",
-    [("gaussian_filter", {"sigma": 3.5}), ("rotate", {"angle": 30, "reshape": True}), ("binary_opening", {"iterations": 3})],
+    [
+        ("gaussian_filter", {"sigma": 3.5}),
+        ("rotate", {"angle": 30, "reshape": True}),
+        ("binary_opening", {"iterations": 3}),
+    ],
 )
 def test_ui_run_equals_cpython(app, name, params):
     page = app.page
@@ -90,7 +101,10 @@ def test_invalid_parameter_shows_message_then_next_run_works(app):
     assert "sigma" in message.inner_text()
     page.click("#op-list button[data-op='sobel']")
     message.wait_for(state="hidden")
-    assert page.locator("#result-caption").inner_text().startswith("Sobel") or "sobel" in page.locator("#code").inner_text()
+    assert (
+        page.locator("#result-caption").inner_text().startswith("Sobel")
+        or "sobel" in page.locator("#code").inner_text()
+    )
 
 
 def test_api_rejects_invalid_parameter_with_structured_error(app):
@@ -101,7 +115,9 @@ def test_api_rejects_invalid_parameter_with_structured_error(app):
         }"""
     )
     assert error["type"] == "ValueError" and "size" in error["message"] and error["hint"]
-    ok = app.page.evaluate("async () => (await ndlab.run('sobel', {}, await ndlab.loadSample('camera'))).image.width")
+    ok = app.page.evaluate(
+        "async () => (await ndlab.run('sobel', {}, await ndlab.loadSample('camera'))).image.width"
+    )
     assert ok == 512
 
 
@@ -146,9 +162,14 @@ def test_uploaded_photo_runs(app, tmp_path):
     page.click("#op-list button[data-op='median_filter']")
     page.set_input_files("#file-input", str(photo))
     page.locator("#original-caption", has_text="photo.png").wait_for()
-    page.wait_for_function("() => document.querySelector('#result').width === 160 && document.querySelector('#busy').hidden")
+    page.wait_for_function(
+        "() => document.querySelector('#result').width === 160 && document.querySelector('#busy').hidden"
+    )
     original = page_pixels(page, "document.querySelector('#original')")
-    assert_close(page_pixels(page, "document.querySelector('#result')"), cpython("median_filter", original, {}))
+    assert_close(
+        page_pixels(page, "document.querySelector('#result')"),
+        cpython("median_filter", original, {}),
+    )
 
 
 def test_page_loads_with_no_console_errors(fresh):

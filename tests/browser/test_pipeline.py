@@ -4,11 +4,15 @@ import json
 from urllib.parse import quote
 
 import numpy as np
-from pixels import page_pixels
 
 from ndlab import web
+from pages import page_pixels
 
-THREE_STEPS = [["gaussian_filter", {"sigma": 1.5}], ["rotate", {"angle": 20, "reshape": True}], ["threshold_otsu", {}]]
+THREE_STEPS = [
+    ["gaussian_filter", {"sigma": 1.5}],
+    ["rotate", {"angle": 20, "reshape": True}],
+    ["threshold_otsu", {}],
+]
 SETTLED = """() => document.body.dataset.ready === 'true' && document.querySelector('#busy').hidden
   && document.querySelector('#result-caption').textContent !== 'Result'"""
 
@@ -42,10 +46,14 @@ def test_permalink_restores_three_step_pipeline(fresh, base_url):
 
 def test_exported_pipeline_script_runs_in_cpython(fresh, base_url):
     page = open_link(fresh, permalink(base_url, "coffee", THREE_STEPS))
-    page.wait_for_function("() => document.querySelector('#code').textContent.includes('import numpy')")
+    page.wait_for_function(
+        "() => document.querySelector('#code').textContent.includes('import numpy')"
+    )
     code = page.locator("#code").inner_text()
     original = page_pixels(page, "document.querySelector('#original')")
-    namespace = {"image": original[..., :3].copy()}  # the photo is opaque: what Pillow's convert("RGB") gives
+    namespace = {
+        "image": original[..., :3].copy()
+    }  # the photo is opaque: what Pillow's convert("RGB") gives
     exec(code, namespace)
     shown = page_pixels(page, "document.querySelector('#result')")
     result = namespace["result"]
@@ -123,9 +131,14 @@ def test_compare_modes_and_inspector(fresh, base_url):
     page.select_option("#compare-mode", "difference")
     diff = page_pixels(page, "document.querySelector('#result')")
     original = page_pixels(page, "document.querySelector('#original')")
-    assert np.array_equal(diff[..., 0], np.abs(original[..., 0].astype(int) - result[..., 0]).astype(np.uint8))
+    assert np.array_equal(
+        diff[..., 0],
+        np.abs(original[..., 0].astype(int) - result[..., 0]).astype(np.uint8),
+    )
     page.select_option("#compare-mode", "split")
     split = page_pixels(page, "document.querySelector('#result')")
-    assert np.array_equal(split[:, :256], result[:, :256]) and np.array_equal(split[:, 256:], original[:, 256:])
+    assert np.array_equal(split[:, :256], result[:, :256]) and np.array_equal(
+        split[:, 256:], original[:, 256:]
+    )
     page.locator("#result").hover(position={"x": 10, "y": 10})
     assert page.locator("#inspector").inner_text().startswith("row ")

@@ -2,7 +2,6 @@
 
 import io
 import json
-import sys
 import tarfile
 import threading
 import urllib.request
@@ -10,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
+import build
+
 ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT))
-import build  # noqa: E402
 
 LOCK = build.official_lock()
 NAMES = ["numpy", "scipy", "openblas"]
@@ -74,13 +73,20 @@ def test_built_lock_loads_ndlab_by_name():
 def test_manifest_counts_startup_bytes():
     info = json.loads((build.DIST / "build.json").read_text())
     assert info["startup_bytes"] > 20e6
-    assert info["files"]["pyodide/pyodide.asm.wasm"] == (build.DIST / "pyodide/pyodide.asm.wasm").stat().st_size
+    assert (
+        info["files"]["pyodide/pyodide.asm.wasm"]
+        == (build.DIST / "pyodide/pyodide.asm.wasm").stat().st_size
+    )
 
 
 @pytest.mark.parametrize(
     "path, mime",
-    [("pyodide/pyodide.asm.wasm", "application/wasm"), ("pyodide/pyodide.mjs", "text/javascript"),
-     ("catalog.json", "application/json"), ("index.html", "text/html")],
+    [
+        ("pyodide/pyodide.asm.wasm", "application/wasm"),
+        ("pyodide/pyodide.mjs", "text/javascript"),
+        ("catalog.json", "application/json"),
+        ("index.html", "text/html"),
+    ],
 )
 def test_server_mime_types(path, mime):
     server = build.make_server(0)

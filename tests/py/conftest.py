@@ -1,13 +1,8 @@
-"""Shared fixtures; tests import ndlab from the working tree's py/ folder."""
-
-import sys
-from pathlib import Path
+"""Shared fixtures (pytest.ini puts py/ on the path, so tests import the working tree's ndlab)."""
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "py"))
-
-from cases import make_image  # noqa: E402
+from cases import make_image
 
 
 @pytest.fixture(params=["grey", "rgb", "rgba"])

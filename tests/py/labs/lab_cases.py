@@ -1,4 +1,4 @@
-"""Lab names for parametrized tests (tests/py/conftest.py puts py/ on sys.path)."""
+"""Lab names for parametrized tests."""
 
 from ndlab import labs
 

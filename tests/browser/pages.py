@@ -1,0 +1,67 @@
+"""Pages under test: a request guard, and reading pixels out of the page."""
+
+import base64
+from urllib.parse import urlparse
+
+import numpy as np
+
+READY_TIMEOUT_MS = 120_000
+
+
+class Guarded:
+    """A page whose every request is checked: anything not on 127.0.0.1 is blocked and recorded."""
+
+    def __init__(self, browser, base_url):
+        self.context = browser.new_context(viewport={"width": 1280, "height": 900})
+        self.outside = []
+        self.console_errors = []
+        self.context.route("**/*", self._route)
+        self.page = self.context.new_page()
+        self.page.on(
+            "console",
+            lambda m: m.type == "error" and self.console_errors.append(m.text),
+        )
+        self.page.on("pageerror", lambda e: self.console_errors.append(str(e)))
+        self.page.goto(base_url)
+
+    def _route(self, route):
+        url = route.request.url
+        if urlparse(url).hostname == "127.0.0.1" or url.startswith(("data:", "blob:")):
+            route.continue_()
+        else:
+            self.outside.append(url)
+            route.abort()
+
+    def wait_ready(self):
+        self.page.wait_for_function(
+            "() => document.body.dataset.ready === 'true'", timeout=READY_TIMEOUT_MS
+        )
+        return self.page
+
+    def close(self):
+        self.context.close()
+
+
+JS_PIXELS = """(img) => {
+  let s = ''; const d = img.data;
+  for (let i = 0; i < d.length; i += 0x8000) s += String.fromCharCode.apply(null, d.subarray(i, i + 0x8000));
+  return {width: img.width, height: img.height, b64: btoa(s)};
+}"""
+
+
+def to_array(obj):
+    """Turn {width, height, b64} from the page into an H×W×4 uint8 array."""
+    data = np.frombuffer(base64.b64decode(obj["b64"]), dtype=np.uint8)
+    return data.reshape(obj["height"], obj["width"], 4)
+
+
+def page_pixels(page, expression):
+    """Evaluate a JS expression that yields ImageData (or a canvas) and return its pixels."""
+    obj = page.evaluate(
+        f"""async () => {{
+          let img = await ({expression});
+          if (img instanceof HTMLCanvasElement) img = img.getContext('2d').getImageData(0, 0, img.width, img.height);
+          return ({JS_PIXELS})(img);
+        }}"""
+    )
+    return to_array(obj)
