@@ -477,7 +477,10 @@ def generate(skimage_wheel: str) -> None:
 
     import ndlab
 
+    import ndlab.labs
+
     (DIST / "catalog.json").write_text(json.dumps(ndlab.catalog(), indent=1))
+    (DIST / "labs.json").write_text(json.dumps(ndlab.labs.catalog(), indent=1))
     samples_dir = DIST / "samples"
     samples_dir.mkdir(parents=True, exist_ok=True)
     samples = []

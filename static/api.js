@@ -10,6 +10,7 @@ export function createApi(onProgress) {
   const client = new WorkerClient(onProgress);
   const catalogPromise = fetch(new URL("../catalog.json", import.meta.url)).then((r) => r.json());
   const samplesPromise = fetch(new URL("../samples/samples.json", import.meta.url)).then((r) => r.json());
+  const labsPromise = fetch(new URL("../labs.json", import.meta.url)).then((r) => r.json());
 
   const api = {
     /** Resolves when Python, NumPy, SciPy and ndlab are loaded: {catalog, timings}. */
@@ -23,6 +24,19 @@ export function createApi(onProgress) {
     /** The catalogue: every operation with its parameter spec (available before Python is). */
     catalog: () => catalogPromise,
     ops: async () => (await catalogPromise).operations,
+    /** The SciPy labs: name, category, title, summary, about, doc, params (before Python is ready). */
+    labs: async () => (await labsPromise).labs,
+    /**
+     * Run a lab.
+     * @param {string} name lab name, see labs()
+     * @param {Record<string, any>} params its parameters; missing ones take their defaults
+     * @param {{signal?: AbortSignal, onProgress?: (p: {fraction: number, message: string}) => void}} options
+     * @returns {Promise<{name: string, params: object, outputs: {plots?: any[], heatmaps?: any[], tables?: any[], values?: object, text?: string[]}, code: string, timings: object}>}
+     */
+    async runLab(name, params, options = {}) {
+      await client.ready;
+      return (await client.request({ type: "lab", name, params: params ?? {} }, options)).meta;
+    },
     /** Bundled sample images: name, title, credit, file, width, height. */
     samples: () => samplesPromise,
     /** @param {string} name */

@@ -7,8 +7,10 @@ import { canvasPng, download } from "./download.js";
 import { drawHistogram } from "./histogram.js";
 import { ImageInputError, readImage } from "./images.js";
 import { renderInfo } from "./info.js";
+import { LabsView } from "./labs.js";
 import { registerOffline } from "./offline.js";
-import { decode, encode } from "./permalink.js";
+import { decode, decodeLab, encode, encodeLab } from "./permalink.js";
+import { LatestRunner } from "./scheduler.js";
 
 const $ = (/** @type {string} */ id) => /** @type {any} */ (document.getElementById(id));
 
@@ -27,14 +29,7 @@ const state = {
   cache: [],
   /** @type {string[]} earlier pipelines, for Undo */ history: [],
   /** @type {Step[]} the pipeline as last recorded for Undo */ lastCommitted: [],
-  running: false,
-  dirty: false,
-  /** @type {AbortController | null} cancels the pipeline run in flight */
-  abort: null,
 };
-
-/** Runs shorter than this show no Cancel button. */
-const CANCEL_AFTER_MS = 300;
 
 const ndlab = createApi(showProgress);
 Object.assign(window, { ndlab });
@@ -49,9 +44,15 @@ function showProgress({ stage, loaded, total }) {
   $("runtime-text").textContent = total > 1 ? `${stage}: ${mb(loaded)} of ${mb(total)} MB` : `${stage}…`;
 }
 
-/** @param {{message: string, hint?: string} | null} error @param {HTMLElement[]} actions */
+/** @typedef {{message: string, hint?: string, name?: string} | null} Problem */
+
+/** @param {Problem} error @param {HTMLElement[]} actions */
 function showMessage(error, actions = []) {
-  const box = $("message");
+  showMessageIn($("message"), error, actions);
+}
+
+/** @param {HTMLElement} box @param {Problem} error @param {HTMLElement[]} actions */
+function showMessageIn(box, error, actions = []) {
   box.hidden = !error;
   if (!error) return;
   box.className = `message ${/** @type {any} */ (error).name === "AbortError" ? "info" : "error"}`;
@@ -132,7 +133,7 @@ function commit({ remember = true } = {}) {
     if (state.history.length > 100) state.history.shift();
   }
   state.lastCommitted = structuredClone(state.steps);
-  history.replaceState(null, "", encode({ sample: state.sample, steps: state.steps }));
+  writeImagesHash();
   renderPipeline();
   renderSelected();
   schedule();
@@ -171,29 +172,16 @@ function undo() {
 
 // --- running -------------------------------------------------------------------------------
 
-/** Run the pipeline now, or as soon as the run in flight ends: the newest settings always win. */
-function schedule() {
-  if (state.running) {
-    state.dirty = true;
-    return;
-  }
-  runPipeline().finally(() => {
-    state.running = false;
-    if (state.dirty) {
-      state.dirty = false;
-      schedule();
-    } else {
-      $("busy").hidden = true;
-    }
-  });
-}
+/** Runs the pipeline; while one run is in flight, newer settings wait and the newest wins. */
+const pipeline = new LatestRunner((signal) => runPipeline(signal), {
+  onBusy: (busy) => ($("busy").hidden = !busy),
+  onCancellable: (show) => ($("cancel").hidden = !show),
+});
+const schedule = () => pipeline.schedule();
 
-async function runPipeline() {
+/** @param {AbortSignal} signal */
+async function runPipeline(signal) {
   if (!state.image || !state.steps.length) return;
-  state.running = true;
-  $("busy").hidden = false;
-  const abort = (state.abort = new AbortController());
-  const showCancel = setTimeout(() => ($("cancel").hidden = false), CANCEL_AFTER_MS);
   const started = performance.now();
   let input = state.image;
   let key = `image ${state.imageVersion}`;
@@ -201,8 +189,8 @@ async function runPipeline() {
     for (const [i, step] of state.steps.entries()) {
       key = JSON.stringify([key, step.name, step.params]);
       if (state.cache[i]?.key !== key) {
-        state.cache[i] = { key, result: await ndlab.run(step.name, step.params, input, { signal: abort.signal }) };
-        if (state.dirty) return; // newer settings are waiting; do not paint a stale result
+        state.cache[i] = { key, result: await ndlab.run(step.name, step.params, input, { signal }) };
+        if (pipeline.stale) return; // newer settings are waiting; do not paint a stale result
       }
       input = state.cache[i].result.image;
     }
@@ -211,10 +199,6 @@ async function runPipeline() {
     showResult(performance.now() - started);
   } catch (error) {
     showMessage(/** @type {any} */ (error));
-  } finally {
-    clearTimeout(showCancel);
-    $("cancel").hidden = true;
-    state.abort = null;
   }
 }
 
@@ -268,7 +252,7 @@ function setImage(image, caption, sample = null) {
   $("original").setAttribute("aria-label", `Original image: ${caption}`);
   compare.set(image, null);
   drawHistogram($("hist-original"), image);
-  history.replaceState(null, "", encode({ sample, steps: state.steps }));
+  writeImagesHash();
   schedule();
 }
 
@@ -340,7 +324,7 @@ function wire() {
     const step = state.steps[state.selected];
     step.params = readControls($("controls"), opOf(step.name).params);
     renderPipeline();
-    history.replaceState(null, "", encode({ sample: state.sample, steps: state.steps }));
+    writeImagesHash();
     schedule();
     clearTimeout(remember); // one Undo entry per burst of edits
     remember = window.setTimeout(() => {
@@ -355,10 +339,7 @@ function wire() {
     commit();
   });
   $("undo").addEventListener("click", undo);
-  $("cancel").addEventListener("click", () => {
-    state.dirty = false;
-    state.abort?.abort();
-  });
+  $("cancel").addEventListener("click", () => pipeline.cancel());
   $("copy-link").addEventListener("click", () => navigator.clipboard?.writeText(location.href));
   $("copy-code").addEventListener("click", () => navigator.clipboard?.writeText($("code").textContent));
   $("download-png").addEventListener("click", async () => download(await canvasPng(resultCanvas()), `${fileStem()}.png`));
@@ -388,6 +369,47 @@ function resultCanvas() {
   return canvas;
 }
 
+const labs = new LabsView(
+  {
+    list: $("lab-list"), title: $("lab-title"), about: $("lab-about"), doc: $("lab-doc"), form: $("lab-params"),
+    controls: $("lab-controls"), outputs: $("lab-outputs"), code: $("lab-code"), timings: $("lab-timings"),
+    busy: $("lab-busy"), cancel: $("lab-cancel"), progress: $("lab-progress"),
+  },
+  ndlab,
+  {
+    onChange: (lab, params) => history.replaceState(null, "", encodeLab(lab, params)),
+    onMessage: (problem) => showMessageIn($("lab-message"), problem),
+  },
+);
+
+/** Show the image workspace or the labs, as the URL fragment says. */
+function showMode(/** @type {"images" | "labs"} */ mode) {
+  $("images-view").hidden = mode !== "images";
+  $("labs-view").hidden = mode !== "labs";
+  for (const [id, m] of [["mode-images", "images"], ["mode-labs", "labs"]]) {
+    if (m === mode) $(id).setAttribute("aria-current", "page");
+    else $(id).removeAttribute("aria-current");
+  }
+}
+
+/** The image workspace's state goes into the URL while it is the one shown. */
+function writeImagesHash() {
+  if (!$("images-view").hidden) history.replaceState(null, "", encode({ sample: state.sample, steps: state.steps }));
+}
+
+/** Follow the URL fragment: a lab link opens the labs, anything else the image workspace. */
+function route() {
+  const link = decodeLab(location.hash, labs.labs);
+  if (link) {
+    showMode("labs");
+    if (link.error) showMessageIn($("lab-message"), { message: link.error, hint: "The lab opened with its default settings instead." });
+    labs.select(link.lab ?? labs.lab?.name ?? labs.labs[0].name, link.params);
+  } else {
+    showMode("images");
+    writeImagesHash();
+  }
+}
+
 const fileStem = () => `ndlab-${state.steps.map((s) => s.name).join("-")}`;
 
 async function main() {
@@ -396,13 +418,16 @@ async function main() {
     $("update").hidden = false;
     $("update-reload").onclick = reload;
   }).catch((error) => console.warn("ndlab: offline support is not available:", error));
-  const [catalog, samples] = await Promise.all([ndlab.catalog(), ndlab.samples()]);
+  const [catalog, samples, labList] = await Promise.all([ndlab.catalog(), ndlab.samples(), ndlab.labs()]);
+  labs.setCatalogue(labList);
   state.ops = catalog.operations;
   state.samples = samples;
   for (const s of samples) $("sample-select").add(new Option(`${s.title} (${s.width}×${s.height})`, s.name));
   $("credits").textContent = `Sample images: ${samples.filter((s) => s.kind === "photo").map((s) => `${s.title}: ${s.credit}`).join("; ")}.`;
 
-  const link = decode(location.hash, state.ops);
+  const labLink = decodeLab(location.hash, labList);
+  if (labLink) showMode("labs"); // before the sample opens, so the lab's link is kept
+  const link = labLink ? { sample: null, steps: null, error: null } : decode(location.hash, state.ops);
   state.steps = link.steps ?? [{ name: state.ops[0].name, params: {} }];
   state.lastCommitted = structuredClone(state.steps);
   renderPipeline();
@@ -412,6 +437,8 @@ async function main() {
   if (link.sample && !samples.some((s) => s.name === link.sample)) {
     showMessage({ message: `The link names an unknown sample “${link.sample}”.`, hint: "The first sample is shown instead." });
   }
+  route();
+  window.addEventListener("hashchange", route);
   try {
     const { timings } = await ndlab.ready;
     $("runtime-progress").value = 1;

@@ -34,7 +34,7 @@ class Runner {
   /** @param {(p: any) => void} onProgress @param {Int32Array | null} interrupt */
   constructor(onProgress, interrupt) {
     this.worker = new Worker(WORKER_URL, { type: "module" });
-    /** @type {Map<number, {resolve: Function, reject: Function}>} */
+    /** @type {Map<number, {resolve: Function, reject: Function, onProgress?: Function}>} */
     this.pending = new Map();
     /** The id of the request the worker is running, if any. */
     this.running = 0;
@@ -59,6 +59,7 @@ class Runner {
     if (message.type === "ready") return this.resolveReady(message);
     if (message.type === "failed") return this.rejectReady(new NdlabError(message.error));
     if (message.type === "started") return void (this.running = message.id);
+    if (message.type === "job-progress") return void this.pending.get(message.id)?.onProgress?.(message);
     const request = this.pending.get(message.id);
     this.running = 0;
     if (!request) return;
@@ -68,11 +69,11 @@ class Runner {
     if (message.fatal) this.onCrash(message.error.message);
   }
 
-  /** @param {number} id @param {any} request */
-  send(id, request) {
+  /** @param {number} id @param {any} request @param {Function=} onProgress */
+  send(id, request, onProgress) {
     const transfer = [request.image?.buffer, request.bytes?.buffer].filter(Boolean);
     return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
+      this.pending.set(id, { resolve, reject, onProgress });
       this.worker.postMessage({ id, ...request }, /** @type {Transferable[]} */ (transfer));
     });
   }
@@ -129,13 +130,13 @@ export class WorkerClient {
   /**
    * Send a request; its buffers (image.buffer, bytes.buffer) are transferred.
    * @param {{type: string, [key: string]: any}} request
-   * @param {{signal?: AbortSignal}} options
+   * @param {{signal?: AbortSignal, onProgress?: (p: {fraction: number, message: string}) => void}} options
    */
-  request(request, { signal } = {}) {
+  request(request, { signal, onProgress } = {}) {
     if (signal?.aborted) return Promise.reject(abortError("Cancelled before it started."));
     const id = this.nextId++;
     const runner = this.primary;
-    const promise = runner.send(id, request);
+    const promise = runner.send(id, request, onProgress);
     signal?.addEventListener("abort", () => this.cancel(runner, id), { once: true });
     return promise;
   }

@@ -4,8 +4,8 @@
 import { download } from "./download.js";
 
 /** @param {any} value */
-const format = (value) =>
-  typeof value === "number" ? (Number.isInteger(value) ? String(value) : value.toPrecision(5)) : Array.isArray(value) ? value.map(format).join(", ") : String(value);
+export const format = (value) =>
+  value === null || value === undefined ? "—" : typeof value === "number" ? (Number.isInteger(value) ? String(value) : value.toPrecision(5)) : Array.isArray(value) ? value.map(format).join(", ") : String(value);
 
 /** @param {{columns: string[], rows: any[][]}} table */
 export function toCsv(table) {
@@ -21,25 +21,30 @@ export function toCsv(table) {
 export function renderInfo(container, info, name) {
   container.replaceChildren();
   const { table, ...values } = info ?? {};
-  const entries = Object.entries(values);
-  if (entries.length) {
-    const list = document.createElement("dl");
-    list.className = "values";
-    for (const [key, value] of entries) {
-      list.append(Object.assign(document.createElement("dt"), { textContent: key.replaceAll("_", " ") }));
-      list.append(Object.assign(document.createElement("dd"), { textContent: format(value) }));
-    }
-    container.append(list);
-  }
+  if (Object.keys(values).length) container.append(valuesView(values));
   if (table) container.append(tableView(table, name));
-  container.hidden = !entries.length && !table;
+  container.hidden = !Object.keys(values).length && !table;
 }
 
-/** @param {{columns: string[], rows: any[][]}} table @param {string} name */
-function tableView(table, name) {
+/** Named values as a definition list. @param {Record<string, any>} values */
+export function valuesView(values) {
+  const list = document.createElement("dl");
+  list.className = "values";
+  for (const [key, value] of Object.entries(values)) {
+    list.append(Object.assign(document.createElement("dt"), { textContent: key.replaceAll("_", " ") }));
+    list.append(Object.assign(document.createElement("dd"), { textContent: format(value) }));
+  }
+  return list;
+}
+
+/**
+ * A table that sorts by any column and downloads as CSV.
+ * @param {{title?: string, columns: string[], rows: any[][]}} table @param {string} name
+ */
+export function tableView(table, name) {
   const wrap = document.createElement("div");
   wrap.className = "table";
-  const caption = Object.assign(document.createElement("p"), { textContent: `${table.rows.length} objects` });
+  const caption = Object.assign(document.createElement("p"), { textContent: table.title ?? `${table.rows.length} objects` });
   const csv = Object.assign(document.createElement("button"), { type: "button", className: "small", textContent: "Download CSV" });
   csv.addEventListener("click", () => download(new Blob([toCsv(table)], { type: "text/csv" }), `${name}.csv`));
   caption.append(" ", csv);

@@ -12,6 +12,8 @@ const PYODIDE_URL = new URL("../pyodide/", import.meta.url).href;
 const started = performance.now();
 /** @type {any} */
 let pyodide;
+/** @type {any} the ndlab.labs.web module, once a lab has run */
+let labs;
 
 /** @param {object} message */
 const post = (message, transfer = []) => self.postMessage(message, transfer);
@@ -147,6 +149,13 @@ const handlers = {
     } finally {
       data.destroy();
     }
+  },
+
+  /** Run a SciPy lab; ndlab.labs is imported on first use, so start-up does not pay for it. */
+  lab(web, { id, name, params }) {
+    labs ??= pyodide.pyimport("ndlab.labs.web");
+    const progress = (fraction, message) => post({ type: "job-progress", id, fraction, message });
+    return { meta: JSON.parse(labs.run_lab_json(name, JSON.stringify(params ?? {}), progress)) };
   },
 
   /** The whole pipeline as one runnable NumPy/SciPy script. */

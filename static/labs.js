@@ -1,0 +1,122 @@
+// @ts-check
+// The SciPy labs: pick a lab, move its parameters (or click its plots), see plots, heat maps,
+// tables, values, sentences and the NumPy/SciPy code that reproduces them.
+import { readControls, renderControls } from "./controls.js";
+import { format, tableView, valuesView } from "./info.js";
+import { drawHeatmap, drawPlot } from "./plots.js";
+import { LatestRunner } from "./scheduler.js";
+
+/** @typedef {{message: string, hint?: string, name?: string} | null} Problem */
+
+export class LabsView {
+  /**
+   * @param {Record<string, any>} el the view's elements (list, title, about, controls, outputs,
+   *   code, timings, busy, cancel, progress)
+   * @param {any} ndlab the JS API
+   * @param {{onChange: (lab: string, params: object) => void, onMessage: (problem: Problem) => void}} hooks
+   */
+  constructor(el, ndlab, { onChange, onMessage }) {
+    this.el = el;
+    this.ndlab = ndlab;
+    this.onChange = onChange;
+    this.onMessage = onMessage;
+    /** @type {any[]} */ this.labs = [];
+    /** @type {any} */ this.lab = null;
+    /** @type {Record<string, any>} */ this.params = {};
+    this.runner = new LatestRunner((signal) => this.run(signal), {
+      onBusy: (busy) => (el.busy.hidden = !busy),
+      onCancellable: (show) => (el.cancel.hidden = !show),
+    });
+    el.controls.addEventListener("input", () => {
+      this.params = readControls(el.controls, this.lab.params);
+      this.changed();
+    });
+    el.form.addEventListener("submit", (/** @type {Event} */ e) => {
+      e.preventDefault();
+      this.runner.schedule();
+    });
+    el.cancel.addEventListener("click", () => this.runner.cancel());
+  }
+
+  /** @param {any[]} labs the labs catalogue */
+  setCatalogue(labs) {
+    this.labs = labs;
+    const groups = [...Map.groupBy(labs, (lab) => lab.category)].map(([category, items]) => {
+      const group = document.createElement("section");
+      group.append(Object.assign(document.createElement("h3"), { textContent: category }));
+      for (const lab of items) {
+        const b = Object.assign(document.createElement("button"), { type: "button", textContent: lab.title, title: lab.summary });
+        b.dataset.lab = lab.name;
+        b.addEventListener("click", () => this.select(lab.name));
+        group.append(b);
+      }
+      return group;
+    });
+    this.el.list.replaceChildren(...groups);
+  }
+
+  /** @param {string} name @param {Record<string, any>} params */
+  select(name, params = {}) {
+    this.lab = this.labs.find((lab) => lab.name === name) ?? this.labs[0];
+    this.params = { ...params };
+    this.el.list.querySelectorAll("button").forEach((/** @type {HTMLElement} */ b) => b.setAttribute("aria-pressed", String(b.dataset.lab === this.lab.name)));
+    this.el.title.textContent = this.lab.title;
+    this.el.about.textContent = this.lab.about;
+    this.el.doc.textContent = this.lab.doc;
+    renderControls(this.el.controls, this.lab.params, this.params);
+    this.el.outputs.replaceChildren();
+    this.changed();
+  }
+
+  /** Parameters set by clicking a plot. @param {Record<string, number>} values */
+  setParams(values) {
+    Object.assign(this.params, values);
+    renderControls(this.el.controls, this.lab.params, this.params);
+    this.changed();
+  }
+
+  changed() {
+    this.onChange(this.lab.name, this.params);
+    this.runner.schedule();
+  }
+
+  /** @param {AbortSignal} signal */
+  async run(signal) {
+    const lab = this.lab;
+    const started = performance.now();
+    try {
+      const result = await this.ndlab.runLab(lab.name, this.params, {
+        signal,
+        onProgress: (/** @type {{fraction: number, message: string}} */ p) => {
+          this.el.progress.hidden = false;
+          this.el.progress.value = p.fraction;
+          this.el.progress.title = p.message;
+        },
+      });
+      if (this.runner.stale || lab !== this.lab) return;
+      this.render(result, performance.now() - started);
+      this.onMessage(null);
+    } catch (error) {
+      this.onMessage(/** @type {any} */ (error));
+    } finally {
+      this.el.progress.hidden = true;
+    }
+  }
+
+  /** @param {any} result @param {number} roundTripMs */
+  render(result, roundTripMs) {
+    const { outputs } = result;
+    const box = this.el.outputs;
+    box.replaceChildren();
+    const setParams = (/** @type {Record<string, number>} */ values) => this.setParams(values);
+    for (const sentence of outputs.text ?? []) box.append(Object.assign(document.createElement("p"), { className: "answer", textContent: sentence }));
+    const figures = Object.assign(document.createElement("div"), { className: "figures" });
+    box.append(figures);
+    for (const map of outputs.heatmaps ?? []) drawHeatmap(figures, map, setParams);
+    for (const plot of outputs.plots ?? []) drawPlot(figures, plot, setParams);
+    if (Object.keys(outputs.values ?? {}).length) box.append(valuesView(outputs.values));
+    for (const table of outputs.tables ?? []) box.append(tableView(table, `${result.name}-${table.title ?? "table"}`));
+    this.el.code.textContent = result.code;
+    this.el.timings.textContent = `SciPy ${format(result.timings.compute_ms)} ms · round trip ${roundTripMs.toFixed(1)} ms`;
+  }
+}
