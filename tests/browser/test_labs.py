@@ -1,0 +1,110 @@
+"""The SciPy labs in the page: every lab renders; numbers equal CPython's; exported code runs."""
+
+import contextlib
+import io
+import json
+import re
+from urllib.parse import quote
+
+import pytest
+
+from ndlab import labs
+
+LABS = [lab["name"] for lab in labs.catalog()["labs"]]
+RUN_LAB = "async ([name, params]) => await ndlab.runLab(name, params)"
+
+
+def numbers(text):
+    return [float(x) for x in re.findall(r"-?\d+\.\d+(?:e[-+]?\d+)?", text)]
+
+
+@pytest.mark.parametrize("name", LABS)
+def test_every_lab_runs_in_the_worker(app, name):
+    result = app.page.evaluate(RUN_LAB, [name, {}])
+    outputs = result["outputs"]
+    shown = sum(len(outputs.get(k) or []) for k in ("plots", "heatmaps", "tables", "text"))
+    assert shown > 0, outputs.keys()
+    assert result["code"].startswith('"""') and result["timings"]["compute_ms"] > 0
+
+
+@pytest.mark.parametrize(
+    "name, params",
+    [
+        ("find_roots", {"x0": -3}),
+        ("camelback", {"x0": 0.5, "y0": -0.5, "method": "Nelder-Mead"}),
+        ("wind_return_speed", {}),
+        ("gamma_fit", {"seed": 3}),
+    ],
+)
+def test_lab_numbers_equal_cpython(app, name, params):
+    page_values = app.page.evaluate(RUN_LAB, [name, params])["outputs"]["values"]
+    cpython_values = labs.run(name, **params).outputs["values"]
+    assert page_values.keys() == cpython_values.keys()
+    for key, value in cpython_values.items():
+        if isinstance(value, float):
+            assert page_values[key] == pytest.approx(value, rel=1e-6, abs=1e-9), key
+        else:
+            assert page_values[key] == value, key
+
+
+@pytest.mark.parametrize("name", ["alaska_temperatures", "population_periodicity", "quad_integral"])
+def test_exported_lab_code_prints_the_page_numbers(app, name):
+    result = app.page.evaluate(RUN_LAB, [name, {}])
+    printed = io.StringIO()
+    with contextlib.redirect_stdout(printed):
+        exec(result["code"], {"__name__": "__main__"})
+    printed_numbers = numbers(printed.getvalue())
+    outputs = result["outputs"]
+    shown = numbers(" ".join(outputs.get("text", [])))
+    shown += [v for v in outputs.get("values", {}).values() if isinstance(v, float)]
+    assert shown
+    for value in shown:
+        assert any(abs(value - p) <= 1e-6 * max(1.0, abs(value)) for p in printed_numbers), value
+
+
+def test_lab_page_renders_and_click_sets_start(fresh, base_url):
+    page = fresh.page
+    page.goto(f"{base_url}#lab=minimize_scalar_function&params={quote(json.dumps({'x0': 5}))}")
+    fresh.wait_ready()
+    page.locator(".figures figure.plot").first.wait_for()
+    assert "3.8375" in page.locator("#lab-outputs").inner_text()  # BFGS from 5: the local minimum
+    overlay = page.locator(".figures figure.plot .u-over").first
+    box = overlay.bounding_box()
+    overlay.click(position={"x": box["width"] * 0.4, "y": box["height"] / 2})  # x ≈ -2
+    page.wait_for_function("() => Number(document.querySelector('#param-x0').value) < 0")
+    page.wait_for_function(
+        "() => document.querySelector('#lab-outputs').textContent.includes('-1.3064')"
+    )
+    assert "x0" in page.evaluate("decodeURIComponent(location.hash)")
+
+
+def test_heatmap_click_moves_the_minimizer(fresh, base_url):
+    page = fresh.page
+    page.goto(f"{base_url}#lab=camelback")
+    fresh.wait_ready()
+    canvas = page.locator(".figures figure.heatmap canvas")
+    canvas.wait_for()
+    box = canvas.bounding_box()
+    canvas.click(position={"x": box["width"] * 0.55, "y": box["height"] * 0.8})  # x ≈ 0.2, y ≈ -0.6
+    page.wait_for_function("() => Number(document.querySelector('#param-y0').value) < 0")
+    page.wait_for_function(
+        "() => document.querySelector('#lab-outputs').textContent.includes('-0.7127')"
+    )
+
+
+def test_bad_lab_parameter_is_explained(fresh, base_url):
+    page = fresh.page
+    page.goto(f"{base_url}#lab=fit_curve&params={quote(json.dumps({'noise': -4}))}")
+    fresh.wait_ready()
+    message = page.locator("#lab-message")
+    message.wait_for(state="visible")
+    assert "noise" in message.inner_text()
+    page.locator("#lab-list button[data-lab='t_test']").click()
+    message.wait_for(state="hidden")
+
+
+def test_unknown_lab_link_is_refused(fresh, base_url):
+    page = fresh.page
+    page.goto(f"{base_url}#lab=rm%20-rf")
+    fresh.wait_ready()
+    assert "unknown lab" in page.locator("#lab-message").inner_text()
