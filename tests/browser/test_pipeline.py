@@ -142,3 +142,22 @@ def test_compare_modes_and_inspector(fresh, base_url):
     )
     page.locator("#result").hover(position={"x": 10, "y": 10})
     assert page.locator("#inspector").inner_text().startswith("row ")
+
+
+def test_labelling_table_and_csv_count_the_seed_blobs(fresh, base_url, tmp_path):
+    # blobs is the seed's sig scaled to 0-255; grey level 107 is sig = 1, so the mask is sig > 1
+    page = open_link(fresh, permalink(base_url, "blobs", [["label", {"threshold": 107}]]))
+    table = page.locator("#info table")
+    table.wait_for()
+    assert table.locator("tbody tr").count() == 8
+    with page.expect_download() as info:
+        page.get_by_role("button", name="Download CSV").click()
+    path = tmp_path / "objects.csv"
+    info.value.save_as(path)
+    lines = path.read_text().strip().splitlines()
+    assert len(lines) == 1 + 8
+    assert "area" in lines[0]
+    # sorting by a column reorders the rows
+    page.locator("#info th button", has_text="area").click()
+    areas = [float(x) for x in page.locator("#info tbody tr td:nth-child(2)").all_inner_texts()]
+    assert areas == sorted(areas)
