@@ -4,6 +4,7 @@
     python3 build.py build [--pyodide-dist PATH]   assemble dist/ (cached, works offline when warm)
     python3 build.py serve [--port 8000]           build if needed, serve dist/ on 127.0.0.1
     python3 build.py test [PYTEST ARGS]            install test tools, build, run the whole suite
+    python3 build.py bench [--runs N]              measure the page against CPython (not a test)
 
 Standard library only: the steps that need NumPy, Pillow or pyodide-build run in a virtual
 environment this script makes in .cache/venv from the pinned requirements/ files.
@@ -476,7 +477,6 @@ def generate(skimage_wheel: str) -> None:
     from PIL import Image
 
     import ndlab
-
     import ndlab.labs
 
     (DIST / "catalog.json").write_text(json.dumps(ndlab.catalog(), indent=1))
@@ -615,6 +615,21 @@ def test(pytest_args: list[str]) -> int:
     ).returncode
 
 
+def bench(bench_args: list[str]) -> int:
+    """Run tools/bench.py: start-up, every operation and lab page vs CPython, slider previews."""
+    python = ensure_venv("test")
+    if not built():
+        build()
+    if find_chromium() is None:
+        raise BuildError(
+            "the benchmark needs Chromium (apt-get install chromium, or set NDLAB_CHROMIUM)"
+        )
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(ROOT), str(ROOT / "py")]))
+    return subprocess.run(
+        [python, ROOT / "tools" / "bench.py", *bench_args], cwd=ROOT, env=env, check=False
+    ).returncode
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -636,6 +651,10 @@ def main(argv: list[str] | None = None) -> int:
     )
     p_test = commands.add_parser("test", help="run the whole test suite")
     p_test.add_argument("pytest_args", nargs=argparse.REMAINDER)
+    p_bench = commands.add_parser(
+        "bench", help="measure the page against CPython (prints, writes .cache/bench/)"
+    )
+    p_bench.add_argument("bench_args", nargs=argparse.REMAINDER)
     p_gen = commands.add_parser("_generate")  # internal: runs inside the venv
     p_gen.add_argument("skimage_wheel")
     args = parser.parse_args(argv)
@@ -646,6 +665,8 @@ def main(argv: list[str] | None = None) -> int:
             serve(args.port, args.host, not args.no_isolation)
         elif args.command == "test":
             return test(args.pytest_args)
+        elif args.command == "bench":
+            return bench(args.bench_args)
         elif args.command == "_generate":
             generate(args.skimage_wheel)
     except BuildError as exc:

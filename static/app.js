@@ -207,6 +207,7 @@ function showResult(roundTripMs = 0) {
   const selected = state.cache[state.selected]?.result;
   if (!last || !state.image) return;
   compare.set(state.image, last.image);
+  performance.mark("ndlab:result"); // counted by `build.py bench`
   drawHistogram($("hist-original"), state.image);
   drawHistogram($("hist-result"), last.image);
   const op = opOf(state.steps[state.steps.length - 1].name);
@@ -432,6 +433,7 @@ async function main() {
   state.lastCommitted = structuredClone(state.steps);
   renderPipeline();
   renderSelected();
+  performance.mark("ndlab:controls");
   if (link.error) showMessage({ message: link.error, hint: "The page opened with its default settings instead." });
   await openSample(link.sample && samples.some((s) => s.name === link.sample) ? link.sample : samples[0].name);
   if (link.sample && !samples.some((s) => s.name === link.sample)) {
