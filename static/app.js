@@ -415,10 +415,6 @@ const fileStem = () => `ndlab-${state.steps.map((s) => s.name).join("-")}`;
 
 async function main() {
   wire();
-  registerOffline((reload) => {
-    $("update").hidden = false;
-    $("update-reload").onclick = reload;
-  }).catch((error) => console.warn("ndlab: offline support is not available:", error));
   const [catalog, samples, labList] = await Promise.all([ndlab.catalog(), ndlab.samples(), ndlab.labs()]);
   labs.setCatalogue(labList);
   state.ops = catalog.operations;
@@ -446,6 +442,11 @@ async function main() {
     $("runtime-progress").value = 1;
     $("runtime-text").textContent = `Python ready in ${(timings.startup_ms / 1000).toFixed(1)} s`;
     document.body.dataset.ready = "true";
+    // Precache for offline use only now, so it does not compete with Python's own download.
+    registerOffline((reload) => {
+      $("update").hidden = false;
+      $("update-reload").onclick = reload;
+    }).catch((error) => console.warn("ndlab: offline support is not available:", error));
   } catch (error) {
     $("runtime-text").textContent = "Python failed to start";
     showMessage(/** @type {any} */ (error));

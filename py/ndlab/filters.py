@@ -1,7 +1,7 @@
 """Smoothing and edge filters."""
 
 import numpy as np
-from scipy import ndimage, signal
+from scipy import ndimage
 
 from .registry import Param, operation
 
@@ -161,6 +161,8 @@ def wiener(image, *, size=5, noise=0.0):
     >>> bool(wiener(image, size=3, noise=200.0)[2, 2] < 130)
     True
     """
+    from scipy import signal  # imported here: scipy.signal is slow to import at start-up
+
     # A window of zero variance divides by zero; its output is then chosen
     # from the local mean (or, with zero noise, the pixel itself) below.
     with np.errstate(divide="ignore", invalid="ignore"):
