@@ -649,24 +649,25 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="omit the COOP/COEP headers (as a host that cannot set them would)",
     )
-    p_test = commands.add_parser("test", help="run the whole test suite")
-    p_test.add_argument("pytest_args", nargs=argparse.REMAINDER)
-    p_bench = commands.add_parser(
+    commands.add_parser("test", help="run the whole test suite (arguments go to pytest)")
+    commands.add_parser(
         "bench", help="measure the page against CPython (prints, writes .cache/bench/)"
     )
-    p_bench.add_argument("bench_args", nargs=argparse.REMAINDER)
     p_gen = commands.add_parser("_generate")  # internal: runs inside the venv
     p_gen.add_argument("skimage_wheel")
-    args = parser.parse_args(argv)
+    # test and bench pass everything after their name on, as written (pytest's -k, bench's --runs)
+    argv = sys.argv[1:] if argv is None else argv
+    passed_on = argv[1:] if argv[:1] in (["test"], ["bench"]) else []
+    args = parser.parse_args(argv[:1] if passed_on else argv)
     try:
         if args.command == "build":
             build(args.pyodide_dist)
         elif args.command == "serve":
             serve(args.port, args.host, not args.no_isolation)
         elif args.command == "test":
-            return test(args.pytest_args)
+            return test(passed_on)
         elif args.command == "bench":
-            return bench(args.bench_args)
+            return bench(passed_on)
         elif args.command == "_generate":
             generate(args.skimage_wheel)
     except BuildError as exc:

@@ -172,7 +172,10 @@ function undo() {
 
 // --- running -------------------------------------------------------------------------------
 
-/** Runs the pipeline; while one run is in flight, newer settings wait and the newest wins. */
+/**
+ * Runs the pipeline; while one run is in flight, newer settings wait and the newest wins. Each
+ * finished run is painted, so previews keep coming while a slider moves.
+ */
 const pipeline = new LatestRunner((signal) => runPipeline(signal), {
   onBusy: (busy) => ($("busy").hidden = !busy),
   onCancellable: (show) => ($("cancel").hidden = !show),
@@ -190,7 +193,6 @@ async function runPipeline(signal) {
       key = JSON.stringify([key, step.name, step.params]);
       if (state.cache[i]?.key !== key) {
         state.cache[i] = { key, result: await ndlab.run(step.name, step.params, input, { signal }) };
-        if (pipeline.stale) return; // newer settings are waiting; do not paint a stale result
       }
       input = state.cache[i].result.image;
     }

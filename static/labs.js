@@ -93,7 +93,7 @@ export class LabsView {
           this.el.progress.title = p.message;
         },
       });
-      if (this.runner.stale || lab !== this.lab) return;
+      if (lab !== this.lab) return; // another lab was chosen meanwhile
       this.render(result, performance.now() - started);
       this.onMessage(null);
     } catch (error) {

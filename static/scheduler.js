@@ -13,7 +13,7 @@ export class LatestRunner {
     this.onCancellable = onCancellable;
     this.cancelAfterMs = cancelAfterMs;
     this.running = false;
-    /** Newer settings are waiting: the run in flight should not paint its result. */
+    /** Newer settings are waiting for the run in flight to end. */
     this.stale = false;
     /** @type {AbortController | null} */
     this.controller = null;
