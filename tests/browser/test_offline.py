@@ -28,6 +28,8 @@ def test_page_works_offline_after_first_visit(browser, base_url):
         "async () => (await ndlab.run('gaussian_filter', {sigma: 2}, await ndlab.loadSample('coins'))).image.width"
     )
     assert width == 384
+    root = page.evaluate("async () => (await ndlab.runLab('find_roots', {x0: -3})).outputs.values")
+    assert any(abs(v + 2.4795) < 1e-3 for v in root.values() if isinstance(v, float))
     assert page.locator("#message").is_hidden()
     assert hosts <= {"127.0.0.1"}
     context.close()
