@@ -17,6 +17,13 @@ export function createApi(onProgress) {
     get ready() {
       return client.ready;
     },
+    /**
+     * How cancellation works here: {interruptible, spare: "none" | "loading" | "ready" | "failed"}.
+     * Without isolation a spare worker is kept loaded to take over from a cancelled one.
+     */
+    async status() {
+      return { interruptible: client.isolated, spare: await client.spareState() };
+    },
     /** True when cancelling keeps Python warm (the page is cross-origin isolated). */
     get interruptible() {
       return client.isolated;

@@ -99,6 +99,14 @@ export class WorkerClient {
     this.primary = this.startRunner(onProgress);
   }
 
+  /** Whether a spare worker exists and has Python loaded (only without isolation). */
+  async spareState() {
+    if (!this.spare) return "none";
+    // A settled promise answers before the next task; one still loading does not.
+    const later = new Promise((resolve) => setTimeout(() => resolve("loading"), 0));
+    return Promise.race([this.spare.ready.then(() => "ready", () => "failed"), later]);
+  }
+
   /** Resolves when Python is ready in the worker that will run the next request. */
   get ready() {
     return this.primary.ready;

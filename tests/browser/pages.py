@@ -1,6 +1,7 @@
 """Pages under test: a request guard, and reading pixels out of the page."""
 
 import base64
+import time
 from urllib.parse import urlparse
 
 import numpy as np
@@ -65,3 +66,12 @@ def page_pixels(page, expression):
         }}"""
     )
     return to_array(obj)
+
+
+def wait_until(page, async_predicate, timeout=120.0):
+    """Poll an async JS predicate until it is truthy (wait_for_function takes its Promise as true)."""
+    deadline = time.monotonic() + timeout
+    while not page.evaluate(async_predicate):
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"still false after {timeout} s: {async_predicate}")
+        page.wait_for_timeout(200)

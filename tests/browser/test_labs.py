@@ -97,7 +97,7 @@ def test_bad_lab_parameter_is_explained(fresh, base_url):
     page.goto(f"{base_url}#lab=fit_curve&params={quote(json.dumps({'noise': -4}))}")
     fresh.wait_ready()
     message = page.locator("#lab-message")
-    message.wait_for(state="visible")
+    message.wait_for(state="visible", timeout=90_000)  # the first lab also imports ndlab.labs
     assert "noise" in message.inner_text()
     page.locator("#lab-list button[data-lab='t_test']").click()
     message.wait_for(state="hidden")

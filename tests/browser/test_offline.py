@@ -41,8 +41,5 @@ def test_build_id_names_the_service_worker_cache(browser, base_url):
     page.goto(base_url)
     page.evaluate("async () => { await navigator.serviceWorker.ready; }")
     build_id = page.evaluate("async () => (await (await fetch('build.json')).json()).id")
-    page.wait_for_function(
-        f"async () => (await caches.keys()).includes('ndlab-{build_id}')",
-        timeout=60_000,
-    )
+    wait_until(page, f"async () => (await caches.keys()).includes('ndlab-{build_id}')")
     context.close()
