@@ -2,6 +2,8 @@
 
 from urllib.parse import urlparse
 
+from pages import wait_until
+
 READY = "() => document.body.dataset.ready === 'true'"
 
 
