@@ -65,7 +65,7 @@ export function createApi(onProgress) {
       await client.ready;
       const { meta, image } = await client.run(name, params ?? {}, pixels, options);
       const result = new ImageData(new Uint8ClampedArray(image.buffer), image.width, image.height);
-      return { image: result, code: meta.code, timings: meta.timings, output: meta.output, info: meta.info, params: meta.params, name: meta.name };
+      return { image: result, code: meta.code, timings: meta.timings, output: meta.output, info: meta.info, params: meta.params, name: meta.name, memory_mb: meta.memory_mb };
     },
     /**
      * Run an operation and get its underlying array as .npy bytes (float where the result is float).

@@ -222,7 +222,8 @@ function showResult(roundTripMs = 0) {
   const ms = (/** @type {number} */ x) => `${x.toFixed(1)} ms`;
   $("timings").textContent =
     `SciPy ${ms(sum((x) => x.compute_ms))} · conversion ${ms(sum((x) => x.convert_ms + x.copy_in_ms + x.copy_out_ms))}` +
-    (roundTripMs ? ` · round trip ${ms(roundTripMs)}` : "");
+    (roundTripMs ? ` · round trip ${ms(roundTripMs)}` : "") +
+    (last.memory_mb ? ` · Python memory ${last.memory_mb.toFixed(0)} MB` : "");
   showCode();
 }
 

@@ -129,6 +129,7 @@ const handlers = {
       const t2 = performance.now();
       const out = fromPair(pair);
       out.meta.timings = { ...out.meta.timings, copy_in_ms: t1 - t0, python_ms: t2 - t1, copy_out_ms: performance.now() - t2 };
+      out.meta.memory_mb = memoryMB();
       return out;
     } finally {
       input.destroy();
@@ -174,6 +175,11 @@ const handlers = {
     }
   },
 };
+
+/** The size of Python's WebAssembly memory, in MB (it grows, never shrinks). */
+function memoryMB() {
+  return (pyodide._module?.HEAP8?.byteLength ?? 0) / 1e6;
+}
 
 /** Whether the interpreter still runs Python after an error. */
 function alive() {

@@ -83,8 +83,8 @@ def app(browser, base_url):
 
 @pytest.fixture
 def fresh(browser, base_url):
-    """A page of its own, for tests that break things."""
-    guarded = Guarded(browser, base_url)
+    """A page of its own, not yet opened: the test goes to the URL it needs."""
+    guarded = Guarded(browser)
     yield guarded
     assert guarded.outside == [], f"requests left 127.0.0.1: {guarded.outside}"
     guarded.close()

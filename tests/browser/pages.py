@@ -12,7 +12,8 @@ READY_TIMEOUT_MS = 120_000
 class Guarded:
     """A page whose every request is checked: anything not on 127.0.0.1 is blocked and recorded."""
 
-    def __init__(self, browser, base_url):
+    def __init__(self, browser, url=None):
+        """Open a guarded context and page; go to `url` if given."""
         self.context = browser.new_context(viewport={"width": 1280, "height": 900})
         self.outside = []
         self.console_errors = []
@@ -23,7 +24,8 @@ class Guarded:
             lambda m: m.type == "error" and self.console_errors.append(m.text),
         )
         self.page.on("pageerror", lambda e: self.console_errors.append(str(e)))
-        self.page.goto(base_url)
+        if url:
+            self.page.goto(url)
 
     def _route(self, route):
         url = route.request.url

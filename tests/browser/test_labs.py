@@ -108,3 +108,16 @@ def test_unknown_lab_link_is_refused(fresh, base_url):
     page.goto(f"{base_url}#lab=rm%20-rf")
     fresh.wait_ready()
     assert "unknown lab" in page.locator("#lab-message").inner_text()
+
+
+def test_sections_switch_through_the_header_links(fresh, base_url):
+    page = fresh.page
+    page.goto(base_url)
+    fresh.wait_ready()
+    page.click("#mode-labs")
+    page.locator("#labs-view").wait_for(state="visible")
+    page.locator("#lab-outputs .answer").first.wait_for(timeout=90_000)
+    assert page.locator("#images-view").is_hidden()
+    page.click("#mode-images")
+    page.locator("#images-view").wait_for(state="visible")
+    assert "steps=" in page.evaluate("decodeURIComponent(location.hash)")

@@ -172,6 +172,7 @@ def test_uploaded_photo_runs(app, tmp_path):
     )
 
 
-def test_page_loads_with_no_console_errors(fresh):
+def test_page_loads_with_no_console_errors(fresh, base_url):
+    fresh.page.goto(base_url)
     fresh.wait_ready()
     assert fresh.console_errors == []

@@ -99,3 +99,26 @@ def test_server_mime_types(path, mime):
         server.shutdown()
         server.server_close()
         thread.join()
+
+
+def test_server_sends_gzip_twins_to_clients_that_accept_them():
+    import gzip
+
+    server = build.make_server(0)
+    thread = threading.Thread(target=server.serve_forever)
+    thread.start()
+    url = f"http://127.0.0.1:{server.server_port}/pyodide/pyodide.asm.wasm"
+    try:
+        request = urllib.request.Request(url, headers={"Accept-Encoding": "gzip"})
+        with urllib.request.urlopen(request) as response:
+            assert response.headers["Content-Encoding"] == "gzip"
+            assert response.headers["Content-Type"] == "application/wasm"
+            body = gzip.decompress(response.read())
+        with urllib.request.urlopen(url) as response:  # no Accept-Encoding: the plain file
+            assert response.headers["Content-Encoding"] is None
+            plain = response.read()
+        assert body == plain == (build.DIST / "pyodide/pyodide.asm.wasm").read_bytes()
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()

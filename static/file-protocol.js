@@ -1,0 +1,10 @@
+// A classic (non-module) script, because browsers refuse module scripts, workers and
+// WebAssembly fetches on pages opened from a file: it explains what to do instead of leaving a
+// page that silently does nothing.
+if (location.protocol === "file:") {
+  document.addEventListener("DOMContentLoaded", function () {
+    var box = document.getElementById("file-protocol");
+    box.hidden = false;
+    document.getElementById("runtime-text").textContent = "Python cannot start from a file";
+  });
+}
