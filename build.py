@@ -5,6 +5,7 @@
     python3 build.py serve [--port 8000]           build if needed, serve dist/ on 127.0.0.1
     python3 build.py test [PYTEST ARGS]            install test tools, build, run the whole suite
     python3 build.py bench [--runs N]              measure the page against CPython (not a test)
+    python3 build.py package                       write ndlab-offline.zip for offline classrooms
 
 Standard library only: the steps that need NumPy, Pillow or pyodide-build run in a virtual
 environment this script makes in .cache/venv from the pinned requirements/ files.
@@ -15,11 +16,9 @@ from __future__ import annotations
 import argparse
 import email.parser
 import email.utils
-import functools
 import glob
 import gzip
 import hashlib
-import http.server
 import json
 import os
 import re
@@ -32,6 +31,8 @@ import time
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
+
+from tools import server
 
 ROOT = Path(__file__).resolve().parent
 CACHE = ROOT / ".cache"
@@ -559,76 +560,18 @@ def built() -> bool:
 # --- serve -----------------------------------------------------------------------------------
 
 
-class Handler(http.server.SimpleHTTPRequestHandler):
-    """Static files with the MIME types Pyodide needs, cross-origin isolated by default.
-
-    Isolation (COOP/COEP) gives the page SharedArrayBuffer, so a running computation can be
-    cancelled through Pyodide's interrupt buffer instead of by replacing the worker.
-    """
-
-    isolated = True
-
-    extensions_map = {
-        **http.server.SimpleHTTPRequestHandler.extensions_map,
-        ".wasm": "application/wasm",
-        ".mjs": "text/javascript",
-        ".js": "text/javascript",
-        ".json": "application/json",
-        ".whl": "application/zip",
-        ".zip": "application/zip",
-    }
-
-    def send_head(self):
-        """Send the .gz twin of a file to a client that accepts gzip (build.py writes them)."""
-        path = self.translate_path(self.path)
-        packed = path + ".gz"
-        if "gzip" not in self.headers.get("Accept-Encoding", "") or not os.path.isfile(packed):
-            return super().send_head()
-        stat = os.stat(packed)
-        since = self.headers.get("If-Modified-Since")
-        if since and email.utils.parsedate_to_datetime(since).timestamp() >= int(stat.st_mtime):
-            self.send_response(http.HTTPStatus.NOT_MODIFIED)
-            self.end_headers()
-            return None
-        self.send_response(http.HTTPStatus.OK)
-        self.send_header("Content-Type", self.guess_type(path))
-        self.send_header("Content-Encoding", "gzip")
-        self.send_header("Content-Length", str(stat.st_size))
-        self.send_header("Last-Modified", self.date_time_string(stat.st_mtime))
-        self.send_header("Vary", "Accept-Encoding")
-        self.end_headers()
-        return open(packed, "rb")  # noqa: SIM115 (the base class closes it after copying)
-
-    def end_headers(self):
-        if self.isolated:
-            self.send_header("Cross-Origin-Opener-Policy", "same-origin")
-            self.send_header("Cross-Origin-Embedder-Policy", "require-corp")
-        self.send_header("Cache-Control", "no-cache")
-        self.send_header("X-Content-Type-Options", "nosniff")
-        super().end_headers()
-
-    def log_message(self, format, *args):
-        if os.environ.get("NDLAB_SERVE_LOG"):
-            super().log_message(format, *args)
-
-
-def make_server(
-    port: int, host: str = "127.0.0.1", isolated: bool = True
-) -> http.server.ThreadingHTTPServer:
-    handler_class = type(
-        "IsolatedHandler" if isolated else "PlainHandler", (Handler,), {"isolated": isolated}
-    )
-    handler = functools.partial(handler_class, directory=str(DIST))
-    return http.server.ThreadingHTTPServer((host, port), handler)
+def make_server(port: int, host: str = "127.0.0.1", isolated: bool = True):
+    """A server of dist/ on host:port (port 0 picks a free one); see tools/server.py."""
+    return server.make_server(DIST, port, host, isolated)
 
 
 def serve(port: int, host: str, isolated: bool = True) -> None:
     if not built():
         build()
-    server = make_server(port, host, isolated)
-    print(f"ndlab is served at http://{host}:{server.server_port}/  (Ctrl+C stops)", flush=True)
+    httpd = make_server(port, host, isolated)
+    print(f"ndlab is served at http://{host}:{httpd.server_port}/  (Ctrl+C stops)", flush=True)
     try:
-        server.serve_forever()
+        httpd.serve_forever()
     except KeyboardInterrupt:
         pass
 
@@ -656,6 +599,49 @@ def test(pytest_args: list[str]) -> int:
     return subprocess.run(
         [python, "-m", "pytest", *(pytest_args or ["tests"])], cwd=ROOT, env=env
     ).returncode
+
+
+PACKAGE = ROOT / "ndlab-offline.zip"
+# Double-clickable launchers beside start.py (name in the zip, text)
+LAUNCHERS = {
+    "Start ndlab (Windows).bat": (
+        '@echo off\r\ncd /d "%~dp0"\r\npy -3 start.py || python start.py\r\npause\r\n'
+    ),
+    "Start ndlab (macOS).command": '#!/bin/sh\ncd "$(dirname "$0")" && exec python3 start.py\n',
+    "start.sh": '#!/bin/sh\ncd "$(dirname "$0")" && exec python3 start.py "$@"\n',
+}
+PACKAGE_README = """ndlab, offline
+==============
+
+NumPy and SciPy in the browser, for a classroom with no network.
+
+Start it: double-click "Start ndlab (Windows).bat" or "Start ndlab (macOS).command"
+(on Linux run ./start.sh), or in a terminal in this folder run: python3 start.py
+Your browser opens ndlab at http://127.0.0.1:8000/. Keep the window that started it open;
+close it to stop. Needs Python 3.8 or newer (python.org) and a current browser.
+
+Opening index.html directly does not work: browsers do not run Python from files.
+"""
+
+
+def package(out: Path = PACKAGE) -> Path:
+    """Write the classroom package: dist/ as site/, the launcher and its double-click wrappers."""
+    if not built():
+        build()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
+        for path in sorted(DIST.rglob("*")):
+            if path.is_file():
+                zf.write(path, f"ndlab/site/{path.relative_to(DIST).as_posix()}")
+        zf.write(ROOT / "tools" / "start.py", "ndlab/start.py")
+        zf.write(ROOT / "tools" / "server.py", "ndlab/server.py")
+        zf.writestr("ndlab/README.txt", PACKAGE_README)
+        for name, text in LAUNCHERS.items():
+            info = zipfile.ZipInfo(f"ndlab/{name}", date_time=time.localtime()[:6])
+            info.external_attr = 0o100755 << 16  # executable where unzip keeps modes
+            info.compress_type = zipfile.ZIP_DEFLATED
+            zf.writestr(info, text)
+    log(f"wrote    {out.name} ({size(out.stat().st_size)})")
+    return out
 
 
 def bench(bench_args: list[str]) -> int:
@@ -696,6 +682,7 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser(
         "bench", help="measure the page against CPython (prints, writes .cache/bench/)"
     )
+    commands.add_parser("package", help="write ndlab-offline.zip: the site and a launcher")
     p_gen = commands.add_parser("_generate")  # internal: runs inside the venv
     p_gen.add_argument("skimage_wheel")
     # test and bench pass everything after their name on, as written (pytest's -k, bench's --runs)
@@ -709,6 +696,8 @@ def main(argv: list[str] | None = None) -> int:
             serve(args.port, args.host, not args.no_isolation)
         elif args.command == "test":
             return test(passed_on)
+        elif args.command == "package":
+            package()
         elif args.command == "bench":
             return bench(passed_on)
         elif args.command == "_generate":

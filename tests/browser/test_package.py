@@ -1,0 +1,37 @@
+"""The classroom package: unzipped into an empty folder, its launcher serves a working page."""
+
+import re
+import subprocess
+import sys
+import zipfile
+
+import build
+from pages import Guarded
+
+
+def test_unzipped_package_runs_an_operation(browser, tmp_path):
+    archive = build.package(tmp_path / "ndlab-offline.zip")
+    with zipfile.ZipFile(archive) as zf:
+        zf.extractall(tmp_path / "unzipped")
+    folder = tmp_path / "unzipped" / "ndlab"
+    assert (folder / "Start ndlab (Windows).bat").exists()
+    launcher = subprocess.Popen(
+        [sys.executable, "start.py", "--port", "0", "--no-browser"],
+        cwd=folder,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        url = re.search(r"http://127\.0\.0\.1:\d+/", launcher.stdout.readline()).group(0)
+        guarded = Guarded(browser, url)
+        guarded.wait_ready()
+        width = guarded.page.evaluate(
+            "async () => (await ndlab.run('sobel', {}, await ndlab.loadSample('coins'))).image.width"
+        )
+        assert width == 384
+        assert guarded.outside == []  # nothing but 127.0.0.1 was asked for
+        guarded.close()
+    finally:
+        launcher.terminate()
+        launcher.wait(timeout=10)
+        launcher.stdout.close()

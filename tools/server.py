@@ -1,0 +1,68 @@
+"""The static server of ndlab's built site: used by `build.py serve` and by the offline
+package's launcher (start.py), so it needs only Python's standard library."""
+
+import email.utils
+import functools
+import http.server
+import os
+
+
+class Handler(http.server.SimpleHTTPRequestHandler):
+    """Static files with the MIME types Pyodide needs, cross-origin isolated by default.
+
+    Isolation (COOP/COEP) gives the page SharedArrayBuffer, so a running computation can be
+    cancelled through Pyodide's interrupt buffer instead of by replacing the worker.
+    """
+
+    isolated = True
+
+    extensions_map = {
+        **http.server.SimpleHTTPRequestHandler.extensions_map,
+        ".wasm": "application/wasm",
+        ".mjs": "text/javascript",
+        ".js": "text/javascript",
+        ".json": "application/json",
+        ".whl": "application/zip",
+        ".zip": "application/zip",
+    }
+
+    def send_head(self):
+        """Send the .gz twin of a file to a client that accepts gzip (the build writes them)."""
+        path = self.translate_path(self.path)
+        packed = path + ".gz"
+        if "gzip" not in self.headers.get("Accept-Encoding", "") or not os.path.isfile(packed):
+            return super().send_head()
+        stat = os.stat(packed)
+        since = self.headers.get("If-Modified-Since")
+        if since and email.utils.parsedate_to_datetime(since).timestamp() >= int(stat.st_mtime):
+            self.send_response(http.HTTPStatus.NOT_MODIFIED)
+            self.end_headers()
+            return None
+        self.send_response(http.HTTPStatus.OK)
+        self.send_header("Content-Type", self.guess_type(path))
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Content-Length", str(stat.st_size))
+        self.send_header("Last-Modified", self.date_time_string(stat.st_mtime))
+        self.send_header("Vary", "Accept-Encoding")
+        self.end_headers()
+        return open(packed, "rb")  # noqa: SIM115 (the base class closes it after copying)
+
+    def end_headers(self):
+        if self.isolated:
+            self.send_header("Cross-Origin-Opener-Policy", "same-origin")
+            self.send_header("Cross-Origin-Embedder-Policy", "require-corp")
+        self.send_header("Cache-Control", "no-cache")
+        self.send_header("X-Content-Type-Options", "nosniff")
+        super().end_headers()
+
+    def log_message(self, format, *args):
+        if os.environ.get("NDLAB_SERVE_LOG"):
+            super().log_message(format, *args)
+
+
+def make_server(directory, port, host="127.0.0.1", isolated=True):
+    """Serve `directory` on host:port (port 0 picks a free one), with or without COOP/COEP."""
+    name = "IsolatedHandler" if isolated else "PlainHandler"
+    handler_class = type(name, (Handler,), {"isolated": isolated})
+    handler = functools.partial(handler_class, directory=str(directory))
+    return http.server.ThreadingHTTPServer((host, port), handler)
