@@ -579,6 +579,17 @@ def serve(port: int, host: str, isolated: bool = True) -> None:
 # --- test ------------------------------------------------------------------------------------
 
 
+# Chromium flags that work on these machines (no sandbox as root, no calls home)
+CHROMIUM_FLAGS = (
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+)
+
+
 def find_chromium() -> str | None:
     candidates = [os.environ.get("NDLAB_CHROMIUM")]
     candidates += [shutil.which(n) for n in ("chromium", "chromium-browser", "google-chrome")]

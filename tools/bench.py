@@ -21,14 +21,6 @@ from playwright.sync_api import sync_playwright
 import build
 from ndlab import labs, web
 
-FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 OUT = build.CACHE / "bench"
 WIDTH, HEIGHT = 1024, 768
 MEGAPIXELS = WIDTH * HEIGHT / 1e6
@@ -267,7 +259,9 @@ def main():
     server, url = serve()
     try:
         with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=build.find_chromium(), args=FLAGS)
+            browser = p.chromium.launch(
+                executable_path=build.find_chromium(), args=list(build.CHROMIUM_FLAGS)
+            )
             results = {
                 "machine": f"{platform.machine()}, {os.cpu_count()} cores, {browser.version}",
                 "runs": args.runs,

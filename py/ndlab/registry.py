@@ -125,6 +125,31 @@ class Param:
         }
 
 
+def validate_params(owner, specs, params):
+    """Return `params` complete and validated against `specs` (defaults filled in).
+
+    Parameters
+    ----------
+    owner : str
+        Name of the operation or lab, for messages.
+    specs : sequence of Param
+        The parameters it takes.
+    params : mapping
+        The values given.
+
+    Raises
+    ------
+    ValueError
+        If a name is unknown or a value is invalid; the message names both.
+    """
+    known = [spec.name for spec in specs]
+    for key in params:
+        if key not in known:
+            valid = ", ".join(known) or "none"
+            raise ValueError(f"{owner} has no parameter {key!r}; valid parameters: {valid}")
+    return {spec.name: spec.validate(params.get(spec.name, spec.default)) for spec in specs}
+
+
 @dataclass(frozen=True)
 class Operation:
     """A registered operation: the function plus how to present and apply it.
@@ -163,22 +188,8 @@ class Operation:
         return self.doc.partition("\n")[0]
 
     def validate(self, params: Mapping[str, Any]) -> dict:
-        """Return the complete, validated parameters (defaults filled in).
-
-        Raises
-        ------
-        ValueError
-            If a name is unknown or a value is invalid.
-        """
-        known = [param.name for param in self.params]
-        for key in params:
-            if key not in known:
-                valid = ", ".join(known) or "none"
-                raise ValueError(f"{self.name} has no parameter {key!r}; valid parameters: {valid}")
-        return {
-            param.name: param.validate(params.get(param.name, param.default))
-            for param in self.params
-        }
+        """Return the complete, validated parameters (defaults filled in)."""
+        return validate_params(self.name, self.params, params)
 
     def to_dict(self):
         """Return the JSON-ready catalogue entry."""

@@ -12,15 +12,6 @@ from pages import Guarded
 
 ROOT = Path(__file__).resolve().parents[2]
 
-CHROMIUM_FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
 
 def serve(*args):
     """`python3 build.py serve` on a free port, as a user starts it; yields its URL."""
@@ -66,7 +57,7 @@ def browser():
     if executable is None:
         pytest.fail("no Chromium: install it (apt-get install chromium) or set NDLAB_CHROMIUM")
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS)
+        browser = p.chromium.launch(executable_path=executable, args=list(build.CHROMIUM_FLAGS))
         yield browser
         browser.close()
 

@@ -14,7 +14,7 @@ from time import perf_counter
 
 from .. import __version__
 from ..codegen import dependencies, function_source
-from ..registry import Param
+from ..registry import Param, validate_params
 from .outputs import present
 
 CATEGORIES = (
@@ -71,22 +71,8 @@ class Lab:
         return self.doc.partition("\n")[0]
 
     def validate(self, params):
-        """Return the complete, validated parameters (defaults filled in).
-
-        Raises
-        ------
-        ValueError
-            If a name is unknown or a value is invalid.
-        """
-        known = [param.name for param in self.params]
-        for key in params:
-            if key not in known:
-                valid = ", ".join(known) or "none"
-                raise ValueError(f"{self.name} has no parameter {key!r}; valid parameters: {valid}")
-        return {
-            param.name: param.validate(params.get(param.name, param.default))
-            for param in self.params
-        }
+        """Return the complete, validated parameters (defaults filled in)."""
+        return validate_params(self.name, self.params, params)
 
     def to_dict(self):
         """Return the JSON-ready catalogue entry."""
