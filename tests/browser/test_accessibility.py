@@ -1,0 +1,35 @@
+"""axe-core in the page: no serious or critical accessibility violation."""
+
+import json
+from urllib.parse import quote
+
+import pytest
+
+import build
+
+AXE = build.ROOT / "node_modules" / "axe-core" / "axe.min.js"
+PAGES = {
+    "images": "#sample=coins&steps=" + quote(json.dumps([["gaussian_filter", {}], ["label", {}]])),
+    "lab": "#lab=camelback",
+}
+
+
+@pytest.mark.parametrize("view", PAGES)
+def test_no_serious_violations(browser, base_url, view):
+    # axe is injected as an inline script, which the page's own CSP rightly forbids
+    context = browser.new_context(bypass_csp=True)
+    page = context.new_page()
+    page.goto(base_url + PAGES[view])
+    page.wait_for_function("() => document.body.dataset.ready === 'true'", timeout=120_000)
+    page.locator("#result-caption:has-text('Label'), #lab-outputs .answer").first.wait_for(
+        timeout=90_000
+    )
+    page.add_script_tag(path=str(AXE))
+    violations = page.evaluate("async () => (await axe.run(document)).violations")
+    serious = [
+        f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
+        for v in violations
+        if v["impact"] in ("serious", "critical")
+    ]
+    context.close()
+    assert serious == [], "\n".join(serious)
