@@ -29,7 +29,30 @@ const state = {
   cache: [],
   /** @type {string[]} earlier pipelines, for Undo */ history: [],
   /** @type {Step[]} the pipeline as last recorded for Undo */ lastCommitted: [],
+  /** A slider is being dragged: run on a smaller copy of the image until it is let go. */
+  previewing: false,
+  /** @type {{version: number, image: ImageData} | null} that smaller copy */
+  preview: null,
 };
+
+/** Previews while dragging are computed on about this many pixels. */
+const PREVIEW_PIXELS = 250_000;
+
+/** The image scaled down for previews, or null when it is small enough already. */
+function previewImage() {
+  const { image } = /** @type {{image: ImageData}} */ (state);
+  if (image.width * image.height <= 1.5 * PREVIEW_PIXELS) return null;
+  if (state.preview?.version !== state.imageVersion) {
+    const scale = Math.sqrt(PREVIEW_PIXELS / (image.width * image.height));
+    const source = Object.assign(document.createElement("canvas"), { width: image.width, height: image.height });
+    /** @type {CanvasRenderingContext2D} */ (source.getContext("2d")).putImageData(image, 0, 0);
+    const small = Object.assign(document.createElement("canvas"), { width: Math.round(image.width * scale), height: Math.round(image.height * scale) });
+    const ctx = /** @type {CanvasRenderingContext2D} */ (small.getContext("2d", { willReadFrequently: true }));
+    ctx.drawImage(source, 0, 0, small.width, small.height);
+    state.preview = { version: state.imageVersion, image: ctx.getImageData(0, 0, small.width, small.height) };
+  }
+  return state.preview.image;
+}
 
 const ndlab = createApi(showProgress);
 Object.assign(window, { ndlab });
@@ -186,8 +209,9 @@ const schedule = () => pipeline.schedule();
 async function runPipeline(signal) {
   if (!state.image || !state.steps.length) return;
   const started = performance.now();
-  let input = state.image;
-  let key = `image ${state.imageVersion}`;
+  const preview = state.previewing ? previewImage() : null;
+  let input = preview ?? state.image;
+  let key = `image ${state.imageVersion}${preview ? " preview" : ""}`;
   try {
     for (const [i, step] of state.steps.entries()) {
       key = JSON.stringify([key, step.name, step.params]);
@@ -198,13 +222,13 @@ async function runPipeline(signal) {
     }
     state.cache.length = state.steps.length;
     showMessage(null);
-    showResult(performance.now() - started);
+    showResult(performance.now() - started, Boolean(preview));
   } catch (error) {
     showMessage(/** @type {any} */ (error));
   }
 }
 
-function showResult(roundTripMs = 0) {
+function showResult(roundTripMs = 0, preview = false) {
   const last = state.cache[state.steps.length - 1]?.result;
   const selected = state.cache[state.selected]?.result;
   if (!last || !state.image) return;
@@ -213,7 +237,9 @@ function showResult(roundTripMs = 0) {
   drawHistogram($("hist-original"), state.image);
   drawHistogram($("hist-result"), last.image);
   const op = opOf(state.steps[state.steps.length - 1].name);
-  $("result-caption").textContent = `${op.title} · ${last.image.width}×${last.image.height} · ${describeOutput(last.output)}`;
+  $("result-caption").textContent = preview
+    ? `${op.title} · preview at ${last.image.width}×${last.image.height}, full size when you let go`
+    : `${op.title} · ${last.image.width}×${last.image.height} · ${describeOutput(last.output)}`;
   $("result").setAttribute("aria-label", `Result: ${state.steps.map(describeStep).join(", then ")}`);
   $("download-png").disabled = $("download-npy").disabled = false;
   if (selected) renderInfo($("info"), selected.info, selected.name);
@@ -324,7 +350,13 @@ function wire() {
     schedule();
   });
   let remember = 0;
-  $("controls").addEventListener("input", () => {
+  $("controls").addEventListener("change", (/** @type {any} */ e) => {
+    if (e.target.type !== "range") return;
+    state.previewing = false; // the slider was let go: compute at full size
+    schedule();
+  });
+  $("controls").addEventListener("input", (/** @type {any} */ e) => {
+    state.previewing = e.target.type === "range";
     const step = state.steps[state.selected];
     step.params = readControls($("controls"), opOf(step.name).params);
     renderPipeline();

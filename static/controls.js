@@ -19,9 +19,9 @@ function numberInputs(spec, id) {
     type: "range", min: String(spec.min), max: String(spec.max), step: number.step, value: String(spec.default),
   });
   range.setAttribute("aria-label", `${spec.name} slider`);
+  // The slider's own input event reaches the page (which then knows a drag is going on).
   range.addEventListener("input", () => {
     number.value = range.value;
-    number.dispatchEvent(new Event("input", { bubbles: true }));
   });
   number.addEventListener("input", () => {
     range.value = number.value;

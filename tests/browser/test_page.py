@@ -176,3 +176,33 @@ def test_page_loads_with_no_console_errors(fresh, base_url):
     fresh.page.goto(base_url)
     fresh.wait_ready()
     assert fresh.console_errors == []
+
+
+def test_slider_drag_previews_small_then_full_size_on_release(fresh, base_url):
+    page = fresh.page
+    page.goto(base_url)
+    fresh.wait_ready()
+    page.click("#op-list button[data-op='gaussian_filter']")
+    page.evaluate(
+        """async () => {
+          const c = document.createElement('canvas'); c.width = 1024; c.height = 768;
+          c.getContext('2d').drawImage(await createImageBitmap(await ndlab.loadSample('chelsea')), 0, 0, 1024, 768);
+          const blob = await new Promise(r => c.toBlob(r));
+          const dt = new DataTransfer(); dt.items.add(new File([blob], 'big.png', {type: 'image/png'}));
+          const input = document.querySelector('#file-input'); input.files = dt.files;
+          input.dispatchEvent(new Event('change'));
+        }"""
+    )
+    page.locator("#original-caption", has_text="big.png").wait_for()
+    slider = "document.querySelector('#controls input[type=range]')"
+    page.evaluate(
+        f"() => {{ const r = {slider}; r.value = '4'; r.dispatchEvent(new Event('input', {{bubbles: true}})); }}"
+    )
+    page.locator("#result-caption", has_text="preview at").wait_for(timeout=60_000)
+    assert page.evaluate("() => document.querySelector('#result').width") < 1024
+    page.evaluate(f"() => {{ {slider}.dispatchEvent(new Event('change', {{bubbles: true}})); }}")
+    page.locator("#result-caption", has_text="1024×768").wait_for(timeout=60_000)
+    page.wait_for_function("() => document.querySelector('#busy').hidden")
+    original = page_pixels(page, "document.querySelector('#original')")
+    shown = page_pixels(page, "document.querySelector('#result')")
+    assert_close(shown, cpython("gaussian_filter", original, {"sigma": 4}))
