@@ -442,8 +442,23 @@ function route() {
     labs.select(link.lab ?? labs.lab?.name ?? labs.labs[0].name, link.params);
   } else {
     showMode("images");
-    writeImagesHash();
+    openImagesLink();
   }
+}
+
+/** Apply an image permalink that arrived while the page was open (pasted, or a link followed). */
+function openImagesLink() {
+  const link = decode(location.hash, state.ops);
+  if (link.error) showMessage({ message: link.error, hint: "The pipeline was left as it was." });
+  const newSample = link.sample && link.sample !== state.sample ? link.sample : null;
+  if (newSample) state.sample = newSample; // so the URL written meanwhile names it
+  if (link.steps && JSON.stringify(link.steps) !== JSON.stringify(state.steps)) {
+    state.steps = link.steps;
+    state.selected = 0;
+    commit();
+  }
+  if (newSample) openSample(newSample);
+  else writeImagesHash();
 }
 
 const fileStem = () => `ndlab-${state.steps.map((s) => s.name).join("-")}`;
@@ -470,7 +485,8 @@ async function main() {
   if (link.sample && !samples.some((s) => s.name === link.sample)) {
     showMessage({ message: `The link names an unknown sample “${link.sample}”.`, hint: "The first sample is shown instead." });
   }
-  route();
+  if (labLink) route(); // the image link was applied above
+  else writeImagesHash();
   window.addEventListener("hashchange", route);
   try {
     const { timings } = await ndlab.ready;

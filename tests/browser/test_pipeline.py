@@ -161,3 +161,14 @@ def test_labelling_table_and_csv_count_the_seed_blobs(fresh, base_url, tmp_path)
     page.locator("#info th button", has_text="area").click()
     areas = [float(x) for x in page.locator("#info tbody tr td:nth-child(2)").all_inner_texts()]
     assert areas == sorted(areas)
+
+
+def test_link_pasted_into_an_open_page_is_applied(fresh, base_url):
+    page = open_link(fresh, permalink(base_url, "camera", [["gaussian_filter", {}]]))
+    page.evaluate(
+        f"() => {{ location.hash = {json.dumps(permalink('', 'coins', [['sobel', {}]]))}; }}"
+    )
+    page.locator("#result-caption", has_text="Sobel").wait_for(timeout=60_000)
+    page.locator("#original-caption", has_text="Greek coins").wait_for()
+    assert page.locator("#steps li").count() == 1
+    assert "sobel" in page.evaluate("decodeURIComponent(location.hash)")
