@@ -71,7 +71,21 @@ export async function readImage(blob, { downscale = false } = {}) {
     width = Math.max(1, Math.floor(width * scale));
     height = Math.max(1, Math.floor(height * scale));
   }
-  return rasterize(img, width, height);
+  // <img> shows what it can of a damaged file; createImageBitmap refuses it.
+  let bitmap;
+  try {
+    bitmap = await createImageBitmap(blob, { resizeWidth: width, resizeHeight: height, resizeQuality: "high" });
+  } catch {
+    throw new ImageInputError(
+      `“${blob instanceof File ? blob.name : "This image"}” is damaged or incomplete: it could not be fully decoded.`,
+      "Save or download the image again, or open another one.",
+    );
+  }
+  try {
+    return rasterize(bitmap, width, height);
+  } finally {
+    bitmap.close();
+  }
 }
 
 /** Fetch an image by URL (a bundled sample) and decode it. @param {string} url */

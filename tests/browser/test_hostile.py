@@ -1,0 +1,120 @@
+"""Hostile and broken input: each gives a clear message, and the page and its image survive."""
+
+import io
+
+import numpy as np
+import pytest
+import scipy.io
+from PIL import Image
+
+from pages import page_pixels
+
+
+@pytest.fixture
+def page(fresh, base_url):
+    fresh.page.goto(base_url + "#sample=camera")
+    fresh.wait_ready()
+    fresh.page.locator("#result-caption", has_text="512×512").wait_for(timeout=60_000)
+    return fresh.page
+
+
+def png_bytes(array):
+    buffer = io.BytesIO()
+    Image.fromarray(array).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def truncated_png():
+    data = png_bytes(np.random.default_rng(0).integers(0, 256, (200, 200, 3), dtype=np.uint8))
+    return data[: len(data) // 2]
+
+
+def huge_png():
+    buffer = io.BytesIO()
+    Image.new("L", (20000, 20000), 90).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def mat_without_arrays():
+    buffer = io.BytesIO()
+    scipy.io.savemat(buffer, {"note": "no numbers here"})
+    return buffer.getvalue()
+
+
+FILES = {
+    "truncated.png": (truncated_png, "damaged or incomplete"),
+    "text.png": (lambda: b"just some text, not a picture", "not an image"),
+    "huge.png": (huge_png, "400 megapixels"),
+    "empty.mat": (mat_without_arrays, "no"),
+    "objects.npy": (lambda: b"\x93NUMPY garbage", "npy"),
+}
+
+
+@pytest.mark.parametrize("name", FILES)
+def test_broken_file_is_refused_and_image_kept(page, tmp_path, name):
+    make, expected = FILES[name]
+    before = page_pixels(page, "document.querySelector('#original')")
+    path = tmp_path / name
+    path.write_bytes(make())
+    page.set_input_files("#file-input", str(path))
+    message = page.locator("#message")
+    message.wait_for(state="visible", timeout=60_000)
+    assert expected.lower() in message.inner_text().lower()
+    assert np.array_equal(page_pixels(page, "document.querySelector('#original')"), before)
+    # and the page still computes
+    width = page.evaluate(
+        "async () => (await ndlab.run('sobel', {}, await ndlab.loadSample('coins'))).image.width"
+    )
+    assert width == 384
+
+
+@pytest.mark.parametrize(
+    "params, name",
+    [
+        ({"sigma": "NaN"}, "sigma"),
+        ({"sigma": None}, "sigma"),
+        ({"sigma": 1e308}, "sigma"),
+        ({"sigma": True}, "sigma"),
+        ({"__class__": 1}, "__class__"),
+        ({"sigma": [1, 2]}, "sigma"),
+    ],
+)
+def test_hostile_parameters_are_named_in_the_error(page, params, name):
+    error = page.evaluate(
+        """async (params) => {
+          try { await ndlab.run('gaussian_filter', params, await ndlab.loadSample('camera')); return null; }
+          catch (e) { return {type: e.type, message: e.message}; }
+        }""",
+        params,
+    )
+    assert error is not None and error["type"] == "ValueError" and name in error["message"]
+
+
+def test_infinite_parameter_from_js_is_refused(page):
+    # JSON has no Infinity or NaN: they arrive as null, which is refused by name
+    error = page.evaluate(
+        """async () => {
+          try { await ndlab.run('rotate', {angle: Infinity}, await ndlab.loadSample('camera')); return null; }
+          catch (e) { return e.message; }
+        }"""
+    )
+    assert error and "angle" in error
+
+
+def test_unknown_operation_and_malformed_input(page):
+    errors = page.evaluate(
+        """async () => {
+          const out = [];
+          for (const [name, input] of [['no_such_op', await ndlab.loadSample('camera')],
+                                       ['sobel', {data: new Uint8Array(7), width: 2, height: 2}],
+                                       ['sobel', {data: new Uint8Array(0), width: 0, height: 0}],
+                                       ['sobel', 'a string']]) {
+            try { await ndlab.run(name, {}, input); out.push(null); } catch (e) { out.push(e.message); }
+          }
+          return out;
+        }"""
+    )
+    assert "no_such_op" in errors[0]
+    assert "Expected 16 bytes" in errors[1]
+    assert "not valid" in errors[2]
+    assert "ImageData" in errors[3]
