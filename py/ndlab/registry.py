@@ -31,7 +31,46 @@ CATEGORIES = (
 CHANNELS = ("each", "all", "grey", "colour")
 OUTPUTS = ("clip", "rescale", "mask", "labels")
 
-_REGISTRY: dict[str, "Operation"] = {}
+
+class Registry:
+    """Named things (operations, labs) registered once and listed in category order.
+
+    Parameters
+    ----------
+    kind : str
+        What they are, for messages ("operation", "lab").
+    categories : tuple of str
+        The categories, in display order.
+    """
+
+    def __init__(self, kind, categories):
+        self.kind = kind
+        self.categories = categories
+        self._items = {}
+
+    def add(self, item):
+        """Register `item` (anything with ``name`` and ``category``) under its name."""
+        if item.name in self._items:
+            raise ValueError(f"{self.kind} {item.name!r} is already registered")
+        self._items[item.name] = item
+
+    def remove(self, name):
+        """Forget `name` (for examples and tests that register a throwaway item)."""
+        del self._items[name]
+
+    def get(self, name):
+        """Return the item called `name`; ValueError listing the valid names if none."""
+        if not isinstance(name, str) or name not in self._items:
+            valid = ", ".join(item.name for item in self.all())
+            raise ValueError(f"unknown {self.kind} {name!r}; valid {self.kind}s: {valid}")
+        return self._items[name]
+
+    def all(self):
+        """Return every item, ordered by category then registration order."""
+        return sorted(self._items.values(), key=lambda item: self.categories.index(item.category))
+
+
+OPERATIONS = Registry("operation", CATEGORIES)
 
 
 @dataclass(frozen=True)
@@ -243,7 +282,7 @@ def operation(*, category, title, params=(), channels="each", output="clip"):
     ...     return 255 - image
     >>> get_operation("negative").title
     'Negative'
-    >>> _ = _REGISTRY.pop("negative")
+    >>> OPERATIONS.remove("negative")
     """
     if category not in CATEGORIES:
         raise ValueError(f"category must be one of {CATEGORIES}, got {category!r}")
@@ -255,11 +294,7 @@ def operation(*, category, title, params=(), channels="each", output="clip"):
         raise ValueError(f"output 'labels' needs channels 'grey' or 'colour', got {channels!r}")
 
     def register(function):
-        if function.__name__ in _REGISTRY:
-            raise ValueError(f"operation {function.__name__!r} is already registered")
-        _REGISTRY[function.__name__] = Operation(
-            function, category, title, tuple(params), channels, output
-        )
+        OPERATIONS.add(Operation(function, category, title, tuple(params), channels, output))
         return function
 
     return register
@@ -273,12 +308,9 @@ def get_operation(name) -> Operation:
     ValueError
         If there is no such operation; the message lists the valid names.
     """
-    if not isinstance(name, str) or name not in _REGISTRY:
-        valid = ", ".join(op.name for op in operations())
-        raise ValueError(f"unknown operation {name!r}; valid operations: {valid}")
-    return _REGISTRY[name]
+    return OPERATIONS.get(name)
 
 
 def operations() -> list[Operation]:
     """Return all operations, ordered by category then declaration order."""
-    return sorted(_REGISTRY.values(), key=lambda op: CATEGORIES.index(op.category))
+    return OPERATIONS.all()

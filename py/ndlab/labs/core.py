@@ -14,7 +14,7 @@ from time import perf_counter
 
 from .. import __version__
 from ..codegen import dependencies, function_source
-from ..registry import Param, validate_params
+from ..registry import Param, Registry, validate_params
 from .outputs import present
 
 CATEGORIES = (
@@ -29,7 +29,7 @@ CATEGORIES = (
     "exercises",
 )
 
-_LABS: dict[str, "Lab"] = {}
+LABS = Registry("lab", CATEGORIES)
 
 
 @dataclass(frozen=True)
@@ -112,15 +112,13 @@ def lab(*, category, title, about, params=(), progress=False):
     ...     return {"values": {"answer": 42}}
     >>> run("answer").outputs["values"]
     {'answer': 42}
-    >>> _ = _LABS.pop("answer")
+    >>> LABS.remove("answer")
     """
     if category not in CATEGORIES:
         raise ValueError(f"category must be one of {CATEGORIES}, got {category!r}")
 
     def register(function):
-        if function.__name__ in _LABS:
-            raise ValueError(f"lab {function.__name__!r} is already registered")
-        _LABS[function.__name__] = Lab(function, category, title, tuple(params), about, progress)
+        LABS.add(Lab(function, category, title, tuple(params), about, progress))
         return function
 
     return register
@@ -134,15 +132,12 @@ def get_lab(name) -> Lab:
     ValueError
         If there is no such lab; the message lists the valid names.
     """
-    if not isinstance(name, str) or name not in _LABS:
-        valid = ", ".join(item.name for item in labs())
-        raise ValueError(f"unknown lab {name!r}; valid labs: {valid}")
-    return _LABS[name]
+    return LABS.get(name)
 
 
 def labs() -> list[Lab]:
     """Return all labs, ordered by category then declaration order."""
-    return sorted(_LABS.values(), key=lambda item: CATEGORIES.index(item.category))
+    return LABS.all()
 
 
 @dataclass(frozen=True, eq=False)
