@@ -50,9 +50,15 @@ class Registry:
 
     def add(self, item):
         """Register `item` (anything with ``name`` and ``category``) under its name."""
+        self.check_category(item.category)
         if item.name in self._items:
             raise ValueError(f"{self.kind} {item.name!r} is already registered")
         self._items[item.name] = item
+
+    def check_category(self, category):
+        """Raise ValueError unless `category` is one of the registry's categories."""
+        if category not in self.categories:
+            raise ValueError(f"category must be one of {self.categories}, got {category!r}")
 
     def remove(self, name):
         """Forget `name` (for examples and tests that register a throwaway item)."""
@@ -284,8 +290,7 @@ def operation(*, category, title, params=(), channels="each", output="clip"):
     'Negative'
     >>> OPERATIONS.remove("negative")
     """
-    if category not in CATEGORIES:
-        raise ValueError(f"category must be one of {CATEGORIES}, got {category!r}")
+    OPERATIONS.check_category(category)
     if channels not in CHANNELS:
         raise ValueError(f"channels must be one of {CHANNELS}, got {channels!r}")
     if output not in OUTPUTS:

@@ -114,8 +114,7 @@ def lab(*, category, title, about, params=(), progress=False):
     {'answer': 42}
     >>> LABS.remove("answer")
     """
-    if category not in CATEGORIES:
-        raise ValueError(f"category must be one of {CATEGORIES}, got {category!r}")
+    LABS.check_category(category)
 
     def register(function):
         LABS.add(Lab(function, category, title, tuple(params), about, progress))
