@@ -412,7 +412,8 @@ def copy_page() -> None:
     for name in PAGE_FILES:
         src = ROOT / name
         if src.is_dir():
-            shutil.copytree(src, DIST / name)
+            # the service worker is written to the root by build(), stamped with the build id
+            shutil.copytree(src, DIST / name, ignore=shutil.ignore_patterns("sw.js"))
         else:
             shutil.copy2(src, DIST / name)
     for package, path in VENDOR:

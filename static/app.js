@@ -208,6 +208,7 @@ const schedule = () => pipeline.schedule();
 /** @param {AbortSignal} signal */
 async function runPipeline(signal) {
   if (!state.image || !state.steps.length) return;
+  await ndlab.ready.catch(() => {}); // time the run, not Python's start (a failed start shows below)
   const started = performance.now();
   const preview = state.previewing ? previewImage() : null;
   let input = preview ?? state.image;

@@ -8,7 +8,7 @@ export const format = (value) =>
   value === null || value === undefined ? "—" : typeof value === "number" ? (Number.isInteger(value) ? String(value) : value.toPrecision(5)) : Array.isArray(value) ? value.map(format).join(", ") : String(value);
 
 /** @param {{columns: string[], rows: any[][]}} table */
-export function toCsv(table) {
+function toCsv(table) {
   const cell = (/** @type {any} */ v) => (/[",\n]/.test(String(v)) ? `"${String(v).replaceAll('"', '""')}"` : String(v));
   return [table.columns, ...table.rows].map((row) => row.map(cell).join(",")).join("\n") + "\n";
 }

@@ -11,9 +11,3 @@ export function show(canvas, image) {
   /** @type {CanvasRenderingContext2D} */ (canvas.getContext("2d")).putImageData(image, 0, 0);
   canvas.classList.toggle("pixelated", Math.max(image.width, image.height) < SMALL);
 }
-
-/** @param {HTMLCanvasElement} canvas @returns {ImageData} */
-export function pixelsOf(canvas) {
-  const ctx = /** @type {CanvasRenderingContext2D} */ (canvas.getContext("2d", { willReadFrequently: true }));
-  return ctx.getImageData(0, 0, canvas.width, canvas.height);
-}
