@@ -43,7 +43,7 @@ NODE_PYODIDE = ROOT / "node_modules" / "pyodide"
 PYODIDE_VERSION = "0.27.7"
 PYODIDE_PYTHON = (3, 12)  # the CPython inside Pyodide 0.27.7; .pyc files must match it
 PYODIDE_CORE = ("pyodide.mjs", "pyodide.asm.js", "pyodide.asm.wasm")  # + python_stdlib.zip
-PAGE_FILES = ("index.html", "static", "worker")
+PAGE_FILES = ("index.html", "embed.html", "static", "worker")
 # npm files the page loads, copied to dist/vendor/ (package, file inside the package)
 VENDOR = (
     ("uplot", "dist/uPlot.esm.js"),
@@ -368,7 +368,10 @@ def build_ndlab_wheel(out: Path) -> Path:
                 "-w",
                 tmp,
                 ROOT / "py",
-            ]
+            ],
+            # fixed timestamps inside the zip: the same sources give the same wheel, and so the
+            # same content-addressed URL, which browsers keep cached across builds
+            env=dict(os.environ, SOURCE_DATE_EPOCH="315532800"),
         )
         (wheel,) = Path(tmp).glob("ndlab-*.whl")
         shutil.move(str(wheel), out / wheel.name)
@@ -379,8 +382,12 @@ def build_ndlab_wheel(out: Path) -> Path:
 def write_lock(stage: Path, wheel: Path, out: Path) -> None:
     """Write the trimmed lock with an entry for our pure-Python wheel, so Pyodide loads it by name.
 
-    (pyodide-lock's add-wheels needs Python 3.12 and drops info.version, which Pyodide 0.27.7
-    refuses; one entry for one pure wheel is simpler written here.)
+    Every package file moves into a folder named for its sha256 (tools/server.py's
+    versioned_folder) and the lock points there: its URL changes exactly when its content does
+    (a rebuilt ndlab wheel, or a wheel py-compiled differently under the same name), so the
+    server can let browsers cache it for good. (pyodide-lock's add-wheels needs Python 3.12 and
+    drops info.version, which Pyodide 0.27.7 refuses; one entry for one pure wheel is simpler
+    written here.)
     """
     lock = json.loads((stage / "pyodide-lock.json").read_text())
     with zipfile.ZipFile(wheel) as zf:
@@ -405,7 +412,32 @@ def write_lock(stage: Path, wheel: Path, out: Path) -> None:
         package_type="package",
         unvendored_tests=False,
     )
+    for entry in lock["packages"].values():
+        folder = out / server.versioned_folder(entry["sha256"])
+        folder.mkdir(exist_ok=True)
+        (out / entry["file_name"]).rename(folder / entry["file_name"])
+        entry["file_name"] = f"{folder.name}/{entry['file_name']}"
     (out / "pyodide-lock.json").write_text(json.dumps(lock, indent=1))
+
+
+CSP_META = re.compile(r'(<meta\s+http-equiv="Content-Security-Policy"\s+content=")([^"]*)(")', re.I)
+
+
+def stamp_csp(pages: list[Path]) -> None:
+    """Write tools/server.py's policy into each page's CSP meta tag.
+
+    The sources hold a placeholder; the server sends the same text as a header, so the two
+    cannot drift apart.
+    """
+    for page in pages:
+        html = page.read_text()
+        stamped, count = CSP_META.subn(lambda m: m[1] + server.CONTENT_SECURITY_POLICY + m[3], html)
+        if count != 1:
+            raise BuildError(
+                f'{page.name} needs one <meta http-equiv="Content-Security-Policy" '
+                f'content="{server.CSP_PLACEHOLDER}"> (found {count})'
+            )
+        page.write_text(stamped)
 
 
 def copy_page() -> None:
@@ -468,6 +500,7 @@ def build(pyodide_dist: str | None = None) -> None:
         env=dict(os.environ, PYTHONPATH=ROOT / "py"),
     )
     copy_page()
+    stamp_csp(sorted(DIST.glob("*.html")))
     info = manifest()
     (DIST / "build.json").write_text(json.dumps(info, indent=1))
     # The service worker lives at the root (its scope) and knows which build it caches.

@@ -5,6 +5,30 @@ import email.utils
 import functools
 import http.server
 import os
+import re
+import urllib.parse
+
+#: The page's Content-Security-Policy, in this one place: the server sends it with every HTML
+#: response and the build writes it into each page's <meta http-equiv="Content-Security-Policy">,
+#: whose content in the sources is CSP_PLACEHOLDER. The meta tag protects a page served by a host
+#: that cannot set headers; the header also covers what comes before the meta tag is parsed.
+#: 'wasm-unsafe-eval' lets the worker compile Pyodide's WebAssembly; nothing else is evaluated.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'self'; "
+    "connect-src 'self'; img-src 'self' blob: data:; style-src 'self'; object-src 'none'; "
+    "base-uri 'none'"
+)
+CSP_PLACEHOLDER = "{{content-security-policy}}"
+
+#: Files whose URL changes whenever their content does live under a folder named for a digest of
+#: that content (see versioned_folder): browsers may keep them for a year without asking again.
+IMMUTABLE = "public, max-age=31536000, immutable"
+VERSIONED = re.compile(r"/h-[0-9a-f]{16}/")
+
+
+def versioned_folder(sha256_hex):
+    """The folder name for a file with this sha256 digest (matches VERSIONED)."""
+    return f"h-{sha256_hex[:16]}"
 
 
 class Handler(http.server.SimpleHTTPRequestHandler):
@@ -15,6 +39,8 @@ class Handler(http.server.SimpleHTTPRequestHandler):
     """
 
     isolated = True
+    status = 0  # of the response being sent
+    html = False  # whether it is an HTML page
 
     extensions_map = {
         **http.server.SimpleHTTPRequestHandler.extensions_map,
@@ -47,11 +73,26 @@ class Handler(http.server.SimpleHTTPRequestHandler):
         self.end_headers()
         return open(packed, "rb")  # noqa: SIM115 (the base class closes it after copying)
 
+    def send_response(self, code, message=None):
+        self.status = code
+        self.html = False
+        super().send_response(code, message)
+
+    def send_header(self, keyword, value):
+        if keyword.lower() == "content-type" and value.startswith("text/html"):
+            self.html = True
+        super().send_header(keyword, value)
+
     def end_headers(self):
         if self.isolated:
             self.send_header("Cross-Origin-Opener-Policy", "same-origin")
             self.send_header("Cross-Origin-Embedder-Policy", "require-corp")
-        self.send_header("Cache-Control", "no-cache")
+        if self.html:
+            self.send_header("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        path = urllib.parse.urlsplit(self.path).path
+        found = self.status in (http.HTTPStatus.OK, http.HTTPStatus.NOT_MODIFIED)
+        versioned = found and VERSIONED.search(path)
+        self.send_header("Cache-Control", IMMUTABLE if versioned else "no-cache")
         self.send_header("X-Content-Type-Options", "nosniff")
         super().end_headers()
 

@@ -1,9 +1,12 @@
 """build.py: verified downloads, the trimmed lock file, and the server's MIME types."""
 
+import gzip
 import io
 import json
+import re
 import tarfile
 import threading
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -102,8 +105,6 @@ def test_server_mime_types(path, mime):
 
 
 def test_server_sends_gzip_twins_to_clients_that_accept_them():
-    import gzip
-
     server = build.make_server(0)
     thread = threading.Thread(target=server.serve_forever)
     thread.start()
@@ -122,3 +123,88 @@ def test_server_sends_gzip_twins_to_clients_that_accept_them():
         server.shutdown()
         server.server_close()
         thread.join()
+
+
+@pytest.fixture(scope="module")
+def served():
+    """dist/ served as `build.py serve` does; yields its base URL."""
+    server = build.make_server(0)
+    thread = threading.Thread(target=server.serve_forever)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}/"
+    server.shutdown()
+    server.server_close()
+    thread.join()
+
+
+def csp_of_meta(html):
+    """The content of the page's CSP meta tag."""
+    (policy,) = re.findall(r'http-equiv="Content-Security-Policy"\s+content="([^"]*)"', html)
+    return policy
+
+
+PAGES = sorted(p.name for p in build.DIST.glob("*.html"))
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_html_pages_send_the_csp_of_their_meta_tag(served, page):
+    for url in [served + page] + ([served] if page == "index.html" else []):
+        for encoding in ("gzip", "identity"):
+            request = urllib.request.Request(url, headers={"Accept-Encoding": encoding})
+            with urllib.request.urlopen(request) as response:
+                body = response.read()
+                if response.headers["Content-Encoding"] == "gzip":
+                    body = gzip.decompress(body)
+                header = response.headers["Content-Security-Policy"]
+            assert header == csp_of_meta(body.decode()) == build.server.CONTENT_SECURITY_POLICY, url
+
+
+def test_csp_is_written_once_and_scripts_get_no_page_policy(served):
+    # the sources hold a placeholder, never a second hand-written copy of the policy
+    for source in sorted(ROOT.glob("*.html")):
+        assert csp_of_meta(source.read_text()) == build.server.CSP_PLACEHOLDER, source.name
+    with urllib.request.urlopen(served + "static/app.js") as response:
+        assert response.headers["Content-Security-Policy"] is None
+
+
+def test_page_without_csp_meta_stops_the_build(tmp_path):
+    page = tmp_path / "bare.html"
+    page.write_text("<!doctype html><title>no policy</title>")
+    with pytest.raises(build.BuildError, match="bare.html needs one"):
+        build.stamp_csp([page])
+
+
+def test_only_content_addressed_files_are_cached_for_good(served):
+    lock = json.loads((build.DIST / "pyodide" / "pyodide-lock.json").read_text())
+    for entry in lock["packages"].values():
+        folder, name = entry["file_name"].split("/")
+        digest = build.sha256(build.DIST / "pyodide" / folder / name)
+        assert folder == build.server.versioned_folder(digest)  # the URL names the content
+        with urllib.request.urlopen(f"{served}pyodide/{entry['file_name']}") as response:
+            assert response.headers["Cache-Control"] == "public, max-age=31536000, immutable"
+    # everything else may change under the same URL: browsers must ask again (cheaply, with 304)
+    for path in (
+        "",
+        "index.html",
+        "build.json",
+        "sw.js",
+        "pyodide/pyodide-lock.json",
+        "pyodide/pyodide.asm.wasm",
+        "pyodide/python_stdlib.zip",
+        "worker/worker.js",
+    ):
+        with urllib.request.urlopen(served + path) as response:
+            assert response.headers["Cache-Control"] == "no-cache", path
+    missing = served + f"pyodide/{build.server.versioned_folder('0' * 64)}/gone.whl"
+    with pytest.raises(urllib.error.HTTPError) as error:
+        urllib.request.urlopen(missing)
+    error.value.close()
+    assert error.value.headers["Cache-Control"] == "no-cache"  # a 404 is not kept for a year
+
+
+def test_ndlab_wheel_is_reproducible(tmp_path):
+    build.ensure_venv("build")
+    first = build.build_ndlab_wheel(tmp_path)
+    digest = build.sha256(first)
+    first.unlink()
+    assert build.sha256(build.build_ndlab_wheel(tmp_path)) == digest
