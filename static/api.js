@@ -5,9 +5,10 @@ import { loadImage, toPixels } from "./images.js";
 
 /**
  * @param {(p: {stage: string, loaded: number, total: number}) => void} onProgress
+ * @param {{shared?: boolean}} options `shared`: use the one Python shared by every embedded demo
  */
-export function createApi(onProgress) {
-  const client = new WorkerClient(onProgress);
+export function createApi(onProgress, options = {}) {
+  const client = new WorkerClient(onProgress, options);
   const catalogPromise = fetch(new URL("../catalog.json", import.meta.url)).then((r) => r.json());
   const samplesPromise = fetch(new URL("../samples/samples.json", import.meta.url)).then((r) => r.json());
   const labsPromise = fetch(new URL("../labs.json", import.meta.url)).then((r) => r.json());
@@ -24,6 +25,8 @@ export function createApi(onProgress) {
     async status() {
       return { interruptible: client.isolated, spare: await client.spareState() };
     },
+    /** The Python runtime that answers: {id, shared, connections} (demos sharing one see one id). */
+    runtime: () => client.runtime(),
     /** True when cancelling keeps Python warm (the page is cross-origin isolated). */
     get interruptible() {
       return client.isolated;

@@ -4,6 +4,9 @@
 // Cancelling the request that is running uses Pyodide's interrupt buffer when the page is
 // cross-origin isolated (Python raises KeyboardInterrupt and stays warm). Otherwise the busy
 // worker is terminated and a spare one, started once the first was ready, takes over.
+//
+// Embedded demos use a shared worker instead, so every demo on a host page shares one Python.
+// A shared worker cannot be stopped by one demo: cancelling its running request drops the answer.
 
 /** @typedef {{type: string, message: string, hint: string}} NdlabErrorInfo */
 
@@ -29,15 +32,23 @@ export function copyPixels(image) {
 const WORKER_URL = new URL("../worker/worker.js", import.meta.url);
 const SIGINT = 2;
 
-/** One worker and the requests it owes answers to. */
+/** One worker (or one connection to the shared worker) and the requests it owes answers to. */
 class Runner {
-  /** @param {(p: any) => void} onProgress @param {Int32Array | null} interrupt */
-  constructor(onProgress, interrupt) {
-    this.worker = new Worker(WORKER_URL, { type: "module" });
+  /**
+   * @param {(p: any) => void} onProgress @param {Int32Array | null} interrupt
+   * @param {string | null} shared the shared worker's name, or null for a dedicated worker
+   */
+  constructor(onProgress, interrupt, shared = null) {
+    const worker = shared ? new SharedWorker(WORKER_URL, { type: "module", name: shared }) : new Worker(WORKER_URL, { type: "module" });
+    /** @type {MessagePort | Worker} */
+    this.worker = worker instanceof SharedWorker ? worker.port : worker;
+    this.close = () => (worker instanceof SharedWorker ? worker.port.close() : worker.terminate());
     /** @type {Map<number, {resolve: Function, reject: Function, onProgress?: Function}>} */
     this.pending = new Map();
     /** The id of the request the worker is running, if any. */
     this.running = 0;
+    /** @type {((runtime: any) => void)[]} */
+    this.statusWaiters = [];
     /** @type {(reason: string) => void} */
     this.onCrash = () => {};
     this.ready = new Promise((resolve, reject) => {
@@ -45,8 +56,8 @@ class Runner {
       this.rejectReady = reject;
     });
     this.ready.catch(() => {}); // callers that await it see the error
-    this.worker.onmessage = (event) => this.receive(event.data, onProgress);
-    this.worker.onerror = (event) => {
+    this.worker.onmessage = (/** @type {MessageEvent} */ event) => this.receive(event.data, onProgress);
+    worker.onerror = (/** @type {any} */ event) => {
       event.preventDefault();
       this.onCrash(event.message || "the worker stopped");
     };
@@ -58,7 +69,9 @@ class Runner {
     if (message.type === "progress") return onProgress(message);
     if (message.type === "ready") return this.resolveReady(message);
     if (message.type === "failed") return this.rejectReady(new NdlabError(message.error));
-    if (message.type === "started") return void (this.running = message.id);
+    if (message.type === "started") return this.watch(message.id);
+    if (message.type === "crashed") return this.onCrash(message.message);
+    if (message.type === "status") return this.statusWaiters.shift()?.(message.runtime);
     if (message.type === "job-progress") return void this.pending.get(message.id)?.onProgress?.(message);
     const request = this.pending.get(message.id);
     this.running = 0;
@@ -66,7 +79,26 @@ class Runner {
     this.pending.delete(message.id);
     if (message.ok) request.resolve(message);
     else request.reject(new NdlabError(message.error));
-    if (message.fatal) this.onCrash(message.error.message);
+  }
+
+  /**
+   * Run `id` has started: notice if it ends without an answer (its worker was stopped mid-run).
+   * The worker answers a status request only when idle, after the answer of any run it finished,
+   * so a status answer while the run is still owed means the run is gone. A long run only delays
+   * the status answer.
+   * @param {number} id
+   */
+  watch(id) {
+    this.running = id;
+    this.status().then(() => this.running === id && this.onCrash("its run ended without an answer"));
+  }
+
+  /** Which Python runtime answers, and how many connections it has had. */
+  status() {
+    return new Promise((resolve) => {
+      this.statusWaiters.push(resolve);
+      this.worker.postMessage({ type: "status" });
+    });
   }
 
   /** @param {number} id @param {any} request @param {Function=} onProgress */
@@ -80,7 +112,7 @@ class Runner {
 
   /** Stop the worker; every request it owed fails with `error`. @param {Error} error */
   stop(error) {
-    this.worker.terminate();
+    this.close();
     this.rejectReady(error);
     for (const { reject } of this.pending.values()) reject(error);
     this.pending.clear();
@@ -88,10 +120,16 @@ class Runner {
 }
 
 export class WorkerClient {
-  /** @param {(p: {stage: string, loaded: number, total: number}) => void} onProgress */
-  constructor(onProgress = () => {}) {
+  /**
+   * @param {(p: {stage: string, loaded: number, total: number}) => void} onProgress
+   * @param {{shared?: boolean}} options `shared`: connect to the one shared worker of this site
+   *   (embedded demos), where the browser has shared workers
+   */
+  constructor(onProgress = () => {}, { shared = false } = {}) {
     this.onProgress = onProgress;
-    this.isolated = globalThis.crossOriginIsolated === true;
+    /** The shared worker's generation: after a crash every demo moves to the next one together. */
+    this.generation = shared && typeof SharedWorker === "function" ? 0 : -1;
+    this.isolated = globalThis.crossOriginIsolated === true && this.generation < 0;
     this.interrupt = this.isolated ? new Int32Array(new SharedArrayBuffer(4)) : null;
     this.nextId = 1;
     /** @type {Runner | null} */
@@ -107,6 +145,11 @@ export class WorkerClient {
     return Promise.race([this.spare.ready.then(() => "ready", () => "failed"), later]);
   }
 
+  /** Whether this client connects to the shared worker. */
+  get shared() {
+    return this.generation >= 0;
+  }
+
   /** Resolves when Python is ready in the worker that will run the next request. */
   get ready() {
     return this.primary.ready;
@@ -114,10 +157,10 @@ export class WorkerClient {
 
   /** @param {(p: any) => void} onProgress */
   startRunner(onProgress) {
-    const runner = new Runner(onProgress, this.interrupt);
+    const runner = new Runner(onProgress, this.interrupt, this.shared ? `ndlab-${this.generation}` : null);
     runner.onCrash = (reason) => this.replace(runner, crashError(reason));
     // Without an interrupt buffer, cancelling means replacing the worker: keep a warm spare.
-    if (!this.isolated) runner.ready.then(() => this.primary === runner && !this.spare && (this.spare = new Runner(() => {}, null)));
+    if (!this.isolated && !this.shared) runner.ready.then(() => this.primary === runner && !this.spare && (this.spare = new Runner(() => {}, null)));
     return runner;
   }
 
@@ -125,7 +168,10 @@ export class WorkerClient {
   replace(runner, error) {
     if (runner !== this.primary) return;
     runner.stop(error);
-    if (this.spare) {
+    if (this.shared) {
+      this.generation++;
+      this.primary = this.startRunner(this.onProgress);
+    } else if (this.spare) {
       this.primary = this.spare;
       this.primary.onCrash = (reason) => this.replace(this.primary, crashError(reason));
       this.spare = null;
@@ -133,6 +179,11 @@ export class WorkerClient {
     } else {
       this.primary = this.startRunner(this.onProgress);
     }
+  }
+
+  /** The Python runtime that answers: {id, shared, connections}. */
+  runtime() {
+    return this.primary.status();
   }
 
   /**
@@ -161,6 +212,10 @@ export class WorkerClient {
     } else if (this.interrupt) {
       // Python raises KeyboardInterrupt at its next check; the answer is a cancellation error.
       this.interrupt[0] = SIGINT;
+    } else if (this.shared) {
+      // Other demos share this Python: let it finish, and drop the answer.
+      runner.pending.delete(id);
+      request.reject(abortError("Cancelled: the shared Python finishes this step, and its answer is dropped."));
     } else {
       this.replace(runner, abortError("Cancelled: the busy Python was stopped and a warm spare took over."));
     }

@@ -10,16 +10,18 @@ import { LatestRunner } from "./scheduler.js";
 
 export class LabsView {
   /**
-   * @param {Record<string, any>} el the view's elements (list, title, about, controls, outputs,
-   *   code, timings, busy, cancel, progress)
+   * @param {Record<string, any>} el the view's elements (title, about, controls, outputs, code,
+   *   timings, busy, cancel, progress; optionally list and doc)
    * @param {any} ndlab the JS API
-   * @param {{onChange: (lab: string, params: object) => void, onMessage: (problem: Problem) => void}} hooks
+   * @param {{onChange: (lab: string, params: object) => void, onMessage: (problem: Problem) => void,
+   *   onResult?: (result: any) => void}} hooks
    */
-  constructor(el, ndlab, { onChange, onMessage }) {
+  constructor(el, ndlab, { onChange, onMessage, onResult = () => {} }) {
     this.el = el;
     this.ndlab = ndlab;
     this.onChange = onChange;
     this.onMessage = onMessage;
+    this.onResult = onResult;
     /** @type {any[]} */ this.labs = [];
     /** @type {any} */ this.lab = null;
     /** @type {Record<string, any>} */ this.params = {};
@@ -41,6 +43,7 @@ export class LabsView {
   /** @param {any[]} labs the labs catalogue */
   setCatalogue(labs) {
     this.labs = labs;
+    if (!this.el.list) return;
     const groups = [...Map.groupBy(labs, (lab) => lab.category)].map(([category, items]) => {
       const group = document.createElement("section");
       group.append(Object.assign(document.createElement("h3"), { textContent: category }));
@@ -59,10 +62,10 @@ export class LabsView {
   select(name, params = {}) {
     this.lab = this.labs.find((lab) => lab.name === name) ?? this.labs[0];
     this.params = { ...params };
-    this.el.list.querySelectorAll("button").forEach((/** @type {HTMLElement} */ b) => b.setAttribute("aria-pressed", String(b.dataset.lab === this.lab.name)));
+    this.el.list?.querySelectorAll("button").forEach((/** @type {HTMLElement} */ b) => b.setAttribute("aria-pressed", String(b.dataset.lab === this.lab.name)));
     this.el.title.textContent = this.lab.title;
     this.el.about.textContent = this.lab.about;
-    this.el.doc.textContent = this.lab.doc;
+    if (this.el.doc) this.el.doc.textContent = this.lab.doc;
     renderControls(this.el.controls, this.lab.params, this.params);
     this.el.outputs.replaceChildren();
     this.changed();
@@ -96,6 +99,7 @@ export class LabsView {
       if (lab !== this.lab) return; // another lab was chosen meanwhile
       this.render(result, performance.now() - started);
       this.onMessage(null);
+      this.onResult(result);
     } catch (error) {
       this.onMessage(/** @type {any} */ (error));
     } finally {

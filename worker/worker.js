@@ -1,9 +1,12 @@
 // @ts-check
 // The Pyodide worker: loads Python, NumPy, SciPy and ndlab, then answers requests one at a time.
-// It never touches the DOM. Protocol (see static/client.js):
+// It never touches the DOM. It runs as a dedicated worker for the page, or as a shared worker
+// that every embedded demo on a host page connects to, so they share one Python.
+// Protocol (see static/client.js), per connection:
 //   page -> worker  {id, type: "run", name, params, image: {buffer, width, height}}  (buffer transferred)
+//                   {type: "status"} -> {type: "status", runtime}
 //   worker -> page  {type: "progress", stage, loaded, total}
-//                   {type: "ready", timings} | {type: "failed", error}
+//                   {type: "ready", timings, runtime} | {type: "failed", error}
 //                   {id, ok: true, meta, image: {buffer, width, height}}             (buffer transferred)
 //                   {id, ok: false, error: {type, message, hint}}
 import { loadPyodide } from "../pyodide/pyodide.mjs";
@@ -15,8 +18,19 @@ let pyodide;
 /** @type {any} the ndlab.labs.web module, once a lab has run */
 let labs;
 
-/** @param {object} message */
-const post = (message, transfer = []) => self.postMessage(message, transfer);
+/** Who this runtime is, for pages that check their demos share one. */
+const runtime = { id: crypto.randomUUID(), shared: "onconnect" in self, connections: 0 };
+/** @type {Set<MessagePort | Worker>} every connection: the page, or each embedded demo */
+const ports = new Set();
+/** The start-up messages so far, replayed to a demo that connects later. */
+const startup = [];
+
+/** Send to every connection (start-up progress and readiness). @param {any} message */
+function broadcast(message) {
+  if (message.type === "progress") startup.splice(0, startup.length, ...startup.filter((m) => m.type !== "progress"));
+  startup.push(message);
+  for (const port of ports) port.postMessage(message);
+}
 
 /**
  * Count the bytes of every response Pyodide fetches, so the page can draw a real progress bar.
@@ -31,7 +45,7 @@ function countDownloads(total) {
     const counter = new TransformStream({
       transform(chunk, controller) {
         loaded += chunk.byteLength;
-        post({ type: "progress", stage: "Downloading Python, NumPy and SciPy", loaded, total });
+        broadcast({ type: "progress", stage: "Downloading Python, NumPy and SciPy", loaded, total });
         controller.enqueue(chunk);
       },
     });
@@ -50,24 +64,24 @@ async function start() {
   const build = await (await fetch(new URL("../build.json", import.meta.url))).json();
   const restoreFetch = countDownloads(build.startup_bytes);
   pyodide = await loadPyodide({ indexURL: PYODIDE_URL });
-  const runtime = performance.now();
-  post({ type: "progress", stage: "Loading NumPy, SciPy and ndlab", loaded: 0, total: 0 });
+  const runtimeLoaded = performance.now();
+  broadcast({ type: "progress", stage: "Loading NumPy, SciPy and ndlab", loaded: 0, total: 0 });
   await pyodide.loadPackage("ndlab", { messageCallback: () => {} });
   restoreFetch();
   const loaded = performance.now();
-  post({ type: "progress", stage: "Importing ndlab", loaded: 1, total: 1 });
+  broadcast({ type: "progress", stage: "Importing ndlab", loaded: 1, total: 1 });
   const web = pyodide.pyimport("ndlab.web");
   const imported = performance.now();
   // JS bytes become Python bytes through this (one copy).
   web.toBytes = pyodide.runPython("lambda buffer: buffer.to_bytes()");
-  const timings = { startup_ms: performance.now() - started, runtime_ms: runtime - started, load_ms: loaded - started, import_ms: imported - loaded };
-  post({ type: "ready", timings });
+  const timings = { startup_ms: performance.now() - started, runtime_ms: runtimeLoaded - started, load_ms: loaded - started, import_ms: imported - loaded };
+  broadcast({ type: "ready", timings, runtime });
   return web;
 }
 
 const ready = start();
 ready.catch((error) =>
-  post({
+  broadcast({
     type: "failed",
     error: {
       type: error?.name ?? "Error",
@@ -159,9 +173,9 @@ const handlers = {
   },
 
   /** Run a SciPy lab; ndlab.labs is imported on first use, so start-up does not pay for it. */
-  lab(web, { id, name, params }) {
+  lab(web, { id, name, params }, reply) {
     labs ??= pyodide.pyimport("ndlab.labs.web");
-    const progress = (fraction, message) => post({ type: "job-progress", id, fraction, message });
+    const progress = (fraction, message) => reply({ type: "job-progress", id, fraction, message });
     return { meta: JSON.parse(labs.run_lab_json(name, JSON.stringify(params ?? {}), progress)) };
   },
 
@@ -193,64 +207,84 @@ function alive() {
 /** A result's transferable buffers. */
 const transferables = (result) => [result.image?.buffer, result.bytes?.buffer].filter(Boolean);
 
-/** Requests the page cancelled before they started. */
-const cancelled = new Set();
+/** Requests cancelled before they started, per connection. @type {WeakMap<object, Set<number>>} */
+const cancelled = new WeakMap();
 /** @type {Int32Array | null} shared with the page, which writes SIGINT (2) into it to cancel */
 let interrupt = null;
 
-/** @param {any} request */
-async function handle(request) {
-  if (cancelled.delete(request.id)) return;
+/** @param {any} request @param {MessagePort | Worker} port the connection that asked */
+async function handle(request, port) {
+  if (cancelled.get(port)?.delete(request.id)) return;
+  const reply = (/** @type {any} */ message, transfer = []) => port.postMessage(message, transfer);
   let web;
   try {
     web = await ready;
     const handler = handlers[request.type];
     if (!handler) throw new TypeError(`unknown request type ${request.type}`);
     if (interrupt) interrupt[0] = 0;
-    post({ type: "started", id: request.id });
-    const result = handler(web, request);
+    reply({ type: "started", id: request.id });
+    const result = handler(web, request, reply);
     const error = result.meta.error;
     if (error?.type === "KeyboardInterrupt") {
-      post({ id: request.id, ok: false, error: { type: "AbortError", message: "Cancelled: Python was interrupted and is still warm.", hint: "Your image and settings are kept." } });
+      reply({ id: request.id, ok: false, error: { type: "AbortError", message: "Cancelled: Python was interrupted and is still warm.", hint: "Your image and settings are kept." } });
     } else if (error) {
-      post({ id: request.id, ok: false, error });
+      reply({ id: request.id, ok: false, error });
     } else {
-      post({ id: request.id, ok: true, ...result }, transferables(result));
+      reply({ id: request.id, ok: true, ...result }, transferables(result));
     }
   } catch (error) {
     // ndlab turns Python exceptions into result.meta.error, so this is either a bug (reported
     // as it is) or the interpreter itself failed (out of memory, a fatal Pyodide error): then
-    // report it and let the page start a fresh worker.
+    // report it, tell every connection, and close so each starts a fresh worker.
     const fatal = web !== undefined && !alive();
-    post({
+    const message = String(error?.message ?? error);
+    reply({
       id: request.id,
       ok: false,
-      fatal,
       error: {
         type: error?.type ?? error?.name ?? "Error",
-        message: String(error?.message ?? error),
+        message,
         hint: fatal
           ? "Python stopped working; a fresh Python is starting. Your image and settings are kept."
           : "This is a bug in ndlab; the page still works. Try other settings.",
       },
     });
-    if (fatal) self.close();
+    if (fatal) {
+      for (const each of ports) each.postMessage({ type: "crashed", message });
+      self.close();
+    }
   }
 }
 
-// Control messages act at once; jobs run one at a time, in arrival order.
+// Control messages act at once; jobs from every connection run one at a time, in arrival order.
 let queue = Promise.resolve();
-self.onmessage = (event) => {
-  const request = event.data;
-  if (request.type === "interrupt-buffer") {
-    interrupt = request.buffer; // an Int32Array over the page's SharedArrayBuffer
-    // ndlab checks the buffer between its long calls (ndlab.interrupt). Pyodide's own
-    // setInterruptBuffer is not used: its poller clears the request, and in our runs the
-    // interrupt it queued was not raised, so the computation went on.
-    ready.then(() => pyodide.pyimport("ndlab.interrupt").install(interrupt));
-  } else if (request.type === "cancel") {
-    cancelled.add(request.id);
-  } else {
-    queue = queue.then(() => handle(request));
-  }
-};
+
+/** @param {MessagePort | Worker} port */
+function connect(port) {
+  ports.add(port);
+  runtime.connections++;
+  for (const message of startup) port.postMessage(message);
+  port.onmessage = (/** @type {MessageEvent} */ event) => {
+    const request = event.data;
+    if (request.type === "status") {
+      port.postMessage({ type: "status", runtime });
+    } else if (request.type === "interrupt-buffer") {
+      interrupt = request.buffer; // an Int32Array over the page's SharedArrayBuffer
+      // ndlab checks the buffer between its long calls (ndlab.interrupt). Pyodide's own
+      // setInterruptBuffer is not used: its poller clears the request, and in our runs the
+      // interrupt it queued was not raised, so the computation went on.
+      ready.then(() => pyodide.pyimport("ndlab.interrupt").install(interrupt));
+    } else if (request.type === "cancel") {
+      if (!cancelled.has(port)) cancelled.set(port, new Set());
+      cancelled.get(port)?.add(request.id);
+    } else {
+      queue = queue.then(() => handle(request, port));
+    }
+  };
+}
+
+if (runtime.shared) {
+  self.onconnect = (/** @type {MessageEvent} */ event) => connect(event.ports[0]);
+} else {
+  connect(/** @type {any} */ (self));
+}

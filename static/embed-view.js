@@ -1,0 +1,260 @@
+// @ts-check
+// The embed view (embed.html): one operation or lab, compact, in an iframe on a host page.
+// Python runs in the shared worker, so every demo on a host page uses one runtime. The view tells
+// its parent its height and state, and answers requests (get, set, run, status) sent with
+// postMessage from the origins its URL allows (`origins=`); other messages are ignored.
+import { createApi } from "./api.js";
+import { readControls, renderControls } from "./controls.js";
+import { LabsView } from "./labs.js";
+import { checkParams, decodeEmbed, encode, encodeLab } from "./permalink.js";
+import { LatestRunner } from "./scheduler.js";
+import { show } from "./viewer.js";
+
+const $ = (/** @type {string} */ id) => /** @type {any} */ (document.getElementById(id));
+
+/** Requests a host may send: {ndlab: "embed", id, type, params?}. */
+const REQUEST_TYPES = ["get", "set", "run", "status"];
+
+const ndlab = createApi(showProgress, { shared: true });
+Object.assign(window, { ndlab });
+
+const state = {
+  /** @type {"op" | "lab"} */ kind: "op",
+  /** @type {any} the operation's or lab's spec */ spec: null,
+  /** @type {string | null} */ sample: null,
+  /** @type {ImageData | null} */ image: null,
+  /** @type {Record<string, any>} the parameters set so far (the rest take their defaults) */
+  params: {},
+  /** @type {string[]} origins allowed to send requests */ origins: [],
+  /** @type {any} what the last result was, as `get` answers it */ summary: null,
+  /** @type {{params: Record<string, any>, resolve: Function, reject: Function}[]} */ waiters: [],
+};
+
+/** @param {{stage: string, loaded: number, total: number}} p */
+function showProgress({ stage, loaded, total }) {
+  const mb = (/** @type {number} */ n) => (n / 1e6).toFixed(0);
+  $("status").textContent = total > 1 ? `${stage}: ${mb(loaded)} of ${mb(total)} MB` : `${stage}…`;
+}
+
+/** @param {any} error */
+function showMessage(error) {
+  const box = $("message");
+  box.hidden = !error;
+  if (!error) return;
+  box.className = `message ${error.name === "AbortError" ? "info" : "error"}`;
+  box.replaceChildren(Object.assign(document.createElement("strong"), { textContent: error.message }), document.createTextNode(error.hint ? ` ${error.hint}` : ""));
+}
+
+/** Post to the host page: to the allowed origins, or (height and state only) to any. @param {any} message */
+function tellParent(message) {
+  if (window.parent === window) return;
+  for (const origin of state.origins.length ? state.origins : ["*"]) window.parent.postMessage({ ndlab: "embed", ...message }, origin);
+}
+
+/** @param {"loading" | "ready" | "error"} name @param {string} message */
+function setState(name, message = "") {
+  document.body.dataset.state = name;
+  tellParent({ type: "state", state: name, message });
+}
+
+/** A finished run: remember it and answer the requests waiting for these parameters. @param {any} summary */
+function finished(summary) {
+  state.summary = summary;
+  setState("ready");
+  showMessage(null);
+  const matches = (/** @type {Record<string, any>} */ wanted) => Object.entries(wanted).every(([k, v]) => summary.params[k] === v);
+  state.waiters = state.waiters.filter((w) => !(matches(w.params) && (w.resolve(summary), true)));
+}
+
+/** @param {any} error */
+function failed(error) {
+  showMessage(error);
+  setState("error", error.message);
+  for (const w of state.waiters.splice(0)) w.reject(error);
+}
+
+/** The full page in the same state. */
+function fullPageLink() {
+  const { kind, spec, sample, params } = state;
+  const hash = kind === "lab" ? encodeLab(spec.name, params) : encode({ sample, steps: [{ name: spec.name, params }] });
+  $("open-full").href = `index.html${hash}`;
+}
+
+// --- an operation on a sample image --------------------------------------------------------
+
+const opRunner = new LatestRunner((signal) => runOp(signal), {
+  onBusy: (busy) => ($("busy").hidden = !busy),
+  onCancellable: (show) => ($("cancel").hidden = !show),
+});
+
+/** @param {AbortSignal} signal */
+async function runOp(signal) {
+  if (!state.image) return;
+  try {
+    const result = await ndlab.run(state.spec.name, state.params, state.image, { signal });
+    show($("result"), result.image);
+    const changed = Object.entries(result.params).filter(([k, v]) => state.spec.params.find((/** @type {any} */ p) => p.name === k)?.default !== v);
+    const described = `${state.spec.title}${changed.length ? ` (${changed.map(([k, v]) => `${k}=${v}`).join(", ")})` : ""}`;
+    $("result").setAttribute("aria-label", `Result: ${described} of ${$("original-caption").textContent}`);
+    $("result-caption").textContent = described;
+    $("code").textContent = result.code;
+    $("timings").textContent = `SciPy ${result.timings.compute_ms.toFixed(1)} ms`;
+    $("status").textContent = "";
+    finished({ kind: "op", name: result.name, params: result.params, sample: state.sample, width: result.image.width, height: result.image.height, output: result.output, mean: meanGrey(result.image), timings: result.timings });
+  } catch (error) {
+    failed(error);
+  }
+}
+
+/** The mean of R, G and B over the image: a number a host can check. @param {ImageData} image */
+function meanGrey({ data }) {
+  let sum = 0;
+  for (let i = 0; i < data.length; i += 4) sum += data[i] + data[i + 1] + data[i + 2];
+  return sum / (data.length / 4) / 3;
+}
+
+/** @param {string | null} name */
+async function openSample(name) {
+  const samples = await ndlab.samples();
+  const sample = samples.find((/** @type {any} */ s) => s.name === name) ?? samples.find((/** @type {any} */ s) => s.name === "camera") ?? samples[0];
+  if (name && sample.name !== name) showMessage({ message: `The demo names an unknown sample “${name}”.`, hint: `${sample.title} is shown instead.` });
+  state.sample = sample.name;
+  state.image = await ndlab.loadSample(sample.name);
+  show($("original"), state.image);
+  $("original-caption").textContent = sample.title;
+  $("original").setAttribute("aria-label", `Original image: ${sample.title}`);
+}
+
+async function startOp() {
+  $("images").hidden = false;
+  $("title").textContent = state.spec.title;
+  $("summary").textContent = state.spec.summary;
+  renderControls($("controls"), state.spec.params, state.params);
+  $("controls").addEventListener("input", () => {
+    state.params = readControls($("controls"), state.spec.params);
+    fullPageLink();
+    opRunner.schedule();
+  });
+  $("params").addEventListener("submit", (/** @type {Event} */ e) => {
+    e.preventDefault();
+    opRunner.schedule();
+  });
+  $("cancel").addEventListener("click", () => opRunner.cancel());
+  await openSample(state.sample);
+  fullPageLink();
+  opRunner.schedule();
+}
+
+// --- a lab -----------------------------------------------------------------------------------
+
+/** @type {LabsView | null} */
+let labView = null;
+
+async function startLab() {
+  $("outputs").hidden = false;
+  labView = new LabsView(
+    {
+      title: $("title"), about: $("summary"), form: $("params"), controls: $("controls"), outputs: $("outputs"),
+      code: $("code"), timings: $("timings"), busy: $("busy"), cancel: $("cancel"), progress: $("progress"),
+    },
+    ndlab,
+    {
+      onChange: (_, params) => {
+        state.params = params;
+        fullPageLink();
+      },
+      onMessage: (problem) => problem && failed(problem),
+      onResult: (result) => {
+        $("status").textContent = "";
+        finished({ kind: "lab", name: result.name, params: result.params, values: result.outputs.values ?? {}, text: result.outputs.text ?? [], timings: result.timings });
+      },
+    },
+  );
+  labView.setCatalogue(await ndlab.labs());
+  labView.select(state.spec.name, state.params);
+}
+
+// --- requests from the host page -------------------------------------------------------------
+
+/** Apply parameters and resolve with the result computed with them. @param {Record<string, any>} params */
+function setParams(params) {
+  const error = checkParams(state.spec, params, `The demo ${state.spec.name}`);
+  if (error) return Promise.reject(new Error(error));
+  const done = new Promise((resolve, reject) => state.waiters.push({ params, resolve, reject }));
+  if (labView) labView.setParams(params);
+  else {
+    Object.assign(state.params, params);
+    renderControls($("controls"), state.spec.params, state.params);
+    fullPageLink();
+    opRunner.schedule();
+  }
+  return done;
+}
+
+/** @param {any} request a message already checked against the schema */
+async function answer(request) {
+  if (request.type === "status") return { runtime: await ndlab.runtime(), state: document.body.dataset.state };
+  if (request.type === "set") return setParams(request.params);
+  if (request.type === "run") return setParams({}); // no new values: runs again
+  if (!state.summary) throw new Error("There is no result yet; wait for the state “ready”.");
+  return state.summary;
+}
+
+/** Why a message does not follow the schema, or "" when it does. @param {any} m */
+function schemaError(m) {
+  if (!Number.isSafeInteger(m.id) || m.id < 0) return "“id” must be a non-negative integer.";
+  if (!REQUEST_TYPES.includes(m.type)) return `“type” must be one of ${REQUEST_TYPES.join(", ")}.`;
+  const extra = Object.keys(m).filter((k) => !["ndlab", "id", "type", ...(m.type === "set" ? ["params"] : [])].includes(k));
+  if (extra.length) return `Unexpected field “${extra[0]}” in a “${m.type}” request.`;
+  if (m.type === "set" && (typeof m.params !== "object" || m.params === null || Array.isArray(m.params))) return "“params” must be an object.";
+  return "";
+}
+
+window.addEventListener("message", async (event) => {
+  const m = event.data;
+  if (event.source !== window.parent || typeof m !== "object" || m === null || m.ndlab !== "embed") return;
+  await decoded; // the allowed origins come from the URL
+  if (!state.origins.includes(event.origin)) {
+    console.warn(`ndlab embed: ignored a request from ${event.origin}, which is not in this demo's origins.`);
+    return;
+  }
+  const reply = (/** @type {any} */ body) => window.parent.postMessage({ ndlab: "embed", type: "reply", id: m.id, ...body }, event.origin);
+  const invalid = schemaError(m);
+  if (invalid) return reply({ ok: false, error: invalid });
+  try {
+    reply({ ok: true, value: await answer(m) });
+  } catch (error) {
+    reply({ ok: false, error: String(/** @type {any} */ (error).message ?? error) });
+  }
+});
+
+// --- start -----------------------------------------------------------------------------------
+
+/** Tell the parent the view's height whenever it changes, so the iframe fits its content. */
+function reportHeight() {
+  let last = 0;
+  new ResizeObserver(() => {
+    const height = Math.ceil(document.documentElement.getBoundingClientRect().height);
+    if (height !== last) tellParent({ type: "height", height: (last = height) });
+  }).observe(document.documentElement);
+}
+
+/** Read the URL into `state`. */
+async function decode() {
+  const [catalog, labs] = await Promise.all([ndlab.catalog(), ndlab.labs()]);
+  const link = decodeEmbed(location.hash, catalog.operations, labs);
+  Object.assign(state, { kind: link.kind, spec: link.spec, sample: link.sample, params: link.params, origins: link.origins });
+  return link;
+}
+const decoded = decode();
+
+async function main() {
+  const link = await decoded;
+  reportHeight();
+  if (link.error) return failed({ message: link.error, hint: "Check the demo's name and parameters against ndlab's catalogue." });
+  setState("loading");
+  await (state.kind === "lab" ? startLab() : startOp());
+  ndlab.ready.catch((/** @type {any} */ error) => failed(error));
+}
+
+main().catch(failed);

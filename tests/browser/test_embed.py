@@ -1,0 +1,196 @@
+"""Embedded demos: the embed view, embed.js on a host page of another origin, one shared Python,
+the postMessage API and its origin allow-list, and bad embed attributes."""
+
+import json
+from urllib.parse import parse_qs, urlparse
+
+import numpy as np
+import pytest
+
+import build
+from conftest import static_site
+from pages import Guarded, page_pixels
+from test_page import assert_close, cpython
+
+AXE = build.ROOT / "node_modules" / "axe-core" / "axe.min.js"
+
+HOST_PAGE = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>A documentation page</title>
+<script src="{ndlab}static/embed.js" defer></script></head>
+<body><h1>Filters</h1>
+<div id="blur" data-ndlab="gaussian_filter" data-sample="camera" data-params='{{"sigma": 3}}'></div>
+<div id="edges" data-ndlab="sobel" data-sample="coins"></div>
+<div id="lab" data-ndlab="fit_curve"></div>
+<div id="typo" data-ndlab="gausian_filter"></div>
+<div id="bad-json" data-ndlab="gaussian_filter" data-params="{{sigma: 3"></div>
+<div id="bad-param" data-ndlab="gaussian_filter" data-params='{{"sigma": {{"x": 1}}}}'></div>
+<div id="markup" data-ndlab="&lt;img src=x onerror=alert(1)&gt;"></div>
+<div style="height: 3000px"></div>
+<div id="far" data-ndlab="laplace"></div>
+</body></html>
+"""
+
+
+@pytest.fixture(scope="module")
+def host(browser, base_url, tmp_path_factory):
+    """A host page on its own origin with demos, opened, its visible demos settled."""
+    site = tmp_path_factory.mktemp("host")
+    (site / "index.html").write_text(HOST_PAGE.format(ndlab=base_url))
+    with static_site(site) as url:
+        guarded = Guarded(browser)
+        guarded.page.set_viewport_size({"width": 1000, "height": 2000})
+        guarded.page.goto(url)
+        guarded.page.wait_for_function(
+            "() => ['blur', 'edges', 'lab', 'typo', 'bad-json', 'bad-param', 'markup'].every("
+            "id => ['ready', 'error'].includes(document.getElementById(id).dataset.ndlabState))",
+            timeout=120_000,
+        )
+        guarded.url = url
+        yield guarded
+        assert guarded.outside == [], f"requests left 127.0.0.1: {guarded.outside}"
+        guarded.close()
+
+
+def ask(page, element_id, request):
+    return page.evaluate(
+        "([id, request]) => ndlabEmbed.request(document.getElementById(id), request)",
+        [element_id, request],
+    )
+
+
+def state(page, element_id):
+    return page.evaluate(f"document.getElementById('{element_id}').dataset.ndlabState")
+
+
+def demo_frame(page, element_id):
+    return page.frame_locator(f"#{element_id} iframe")
+
+
+def test_demos_share_one_python(host):
+    page = host.page
+    assert [state(page, i) for i in ("blur", "edges", "lab")] == ["ready"] * 3
+    runtimes = [ask(page, i, {"type": "status"})["runtime"] for i in ("blur", "edges", "lab")]
+    assert runtimes[0]["shared"] is True
+    assert len({r["id"] for r in runtimes}) == 1, runtimes
+
+
+def blur_pixels(page):
+    """The blur demo's original and result pixels, read from its frame."""
+    frame = next(f for f in page.frames if "gaussian_filter" in f.url)
+    original = page_pixels(frame, "document.getElementById('original')")
+    return original, page_pixels(frame, "document.getElementById('result')")
+
+
+def test_demo_pixels_equal_cpython(host):
+    assert ask(host.page, "blur", {"type": "get"})["params"]["sigma"] == 3
+    camera, result = blur_pixels(host.page)
+    assert_close(result, cpython("gaussian_filter", camera, {"sigma": 3}))
+
+
+def test_set_params_returns_the_new_result(host):
+    page = host.page
+    after = ask(page, "blur", {"type": "set", "params": {"sigma": 8}})
+    assert after["name"] == "gaussian_filter" and after["sample"] == "camera"
+    assert after["params"]["sigma"] == 8
+    camera, result = blur_pixels(page)
+    assert_close(result, cpython("gaussian_filter", camera, {"sigma": 8}))
+    number = demo_frame(page, "blur").locator("#param-sigma[type=number]")
+    assert number.input_value() == "8"
+
+
+def test_lab_demo_answers_with_numbers(host):
+    result = ask(host.page, "lab", {"type": "run"})
+    assert result["kind"] == "lab" and result["name"] == "fit_curve"
+    assert all(np.isfinite(v) for v in result["values"].values() if isinstance(v, float))
+
+
+@pytest.mark.parametrize(
+    ("request_", "message"),
+    [
+        ({"type": "explode"}, "“type” must be one of"),
+        ({"type": "set", "params": [1]}, "“params” must be an object"),
+        ({"type": "set", "params": {"nope": 1}}, "has no parameter .nope."),
+        ({"type": "set", "params": {"sigma": {"x": 1}}}, "must be a number"),
+        ({"type": "get", "code": "alert(1)"}, "Unexpected field “code”"),
+    ],
+)
+def test_bad_requests_get_clear_errors(host, request_, message):
+    with pytest.raises(Exception, match=message):
+        ask(host.page, "blur", request_)
+
+
+def test_out_of_range_value_is_named_by_python(host):
+    with pytest.raises(Exception, match="sigma"):
+        ask(host.page, "blur", {"type": "set", "params": {"sigma": -4}})
+    assert ask(host.page, "blur", {"type": "set", "params": {"sigma": 2}})["params"]["sigma"] == 2
+
+
+def test_bad_attributes_are_explained(host):
+    page = host.page
+    for element_id in ("typo", "bad-json", "bad-param", "markup"):
+        assert state(page, element_id) == "error", element_id
+    assert "not valid JSON" in page.locator("#bad-json").inner_text()
+    assert "is not an operation or lab name" in page.locator("#markup").inner_text()
+    assert page.locator("#markup img").count() == 0
+    typo = demo_frame(page, "typo").locator("#message")
+    assert "unknown operation" in typo.inner_text() and "gausian_filter" in typo.inner_text()
+
+
+def test_demos_mount_lazily(host):
+    page = host.page
+    assert state(page, "far") == "waiting"
+    assert page.locator("#far iframe").count() == 0
+    page.locator("#far").scroll_into_view_if_needed()
+    page.wait_for_function(
+        "document.getElementById('far').dataset.ndlabState === 'ready'", timeout=60_000
+    )
+
+
+def test_frame_sizes_itself_and_links_to_the_full_page(host):
+    page = host.page
+    frame_height = page.locator("#blur iframe").evaluate("f => f.clientHeight")
+    content_height = (
+        demo_frame(page, "blur").locator("html").evaluate("e => e.getBoundingClientRect().height")
+    )
+    assert abs(frame_height - content_height) <= 4
+    href = demo_frame(page, "blur").locator("#open-full").get_attribute("href")
+    query = parse_qs(urlparse(href).fragment)
+    assert query["sample"] == ["camera"]
+    assert json.loads(query["steps"][0])[0][0] == "gaussian_filter"
+
+
+def test_requests_from_other_origins_are_ignored(browser, base_url, tmp_path):
+    """An embed answers only the origins its URL lists; a page elsewhere gets nothing back."""
+    (tmp_path / "index.html").write_text(
+        f'<!doctype html><title>other</title><iframe id="f" src="{base_url}embed.html#op=laplace&amp;sample=camera&amp;origins=https://docs.example.org"></iframe>'
+    )
+    with static_site(tmp_path) as url:
+        guarded = Guarded(browser, url)
+        page = guarded.page
+        frame = page.frame_locator("#f")
+        frame.locator("body[data-state=ready]").wait_for(timeout=120_000)
+        replies = page.evaluate(
+            """() => new Promise((resolve) => {
+              const got = [];
+              addEventListener('message', (e) => e.data?.type === 'reply' && got.push(e.data));
+              document.getElementById('f').contentWindow.postMessage({ndlab: 'embed', id: 1, type: 'get'}, '*');
+              setTimeout(() => resolve(got), 2000);
+            })"""
+        )
+        guarded.close()
+    assert replies == []
+
+
+def test_embed_view_has_no_serious_accessibility_violations(browser, base_url):
+    context = browser.new_context(bypass_csp=True)  # axe is injected as an inline script
+    page = context.new_page()
+    for hash_ in ("#op=gaussian_filter&sample=camera&sigma=3", "#lab=camelback"):
+        page.goto(base_url + "embed.html" + hash_)
+        page.wait_for_function("document.body.dataset.state === 'ready'", timeout=120_000)
+        page.add_script_tag(path=str(AXE))
+        violations = page.evaluate("async () => (await axe.run(document)).violations")
+        serious = [
+            f"{v['id']}: {v['help']}" for v in violations if v["impact"] in ("serious", "critical")
+        ]
+        assert serious == [], f"{hash_}: {serious}"
+    context.close()
