@@ -1,11 +1,13 @@
 """The static server of ndlab's built site: used by `build.py serve` and by the offline
 package's launcher (start.py), so it needs only Python's standard library."""
 
+import contextlib
 import email.utils
 import functools
 import http.server
 import os
 import re
+import threading
 import urllib.parse
 
 #: The page's Content-Security-Policy, in this one place: the server sends it with every HTML
@@ -107,3 +109,29 @@ def make_server(directory, port, host="127.0.0.1", isolated=True):
     handler_class = type(name, (Handler,), {"isolated": isolated})
     handler = functools.partial(handler_class, directory=str(directory))
     return http.server.ThreadingHTTPServer((host, port), handler)
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    """Python's plain static files, without ndlab's headers, and without a log line per request."""
+
+    def log_message(self, format, *args):
+        pass
+
+
+@contextlib.contextmanager
+def running(server):
+    """Serve on a background thread while the block runs; yield the server's URL."""
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        host, port = server.server_address[:2]
+        yield f"http://{host}:{port}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def other_site(directory):
+    """A plain site on another 127.0.0.1 port, as a documentation host that embeds ndlab's demos
+    (used by the tests and the benchmark); use it as ``with running(other_site(d)) as url``."""
+    handler = functools.partial(QuietHandler, directory=str(directory))
+    return http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)

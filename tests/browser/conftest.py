@@ -1,18 +1,16 @@
 """Fixtures for the browser tests: dist/ served on 127.0.0.1 and Debian's Chromium via Playwright."""
 
 import contextlib
-import functools
-import http.server
 import re
 import subprocess
 import sys
-import threading
 from pathlib import Path
 
 import pytest
 
 import build
 from pages import Guarded
+from tools.server import other_site, running
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -85,20 +83,9 @@ def fresh(browser, base_url):
     guarded.close()
 
 
-class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format, *args):
-        pass
-
-
 @contextlib.contextmanager
 def static_site(directory):
-    """Serve `directory` with Python's plain static server on a free 127.0.0.1 port: another
-    origin than ndlab's, as a documentation site that embeds demos would be."""
-    handler = functools.partial(QuietHandler, directory=str(directory))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
+    """Serve `directory` as a plain site on a free 127.0.0.1 port: another origin than ndlab's,
+    as a documentation site that embeds demos would be. Yields its URL."""
+    with running(other_site(directory)) as url:
+        yield url
