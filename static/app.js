@@ -65,6 +65,26 @@ function showProgress({ stage, loaded, total }) {
   $("runtime-progress").value = total ? Math.min(loaded / total, 1) : 0;
   const mb = (/** @type {number} */ n) => (n / 1e6).toFixed(1);
   $("runtime-text").textContent = total > 1 ? `${stage}: ${mb(loaded)} of ${mb(total)} MB` : `${stage}…`;
+  // A fresh Python is starting after a crash: say so, and say when it is ready again.
+  if (document.body.dataset.ready === "true") {
+    delete document.body.dataset.ready;
+    waitForPython();
+  }
+}
+
+/** Wait until Python is ready and say so in the header; false (and a message) if it failed. */
+async function waitForPython() {
+  try {
+    const { timings } = await ndlab.ready;
+    $("runtime-progress").value = 1;
+    $("runtime-text").textContent = `Python ready in ${(timings.startup_ms / 1000).toFixed(1)} s`;
+    document.body.dataset.ready = "true";
+    return true;
+  } catch (error) {
+    $("runtime-text").textContent = "Python failed to start";
+    showMessage(/** @type {any} */ (error));
+    return false;
+  }
 }
 
 /** @typedef {{message: string, hint?: string, name?: string} | null} Problem */
@@ -489,20 +509,12 @@ async function main() {
   if (labLink) route(); // the image link was applied above
   else writeImagesHash();
   window.addEventListener("hashchange", route);
-  try {
-    const { timings } = await ndlab.ready;
-    $("runtime-progress").value = 1;
-    $("runtime-text").textContent = `Python ready in ${(timings.startup_ms / 1000).toFixed(1)} s`;
-    document.body.dataset.ready = "true";
-    // Precache for offline use only now, so it does not compete with Python's own download.
-    registerOffline((reload) => {
-      $("update").hidden = false;
-      $("update-reload").onclick = reload;
-    }).catch((error) => console.warn("ndlab: offline support is not available:", error));
-  } catch (error) {
-    $("runtime-text").textContent = "Python failed to start";
-    showMessage(/** @type {any} */ (error));
-  }
+  if (!(await waitForPython())) return;
+  // Precache for offline use only now, so it does not compete with Python's own download.
+  registerOffline((reload) => {
+    $("update").hidden = false;
+    $("update-reload").onclick = reload;
+  }).catch((error) => console.warn("ndlab: offline support is not available:", error));
 }
 
 main();
