@@ -64,7 +64,7 @@
     const frame = document.createElement("iframe");
     frame.src = url;
     frame.title = `ndlab demo: ${el.dataset.ndlab}`;
-    frame.style.cssText = "display:block;width:100%;height:24rem;border:1px solid #d9dde1;border-radius:8px;";
+    frame.style.cssText = "display:block;width:100%;height:24rem;margin:1rem 0;border:1px solid #d9dde1;border-radius:8px;";
     frame.addEventListener("load", () => (frame.dataset.loaded = "true"), { once: true });
     el.replaceChildren(frame);
     setState(el, "loading");

@@ -86,6 +86,7 @@ export class LabsView {
   /** @param {AbortSignal} signal */
   async run(signal) {
     const lab = this.lab;
+    await this.ndlab.ready.catch(() => {}); // time the run, not Python's start (a failed start shows below)
     const started = performance.now();
     try {
       const result = await this.ndlab.runLab(lab.name, this.params, {

@@ -11,6 +11,7 @@ function pathsFor(kind) {
   if (kind === "points") return { paths: () => null, points: { show: true, size: 7 } };
   if (kind === "step") return { paths: uPlot.paths.stepped?.({ align: 1 }), points: { show: false } };
   if (kind === "bar") return { paths: uPlot.paths.bars?.({ size: [0.8, 60] }), points: { show: false } };
+  if (kind === "dashed") return { dash: [8, 6], points: { show: false } };
   return { points: { show: false } };
 }
 
@@ -26,7 +27,8 @@ export function drawPlot(container, plot, onClick) {
   container.append(figure);
   // uPlot wants one x array: join the series' own x values, with gaps where a series has none.
   const data = uPlot.join(plot.series.map((/** @type {any} */ s) => [s.x, s.y.map((/** @type {any} */ v) => v ?? null)]));
-  const width = Math.max(320, Math.min(container.clientWidth || 640, 760));
+  // The figure's padding and border take about 20 px of the container's width.
+  const width = Math.max(300, Math.min((container.clientWidth || 660) - 20, 760));
   const chart = new uPlot(
     {
       title: plot.title,

@@ -260,7 +260,7 @@ def fit_curve(*, a=1.0, b=10.0, noise=5.0, n=40, seed=0):
                 "series": [
                     {"label": "samples", "x": x, "y": y, "kind": "points"},
                     {"label": "fit", "x": fine, "y": model(fine, *fitted), "kind": "line"},
-                    {"label": "truth", "x": fine, "y": model(fine, a, b), "kind": "line"},
+                    {"label": "truth", "x": fine, "y": model(fine, a, b), "kind": "dashed"},
                 ],
             }
         ],

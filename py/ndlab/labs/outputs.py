@@ -4,10 +4,11 @@ A lab function returns a dict with any of these keys; arrays and NumPy
 scalars are allowed anywhere, so the lab's code stays plain:
 
 - ``plots``: ``[{"id", "title", "x_label", "y_label", "series": [{"label",
-  "x", "y", "kind"}], "log_y"?, "click"?}]`` with kind "line", "points",
-  "step" or "bar" (a "step" value ``y[i]`` holds from ``x[i]`` to
-  ``x[i + 1]``, so histograms pass their edges and the counts followed by
-  0); ``"click": {"x": "x0"}`` names the parameter that a click on the plot
+  "x", "y", "kind"}], "log_y"?, "click"?}]`` with kind "line", "dashed" (a
+  reference that should not hide the lines over it), "points", "step" or
+  "bar" (a "step" value ``y[i]`` holds from ``x[i]`` to ``x[i + 1]``, so
+  histograms pass their edges and the counts followed by 0);
+  ``"click": {"x": "x0"}`` names the parameter that a click on the plot
   sets.
 - ``heatmaps``: ``[{"id", "title", "extent": [xmin, xmax, ymin, ymax], "z",
   "range"?, "paths"?, "points"?, "click"?}]`` where ``z`` is a 2-D array
@@ -26,7 +27,7 @@ import numbers
 
 import numpy as np
 
-KINDS = ("line", "points", "step", "bar")
+KINDS = ("line", "dashed", "points", "step", "bar")
 SECTIONS = ("plots", "heatmaps", "tables", "values", "text")
 MAX_HEATMAP = (200, 400)  # height, width
 
