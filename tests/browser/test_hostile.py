@@ -35,6 +35,13 @@ def huge_png():
     return buffer.getvalue()
 
 
+def object_npy():
+    """A real .npy of Python objects: loading it would unpickle, which ndlab refuses."""
+    buffer = io.BytesIO()
+    np.save(buffer, np.array([{"a": 1}, None], dtype=object), allow_pickle=True)
+    return buffer.getvalue()
+
+
 def mat_without_arrays():
     buffer = io.BytesIO()
     scipy.io.savemat(buffer, {"note": "no numbers here"})
@@ -46,7 +53,8 @@ FILES = {
     "text.png": (lambda: b"just some text, not a picture", "not an image"),
     "huge.png": (huge_png, "400 megapixels"),
     "empty.mat": (mat_without_arrays, "no"),
-    "objects.npy": (lambda: b"\x93NUMPY garbage", "npy"),
+    "garbage.npy": (lambda: b"\x93NUMPY garbage", "npy"),
+    "objects.npy": (object_npy, "object"),
 }
 
 
