@@ -8,9 +8,12 @@ import { drawHistogram } from "./histogram.js";
 import { ImageInputError, readImage } from "./images.js";
 import { renderInfo } from "./info.js";
 import { LabsView } from "./labs.js";
+import { LessonView } from "./lesson.js";
 import { registerOffline } from "./offline.js";
 import { decode, decodeLab, encode, encodeLab } from "./permalink.js";
+import { Presenter } from "./presenter.js";
 import { LatestRunner } from "./scheduler.js";
+import { helpDialog, installShortcuts } from "./shortcuts.js";
 
 const $ = (/** @type {string} */ id) => /** @type {any} */ (document.getElementById(id));
 
@@ -410,12 +413,6 @@ function wire() {
       showMessage(/** @type {any} */ (error));
     }
   });
-  document.addEventListener("keydown", (e) => {
-    if ((e.ctrlKey || e.metaKey) && e.key === "z" && !(e.target instanceof HTMLInputElement)) {
-      e.preventDefault();
-      undo();
-    }
-  });
 }
 
 /** The result at full resolution as a canvas (the view may show a split or difference). */
@@ -434,7 +431,7 @@ const labs = new LabsView(
   },
   ndlab,
   {
-    onChange: (lab, params) => history.replaceState(null, "", encodeLab(lab, params)),
+    onChange: (lab, params) => writeHash(encodeLab(lab, params)),
     onMessage: (problem) => showMessageIn($("lab-message"), problem),
   },
 );
@@ -451,11 +448,18 @@ function showMode(/** @type {"images" | "labs"} */ mode) {
 
 /** The image workspace's state goes into the URL while it is the one shown. */
 function writeImagesHash() {
-  if (!$("images-view").hidden) history.replaceState(null, "", encode({ sample: state.sample, steps: state.steps }));
+  if (!$("images-view").hidden) writeHash(encode({ sample: state.sample, steps: state.steps }));
 }
+
+/** Put the view shown into the URL, after the lesson if one is open. */
+const writeHash = (/** @type {string} */ view) => history.replaceState(null, "", lesson.withLesson(view));
+
+/** Open a lesson link (a new lesson, or another step); its step's view then goes into the URL. */
+const followLesson = () => history.replaceState(null, "", lesson.follow(location.hash));
 
 /** Follow the URL fragment: a lab link opens the labs, anything else the image workspace. */
 function route() {
+  followLesson();
   const link = decodeLab(location.hash, labs.labs);
   if (link) {
     showMode("labs");
@@ -482,6 +486,69 @@ function openImagesLink() {
   else writeImagesHash();
 }
 
+// --- the classroom: presenter mode, lessons, keyboard shortcuts -----------------------------
+
+const inLabs = () => !$("labs-view").hidden;
+const presenter = new Presenter($("present"));
+
+const lesson = new LessonView(
+  {
+    bar: $("lesson-bar"), title: $("lesson-title"), step: $("lesson-step"), text: $("lesson-text"),
+    previous: $("lesson-previous"), next: $("lesson-next"), toggle: $("lesson-toggle"), tools: $("lesson-tools"),
+    add: $("lesson-add"), remove: $("lesson-remove"), copy: $("lesson-copy"), save: $("lesson-save"),
+    file: $("lesson-file"), close: $("lesson-close"), status: $("lesson-status"), dialog: $("lesson-dialog"),
+    lessonTitle: $("lesson-dialog-lesson"), stepTitle: $("lesson-dialog-title-input"), stepText: $("lesson-dialog-text"),
+  },
+  {
+    catalogues: () => ({ ops: state.ops, labs: labs.labs, samples: state.samples }),
+    show: (view) => {
+      writeHash(view);
+      route();
+    },
+    current: currentView,
+    onMessage: (problem) => showMessageIn($("lesson-message"), problem),
+  },
+);
+
+/** The view shown as a lesson step, or why it cannot be one. @returns {import("./lesson.js").LessonStep | string} */
+function currentView() {
+  if (inLabs()) return { title: labs.lab.title, text: "", lab: labs.lab.name, params: { ...labs.params } };
+  if (!state.sample) return "A lesson shows the bundled sample images only, and this image was opened from a file. Pick a sample image, then add the view.";
+  return { title: state.steps.map(describeStep).join(", then "), text: "", sample: state.sample, steps: state.steps.map((s) => [s.name, s.params]) };
+}
+
+/** Side by side, then the before/after split, then the difference (those the images allow). */
+function cycleCompare() {
+  if (inLabs()) return false;
+  const select = $("compare-mode");
+  const options = [...select.options].filter((o) => !o.disabled);
+  select.value = options[(options.indexOf(select.selectedOptions[0]) + 1) % options.length].value;
+  select.dispatchEvent(new Event("change"));
+}
+
+function cancelOrLeave() {
+  const runner = inLabs() ? labs.runner : pipeline;
+  if (runner.running) return runner.cancel();
+  if (presenter.on) return presenter.set(false);
+  return false;
+}
+
+/** @type {import("./shortcuts.js").Shortcut[]} */
+const SHORTCUTS = [
+  { keys: ["?"], description: "Show these shortcuts", action: () => showShortcuts() },
+  { keys: ["p"], description: "Presenter mode on or off: large type, full screen", action: () => presenter.toggle() },
+  { keys: ["f"], description: "Full screen on or off", action: () => presenter.toggleFullscreen() },
+  { keys: ["c"], description: "Next comparison: side by side, before/after split, difference", action: cycleCompare },
+  { keys: ["r"], description: "Run again", action: () => $(inLabs() ? "lab-params" : "params").requestSubmit() },
+  { keys: ["Escape"], description: "Cancel the computation running, or else leave presenter mode", action: cancelOrLeave, whileTyping: true },
+  { keys: ["ArrowRight", "PageDown"], description: "Next step of the lesson", action: lesson.next },
+  { keys: ["ArrowLeft", "PageUp"], description: "Previous step of the lesson", action: lesson.previous },
+  { keys: ["Ctrl+z"], description: "Undo the last change to the pipeline", action: () => !inLabs() && undo() },
+];
+const showShortcuts = helpDialog($("shortcuts-dialog"), $("shortcuts-table"), SHORTCUTS);
+$("shortcuts").addEventListener("click", showShortcuts);
+installShortcuts(SHORTCUTS);
+
 const fileStem = () => `ndlab-${state.steps.map((s) => s.name).join("-")}`;
 
 async function main() {
@@ -493,6 +560,7 @@ async function main() {
   for (const s of samples) $("sample-select").add(new Option(`${s.title} (${s.width}×${s.height})`, s.name));
   $("credits").textContent = `Sample images: ${samples.filter((s) => s.kind === "photo").map((s) => `${s.title}: ${s.credit}`).join("; ")}.`;
 
+  followLesson();
   const labLink = decodeLab(location.hash, labList);
   if (labLink) showMode("labs"); // before the sample opens, so the lab's link is kept
   const link = labLink ? { sample: null, steps: null, error: null } : decode(location.hash, state.ops);

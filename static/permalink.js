@@ -261,9 +261,11 @@ export function decodeLesson(hash, catalogues) {
   const view = viewOf(hash);
   const { lesson, error } = parseLesson(raw, catalogues);
   if (!lesson) return { raw, lesson, at: 0, view, error };
-  const at = Number(query.get("at") ?? "1");
+  const asked = query.get("at") ?? "1";
+  const at = Number(asked);
   if (Number.isInteger(at) && at >= 1 && at <= lesson.steps.length) return { raw, lesson, at: at - 1, view, error: null };
-  return { raw, lesson, at: 0, view, error: `The link asks for step ${quoted(query.get("at"))} of a lesson with ${lesson.steps.length} steps; it opened at step 1.` };
+  const which = /^\d{1,9}$/.test(asked) ? asked : quoted(asked);
+  return { raw, lesson, at: 0, view, error: `The link asks for step ${which} of a lesson with ${lesson.steps.length} steps; it opened at step 1.` };
 }
 
 /** A URL fragment without its lesson: the view it shows, with its "#". @param {string} hash */
