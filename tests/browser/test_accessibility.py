@@ -8,10 +8,8 @@ import pytest
 import build
 
 AXE = build.ROOT / "node_modules" / "axe-core" / "axe.min.js"
-PAGES = {
-    "images": "#sample=coins&steps=" + quote(json.dumps([["gaussian_filter", {}], ["label", {}]])),
-    "lab": "#lab=camelback",
-}
+COINS = "#sample=coins&steps=" + quote(json.dumps([["gaussian_filter", {}], ["label", {}]]))
+PAGES = {"images": COINS, "lab": "#lab=camelback", "presenter": COINS}
 
 
 @pytest.mark.parametrize("view", PAGES)
@@ -24,6 +22,9 @@ def test_no_serious_violations(browser, base_url, view):
     page.locator("#result-caption:has-text('Label'), #lab-outputs .answer").first.wait_for(
         timeout=90_000
     )
+    if view == "presenter":
+        page.keyboard.press("p")
+        page.wait_for_function("() => document.body.classList.contains('presenter')")
     page.add_script_tag(path=str(AXE))
     violations = page.evaluate("async () => (await axe.run(document)).violations")
     serious = [
