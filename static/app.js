@@ -46,15 +46,28 @@ function previewImage() {
   const { image } = /** @type {{image: ImageData}} */ (state);
   if (image.width * image.height <= 1.5 * PREVIEW_PIXELS) return null;
   if (state.preview?.version !== state.imageVersion) {
-    const scale = Math.sqrt(PREVIEW_PIXELS / (image.width * image.height));
-    const source = Object.assign(document.createElement("canvas"), { width: image.width, height: image.height });
-    /** @type {CanvasRenderingContext2D} */ (source.getContext("2d")).putImageData(image, 0, 0);
-    const small = Object.assign(document.createElement("canvas"), { width: Math.round(image.width * scale), height: Math.round(image.height * scale) });
-    const ctx = /** @type {CanvasRenderingContext2D} */ (small.getContext("2d", { willReadFrequently: true }));
-    ctx.drawImage(source, 0, 0, small.width, small.height);
-    state.preview = { version: state.imageVersion, image: ctx.getImageData(0, 0, small.width, small.height) };
+    state.preview = { version: state.imageVersion, image: scaled(image, Math.sqrt(PREVIEW_PIXELS / (image.width * image.height))) };
   }
   return state.preview.image;
+}
+
+/** `image` with its width and height multiplied by `scale` (rounded down), smoothed by the browser. */
+function scaled(/** @type {ImageData} */ image, /** @type {number} */ scale) {
+  const source = Object.assign(document.createElement("canvas"), { width: image.width, height: image.height });
+  /** @type {CanvasRenderingContext2D} */ (source.getContext("2d")).putImageData(image, 0, 0);
+  const width = Math.max(1, Math.floor(image.width * scale));
+  const height = Math.max(1, Math.floor(image.height * scale));
+  const small = Object.assign(document.createElement("canvas"), { width, height });
+  const ctx = /** @type {CanvasRenderingContext2D} */ (small.getContext("2d", { willReadFrequently: true }));
+  ctx.drawImage(source, 0, 0, width, height);
+  return ctx.getImageData(0, 0, width, height);
+}
+
+/** Downscale the image so that a run fits in memory (MemoryError's `fit`), then run again. */
+function downscaleAndRun(/** @type {number} */ fit) {
+  const image = /** @type {ImageData} */ (state.image);
+  const caption = $("original-caption").textContent.split(" · ")[0];
+  setImage(scaled(image, fit), `${caption}, downscaled from ${image.width}×${image.height}`);
 }
 
 const ndlab = createApi(showProgress);
@@ -248,7 +261,9 @@ async function runPipeline(signal) {
     showMessage(null);
     showResult(performance.now() - started, Boolean(preview));
   } catch (error) {
-    showMessage(/** @type {any} */ (error));
+    const e = /** @type {any} */ (error);
+    // too big for Python's memory: offer the largest size that fits (half the pixels if unknown)
+    showMessage(e, e.type === "MemoryError" ? [button("Downscale and run", () => downscaleAndRun(e.fit ?? Math.SQRT1_2))] : []);
   }
 }
 

@@ -8,7 +8,7 @@
 // Embedded demos use a shared worker instead, so every demo on a host page shares one Python.
 // A shared worker cannot be stopped by one demo: cancelling its running request drops the answer.
 
-/** @typedef {{type: string, message: string, hint: string}} NdlabErrorInfo */
+/** @typedef {{type: string, message: string, hint: string, fit?: number}} NdlabErrorInfo */
 
 /** A structured error from Python or the worker: type, message and a hint for the user. */
 export class NdlabError extends Error {
@@ -18,6 +18,8 @@ export class NdlabError extends Error {
     this.name = info.type === "AbortError" ? "AbortError" : "NdlabError";
     this.type = info.type;
     this.hint = info.hint;
+    /** For a MemoryError refused before running: the scale of width and height that fits. */
+    this.fit = info.fit;
   }
 }
 

@@ -22,7 +22,7 @@ from . import (  # noqa: F401, E402
     threshold,
     transforms,
 )
-from .api import Result, catalog, pipeline_code, run  # noqa: E402
+from .api import Result, catalog, estimate_memory, pipeline_code, run  # noqa: E402
 from .samples import SAMPLES  # noqa: E402
 
-__all__ = ["SAMPLES", "Result", "__version__", "catalog", "pipeline_code", "run"]
+__all__ = ["SAMPLES", "Result", "__version__", "catalog", "estimate_memory", "pipeline_code", "run"]

@@ -141,6 +141,37 @@ def _run(name, image, params):
     return result, Step(operation, params, image.shape, image.dtype, layout, has_info)
 
 
+def estimate_memory(name, shape, /, **params):
+    """Return an upper estimate of the bytes :func:`run` allocates on an image of `shape`.
+
+    Parameters
+    ----------
+    name : str
+        Operation name.
+    shape : tuple of int
+        The image's shape: (H, W), (H, W, 3) or (H, W, 4).
+    **params
+        Operation parameters, as for :func:`run` (an enlarging zoom needs more).
+
+    Returns
+    -------
+    int
+        Bytes, from the factor declared with the operation (see
+        :func:`ndlab.registry.operation`).
+
+    Raises
+    ------
+    ValueError
+        For an unknown operation or an invalid parameter.
+
+    Examples
+    --------
+    >>> estimate_memory("gaussian_filter", (1000, 1000, 3)) / 1e6  # megabytes
+    108.0
+    """
+    return get_operation(name).memory_bytes(tuple(shape), params)
+
+
 def _float_rgb(image):
     """Return the colour channels of `image` (grey: repeated) as float64 H×W×3.
 

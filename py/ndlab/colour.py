@@ -3,7 +3,9 @@
 from .convert import rgb_to_grey
 from .registry import Param, operation
 
-operation(category="colour", title="To greyscale", channels="colour", output="clip")(rgb_to_grey)
+operation(category="colour", title="To greyscale", channels="colour", output="clip", memory=2)(
+    rgb_to_grey
+)
 
 
 @operation(
@@ -20,6 +22,7 @@ operation(category="colour", title="To greyscale", channels="colour", output="cl
     ],
     channels="colour",
     output="clip",
+    memory=1.5,
 )
 def split_channel(image, *, channel="red"):
     """Show one colour channel as a grey image.

@@ -130,6 +130,7 @@ def uniform_filter(image, *, size=5):
     ],
     channels="each",
     output="clip",
+    memory=9,
 )
 def wiener(image, *, size=5, noise=0.0):
     """Smooth where the local variance is low and keep detail where it is high.

@@ -16,6 +16,7 @@ from .registry import Param, operation
     title="Fourier spectrum",
     channels="grey",
     output="rescale",
+    memory=5,
 )
 def fourier_spectrum(image):
     """Show the log-magnitude of the 2-D Fourier transform, zero frequency in the centre.
@@ -57,6 +58,7 @@ def fourier_spectrum(image):
     ],
     channels="each",
     output="clip",
+    memory=5.5,
 )
 def fourier_lowpass(image, *, keep_fraction=0.1):
     """Remove fine detail and noise by zeroing the high frequencies of the spectrum.
@@ -118,6 +120,7 @@ def fourier_lowpass(image, *, keep_fraction=0.1):
     ],
     channels="each",
     output="clip",
+    memory=7.5,
 )
 def notch_filter(image, *, min_frequency=0.05, percentile=99.9):
     """Remove periodic noise by zeroing isolated peaks of the spectrum.

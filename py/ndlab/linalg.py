@@ -22,6 +22,7 @@ from .registry import Param, operation
     ],
     channels="colour",
     output="clip",
+    memory=6,
 )
 def svd_approximation(image, *, rank=20):
     """Approximate each colour channel by its `rank` largest singular components.

@@ -85,6 +85,7 @@ _GREY = [_footprint("disk"), _radius(3)]
     params=_BINARY,
     channels="grey",
     output="mask",
+    memory=2,
 )
 def binary_erosion(image, *, threshold=127, footprint="cross", radius=1, iterations=1):
     """Shrink the mask ``image > threshold``: keep pixels whose whole footprint is foreground.
@@ -124,6 +125,7 @@ def binary_erosion(image, *, threshold=127, footprint="cross", radius=1, iterati
     params=_BINARY,
     channels="grey",
     output="mask",
+    memory=2,
 )
 def binary_dilation(image, *, threshold=127, footprint="cross", radius=1, iterations=1):
     """Grow the mask ``image > threshold`` by the footprint.
@@ -163,6 +165,7 @@ def binary_dilation(image, *, threshold=127, footprint="cross", radius=1, iterat
     params=_BINARY,
     channels="grey",
     output="mask",
+    memory=2,
 )
 def binary_opening(image, *, threshold=127, footprint="cross", radius=1, iterations=1):
     """Remove small bright specks from the mask ``image > threshold``.
@@ -206,6 +209,7 @@ def binary_opening(image, *, threshold=127, footprint="cross", radius=1, iterati
     params=_BINARY,
     channels="grey",
     output="mask",
+    memory=2,
 )
 def binary_closing(image, *, threshold=127, footprint="cross", radius=1, iterations=1):
     """Fill small dark gaps in the mask ``image > threshold``.
@@ -247,6 +251,7 @@ def binary_closing(image, *, threshold=127, footprint="cross", radius=1, iterati
     params=[_THRESHOLD],
     channels="grey",
     output="mask",
+    memory=2,
 )
 def fill_holes(image, *, threshold=127):
     """Fill the background regions of ``image > threshold`` that do not touch the border.

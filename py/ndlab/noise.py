@@ -143,6 +143,7 @@ def salt_and_pepper(image, *, fraction=0.05, seed=0):
     ],
     channels="each",
     output="clip",
+    memory=5.5,
 )
 def periodic_noise(image, *, amplitude=40.0, period=8.0, angle=30.0):
     """Add sinusoidal stripes, like interference in a scanned or transmitted picture.

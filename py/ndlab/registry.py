@@ -30,6 +30,9 @@ CATEGORIES = (
 )
 CHANNELS = ("each", "all", "grey", "colour")
 OUTPUTS = ("clip", "rescale", "mask", "labels")
+#: Peak memory of a typical run, in float64 copies of the input's channels: ndlab's own copies
+#: (float channels, the results, their stack, the display image) and a filter's temporaries.
+DEFAULT_MEMORY = 4.5
 
 
 class Registry:
@@ -211,6 +214,8 @@ class Operation:
         What the function receives, see :func:`operation`.
     output : {"clip", "rescale", "mask", "labels"}
         How the result is mapped to uint8 for display.
+    memory : float or callable
+        Peak memory of a run in float64 copies of the input, see :func:`operation`.
     """
 
     function: Callable
@@ -219,6 +224,7 @@ class Operation:
     params: tuple[Param, ...]
     channels: str
     output: str
+    memory: float | Callable[[dict], float] = DEFAULT_MEMORY
 
     @property
     def name(self):
@@ -236,6 +242,27 @@ class Operation:
         """Return the complete, validated parameters (defaults filled in)."""
         return validate_params(self.name, self.params, params)
 
+    def memory_bytes(self, shape, params: Mapping[str, Any]) -> int:
+        """Return an upper estimate of the bytes a run on an image of `shape` allocates.
+
+        It is ``memory`` × pixels × channels × 8 (one float64 per value), where the channels are
+        those of the input (1, 3 or 4), or 3 for "colour" operations, which see RGB.
+
+        Raises
+        ------
+        ValueError
+            If a parameter is invalid.
+
+        Examples
+        --------
+        >>> get_operation("gaussian_filter").memory_bytes((1000, 1000, 3), {})
+        108000000
+        """
+        params = self.validate(params)
+        channels = 3 if self.channels == "colour" else (shape[2] if len(shape) == 3 else 1)
+        factor = self.memory(params) if callable(self.memory) else self.memory
+        return math.ceil(factor * shape[0] * shape[1] * channels * 8)
+
     def to_dict(self):
         """Return the JSON-ready catalogue entry."""
         return {
@@ -250,7 +277,7 @@ class Operation:
         }
 
 
-def operation(*, category, title, params=(), channels="each", output="clip"):
+def operation(*, category, title, params=(), channels="each", output="clip", memory=DEFAULT_MEMORY):
     """Register the decorated function as an operation and return it unchanged.
 
     Parameters
@@ -279,6 +306,14 @@ def operation(*, category, title, params=(), channels="each", output="clip"):
         Mapping of the result to uint8, see :mod:`ndlab.convert`; "labels"
         paints an integer label image in colours and needs "grey" or
         "colour" channels.
+    memory : float or callable, optional
+        Peak memory of a run, as a number of float64 copies of the input
+        (of its channels; of three for "colour"), ndlab's own copies
+        included; or a function of the validated parameters giving it (an
+        enlarging zoom). The page refuses, before running, what would not
+        fit in the browser's memory (:meth:`Operation.memory_bytes`);
+        ``tests/py/test_memory.py`` checks each value against the measured
+        peak.
 
     Examples
     --------
@@ -299,7 +334,9 @@ def operation(*, category, title, params=(), channels="each", output="clip"):
         raise ValueError(f"output 'labels' needs channels 'grey' or 'colour', got {channels!r}")
 
     def register(function):
-        OPERATIONS.add(Operation(function, category, title, tuple(params), channels, output))
+        OPERATIONS.add(
+            Operation(function, category, title, tuple(params), channels, output, memory)
+        )
         return function
 
     return register

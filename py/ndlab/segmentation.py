@@ -47,6 +47,7 @@ _CONNECTIVITY = Param(
     ],
     channels="colour",
     output="clip",
+    memory=8,
 )
 def kmeans_colours(image, *, k=4, seed=0):
     """Paint each pixel with the centre of its k-means colour cluster.
@@ -105,6 +106,7 @@ def kmeans_colours(image, *, k=4, seed=0):
     params=[_THRESHOLD, _CONNECTIVITY],
     channels="grey",
     output="labels",
+    memory=4.5,
 )
 def label(image, *, threshold=127, connectivity=1):
     """Number the connected objects of ``image > threshold`` and measure each.
@@ -178,6 +180,7 @@ def label(image, *, threshold=127, connectivity=1):
     ],
     channels="grey",
     output="mask",
+    memory=2.5,
 )
 def remove_small_objects(image, *, threshold=127, min_size=64, connectivity=1):
     """Keep the connected objects of ``image > threshold`` with at least `min_size` pixels.
@@ -233,6 +236,7 @@ def remove_small_objects(image, *, threshold=127, min_size=64, connectivity=1):
     ],
     channels="grey",
     output="labels",
+    memory=5.4,
 )
 def watershed(image, *, threshold=127, min_distance=5):
     """Split touching round objects of ``image > threshold`` along their necks.

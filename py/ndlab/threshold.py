@@ -11,6 +11,7 @@ from .registry import Param, operation
     title="Otsu threshold",
     channels="grey",
     output="mask",
+    memory=5,
 )
 def threshold_otsu(image):
     """Separate foreground from background with Otsu's threshold.
@@ -72,6 +73,7 @@ def threshold_otsu(image):
     ],
     channels="grey",
     output="mask",
+    memory=2,
 )
 def threshold_global(image, *, threshold=127):
     """Separate foreground from background with one chosen grey level.
@@ -128,6 +130,7 @@ def threshold_global(image, *, threshold=127):
     ],
     channels="grey",
     output="mask",
+    memory=3,
 )
 def threshold_local(image, *, method="gaussian", block_size=35, offset=0.0):
     """Compare each pixel with the mean of its neighbourhood, for uneven lighting.

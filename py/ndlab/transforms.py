@@ -63,6 +63,7 @@ def _mode(default="constant"):
     ],
     channels="all",
     output="clip",
+    memory=8,
 )
 def rotate(image, *, angle=30.0, reshape=True, order=1, mode="constant"):
     """Rotate about the centre.
@@ -113,6 +114,7 @@ def rotate(image, *, angle=30.0, reshape=True, order=1, mode="constant"):
     ],
     channels="all",
     output="clip",
+    memory=lambda params: 3.5 + 3.5 * params["factor"] ** 2,
 )
 def zoom(image, *, factor=2.0, order=1):
     """Resize by a factor with spline interpolation.
@@ -217,6 +219,7 @@ def _side(name, where):
     + [_side("right", "right")],
     channels="all",
     output="clip",
+    memory=3,
 )
 def crop(image, *, top=10.0, bottom=10.0, left=10.0, right=10.0):
     """Cut margins given as percentages of the height and width.
@@ -269,6 +272,7 @@ def crop(image, *, top=10.0, bottom=10.0, left=10.0, right=10.0):
     ],
     channels="all",
     output="clip",
+    memory=3.5,
 )
 def flip(image, *, axis="horizontal"):
     """Mirror the image left to right, top to bottom, or both.

@@ -7,23 +7,32 @@ worker never needs to convert Python objects.
 
 import io
 import json
+import math
 from time import perf_counter
 
 import numpy as np
 import scipy.io
 
 from . import api
-from .api import catalog, run
+from .api import catalog, estimate_memory, run
 from .convert import is_grey, rescale
+from .registry import get_operation
 from .samples import SAMPLES
 
 #: Largest accepted image, in pixels (about 160 MB as RGBA).
 MAX_PIXELS = 40_000_000
 
+#: Bytes one run may allocate. Chromium lets Pyodide's WebAssembly memory grow to 4 GiB
+#: (measured: NumPy allocations succeed until the heap reaches 4.28 GB), but Pyodide 0.27.7 gives
+#: JavaScript array addresses as signed 32-bit numbers, so a result placed above 2 GiB cannot be
+#: copied out ("Start offset -1483882968 is outside the bounds of the buffer"). Runs keep to the
+#: lower 2 GiB, less 128 MiB for Python, NumPy and SciPy themselves (75 MB when ready).
+MEMORY_LIMIT = 2**31 - 2**27
+
 _HINTS = {
     ValueError: "Check the parameter values and try again.",
     MemoryError: (
-        "The image is too large for the browser's memory; try a smaller image or downscale it."
+        "The image is too large for the browser's memory: downscale it or use a smaller one."
     ),
     KeyboardInterrupt: "The operation was cancelled.",
 }
@@ -40,6 +49,59 @@ def alloc(height, width):
     """
     check_size(height, width)
     return np.empty((height, width, 4), np.uint8)
+
+
+class NotEnoughMemory(MemoryError):
+    """An operation refused before running: it would need more than :data:`MEMORY_LIMIT`.
+
+    Attributes
+    ----------
+    fit : float
+        The scale of the image's width and height at which the run fits.
+    """
+
+    def __init__(self, message, fit):
+        super().__init__(message)
+        self.fit = fit
+
+
+def check_memory(name, shape, params, held=0, kept=0):
+    """Raise NotEnoughMemory if running `name` on an image of `shape` would not fit.
+
+    Parameters
+    ----------
+    name : str
+        Operation name.
+    shape : tuple of int
+        The image as the operation receives it.
+    params : dict
+        Its parameters.
+    held : int
+        Bytes the caller holds during the run, in proportion to the image's pixels.
+    kept : int
+        Bytes held during the run whatever the image.
+
+    Raises
+    ------
+    NotEnoughMemory
+        If :func:`ndlab.estimate_memory` plus `held` exceeds :data:`MEMORY_LIMIT`; the message
+        says how much it needs and at what scale it fits.
+    ValueError
+        For an unknown operation or an invalid parameter.
+    """
+    scaled = estimate_memory(name, shape, **params) + held
+    needed = scaled + kept
+    if needed <= MEMORY_LIMIT:
+        return
+    # the estimate and `held` grow with the pixels, so with the square of the scale
+    fit = math.floor(100 * math.sqrt(max(MEMORY_LIMIT - kept, 0) / scaled)) / 100
+    kind = "grey" if len(shape) == 2 else "colour"
+    raise NotEnoughMemory(
+        f"{get_operation(name).title} on this {shape[1]}×{shape[0]} {kind} image would need about "
+        f"{needed / 1e9:.1f} GB, more than the {MEMORY_LIMIT / 1e9:.1f} GB Python can use in "
+        f"the browser; at {fit:.0%} of its width and height it fits",
+        fit,
+    )
 
 
 def check_size(height, width):
@@ -130,7 +192,11 @@ def run_rgba(name, rgba, params_json):
 def _error(exc):
     """Return the empty image and error JSON reported for `exc`."""
     hint = next((text for kind, text in _HINTS.items() if isinstance(exc, kind)), _BUG_HINT)
-    error = {"type": type(exc).__name__, "message": str(exc), "hint": hint}
+    # every MemoryError (refused in advance, or raised by an allocation) is one type for the page
+    kind = "MemoryError" if isinstance(exc, MemoryError) else type(exc).__name__
+    error = {"type": kind, "message": str(exc), "hint": hint}
+    if isinstance(exc, NotEnoughMemory):
+        error["fit"] = exc.fit
     return np.zeros((0, 0, 4), np.uint8), json.dumps({"error": error})
 
 
@@ -148,6 +214,9 @@ def _run_rgba(name, rgba, params_json):
     started = perf_counter()
     image = canonical(rgba)
     convert_seconds = perf_counter() - started
+    # held meanwhile: the RGBA input and output, and the last result (kept for result_npy)
+    last = 0 if _last_result is None else _last_result.data.nbytes + _last_result.image.nbytes
+    check_memory(name, image.shape, params, held=2 * rgba.nbytes, kept=last)
     result = run(name, image, **params)
     _last_result = result
     started = perf_counter()

@@ -4,9 +4,10 @@ happened, keeps the image and pipeline, and the next run gives CPython's pixels.
 import json
 
 import numpy as np
+from PIL import Image
 
 from ndlab import web
-from pages import page_pixels, wait_until
+from pages import page_pixels, to_array, wait_until
 
 # An 800×600 colour photograph opened as a file, as a user would: seconds of median filtering.
 OPEN_BIG_PHOTO = """async () => {
@@ -97,3 +98,95 @@ def test_worker_killed_mid_run_is_replaced_and_state_kept(fresh, base_url):
     assert_close(shown, cpython("median_filter", original, {"size": 3}))
     assert len(workers.sessions) == 1  # the killed worker is gone, its successor runs
     assert fresh.console_errors == []
+
+
+# A synthetic colour picture, the same in the page and in NumPy.
+SYNTHETIC_JS = """([width, height]) => {
+  const image = new ImageData(width, height); const d = image.data;
+  for (let y = 0, i = 0; y < height; y++) for (let x = 0; x < width; x++, i += 4) {
+    d[i] = (7 * x + y) & 255; d[i + 1] = (x ^ y) & 255; d[i + 2] = (x * y) & 255; d[i + 3] = 255;
+  }
+  return image;
+}"""
+# Pixels [top, top + size) × [left, left + size) of an ImageData or a canvas, as {width, height, b64}.
+WINDOW_JS = """([source, top, left, size]) => {
+  const canvas = source instanceof HTMLCanvasElement ? source : Object.assign(
+    document.createElement('canvas'), {width: source.width, height: source.height});
+  if (canvas !== source) canvas.getContext('2d').putImageData(source, 0, 0);
+  const window = canvas.getContext('2d').getImageData(left, top, size, size);
+  let s = ''; const d = window.data;
+  for (let i = 0; i < d.length; i += 0x8000) s += String.fromCharCode.apply(null, d.subarray(i, i + 0x8000));
+  return {width: size, height: size, b64: btoa(s)};
+}"""
+BIG = (5000, 4000)  # 20 megapixels: a colour operation's float64 copies need over 2 GB
+
+
+def synthetic(width, height):
+    y, x = np.mgrid[:height, :width]
+    rgb = np.dstack([(7 * x + y) & 255, x ^ y, (x * y) & 255]).astype(np.uint8)
+    return web.to_rgba(rgb)
+
+
+def window(page, source, top, left, size=96):
+    return to_array(
+        page.evaluate(f"([t, l, s]) => ({WINDOW_JS})([{source}, t, l, s])", [top, left, size])
+    )
+
+
+def test_run_too_big_for_memory_is_refused_before_running_then_fits_downscaled(app):
+    page = app.page
+    outcome = page.evaluate(
+        f"""async ([width, height]) => {{
+          const make = {SYNTHETIC_JS};
+          const started = performance.now();
+          try {{ await ndlab.run('adjust_gamma', {{gamma: 2}}, make([width, height])); return null; }}
+          catch (e) {{
+            const refused = {{type: e.type, message: e.message, hint: e.hint, fit: e.fit, ms: performance.now() - started}};
+            const small = make([Math.floor(width * e.fit), Math.floor(height * e.fit)]);
+            window.__small = (await ndlab.run('adjust_gamma', {{gamma: 2}}, small)).image;
+            return refused;
+          }}
+        }}""",
+        list(BIG),
+    )
+    assert outcome is not None and outcome["type"] == "MemoryError", outcome
+    assert "Gamma correction on this 5000×4000 colour image would need about" in outcome["message"]
+    assert 0.8 < outcome["fit"] < 1 and f"at {outcome['fit']:.0%}" in outcome["message"]
+    assert "downscale" in outcome["hint"]
+    width, height = (int(n * outcome["fit"]) for n in BIG)
+    assert page.evaluate("() => [__small.width, __small.height]") == [width, height]
+    # the far corner of the downscaled run is CPython's (a pointwise operation: a window suffices)
+    got = window(page, "__small", height - 96, width - 96)
+    expected = cpython("adjust_gamma", synthetic(width, height)[-96:, -96:], {"gamma": 2})
+    assert np.array_equal(got, expected)
+
+
+def test_downscale_and_run_button(fresh, base_url, tmp_path):
+    page = fresh.page
+    page.goto(base_url + "#sample=camera")
+    fresh.wait_ready()
+    page.click("#op-list button[data-op='adjust_gamma']")
+    page.locator("#result-caption", has_text="Gamma").wait_for(timeout=60_000)
+    path = tmp_path / "big.png"
+    Image.fromarray(synthetic(*BIG)[..., :3]).save(path, compress_level=1)
+    page.set_input_files("#file-input", str(path))
+    message = page.locator("#message")
+    message.wait_for(state="visible", timeout=60_000)
+    assert "would need about" in message.inner_text()
+    page.get_by_role("button", name="Downscale and run").click()
+    page.locator("#original-caption", has_text="downscaled from 5000×4000").wait_for(timeout=60_000)
+    caption = page.locator("#result-caption")
+    page.wait_for_function(
+        "() => /Gamma correction · \\d+×\\d+/.test(document.querySelector('#result-caption').textContent)"
+        " && document.querySelector('#busy').hidden",
+        timeout=60_000,
+    )
+    assert message.is_hidden()
+    width, height = page.evaluate(
+        "() => [document.querySelector('#original').width, document.querySelector('#original').height]"
+    )
+    assert 4000 < width < 5000 and abs(height / width - 0.8) < 0.001
+    assert f"{width}×{height}" in caption.inner_text()
+    original = window(page, "document.querySelector('#original')", height - 96, width - 96)
+    shown = window(page, "document.querySelector('#result')", height - 96, width - 96)
+    assert_close(shown, cpython("adjust_gamma", original, {}))
