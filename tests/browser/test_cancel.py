@@ -2,6 +2,7 @@
 
 import pytest
 
+from ndlab import labs
 from pages import Guarded, wait_until
 
 # A big colour image and a wide median filter: seconds of work, in three per-channel calls.
@@ -69,3 +70,29 @@ def test_cancel_button_in_the_page(page):
     assert "Cancelled" in message.inner_text()
     assert "big.png" in page.locator("#original-caption").inner_text()
     page.locator("#busy").wait_for(state="hidden")
+
+
+def test_cancel_stops_a_lab_mid_run_and_keeps_python_warm(browser, base_url):
+    guarded = Guarded(browser, base_url)
+    page = guarded.wait_ready()
+    # basin hopping reports each of its 200 hops; cancelling at the first report stops it there
+    outcome = page.evaluate(
+        """async () => {
+          const controller = new AbortController();
+          const fractions = [];
+          const onProgress = ({fraction}) => { fractions.push(fraction); if (fraction > 0) controller.abort(); };
+          try {
+            await ndlab.runLab('minimize_scalar_function', {niter: 200}, {signal: controller.signal, onProgress});
+            return {outcome: 'finished', fractions};
+          } catch (e) { return {outcome: e.name, message: e.message, fractions}; }
+        }"""
+    )
+    assert outcome["outcome"] == "AbortError" and "still warm" in outcome["message"], outcome
+    assert max(outcome["fractions"]) < 0.5  # stopped mid-run, not at its end
+    values = page.evaluate(
+        "async () => (await ndlab.runLab('minimize_scalar_function', {niter: 4})).outputs.values"
+    )
+    expected = labs.run("minimize_scalar_function", niter=4).outputs["values"]
+    assert values["basinhopping_x"] == pytest.approx(expected["basinhopping_x"], abs=1e-6)
+    assert guarded.outside == []
+    guarded.close()

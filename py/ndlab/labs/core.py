@@ -12,7 +12,7 @@ import textwrap
 from dataclasses import dataclass
 from time import perf_counter
 
-from .. import __version__
+from .. import __version__, interrupt
 from ..codegen import dependencies, function_source
 from ..registry import Param, Registry, validate_params
 from .outputs import present
@@ -175,7 +175,9 @@ def run(name, /, progress=None, **params):
         Lab name, see :func:`catalog`.
     progress : callable, optional
         ``progress(fraction, message)``, called from labs that support it
-        (a long search reports each step); ignored by the others.
+        (a long search reports each step); ignored by the others. Each
+        report is also a cancellation point (:func:`ndlab.interrupt.check`),
+        so the page's Cancel stops such a lab mid-run.
     **params
         Lab parameters; missing ones take their defaults.
 
@@ -197,7 +199,13 @@ def run(name, /, progress=None, **params):
     """
     item = get_lab(name)
     params = item.validate(params)
-    extra = {"progress": progress} if item.progress else {}
+
+    def report(fraction, message):
+        interrupt.check()
+        if progress is not None:
+            progress(fraction, message)
+
+    extra = {"progress": report} if item.progress else {}
     started = perf_counter()
     raw = item.function(**params, **extra)
     compute_ms = 1000 * (perf_counter() - started)

@@ -416,8 +416,9 @@ def alaska_temperatures(*, period=12.0):
         "there, so BFGS stops at once although (0, 0) is not a minimum. The colour scale is "
         "clipped at f = 2 so the valleys show."
     ),
+    progress=True,
 )
-def camelback(*, x0=0.5, y0=0.5, method="BFGS", starts=5):
+def camelback(*, x0=0.5, y0=0.5, method="BFGS", starts=5, progress=None):
     """Minimize the six-hump camelback function from a start point and from a grid of starts.
 
     Returns
@@ -441,7 +442,9 @@ def camelback(*, x0=0.5, y0=0.5, method="BFGS", starts=5):
     path = np.array(path)
 
     minima = {}
-    for x_start in np.linspace(-1.8, 1.8, starts):
+    for row, x_start in enumerate(np.linspace(-1.8, 1.8, starts)):
+        if progress is not None:
+            progress(row / starts, f"grid of starts: row {row + 1} of {starts}")
         for y_start in np.linspace(-0.9, 0.9, starts):
             result = optimize.minimize(f, [x_start, y_start], method=method)
             key = tuple(np.round(result.x, 4) + 0.0)

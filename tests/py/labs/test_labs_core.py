@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from lab_cases import LAB_NAMES
-from ndlab import labs
+from ndlab import interrupt, labs
 from ndlab.labs import core
 from ndlab.labs.outputs import check_outputs, present
 
@@ -105,3 +105,24 @@ def test_docstring_examples_run(module):
     module = importlib.import_module(f"ndlab.labs.{module}")
     failures, _ = doctest.testmod(module, extraglobs={"np": np}, optionflags=doctest.ELLIPSIS)
     assert failures == 0
+
+
+@pytest.mark.parametrize(
+    ("name", "params"), [("minimize_scalar_function", {"niter": 50}), ("camelback", {"starts": 8})]
+)
+def test_cancel_stops_a_lab_at_its_next_progress_report(name, params):
+    buffer = [0]
+    calls = []
+
+    def progress(fraction, message):
+        calls.append(fraction)
+        buffer[0] = 2  # the page asks to cancel while the lab runs
+
+    interrupt.install(buffer)
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            labs.run(name, progress=progress, **params)
+        assert calls == [0] and buffer[0] == 0  # stopped at the next report, request cleared
+        assert labs.run(name, **params).outputs["values"]  # and the next run is whole
+    finally:
+        interrupt.install(None)
