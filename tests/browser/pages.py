@@ -8,6 +8,16 @@ import numpy as np
 
 READY_TIMEOUT_MS = 120_000
 
+# An 800×600 colour photograph opened as a file, as a user would: seconds of median filtering.
+OPEN_BIG_PHOTO = """async () => {
+  const c = document.createElement('canvas'); c.width = 800; c.height = 600;
+  c.getContext('2d').drawImage(await createImageBitmap(await ndlab.loadSample('coffee')), 0, 0, 800, 600);
+  const blob = await new Promise(r => c.toBlob(r));
+  const dt = new DataTransfer(); dt.items.add(new File([blob], 'big.png', {type: 'image/png'}));
+  const input = document.querySelector('#file-input'); input.files = dt.files;
+  input.dispatchEvent(new Event('change'));
+}"""
+
 
 class Guarded:
     """A page whose every request is checked: anything not on 127.0.0.1 is blocked and recorded."""

@@ -3,7 +3,7 @@
 import pytest
 
 from ndlab import labs
-from pages import Guarded, wait_until
+from pages import OPEN_BIG_PHOTO, Guarded, wait_until
 
 # A big colour image and a wide median filter: seconds of work, in three per-channel calls.
 LONG_RUN = """async () => {
@@ -52,16 +52,7 @@ def test_cancel_button_in_the_page(page):
     _, page = page
     page.click("#op-list button[data-op='median_filter']")
     page.locator("#param-size").fill("25")
-    page.evaluate(
-        """async () => {
-          const c = document.createElement('canvas'); c.width = 800; c.height = 600;
-          c.getContext('2d').drawImage(await createImageBitmap(await ndlab.loadSample('coffee')), 0, 0, 800, 600);
-          const blob = await new Promise(r => c.toBlob(r));
-          const dt = new DataTransfer(); dt.items.add(new File([blob], 'big.png', {type: 'image/png'}));
-          const input = document.querySelector('#file-input'); input.files = dt.files;
-          input.dispatchEvent(new Event('change'));
-        }"""
-    )
+    page.evaluate(OPEN_BIG_PHOTO)
     cancel = page.locator("#cancel")
     cancel.wait_for(state="visible", timeout=30_000)
     cancel.click()

@@ -7,17 +7,8 @@ import numpy as np
 from PIL import Image
 
 from ndlab import web
-from pages import page_pixels, to_array, wait_until
-
-# An 800×600 colour photograph opened as a file, as a user would: seconds of median filtering.
-OPEN_BIG_PHOTO = """async () => {
-  const c = document.createElement('canvas'); c.width = 800; c.height = 600;
-  c.getContext('2d').drawImage(await createImageBitmap(await ndlab.loadSample('coffee')), 0, 0, 800, 600);
-  const blob = await new Promise(r => c.toBlob(r));
-  const dt = new DataTransfer(); dt.items.add(new File([blob], 'big.png', {type: 'image/png'}));
-  const input = document.querySelector('#file-input'); input.files = dt.files;
-  input.dispatchEvent(new Event('change'));
-}"""
+from pages import OPEN_BIG_PHOTO, page_pixels, to_array, wait_until
+from test_page import assert_close, cpython
 
 
 class Workers:
@@ -49,17 +40,6 @@ class Workers:
         self.cdp.send(
             "Target.sendMessageToTarget", {"sessionId": session, "message": json.dumps(message)}
         )
-
-
-def cpython(name, rgba, params):
-    out, meta = web.run_rgba(name, np.ascontiguousarray(rgba), json.dumps(params))
-    assert "error" not in json.loads(meta), meta
-    return out
-
-
-def assert_close(page_rgba, cpython_rgba):
-    assert page_rgba.shape == cpython_rgba.shape
-    assert np.abs(page_rgba.astype(int) - cpython_rgba.astype(int)).max() <= 1
 
 
 def test_worker_killed_mid_run_is_replaced_and_state_kept(fresh, base_url):
