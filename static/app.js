@@ -2,7 +2,7 @@
 // The page: an image, a pipeline of operations, the result compared with the original.
 import { createApi } from "./api.js";
 import { Compare } from "./compare.js";
-import { readControls, renderControls } from "./controls.js";
+import { readControls, renderControls, revealPressed } from "./controls.js";
 import { canvasPng, download } from "./download.js";
 import { drawHistogram } from "./histogram.js";
 import { ImageInputError, readImage } from "./images.js";
@@ -148,6 +148,7 @@ function renderOpList(filter = "") {
     return group;
   });
   $("op-list").replaceChildren(...groups);
+  revealPressed($("op-list"));
 }
 
 /** A step's label: its title and the parameters that differ from the defaults. */

@@ -88,3 +88,14 @@ export function readControls(container, params) {
   }
   return values;
 }
+
+/**
+ * Scroll a list of buttons that scrolls in a box of its own (on narrow screens) so that its
+ * pressed button shows; the page itself does not move.
+ * @param {HTMLElement} list
+ */
+export function revealPressed(list) {
+  const pressed = /** @type {HTMLElement | null} */ (list.querySelector('[aria-pressed="true"]'));
+  if (!pressed || list.scrollHeight <= list.clientHeight) return;
+  list.scrollTop = pressed.offsetTop - (list.clientHeight - pressed.offsetHeight) / 2;
+}

@@ -1,7 +1,7 @@
 // @ts-check
 // The SciPy labs: pick a lab, move its parameters (or click its plots), see plots, heat maps,
 // tables, values, sentences and the NumPy/SciPy code that reproduces them.
-import { readControls, renderControls } from "./controls.js";
+import { readControls, renderControls, revealPressed } from "./controls.js";
 import { format, tableView, valuesView } from "./info.js";
 import { drawHeatmap, drawPlot } from "./plots.js";
 import { LatestRunner } from "./scheduler.js";
@@ -63,6 +63,7 @@ export class LabsView {
     this.lab = this.labs.find((lab) => lab.name === name) ?? this.labs[0];
     this.params = { ...params };
     this.el.list?.querySelectorAll("button").forEach((/** @type {HTMLElement} */ b) => b.setAttribute("aria-pressed", String(b.dataset.lab === this.lab.name)));
+    if (this.el.list) revealPressed(this.el.list);
     this.el.title.textContent = this.lab.title;
     this.el.about.textContent = this.lab.about;
     if (this.el.doc) this.el.doc.textContent = this.lab.doc;
