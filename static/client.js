@@ -84,15 +84,14 @@ class Runner {
   }
 
   /**
-   * Run `id` has started: notice if it ends without an answer (its worker was stopped mid-run).
-   * The worker answers a status request only when idle, after the answer of any run it finished,
-   * so a status answer while the run is still owed means the run is gone. A long run only delays
-   * the status answer.
+   * Run `id` has started. A probe queued behind it reaches the worker when the run is over: if
+   * the run was stopped without an answer, the worker finds it still under way and reports
+   * "crashed" to every connection (every demo sharing it), instead of leaving them waiting.
    * @param {number} id
    */
   watch(id) {
     this.running = id;
-    this.status().then(() => this.running === id && this.onCrash("its run ended without an answer"));
+    this.worker.postMessage({ type: "probe" });
   }
 
   /** Which Python runtime answers, and how many connections it has had. */

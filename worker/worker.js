@@ -5,10 +5,12 @@
 // Protocol (see static/client.js), per connection:
 //   page -> worker  {id, type: "run", name, params, image: {buffer, width, height}}  (buffer transferred)
 //                   {type: "status"} -> {type: "status", runtime}
+//                   {type: "probe"}: after each "started"; if that run never answered -> "crashed"
 //   worker -> page  {type: "progress", stage, loaded, total}
 //                   {type: "ready", timings, runtime} | {type: "failed", error}
 //                   {id, ok: true, meta, image: {buffer, width, height}}             (buffer transferred)
 //                   {id, ok: false, error: {type, message, hint}}
+//                   {type: "crashed", message}: this Python is gone; start a fresh worker
 import { loadPyodide } from "../pyodide/pyodide.mjs";
 
 const PYODIDE_URL = new URL("../pyodide/", import.meta.url).href;
@@ -204,6 +206,20 @@ function alive() {
   }
 }
 
+/**
+ * The request whose Python call is under way. Calls are synchronous, so the worker handles
+ * messages only between them: a message that finds one under way means the call was stopped from
+ * outside (the browser or a debugger ended its JavaScript) and will never answer.
+ * @type {any}
+ */
+let underway = null;
+
+/** Tell every connection that this Python is gone, and close, so each starts a fresh worker. @param {string} message */
+function crash(message) {
+  for (const port of ports) port.postMessage({ type: "crashed", message });
+  self.close();
+}
+
 /** A result's transferable buffers. */
 const transferables = (result) => [result.image?.buffer, result.bytes?.buffer].filter(Boolean);
 
@@ -223,7 +239,13 @@ async function handle(request, port) {
     if (!handler) throw new TypeError(`unknown request type ${request.type}`);
     if (interrupt) interrupt[0] = 0;
     reply({ type: "started", id: request.id });
-    const result = handler(web, request, reply);
+    let result;
+    underway = request;
+    try {
+      result = handler(web, request, reply);
+    } finally {
+      underway = null;
+    }
     const error = result.meta.error;
     if (error?.type === "KeyboardInterrupt") {
       reply({ id: request.id, ok: false, error: { type: "AbortError", message: "Cancelled: Python was interrupted and is still warm.", hint: "Your image and settings are kept." } });
@@ -249,10 +271,7 @@ async function handle(request, port) {
           : "This is a bug in ndlab; the page still works. Try other settings.",
       },
     });
-    if (fatal) {
-      for (const each of ports) each.postMessage({ type: "crashed", message });
-      self.close();
-    }
+    if (fatal) crash(message);
   }
 }
 
@@ -266,7 +285,11 @@ function connect(port) {
   for (const message of startup) port.postMessage(message);
   port.onmessage = (/** @type {MessageEvent} */ event) => {
     const request = event.data;
-    if (request.type === "status") {
+    if (underway) {
+      crash(`a ${underway.type === "lab" ? "lab" : "run"} was stopped before it answered`);
+    } else if (request.type === "probe") {
+      // sent after each "started": arriving here, it finds the run over (see `underway`)
+    } else if (request.type === "status") {
       port.postMessage({ type: "status", runtime });
     } else if (request.type === "interrupt-buffer") {
       interrupt = request.buffer; // an Int32Array over the page's SharedArrayBuffer

@@ -6,8 +6,9 @@ import json
 import numpy as np
 from PIL import Image
 
+from conftest import static_site
 from ndlab import web
-from pages import OPEN_BIG_PHOTO, page_pixels, to_array, wait_until
+from pages import OPEN_BIG_PHOTO, Guarded, page_pixels, to_array, wait_until
 from test_page import assert_close, cpython
 
 
@@ -170,3 +171,55 @@ def test_downscale_and_run_button(fresh, base_url, tmp_path):
     original = window(page, "document.querySelector('#original')", height - 96, width - 96)
     shown = window(page, "document.querySelector('#result')", height - 96, width - 96)
     assert_close(shown, cpython("adjust_gamma", original, {}))
+
+
+SHARED_HOST = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Two demos</title>
+<script src="{ndlab}static/embed.js" defer></script></head><body>
+<div id="slow" data-ndlab="median_filter" data-sample="camera"></div>
+<div id="blur" data-ndlab="gaussian_filter" data-sample="coins"></div></body></html>"""
+
+
+def test_shared_worker_killed_mid_run_moves_every_demo_to_a_fresh_one(browser, base_url, tmp_path):
+    """One demo's run is stopped without an answer: the other demo is told at once and its next
+    run gives CPython's pixels from a fresh shared Python, instead of waiting forever."""
+    (tmp_path / "index.html").write_text(SHARED_HOST.format(ndlab=base_url))
+    with static_site(tmp_path) as url:
+        host = Guarded(browser, url)
+        page = host.page
+        page.wait_for_function(
+            "() => ['slow', 'blur'].every(id => document.getElementById(id).dataset.ndlabState === 'ready')",
+            timeout=120_000,
+        )
+        status = "(id) => ndlabEmbed.request(document.getElementById(id), {type: 'status'})"
+        before = page.evaluate(status, "blur")["runtime"]["id"]
+        page.evaluate(
+            """() => { window.slow = ndlabEmbed.request(document.getElementById('slow'),
+                {type: 'set', params: {size: 25}}).then(() => 'answered', (e) => e.message); }"""
+        )
+        slow = next(f for f in page.frames if "median_filter" in f.url)
+        slow.locator("#busy").wait_for(state="visible", timeout=30_000)
+        page.wait_for_timeout(1500)  # well inside SciPy's median filter
+        cdp = browser.new_browser_cdp_session()
+        (worker,) = [
+            t for t in cdp.send("Target.getTargets")["targetInfos"] if t["type"] == "shared_worker"
+        ]
+        session = cdp.send("Target.attachToTarget", {"targetId": worker["targetId"]})["sessionId"]
+        message = json.dumps({"id": 1, "method": "Runtime.terminateExecution"})
+        cdp.send("Target.sendMessageToTarget", {"sessionId": session, "message": message})
+
+        assert "The Python worker stopped" in page.evaluate("window.slow")
+        after = page.evaluate(
+            """async () => {
+              const blur = document.getElementById('blur');
+              await ndlabEmbed.request(blur, {type: 'set', params: {sigma: 5}});
+              return (await ndlabEmbed.request(blur, {type: 'status'})).runtime.id;
+            }"""
+        )
+        assert after != before
+        assert page.evaluate(status, "slow")["runtime"]["id"] == after  # one fresh Python for both
+        frame = next(f for f in page.frames if "gaussian_filter" in f.url)
+        coins = page_pixels(frame, "document.getElementById('original')")
+        result = page_pixels(frame, "document.getElementById('result')")
+        assert_close(result, cpython("gaussian_filter", coins, {"sigma": 5}))
+        assert host.outside == []
+        host.close()
