@@ -38,6 +38,16 @@ export class LabsView {
       this.runner.schedule();
     });
     el.cancel.addEventListener("click", () => this.runner.cancel());
+    /** @type {[any, number] | null} the result on show and its round trip, drawn again at a new width */
+    this.shown = null;
+    // Plots are drawn to the width they have: draw them again when it changes (presenter mode,
+    // a resized window or frame, a view shown after being hidden).
+    this.width = 0;
+    new ResizeObserver(([entry]) => {
+      if (entry.contentRect.width === this.width) return;
+      this.width = entry.contentRect.width;
+      if (this.shown && this.width > 0) this.render(...this.shown);
+    }).observe(el.outputs);
   }
 
   /** @param {any[]} labs the labs catalogue */
@@ -69,6 +79,7 @@ export class LabsView {
     if (this.el.doc) this.el.doc.textContent = this.lab.doc;
     renderControls(this.el.controls, this.lab.params, this.params);
     this.el.outputs.replaceChildren();
+    this.shown = null;
     this.changed();
   }
 
@@ -114,6 +125,7 @@ export class LabsView {
     const { outputs } = result;
     const box = this.el.outputs;
     box.replaceChildren();
+    this.shown = [result, roundTripMs];
     const setParams = (/** @type {Record<string, number>} */ values) => this.setParams(values);
     for (const sentence of outputs.text ?? []) box.append(Object.assign(document.createElement("p"), { className: "answer", textContent: sentence }));
     const figures = Object.assign(document.createElement("div"), { className: "figures" });

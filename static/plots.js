@@ -6,9 +6,12 @@ import uPlot from "../vendor/uplot/uPlot.esm.js";
 /** Okabe–Ito: distinguishable with every common colour-vision deficiency. */
 const PALETTE = ["#0072b2", "#d55e00", "#009e73", "#cc79a7", "#e69f00", "#56b4e9", "#000000", "#f0e442"];
 
-/** @param {string} kind */
-function pathsFor(kind) {
-  if (kind === "points") return { paths: () => null, points: { show: true, size: 7 } };
+/** Axis type for a projector. */
+const LARGE_AXIS = { font: "18px system-ui, sans-serif", labelFont: "bold 20px system-ui, sans-serif", labelSize: 32 };
+
+/** @param {string} kind @param {boolean} large for a projector */
+function pathsFor(kind, large) {
+  if (kind === "points") return { paths: () => null, points: { show: true, size: large ? 12 : 7 } };
   if (kind === "step") return { paths: uPlot.paths.stepped?.({ align: 1 }), points: { show: false } };
   if (kind === "bar") return { paths: uPlot.paths.bars?.({ size: [0.8, 60] }), points: { show: false } };
   if (kind === "dashed") return { dash: [8, 6], points: { show: false } };
@@ -27,24 +30,30 @@ export function drawPlot(container, plot, onClick) {
   container.append(figure);
   // uPlot wants one x array: join the series' own x values, with gaps where a series has none.
   const data = uPlot.join(plot.series.map((/** @type {any} */ s) => [s.x, s.y.map((/** @type {any} */ v) => v ?? null)]));
-  // The figure's padding and border take about 20 px of the container's width.
-  const width = Math.max(300, Math.min((container.clientWidth || 660) - 20, 760));
+  // The figure's padding and border take about 20 px of the container's width. In presenter mode
+  // a plot takes the whole width, and its axes (drawn on the canvas, so out of CSS's reach) large type.
+  const large = document.body.classList.contains("presenter");
+  const room = (container.clientWidth || 660) - 20;
+  const width = Math.max(300, large ? room : Math.min(room, 760));
   const chart = new uPlot(
     {
       title: plot.title,
       width,
-      height: 300,
+      height: large ? Math.round(Math.min(innerHeight * 0.55, width / 2)) : 300,
       scales: { x: { time: false }, y: plot.log_y ? { distr: 3 } : {} },
-      axes: [{ label: plot.x_label }, { label: plot.y_label }],
+      axes: [
+        { label: plot.x_label, ...(large && { ...LARGE_AXIS, size: 56 }) },
+        { label: plot.y_label, ...(large && { ...LARGE_AXIS, size: 84 }) },
+      ],
       series: [
         { label: plot.x_label },
         ...plot.series.map((/** @type {any} */ s, /** @type {number} */ i) => ({
           label: s.label,
           stroke: PALETTE[i % PALETTE.length],
           fill: s.kind === "bar" ? `${PALETTE[i % PALETTE.length]}66` : undefined,
-          width: 2,
+          width: large ? 3 : 2,
           spanGaps: true,
-          ...pathsFor(s.kind),
+          ...pathsFor(s.kind, large),
         })),
       ],
     },

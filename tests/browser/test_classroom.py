@@ -191,6 +191,34 @@ def test_presenter_mode_in_the_labs(page):
     page.locator("#images-view").wait_for(state="visible")
 
 
+def test_presenter_mode_redraws_plots_for_the_room(fresh, base_url):
+    """uPlot draws axes on its canvas: presenter mode draws the plot again, wider and taller,
+    and leaving it draws the plot as it was."""
+    page = fresh.page
+    page.goto(base_url + "#lab=minimize_scalar_function")
+    fresh.wait_ready()
+    plot = "#lab-outputs figure.plot canvas"
+    page.locator(plot).wait_for(timeout=90_000)
+    title = "#lab-outputs figure.plot .u-title"
+    before = {"box": page.locator(plot).bounding_box(), "title": font_px(page, title)}
+    page.keyboard.press("p")
+    page.wait_for_function(
+        "([s, h]) => document.querySelector(s)?.getBoundingClientRect().height > 1.3 * h",
+        arg=[plot, before["box"]["height"]],
+    )
+    # as wide as the column allows (the controls' column is wider for the room too)
+    room = page.evaluate("document.querySelector('#lab-outputs').clientWidth")
+    assert page.locator(plot).bounding_box()["width"] >= max(before["box"]["width"], room - 40)
+    assert font_px(page, title) >= 1.3 * before["title"]
+    page.keyboard.press("p")
+    page.wait_for_function(
+        "([s, w]) => document.querySelector(s)?.getBoundingClientRect().width === w",
+        arg=[plot, before["box"]["width"]],
+    )
+    assert page.locator(plot).bounding_box()["height"] == before["box"]["height"]
+    assert fresh.console_errors == []
+
+
 def test_keys_typed_into_a_field_stay_there(page):
     search = page.locator("#op-search")
     search.focus()
