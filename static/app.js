@@ -511,7 +511,7 @@ const lesson = new LessonView(
   {
     bar: $("lesson-bar"), title: $("lesson-title"), step: $("lesson-step"), text: $("lesson-text"),
     previous: $("lesson-previous"), next: $("lesson-next"), toggle: $("lesson-toggle"), tools: $("lesson-tools"),
-    add: $("lesson-add"), remove: $("lesson-remove"), copy: $("lesson-copy"), save: $("lesson-save"),
+    add: $("lesson-add"), remove: $("lesson-remove"), earlier: $("lesson-earlier"), later: $("lesson-later"), copy: $("lesson-copy"), save: $("lesson-save"),
     file: $("lesson-file"), close: $("lesson-close"), status: $("lesson-status"), dialog: $("lesson-dialog"),
     lessonTitle: $("lesson-dialog-lesson"), stepTitle: $("lesson-dialog-title-input"), stepText: $("lesson-dialog-text"),
   },

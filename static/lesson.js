@@ -18,7 +18,7 @@ import { LESSON_LIMITS, decodeLesson, encodeLesson, parseLesson, stepView, viewO
 export class LessonView {
   /**
    * @param {Record<string, any>} el the bar (bar, title, step, text, previous, next), the authoring
-   *   tools (toggle, tools, add, remove, copy, save, file, close, status), the add dialog (dialog,
+   *   tools (toggle, tools, add, remove, earlier, later, copy, save, file, close, status), the add dialog (dialog,
    *   lessonTitle, stepTitle, stepText)
    * @param {{catalogues: () => Catalogues, show: (view: string) => void,
    *   current: () => LessonStep | string, onMessage: (problem: Problem) => void}} hooks
@@ -45,6 +45,8 @@ export class LessonView {
       if (el.dialog.returnValue === "add") this.add();
     });
     el.remove.addEventListener("click", () => this.remove());
+    el.earlier.addEventListener("click", () => this.move(-1));
+    el.later.addEventListener("click", () => this.move(1));
     el.copy.addEventListener("click", () => this.copyLink());
     el.save.addEventListener("click", () => this.save());
     el.close.addEventListener("click", () => this.close());
@@ -139,6 +141,17 @@ export class LessonView {
     this.go(this.at);
   }
 
+  /** Move the step shown `by` places (-1: earlier, 1: later); it stays the step shown. @param {number} by */
+  move(by) {
+    const to = this.at + by;
+    if (!this.lesson || to < 0 || to >= this.lesson.steps.length) return;
+    const steps = [...this.lesson.steps];
+    [steps[this.at], steps[to]] = [steps[to], steps[this.at]];
+    this.open({ ...this.lesson, steps }, to);
+    this.status(`Step moved to place ${to + 1} of ${steps.length}.`);
+    history.replaceState(null, "", this.withLesson(viewOf(location.hash)));
+  }
+
   close() {
     this.lesson = null;
     this.json = "";
@@ -187,14 +200,14 @@ export class LessonView {
     const { el, lesson, at } = this;
     this.query = lesson ? encodeLesson(lesson, at) : "";
     el.bar.hidden = !lesson;
-    for (const b of [el.remove, el.copy, el.save, el.close]) b.disabled = !lesson;
+    for (const b of [el.remove, el.earlier, el.later, el.copy, el.save, el.close]) b.disabled = !lesson;
     if (!lesson) return;
     const step = lesson.steps[at];
     el.title.textContent = lesson.title;
     el.step.textContent = `Step ${at + 1} of ${lesson.steps.length}${step.title ? `: ${step.title}` : ""}`;
     el.text.textContent = step.text;
     el.text.hidden = !step.text;
-    el.previous.disabled = at === 0;
-    el.next.disabled = at === lesson.steps.length - 1;
+    el.previous.disabled = el.earlier.disabled = at === 0;
+    el.next.disabled = el.later.disabled = at === lesson.steps.length - 1;
   }
 }

@@ -319,6 +319,26 @@ def test_lesson_made_in_the_page_roundtrips_through_a_file(page, tmp_path):
     page.locator("#lab-outputs .answer", has_text="-2.4795").wait_for(timeout=90_000)
 
 
+def test_steps_move_earlier_and_later(page):
+    """Continues the lesson made above: Sobel edges, then Roots (shown)."""
+    lesson = "JSON.parse(new URLSearchParams(location.hash.slice(1)).get('lesson'))"
+    page.locator("#lesson-step", has_text="Step 2 of 2: Roots").wait_for()
+    assert page.locator("#lesson-later").is_disabled()
+    page.click("#lesson-earlier")
+    page.locator("#lesson-step", has_text="Step 1 of 2: Roots").wait_for()
+    assert [s.get("lab") for s in page.evaluate(lesson)["steps"]] == ["find_roots", None]
+    assert (
+        page.locator("#lesson-earlier").is_disabled() and page.locator("#lab-outputs").is_visible()
+    )
+    page.keyboard.press("ArrowRight")
+    page.locator("#lesson-step", has_text="Step 2 of 2: Sobel edges").wait_for()
+    page.wait_for_function(SETTLED, arg="Sobel")
+    page.click("#lesson-earlier")
+    page.locator("#lesson-step", has_text="Step 1 of 2: Sobel edges").wait_for()
+    assert page.locator("#lesson-status").inner_text() == "Step moved to place 1 of 2."
+    assert [s.get("lab") for s in page.evaluate(lesson)["steps"]] == [None, "find_roots"]
+
+
 def image_step(steps, **extra):
     return {"sample": "camera", "steps": steps, **extra}
 
