@@ -239,6 +239,10 @@ function reportHeight() {
   }).observe(document.documentElement);
 }
 
+// Light or dark as the host page chose (`theme=`, from data-theme), else as the system asks.
+const theme = new URLSearchParams(location.hash.slice(1)).get("theme");
+if (theme === "light" || theme === "dark") document.documentElement.dataset.theme = theme;
+
 /** Read the URL into `state`. */
 async function decode() {
   const [catalog, labs] = await Promise.all([ndlab.catalog(), ndlab.labs()]);

@@ -3,7 +3,8 @@
 //   <script src="https://YOUR-NDLAB-SITE/static/embed.js" defer></script>
 // and elements such as
 //   <div data-ndlab="gaussian_filter" data-sample="camera" data-params='{"sigma": 3}'></div>
-//   <div data-ndlab="camelback"></div>
+//   <div data-ndlab="camelback" data-theme="dark"></div>   (data-theme: light, dark or auto, the default:
+//                                                             as the reader's system asks)
 // Each becomes a live demo (an iframe of ndlab's embed view) when it comes near the screen; all
 // demos on the page share one Python. Each element's data-ndlab-state says "waiting", "loading",
 // "ready" or "error". From the host page's script:
@@ -52,6 +53,9 @@
       if (typeof params !== "object" || params === null || Array.isArray(params)) return { error: "data-params must be a JSON object." };
       query.set("params", JSON.stringify(params));
     }
+    const theme = el.dataset.theme ?? "auto";
+    if (!["auto", "light", "dark"].includes(theme)) return { error: `data-theme is “light”, “dark” or “auto”, not “${theme}”.` };
+    if (theme !== "auto") query.set("theme", theme);
     if (location.origin.startsWith("http")) query.set("origins", location.origin);
     return { url: `${EMBED_URL.href}#${query}` };
   }

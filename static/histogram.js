@@ -23,6 +23,7 @@ export function drawHistogram(canvas, image) {
   const width = (canvas.width = 256);
   const height = (canvas.height = 80);
   const ctx = /** @type {CanvasRenderingContext2D} */ (canvas.getContext("2d"));
+  const ink = getComputedStyle(canvas).color; // grey levels in the text colour, light or dark
   ctx.clearRect(0, 0, width, height);
   // Square root scale, so a few huge bins (a black background) do not flatten the rest.
   const peak = Math.sqrt(Math.max(1, ...counts.flatMap((c) => Array.from(c))));
@@ -31,9 +32,10 @@ export function drawHistogram(canvas, image) {
     ctx.moveTo(0, height);
     channel.forEach((n, x) => ctx.lineTo(x + 0.5, height - (Math.sqrt(n) / peak) * (height - 2)));
     ctx.lineTo(width, height);
-    ctx.fillStyle = counts.length === 1 ? "#5b6570aa" : `${COLOURS[c]}55`;
-    ctx.strokeStyle = counts.length === 1 ? "#1d2228" : COLOURS[c];
+    ctx.fillStyle = ctx.strokeStyle = counts.length === 1 ? ink : COLOURS[c];
+    ctx.globalAlpha = counts.length === 1 ? 0.55 : 0.33;
     ctx.fill();
+    ctx.globalAlpha = 1;
     ctx.stroke();
   });
   canvas.setAttribute("aria-label", `Histogram of ${counts.length === 1 ? "grey levels" : "red, green and blue"}`);

@@ -33,6 +33,10 @@ export function drawPlot(container, plot, onClick) {
   // The figure's padding and border take about 20 px of the container's width. In presenter mode
   // a plot takes the whole width, and its axes (drawn on the canvas, so out of CSS's reach) large type.
   const large = document.body.classList.contains("presenter");
+  // uPlot draws axes on its canvas: give them the page's text colour (light or dark theme).
+  const ink = getComputedStyle(figure).color;
+  const faint = ink.replace(/^rgb\((.*)\)$/, "rgba($1, 0.12)");
+  const axis = { stroke: ink, grid: { stroke: faint, width: 1 }, ticks: { stroke: faint, width: 1 }, ...(large && LARGE_AXIS) };
   const room = (container.clientWidth || 660) - 20;
   const width = Math.max(300, large ? room : Math.min(room, 760));
   const chart = new uPlot(
@@ -42,8 +46,8 @@ export function drawPlot(container, plot, onClick) {
       height: large ? Math.round(Math.min(innerHeight * 0.55, width / 2)) : 300,
       scales: { x: { time: false }, y: plot.log_y ? { distr: 3 } : {} },
       axes: [
-        { label: plot.x_label, ...(large && { ...LARGE_AXIS, size: 56 }) },
-        { label: plot.y_label, ...(large && { ...LARGE_AXIS, size: 84 }) },
+        { label: plot.x_label, ...axis, ...(large && { size: 56 }) },
+        { label: plot.y_label, ...axis, ...(large && { size: 84 }) },
       ],
       series: [
         { label: plot.x_label },

@@ -12,10 +12,12 @@ COINS = "#sample=coins&steps=" + quote(json.dumps([["gaussian_filter", {}], ["la
 PAGES = {"images": COINS, "lab": "#lab=camelback", "presenter": COINS}
 
 
+@pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("view", PAGES)
-def test_no_serious_violations(browser, base_url, view):
+def test_no_serious_violations(browser, base_url, view, scheme):
+    """In the light and the dark theme (the system's choice): contrast is among axe's checks."""
     # axe is injected as an inline script, which the page's own CSP rightly forbids
-    context = browser.new_context(bypass_csp=True)
+    context = browser.new_context(bypass_csp=True, color_scheme=scheme)
     page = context.new_page()
     page.goto(base_url + PAGES[view])
     page.wait_for_function("() => document.body.dataset.ready === 'true'", timeout=120_000)
@@ -25,6 +27,8 @@ def test_no_serious_violations(browser, base_url, view):
     if view == "presenter":
         page.keyboard.press("p")
         page.wait_for_function("() => document.body.classList.contains('presenter')")
+    background = page.evaluate("getComputedStyle(document.documentElement).backgroundColor")
+    assert background == {"light": "rgb(247, 247, 245)", "dark": "rgb(21, 24, 28)"}[scheme]
     page.add_script_tag(path=str(AXE))
     violations = page.evaluate("async () => (await axe.run(document)).violations")
     serious = [

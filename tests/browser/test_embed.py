@@ -19,12 +19,13 @@ HOST_PAGE = """<!doctype html>
 <script src="{ndlab}static/embed.js" defer></script></head>
 <body><h1>Filters</h1>
 <div id="blur" data-ndlab="gaussian_filter" data-sample="camera" data-params='{{"sigma": 3}}'></div>
-<div id="edges" data-ndlab="sobel" data-sample="coins"></div>
+<div id="edges" data-ndlab="sobel" data-sample="coins" data-theme="dark"></div>
 <div id="lab" data-ndlab="fit_curve"></div>
 <div id="typo" data-ndlab="gausian_filter"></div>
 <div id="bad-json" data-ndlab="gaussian_filter" data-params="{{sigma: 3"></div>
 <div id="bad-param" data-ndlab="gaussian_filter" data-params='{{"sigma": {{"x": 1}}}}'></div>
 <div id="markup" data-ndlab="&lt;img src=x onerror=alert(1)&gt;"></div>
+<div id="bad-theme" data-ndlab="sobel" data-theme="purple"></div>
 <div style="height: 3000px"></div>
 <div id="far" data-ndlab="laplace"></div>
 </body></html>
@@ -41,7 +42,8 @@ def host(browser, base_url, tmp_path_factory):
         guarded.page.set_viewport_size({"width": 1000, "height": 2000})
         guarded.page.goto(url)
         guarded.page.wait_for_function(
-            "() => ['blur', 'edges', 'lab', 'typo', 'bad-json', 'bad-param', 'markup'].every("
+            "() => ['blur', 'edges', 'lab', 'typo', 'bad-json', 'bad-param', 'markup', 'bad-theme']"
+            ".every("
             "id => ['ready', 'error'].includes(document.getElementById(id).dataset.ndlabState))",
             timeout=120_000,
         )
@@ -127,13 +129,24 @@ def test_out_of_range_value_is_named_by_python(host):
 
 def test_bad_attributes_are_explained(host):
     page = host.page
-    for element_id in ("typo", "bad-json", "bad-param", "markup"):
+    for element_id in ("typo", "bad-json", "bad-param", "markup", "bad-theme"):
         assert state(page, element_id) == "error", element_id
+    assert "data-theme is “light”, “dark” or “auto”" in page.locator("#bad-theme").inner_text()
     assert "not valid JSON" in page.locator("#bad-json").inner_text()
     assert "is not an operation or lab name" in page.locator("#markup").inner_text()
     assert page.locator("#markup img").count() == 0
     typo = demo_frame(page, "typo").locator("#message")
     assert "unknown operation" in typo.inner_text() and "gausian_filter" in typo.inner_text()
+
+
+def test_host_page_chooses_light_or_dark(host):
+    """`data-theme="dark"` makes a demo dark; without it a demo follows the reader's system."""
+    background = "() => getComputedStyle(document.body).backgroundColor"
+    frames = {
+        f.url.split("demo=")[1].split("&")[0]: f for f in host.page.frames if "demo=" in f.url
+    }
+    assert frames["sobel"].evaluate(background) == "rgb(30, 34, 39)"
+    assert frames["gaussian_filter"].evaluate(background) == "rgb(255, 255, 255)"
 
 
 def test_demos_mount_lazily(host):
@@ -184,7 +197,12 @@ def test_requests_from_other_origins_are_ignored(browser, base_url, tmp_path):
 def test_embed_view_has_no_serious_accessibility_violations(browser, base_url):
     context = browser.new_context(bypass_csp=True)  # axe is injected as an inline script
     page = context.new_page()
-    for hash_ in ("#op=gaussian_filter&sample=camera&sigma=3", "#lab=camelback"):
+    for hash_ in (
+        "#op=gaussian_filter&sample=camera&sigma=3",
+        "#op=label&sample=coins&theme=dark",
+        "#lab=camelback",
+        "#lab=camelback&theme=dark",
+    ):
         page.goto(base_url + "embed.html" + hash_)
         page.wait_for_function("document.body.dataset.state === 'ready'", timeout=120_000)
         page.add_script_tag(path=str(AXE))
