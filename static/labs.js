@@ -40,14 +40,16 @@ export class LabsView {
     el.cancel.addEventListener("click", () => this.runner.cancel());
     /** @type {[any, number] | null} the result on show and its round trip, drawn again at a new width */
     this.shown = null;
-    // Plots are drawn to the width they have: draw them again when it changes (presenter mode,
-    // a resized window or frame, a view shown after being hidden).
+    // Plots are drawn to the width and colours they have: draw them again when the width changes
+    // (presenter mode, a resized window or frame, a view shown after being hidden) or the theme.
     this.width = 0;
+    const redraw = () => this.shown && this.width > 0 && this.render(...this.shown);
     new ResizeObserver(([entry]) => {
       if (entry.contentRect.width === this.width) return;
       this.width = entry.contentRect.width;
-      if (this.shown && this.width > 0) this.render(...this.shown);
+      redraw();
     }).observe(el.outputs);
+    matchMedia("(prefers-color-scheme: dark)").addEventListener("change", redraw);
   }
 
   /** @param {any[]} labs the labs catalogue */
