@@ -268,14 +268,21 @@ async function runPipeline(signal) {
   }
 }
 
+/** The histograms of the image and of the last result, in the theme's text colour. */
+function drawHistograms() {
+  if (state.image) drawHistogram($("hist-original"), state.image);
+  const last = state.cache[state.steps.length - 1]?.result;
+  if (last) drawHistogram($("hist-result"), last.image);
+}
+matchMedia("(prefers-color-scheme: dark)").addEventListener("change", drawHistograms);
+
 function showResult(roundTripMs = 0, preview = false) {
   const last = state.cache[state.steps.length - 1]?.result;
   const selected = state.cache[state.selected]?.result;
   if (!last || !state.image) return;
   compare.set(state.image, last.image);
   performance.mark("ndlab:result"); // counted by `build.py bench`
-  drawHistogram($("hist-original"), state.image);
-  drawHistogram($("hist-result"), last.image);
+  drawHistograms();
   const op = opOf(state.steps[state.steps.length - 1].name);
   $("result-caption").textContent = preview
     ? `${op.title} · preview at ${last.image.width}×${last.image.height}, full size when you let go`
