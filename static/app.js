@@ -518,9 +518,9 @@ const lesson = new LessonView(
   {
     bar: $("lesson-bar"), title: $("lesson-title"), step: $("lesson-step"), text: $("lesson-text"),
     previous: $("lesson-previous"), next: $("lesson-next"), toggle: $("lesson-toggle"), tools: $("lesson-tools"),
-    add: $("lesson-add"), remove: $("lesson-remove"), earlier: $("lesson-earlier"), later: $("lesson-later"), copy: $("lesson-copy"), save: $("lesson-save"),
+    add: $("lesson-add"), edit: $("lesson-edit"), remove: $("lesson-remove"), earlier: $("lesson-earlier"), later: $("lesson-later"), copy: $("lesson-copy"), save: $("lesson-save"),
     file: $("lesson-file"), close: $("lesson-close"), status: $("lesson-status"), dialog: $("lesson-dialog"),
-    lessonTitle: $("lesson-dialog-lesson"), stepTitle: $("lesson-dialog-title-input"), stepText: $("lesson-dialog-text"),
+    heading: $("lesson-dialog-title"), submit: $("lesson-dialog-submit"), lessonTitle: $("lesson-dialog-lesson"), stepTitle: $("lesson-dialog-title-input"), stepText: $("lesson-dialog-text"),
   },
   {
     catalogues: () => ({ ops: state.ops, labs: labs.labs, samples: state.samples }),

@@ -18,8 +18,8 @@ import { LESSON_LIMITS, decodeLesson, encodeLesson, parseLesson, stepView, viewO
 export class LessonView {
   /**
    * @param {Record<string, any>} el the bar (bar, title, step, text, previous, next), the authoring
-   *   tools (toggle, tools, add, remove, earlier, later, copy, save, file, close, status), the add dialog (dialog,
-   *   lessonTitle, stepTitle, stepText)
+   *   tools (toggle, tools, add, edit, remove, earlier, later, copy, save, file, close, status), the
+   *   dialog that adds a step or edits its words (dialog, heading, submit, lessonTitle, stepTitle, stepText)
    * @param {{catalogues: () => Catalogues, show: (view: string) => void,
    *   current: () => LessonStep | string, onMessage: (problem: Problem) => void}} hooks
    *   `show` puts a view in the URL (after the lesson) and follows it; `current` is the view shown
@@ -41,8 +41,11 @@ export class LessonView {
       el.toggle.setAttribute("aria-expanded", String(!el.tools.hidden));
     });
     el.add.addEventListener("click", () => this.askToAdd());
+    el.edit.addEventListener("click", () => this.askToEdit());
+    /** Whether the dialog edits the step shown rather than adding one. */
+    this.editing = false;
     el.dialog.addEventListener("close", () => {
-      if (el.dialog.returnValue === "add") this.add();
+      if (el.dialog.returnValue === "add") this.editing ? this.edit() : this.add();
     });
     el.remove.addEventListener("click", () => this.remove());
     el.earlier.addEventListener("click", () => this.move(-1));
@@ -108,27 +111,62 @@ export class LessonView {
   askToAdd() {
     const step = this.hooks.current();
     if (typeof step === "string") return this.hooks.onMessage({ message: step });
+    this.ask(false, "Add this view to the lesson", "Add to the lesson", step.title.slice(0, LESSON_LIMITS.title), "");
+  }
+
+  askToEdit() {
+    if (!this.lesson) return;
+    const step = this.lesson.steps[this.at];
+    this.ask(true, `Edit the words of step ${this.at + 1}`, "Save the words", step.title, step.text);
+  }
+
+  /** Open the dialog for the lesson's title and a step's title and text. @param {boolean} editing @param {string} heading @param {string} submit @param {string} title @param {string} text */
+  ask(editing, heading, submit, title, text) {
     const { dialog, lessonTitle, stepTitle, stepText } = this.el;
+    this.editing = editing;
+    this.el.heading.textContent = heading;
+    this.el.submit.textContent = submit;
     lessonTitle.value = this.lesson?.title ?? "";
-    stepTitle.value = step.title.slice(0, LESSON_LIMITS.title);
-    stepText.value = "";
+    stepTitle.value = title;
+    stepText.value = text;
     dialog.returnValue = "";
     dialog.showModal();
+  }
+
+  /** The dialog's words: the lesson's title, and the step's title and text. */
+  words() {
+    const { lessonTitle, stepTitle, stepText } = this.el;
+    return { title: lessonTitle.value.trim() || "Untitled lesson", step: { title: stepTitle.value.trim(), text: stepText.value.trim() } };
   }
 
   /** Append the view shown, with the dialog's words, and make it the step shown. */
   add() {
     const step = this.hooks.current();
     if (typeof step === "string") return this.hooks.onMessage({ message: step });
-    const { lessonTitle, stepTitle, stepText } = this.el;
-    const title = lessonTitle.value.trim() || "Untitled lesson";
-    const steps = [...(this.lesson?.steps ?? []), { ...step, title: stepTitle.value.trim(), text: stepText.value.trim() }];
-    // What is saved must open again: check it exactly as a link or file is checked.
-    const { lesson, error } = parseLesson(JSON.stringify({ title, steps }), this.hooks.catalogues());
-    if (!lesson) return this.hooks.onMessage({ message: `This view cannot be added to the lesson. ${error}` });
-    this.open(lesson, lesson.steps.length - 1);
+    const { title, step: words } = this.words();
+    const steps = [...(this.lesson?.steps ?? []), { ...step, ...words }];
+    this.change({ title, steps }, steps.length - 1, `Step ${steps.length} added.`, "This view cannot be added to the lesson.");
+  }
+
+  /** Put the dialog's words on the step shown; its view stays as it was added. */
+  edit() {
+    if (!this.lesson) return;
+    const { title, step: words } = this.words();
+    const steps = this.lesson.steps.map((step, i) => (i === this.at ? { ...step, ...words } : step));
+    this.change({ title, steps }, this.at, `Step ${this.at + 1} changed.`, "The step cannot be changed.");
+  }
+
+  /**
+   * Show a changed lesson at step `at`, once it is checked exactly as a link or file is (what is
+   * saved must open again). @param {{title: string, steps: any[]}} changed @param {number} at
+   * @param {string} done the status to show @param {string} refused the message if it is refused
+   */
+  change(changed, at, done, refused) {
+    const { lesson, error } = parseLesson(JSON.stringify(changed), this.hooks.catalogues());
+    if (!lesson) return this.hooks.onMessage({ message: `${refused} ${error}` });
+    this.open(lesson, at);
     this.hooks.onMessage(null);
-    this.status(`Step ${lesson.steps.length} added.`);
+    this.status(done);
     history.replaceState(null, "", this.withLesson(viewOf(location.hash)));
   }
 
@@ -147,9 +185,7 @@ export class LessonView {
     if (!this.lesson || to < 0 || to >= this.lesson.steps.length) return;
     const steps = [...this.lesson.steps];
     [steps[this.at], steps[to]] = [steps[to], steps[this.at]];
-    this.open({ ...this.lesson, steps }, to);
-    this.status(`Step moved to place ${to + 1} of ${steps.length}.`);
-    history.replaceState(null, "", this.withLesson(viewOf(location.hash)));
+    this.change({ ...this.lesson, steps }, to, `Step moved to place ${to + 1} of ${steps.length}.`, "The step cannot be moved.");
   }
 
   close() {
@@ -200,7 +236,7 @@ export class LessonView {
     const { el, lesson, at } = this;
     this.query = lesson ? encodeLesson(lesson, at) : "";
     el.bar.hidden = !lesson;
-    for (const b of [el.remove, el.earlier, el.later, el.copy, el.save, el.close]) b.disabled = !lesson;
+    for (const b of [el.edit, el.remove, el.earlier, el.later, el.copy, el.save, el.close]) b.disabled = !lesson;
     if (!lesson) return;
     const step = lesson.steps[at];
     el.title.textContent = lesson.title;

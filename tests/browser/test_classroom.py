@@ -339,6 +339,34 @@ def test_steps_move_earlier_and_later(page):
     assert [s.get("lab") for s in page.evaluate(lesson)["steps"]] == [None, "find_roots"]
 
 
+def test_a_steps_words_can_be_edited(page):
+    """Continues the lesson above: its step 1, Sobel edges, is shown."""
+    page.click("#lesson-edit")
+    dialog = page.locator("#lesson-dialog")
+    assert dialog.locator("h2").inner_text() == "Edit the words of step 1"
+    assert page.locator("#lesson-dialog-title-input").input_value() == "Sobel edges"
+    assert page.locator("#lesson-dialog-text").input_value().startswith("Bright where")
+    page.fill("#lesson-dialog-title-input", "Edges")
+    page.fill("#lesson-dialog-text", "Where does the grey level change fastest?")
+    dialog.get_by_role("button", name="Save the words").click()
+    page.locator("#lesson-step", has_text="Step 1 of 2: Edges").wait_for()
+    assert page.locator("#lesson-text").inner_text() == "Where does the grey level change fastest?"
+    step = page.evaluate(
+        "JSON.parse(new URLSearchParams(location.hash.slice(1)).get('lesson')).steps[0]"
+    )
+    assert step == {
+        "title": "Edges",
+        "text": "Where does the grey level change fastest?",
+        "sample": "camera",
+        "steps": [["sobel", {}]],
+    }
+    # the dialog adds steps again afterwards
+    page.click("#lesson-add")
+    assert dialog.locator("h2").inner_text() == "Add this view to the lesson"
+    dialog.get_by_role("button", name="Cancel").click()
+    assert page.locator("#lesson-step").inner_text() == "Step 1 of 2: Edges"
+
+
 def image_step(steps, **extra):
     return {"sample": "camera", "steps": steps, **extra}
 
