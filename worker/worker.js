@@ -35,19 +35,25 @@ function broadcast(message) {
 }
 
 /**
- * Count the bytes of every response Pyodide fetches, so the page can draw a real progress bar.
- * The expected total comes from build.json, which the build writes.
+ * Pyodide's downloads, through `self.fetch`: their bytes are counted for the page's progress bar
+ * (the expected total comes from build.json, which the build writes), and packages can be
+ * requested ahead, to be handed to Pyodide when it asks for them with the same integrity.
+ * @param {number} total
  */
-function countDownloads(total) {
+function watchDownloads(total) {
   let loaded = 0;
+  let stage = "Downloading Python, NumPy and SciPy";
+  const report = () => broadcast({ type: "progress", stage, loaded, total });
   const fetchOriginal = self.fetch.bind(self);
-  self.fetch = async (input, init) => {
+  /** @type {Map<string, {integrity: string, response: Promise<Response>}>} by URL */
+  const ahead = new Map();
+  const counted = async (/** @type {RequestInfo | URL} */ input, /** @type {RequestInit=} */ init) => {
     const response = await fetchOriginal(input, init);
     if (!response.body) return response;
     const counter = new TransformStream({
       transform(chunk, controller) {
         loaded += chunk.byteLength;
-        broadcast({ type: "progress", stage: "Downloading Python, NumPy and SciPy", loaded, total });
+        report();
         controller.enqueue(chunk);
       },
     });
@@ -57,19 +63,50 @@ function countDownloads(total) {
       headers: response.headers,
     });
   };
-  return () => {
-    self.fetch = fetchOriginal;
+  self.fetch = (input, init) => {
+    const url = String(input instanceof Request ? input.url : input);
+    const early = ahead.get(url);
+    if (early && early.integrity === (init?.integrity ?? "")) {
+      ahead.delete(url);
+      return early.response;
+    }
+    return counted(input, init);
+  };
+  return {
+    /** Request the lock's packages now; Pyodide asks for them once it has started. @param {any} lock */
+    requestAhead(lock) {
+      for (const entry of Object.values(lock.packages)) {
+        const url = new URL(entry.file_name, PYODIDE_URL).href;
+        const integrity = `sha256-${btoa(String.fromCharCode(...entry.sha256.match(/../g).map((/** @type {string} */ h) => parseInt(h, 16))))}`;
+        const response = counted(url, { integrity });
+        response.catch(() => {}); // a failure reaches Pyodide, which asks for this response
+        ahead.set(url, { integrity, response });
+      }
+    },
+    /** The runtime is up: what remains is loading the packages (some may still download). */
+    runtimeStarted() {
+      stage = "Loading NumPy, SciPy and ndlab";
+      report();
+    },
+    restore() {
+      self.fetch = fetchOriginal;
+    },
   };
 }
 
+/** @param {string} path relative to this file */
+const fetchJson = async (path) => (await fetch(new URL(path, import.meta.url))).json();
+
 async function start() {
-  const build = await (await fetch(new URL("../build.json", import.meta.url))).json();
-  const restoreFetch = countDownloads(build.startup_bytes);
+  const [build, lock] = await Promise.all([fetchJson("../build.json"), fetchJson("../pyodide/pyodide-lock.json")]);
+  const downloads = watchDownloads(build.startup_bytes);
+  // The packages download while Pyodide's runtime downloads and starts, not after it.
+  downloads.requestAhead(lock);
   pyodide = await loadPyodide({ indexURL: PYODIDE_URL });
   const runtimeLoaded = performance.now();
-  broadcast({ type: "progress", stage: "Loading NumPy, SciPy and ndlab", loaded: 0, total: 0 });
+  downloads.runtimeStarted();
   await pyodide.loadPackage("ndlab", { messageCallback: () => {} });
-  restoreFetch();
+  downloads.restore();
   const loaded = performance.now();
   broadcast({ type: "progress", stage: "Importing ndlab", loaded: 1, total: 1 });
   const web = pyodide.pyimport("ndlab.web");
