@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from ndlab import web
-from pages import page_pixels
+from pages import Guarded, page_pixels
 
 CATALOG = json.loads(web.catalog_json())
 OPS = [op["name"] for op in CATALOG["operations"]]
@@ -231,3 +231,20 @@ def test_histograms_follow_the_theme(fresh, base_url):
     for canvas in ("hist-original", "hist-result"):
         page.wait_for_function(f"() => ({HISTOGRAM_INK})('{canvas}')[1] === 0")
         assert page.evaluate(HISTOGRAM_INK, canvas)[0] > 100, canvas
+
+
+def test_packages_download_once_while_python_starts(browser, base_url):
+    """The worker requests the packages ahead; Pyodide gets those responses, not new ones."""
+    guarded = Guarded(browser)
+    requested = []
+    guarded.context.on("request", lambda r: requested.append(r.url))
+    guarded.page.goto(base_url)
+    guarded.wait_ready()
+    packages = [url for url in requested if url.endswith((".whl", ".zip")) and "/h-" in url]
+    guarded.close()
+    assert sorted(name.rsplit("/", 1)[1].split("-")[0] for name in packages) == [
+        "ndlab",
+        "numpy",
+        "openblas",
+        "scipy",
+    ]
