@@ -74,7 +74,7 @@ function watchDownloads(total) {
     if (!response.ok) return response;
     const bytes = await response.arrayBuffer();
     const digest = Array.from(new Uint8Array(await crypto.subtle.digest("SHA-256", bytes)), (b) => b.toString(16).padStart(2, "0")).join("");
-    if (digest !== sha256) throw new TypeError(`${url} is not the file pyodide-lock.json names (sha256 ${digest}); rebuild the site`);
+    if (digest !== sha256) throw new TypeError(`${url} is not the file pyodide-lock.json names (its sha256 is ${digest}).`);
     return new Response(bytes, { status: 200, headers: response.headers });
   };
   self.fetch = (input, init) => {
@@ -122,7 +122,12 @@ async function start() {
   pyodide = await loadPyodide({ indexURL: PYODIDE_URL });
   const runtimeLoaded = performance.now();
   downloads.runtimeStarted();
-  await pyodide.loadPackage("ndlab", { messageCallback: () => {} });
+  // Pyodide reports a package it could not load (unreachable, or not the file the lock names)
+  // and goes on; stop here instead, with its reason, rather than fail later on an import.
+  /** @type {string[]} */
+  const failures = [];
+  await pyodide.loadPackage("ndlab", { messageCallback: () => {}, errorCallback: (/** @type {string} */ m) => failures.push(m) });
+  if (failures.length) throw new Error(failures.join(" "));
   downloads.restore();
   const loaded = performance.now();
   broadcast({ type: "progress", stage: "Importing ndlab", loaded: 1, total: 1 });

@@ -1,13 +1,16 @@
 """Hostile and broken input: each gives a clear message, and the page and its image survive."""
 
 import io
+import shutil
 
 import numpy as np
 import pytest
 import scipy.io
 from PIL import Image
 
-from pages import page_pixels
+import build
+from pages import Guarded, page_pixels
+from tools.server import make_server, running
 
 
 @pytest.fixture
@@ -126,3 +129,19 @@ def test_unknown_operation_and_malformed_input(page):
     assert "Expected 16 bytes" in errors[1]
     assert "not valid" in errors[2]
     assert "ImageData" in errors[3]
+
+
+def test_a_tampered_package_is_refused(browser, tmp_path):
+    """A site whose SciPy differs from what pyodide-lock.json names never runs it: Python does
+    not start, and the page says why."""
+    site = tmp_path / "site"
+    shutil.copytree(build.DIST, site)
+    (wheel,) = site.glob("pyodide/h-*/scipy-*.whl")
+    wheel.write_bytes(wheel.read_bytes() + b"tampered")
+    with running(make_server(site, 0)) as url:
+        guarded = Guarded(browser, url)
+        page = guarded.page
+        page.locator("#runtime-text", has_text="Python failed to start").wait_for(timeout=120_000)
+        message = page.locator("#message").inner_text()
+        guarded.close()
+    assert "is not the file pyodide-lock.json names" in message and "scipy-1.14.1" in message
