@@ -87,3 +87,23 @@ def wait_until(page, async_predicate, timeout=120.0):
         if time.monotonic() > deadline:
             raise TimeoutError(f"still false after {timeout} s: {async_predicate}")
         page.wait_for_timeout(200)
+
+
+# [light, dark]: how many opaque pixels of a canvas, in its left `fraction`, are light and dark.
+INK = """([selector, fraction]) => {
+  const c = document.querySelector(selector);
+  const d = c.getContext('2d').getImageData(0, 0, Math.round(c.width * fraction), c.height).data;
+  const counts = [0, 0];
+  for (let i = 0; i < d.length; i += 4) if (d[i + 3] > 200) counts[d[i] > 150 ? 0 : 1]++;
+  return counts;
+}"""
+
+
+def ink(page, selector, fraction=1.0):
+    """How many opaque pixels of a canvas (its left `fraction`) are [light, dark]."""
+    return page.evaluate(INK, [selector, fraction])
+
+
+def wait_for_ink(page, selector, fraction=1.0, dark=False):
+    """Wait until a canvas's opaque pixels (its left `fraction`) are all light, or all dark."""
+    page.wait_for_function(f"(a) => ({INK})(a)[{0 if dark else 1}] === 0", arg=[selector, fraction])

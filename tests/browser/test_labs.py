@@ -9,6 +9,7 @@ from urllib.parse import quote
 import pytest
 
 from ndlab import labs
+from pages import ink, wait_for_ink
 
 LABS = [lab["name"] for lab in labs.catalog()["labs"]]
 RUN_LAB = "async ([name, params]) => await ndlab.runLab(name, params)"
@@ -123,17 +124,6 @@ def test_sections_switch_through_the_header_links(fresh, base_url):
     assert "steps=" in page.evaluate("decodeURIComponent(location.hash)")
 
 
-# Opaque pixels in the left 6% of the first plot's canvas (the y axis's numbers and label):
-# [light, dark] counts.
-AXIS_INK = """() => {
-  const c = document.querySelector('#lab-outputs figure.plot canvas');
-  const d = c.getContext('2d').getImageData(0, 0, Math.round(c.width * 0.06), c.height).data;
-  const counts = [0, 0];
-  for (let i = 0; i < d.length; i += 4) if (d[i + 3] > 200) counts[d[i] > 150 ? 0 : 1]++;
-  return counts;
-}"""
-
-
 def test_plots_follow_the_theme(fresh, base_url):
     """uPlot draws its axes on a canvas: they are drawn again in the text colour of the new theme."""
     page = fresh.page
@@ -141,8 +131,9 @@ def test_plots_follow_the_theme(fresh, base_url):
     page.goto(f"{base_url}#lab=minimize_scalar_function")
     fresh.wait_ready()
     page.locator(".figures figure.plot canvas").first.wait_for()
-    light, dark = page.evaluate(AXIS_INK)
+    axis = ("#lab-outputs figure.plot canvas", 0.06)  # the y axis's numbers and label
+    light, dark = ink(page, *axis)
     assert dark > 50 and light == 0
     page.emulate_media(color_scheme="dark")
-    page.wait_for_function(f"() => ({AXIS_INK})()[1] === 0")
-    assert page.evaluate(AXIS_INK)[0] > 50
+    wait_for_ink(page, *axis)
+    assert ink(page, *axis)[0] > 50

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from ndlab import web
-from pages import Guarded, page_pixels
+from pages import Guarded, ink, page_pixels, wait_for_ink
 
 CATALOG = json.loads(web.catalog_json())
 OPS = [op["name"] for op in CATALOG["operations"]]
@@ -208,15 +208,6 @@ def test_slider_drag_previews_small_then_full_size_on_release(fresh, base_url):
     assert_close(shown, cpython("gaussian_filter", original, {"sigma": 4}))
 
 
-# [light, dark] counts of the opaque pixels of a histogram canvas.
-HISTOGRAM_INK = """(id) => {
-  const d = document.getElementById(id).getContext('2d').getImageData(0, 0, 256, 80).data;
-  const counts = [0, 0];
-  for (let i = 0; i < d.length; i += 4) if (d[i + 3] > 200) counts[d[i] > 150 ? 0 : 1]++;
-  return counts;
-}"""
-
-
 def test_histograms_follow_the_theme(fresh, base_url):
     """A grey image's histograms are drawn in the text colour, again when the theme changes."""
     page = fresh.page
@@ -224,13 +215,13 @@ def test_histograms_follow_the_theme(fresh, base_url):
     page.goto(base_url + "#sample=camera")
     fresh.wait_ready()
     page.locator("#result-caption", has_text="Gaussian blur").wait_for()
-    for canvas in ("hist-original", "hist-result"):
-        light, dark = page.evaluate(HISTOGRAM_INK, canvas)
+    for canvas in ("#hist-original", "#hist-result"):
+        light, dark = ink(page, canvas)
         assert dark > 100 and light == 0, canvas
     page.emulate_media(color_scheme="dark")
-    for canvas in ("hist-original", "hist-result"):
-        page.wait_for_function(f"() => ({HISTOGRAM_INK})('{canvas}')[1] === 0")
-        assert page.evaluate(HISTOGRAM_INK, canvas)[0] > 100, canvas
+    for canvas in ("#hist-original", "#hist-result"):
+        wait_for_ink(page, canvas)
+        assert ink(page, canvas)[0] > 100, canvas
 
 
 def test_packages_download_once_while_python_starts(browser, base_url):
