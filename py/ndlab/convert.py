@@ -130,6 +130,19 @@ def rgb_to_grey(image):
     return red * image[..., 0] + green * image[..., 1] + blue * image[..., 2]
 
 
+def foreground(image, threshold):
+    """Return the mask a binary operation works on: `image` if it is one, else ``image > threshold``.
+
+    Examples
+    --------
+    >>> foreground(np.array([10.0, 200.0]), 127)
+    array([False,  True])
+    >>> foreground(np.array([True, False]), 127)
+    array([ True, False])
+    """
+    return image if image.dtype == bool else image > threshold
+
+
 def clip(data):
     """Round to the nearest integer and clip to 0–255."""
     rounded = np.rint(data)

@@ -2,12 +2,14 @@
 
 Every operation takes its structuring element as a `footprint` shape and a
 `radius`, built by :func:`structuring_element`. Binary operations work on the
-mask ``image > threshold`` and count outside the image as background.
+mask they receive, or ``image > threshold`` for grey levels, and count outside
+the image as background.
 """
 
 import numpy as np
 from scipy import ndimage
 
+from .convert import foreground
 from .registry import Param, operation
 
 FOOTPRINTS = ("cross", "diamond", "square", "disk")
@@ -45,8 +47,15 @@ def structuring_element(footprint, radius):
     return rows**2 + cols**2 <= radius**2
 
 
-_THRESHOLD = Param(
-    "threshold", "int", 127, min=0, max=255, step=1, help="Pixels brighter than this are objects."
+#: The threshold of operations that work on a mask, when they receive grey levels instead.
+THRESHOLD = Param(
+    "threshold",
+    "int",
+    127,
+    min=0,
+    max=255,
+    step=1,
+    help="Pixels brighter than this are objects; a mask from the step before is used as it is.",
 )
 
 
@@ -75,7 +84,7 @@ def _radius(default):
 _ITERATIONS = Param(
     "iterations", "int", 1, min=1, max=20, step=1, help="How many times the step is repeated."
 )
-_BINARY = [_THRESHOLD, _footprint("cross"), _radius(1), _ITERATIONS]
+_BINARY = [THRESHOLD, _footprint("cross"), _radius(1), _ITERATIONS]
 _GREY = [_footprint("disk"), _radius(3)]
 
 
@@ -85,6 +94,7 @@ _GREY = [_footprint("disk"), _radius(3)]
     params=_BINARY,
     channels="grey",
     output="mask",
+    accepts="mask",
     memory=2,
 )
 def binary_erosion(image, *, threshold=127, footprint="cross", radius=1, iterations=1):
@@ -92,10 +102,10 @@ def binary_erosion(image, *, threshold=127, footprint="cross", radius=1, iterati
 
     Parameters
     ----------
-    image : (M, N) ndarray of float64
-        Grey levels on a 0–255 scale.
+    image : (M, N) ndarray of float64 or bool
+        Grey levels, or a mask used as it is.
     threshold : int
-        Pixels brighter than this form the foreground.
+        Pixels brighter than this form the foreground; unused when `image` is a mask.
     footprint : {"cross", "diamond", "square", "disk"}
         Shape of the structuring element, see :func:`structuring_element`.
     radius : int
@@ -116,7 +126,7 @@ def binary_erosion(image, *, threshold=127, footprint="cross", radius=1, iterati
     np.int64(1)
     """
     element = structuring_element(footprint, radius)
-    return ndimage.binary_erosion(image > threshold, element, iterations=iterations)
+    return ndimage.binary_erosion(foreground(image, threshold), element, iterations=iterations)
 
 
 @operation(
@@ -125,6 +135,7 @@ def binary_erosion(image, *, threshold=127, footprint="cross", radius=1, iterati
     params=_BINARY,
     channels="grey",
     output="mask",
+    accepts="mask",
     memory=2,
 )
 def binary_dilation(image, *, threshold=127, footprint="cross", radius=1, iterations=1):
@@ -132,10 +143,10 @@ def binary_dilation(image, *, threshold=127, footprint="cross", radius=1, iterat
 
     Parameters
     ----------
-    image : (M, N) ndarray of float64
-        Grey levels on a 0–255 scale.
+    image : (M, N) ndarray of float64 or bool
+        Grey levels, or a mask used as it is.
     threshold : int
-        Pixels brighter than this form the foreground.
+        Pixels brighter than this form the foreground; unused when `image` is a mask.
     footprint : {"cross", "diamond", "square", "disk"}
         Shape of the structuring element, see :func:`structuring_element`.
     radius : int
@@ -156,7 +167,7 @@ def binary_dilation(image, *, threshold=127, footprint="cross", radius=1, iterat
     np.int64(5)
     """
     element = structuring_element(footprint, radius)
-    return ndimage.binary_dilation(image > threshold, element, iterations=iterations)
+    return ndimage.binary_dilation(foreground(image, threshold), element, iterations=iterations)
 
 
 @operation(
@@ -165,6 +176,7 @@ def binary_dilation(image, *, threshold=127, footprint="cross", radius=1, iterat
     params=_BINARY,
     channels="grey",
     output="mask",
+    accepts="mask",
     memory=2,
 )
 def binary_opening(image, *, threshold=127, footprint="cross", radius=1, iterations=1):
@@ -172,10 +184,10 @@ def binary_opening(image, *, threshold=127, footprint="cross", radius=1, iterati
 
     Parameters
     ----------
-    image : (M, N) ndarray of float64
-        Grey levels on a 0–255 scale.
+    image : (M, N) ndarray of float64 or bool
+        Grey levels, or a mask used as it is.
     threshold : int
-        Pixels brighter than this form the foreground.
+        Pixels brighter than this form the foreground; unused when `image` is a mask.
     footprint : {"cross", "diamond", "square", "disk"}
         Shape of the structuring element, see :func:`structuring_element`.
     radius : int
@@ -200,7 +212,7 @@ def binary_opening(image, *, threshold=127, footprint="cross", radius=1, iterati
     (False, True)
     """
     element = structuring_element(footprint, radius)
-    return ndimage.binary_opening(image > threshold, element, iterations=iterations)
+    return ndimage.binary_opening(foreground(image, threshold), element, iterations=iterations)
 
 
 @operation(
@@ -209,6 +221,7 @@ def binary_opening(image, *, threshold=127, footprint="cross", radius=1, iterati
     params=_BINARY,
     channels="grey",
     output="mask",
+    accepts="mask",
     memory=2,
 )
 def binary_closing(image, *, threshold=127, footprint="cross", radius=1, iterations=1):
@@ -216,10 +229,10 @@ def binary_closing(image, *, threshold=127, footprint="cross", radius=1, iterati
 
     Parameters
     ----------
-    image : (M, N) ndarray of float64
-        Grey levels on a 0–255 scale.
+    image : (M, N) ndarray of float64 or bool
+        Grey levels, or a mask used as it is.
     threshold : int
-        Pixels brighter than this form the foreground.
+        Pixels brighter than this form the foreground; unused when `image` is a mask.
     footprint : {"cross", "diamond", "square", "disk"}
         Shape of the structuring element, see :func:`structuring_element`.
     radius : int
@@ -242,15 +255,16 @@ def binary_closing(image, *, threshold=127, footprint="cross", radius=1, iterati
     True
     """
     element = structuring_element(footprint, radius)
-    return ndimage.binary_closing(image > threshold, element, iterations=iterations)
+    return ndimage.binary_closing(foreground(image, threshold), element, iterations=iterations)
 
 
 @operation(
     category="morphology",
     title="Fill holes",
-    params=[_THRESHOLD],
+    params=[THRESHOLD],
     channels="grey",
     output="mask",
+    accepts="mask",
     memory=2,
 )
 def fill_holes(image, *, threshold=127):
@@ -258,10 +272,10 @@ def fill_holes(image, *, threshold=127):
 
     Parameters
     ----------
-    image : (M, N) ndarray of float64
-        Grey levels on a 0–255 scale.
+    image : (M, N) ndarray of float64 or bool
+        Grey levels, or a mask used as it is.
     threshold : int
-        Pixels brighter than this form the foreground.
+        Pixels brighter than this form the foreground; unused when `image` is a mask.
 
     Returns
     -------
@@ -275,7 +289,7 @@ def fill_holes(image, *, threshold=127):
     >>> bool(fill_holes(ring)[2, 2])
     True
     """
-    return ndimage.binary_fill_holes(image > threshold)
+    return ndimage.binary_fill_holes(foreground(image, threshold))
 
 
 @operation(

@@ -30,6 +30,8 @@ CATEGORIES = (
 )
 CHANNELS = ("each", "all", "grey", "colour")
 OUTPUTS = ("clip", "rescale", "mask", "labels")
+#: What flows between the steps of a pipeline: values, a boolean mask, or integer labels.
+KINDS = ("image", "mask", "labels")
 #: Peak memory of a typical run, in float64 copies of the input's channels: ndlab's own copies
 #: (float channels, the results, their stack, the display image) and a filter's temporaries.
 DEFAULT_MEMORY = 4.5
@@ -102,6 +104,9 @@ class Param:
         Allowed values of a "choice" parameter.
     help : str
         One sentence shown next to the control.
+    typical : (float, float), optional
+        The range a slider offers when `min` or `max` is not set: values
+        outside it are valid (a threshold on float data of any scale).
     """
 
     name: str
@@ -112,6 +117,7 @@ class Param:
     step: float | None = None
     choices: tuple | None = None
     help: str = ""
+    typical: tuple | None = None
 
     def __post_init__(self):
         if self.type not in PARAM_TYPES:
@@ -170,6 +176,7 @@ class Param:
             "step": self.step,
             "choices": None if self.choices is None else list(self.choices),
             "help": self.help,
+            "typical": None if self.typical is None else list(self.typical),
         }
 
 
@@ -216,6 +223,10 @@ class Operation:
         How the result is mapped to uint8 for display.
     memory : float or callable
         Peak memory of a run in float64 copies of the input, see :func:`operation`.
+    accepts : {"image", "mask"}
+        What the function works on, see :func:`operation`.
+    measures : bool
+        Whether the function takes grey levels to measure as ``intensity=``.
     """
 
     function: Callable
@@ -225,10 +236,17 @@ class Operation:
     channels: str
     output: str
     memory: float | Callable[[dict], float] = DEFAULT_MEMORY
+    accepts: str = "image"
+    measures: bool = False
 
     @property
     def name(self):
         return self.function.__name__
+
+    @property
+    def returns(self):
+        """What the operation gives the next step: "image", "mask" or "labels"."""
+        return self.output if self.output in ("mask", "labels") else "image"
 
     @property
     def doc(self):
@@ -273,11 +291,23 @@ class Operation:
             "doc": self.doc,
             "channels": self.channels,
             "output": self.output,
+            "accepts": self.accepts,
+            "returns": self.returns,
             "params": [param.to_dict() for param in self.params],
         }
 
 
-def operation(*, category, title, params=(), channels="each", output="clip", memory=DEFAULT_MEMORY):
+def operation(
+    *,
+    category,
+    title,
+    params=(),
+    channels="each",
+    output="clip",
+    memory=DEFAULT_MEMORY,
+    accepts="image",
+    measures=False,
+):
     """Register the decorated function as an operation and return it unchanged.
 
     Parameters
@@ -314,6 +344,17 @@ def operation(*, category, title, params=(), channels="each", output="clip", mem
         fit in the browser's memory (:meth:`Operation.memory_bytes`);
         ``tests/py/test_memory.py`` checks each value against the measured
         peak.
+    accepts : {"image", "mask"}, optional
+        "mask": a "grey" function that works on a boolean mask, made with
+        :func:`ndlab.convert.foreground` from its `threshold` parameter
+        when it receives values. In a pipeline it is given the previous
+        step's mask as it is (labels as ``labels > 0``); any other function
+        receives masks and labels as float64.
+    measures : bool, optional
+        The function takes a keyword ``intensity=None``, an array of the
+        image's shape to measure instead of `image`; a pipeline passes its
+        input (in grey), so a table of objects found in a mask reports the
+        photograph's grey levels.
 
     Examples
     --------
@@ -332,10 +373,14 @@ def operation(*, category, title, params=(), channels="each", output="clip", mem
         raise ValueError(f"output must be one of {OUTPUTS}, got {output!r}")
     if output == "labels" and channels not in ("grey", "colour"):
         raise ValueError(f"output 'labels' needs channels 'grey' or 'colour', got {channels!r}")
+    if accepts not in ("image", "mask") or (accepts == "mask" and channels != "grey"):
+        raise ValueError(f"accepts must be 'image', or 'mask' with channels 'grey', got {accepts!r}")
 
     def register(function):
         OPERATIONS.add(
-            Operation(function, category, title, tuple(params), channels, output, memory)
+            Operation(
+                function, category, title, tuple(params), channels, output, memory, accepts, measures
+            )
         )
         return function
 

@@ -8,17 +8,10 @@ import numpy as np
 from scipy import ndimage
 from scipy.cluster import vq
 
+from .convert import foreground
+from .morphology import THRESHOLD
 from .registry import Param, operation
 
-_THRESHOLD = Param(
-    "threshold",
-    "int",
-    127,
-    min=0,
-    max=255,
-    step=1,
-    help="Pixels brighter than this are foreground.",
-)
 _CONNECTIVITY = Param(
     "connectivity",
     "int",
@@ -103,23 +96,28 @@ def kmeans_colours(image, *, k=4, seed=0):
 @operation(
     category="segmentation",
     title="Label objects",
-    params=[_THRESHOLD, _CONNECTIVITY],
+    params=[THRESHOLD, _CONNECTIVITY],
     channels="grey",
     output="labels",
+    accepts="mask",
+    measures=True,
     memory=4.5,
 )
-def label(image, *, threshold=127, connectivity=1):
+def label(image, *, threshold=127, connectivity=1, intensity=None):
     """Number the connected objects of ``image > threshold`` and measure each.
 
     Parameters
     ----------
-    image : (M, N) ndarray of float64
-        Grey levels on a 0–255 scale.
+    image : (M, N) ndarray of float64 or bool
+        Grey levels, or a mask used as it is.
     threshold : int
-        Pixels brighter than this form the objects.
+        Pixels brighter than this form the objects; unused when `image` is a mask.
     connectivity : int
         1 connects pixels sharing a side, 2 also those sharing a corner
         (``ndimage.generate_binary_structure(2, connectivity)``).
+    intensity : (M, N) ndarray, optional
+        The grey levels measured (in a pipeline, its input, as ImageJ's
+        "redirect measurements" does); by default `image` itself.
 
     Returns
     -------
@@ -141,13 +139,14 @@ def label(image, *, threshold=127, connectivity=1):
     >>> info["objects"], info["table"]["rows"][1]
     (2, [2, 1, 250.0, 250.0, 2, 5, 3, 6, 2.0, 5.0])
     """
+    intensity = image if intensity is None else intensity
     structure = ndimage.generate_binary_structure(2, connectivity)
-    labels, count = ndimage.label(image > threshold, structure)
+    labels, count = ndimage.label(foreground(image, threshold), structure)
     index = np.arange(1, count + 1)
     areas = np.bincount(labels.ravel(), minlength=count + 1)[1:]
-    means = ndimage.mean(image, labels, index)
-    maxima = ndimage.maximum(image, labels, index)
-    centres = ndimage.center_of_mass(image, labels, index)
+    means = ndimage.mean(intensity, labels, index)
+    maxima = ndimage.maximum(intensity, labels, index)
+    centres = ndimage.center_of_mass(intensity, labels, index)
     boxes = ndimage.find_objects(labels)
     rows = [
         [int(number), int(area), round(float(mean), 3), round(float(maximum), 3)]
@@ -166,7 +165,7 @@ def label(image, *, threshold=127, connectivity=1):
     category="segmentation",
     title="Remove small objects",
     params=[
-        _THRESHOLD,
+        THRESHOLD,
         Param(
             "min_size",
             "int",
@@ -180,6 +179,7 @@ def label(image, *, threshold=127, connectivity=1):
     ],
     channels="grey",
     output="mask",
+    accepts="mask",
     memory=2.5,
 )
 def remove_small_objects(image, *, threshold=127, min_size=64, connectivity=1):
@@ -187,10 +187,10 @@ def remove_small_objects(image, *, threshold=127, min_size=64, connectivity=1):
 
     Parameters
     ----------
-    image : (M, N) ndarray of float64
-        Grey levels on a 0–255 scale.
+    image : (M, N) ndarray of float64 or bool
+        Grey levels, or a mask used as it is.
     threshold : int
-        Pixels brighter than this form the objects.
+        Pixels brighter than this form the objects; unused when `image` is a mask.
     min_size : int
         Smallest area kept, in pixels.
     connectivity : int
@@ -213,7 +213,7 @@ def remove_small_objects(image, *, threshold=127, min_size=64, connectivity=1):
            [0, 0, 0, 0, 0, 0]])
     """
     structure = ndimage.generate_binary_structure(2, connectivity)
-    labels, _ = ndimage.label(image > threshold, structure)
+    labels, _ = ndimage.label(foreground(image, threshold), structure)
     keep = np.bincount(labels.ravel()) >= min_size
     keep[0] = False
     return keep[labels]
@@ -223,7 +223,7 @@ def remove_small_objects(image, *, threshold=127, min_size=64, connectivity=1):
     category="segmentation",
     title="Separate touching objects (watershed)",
     params=[
-        _THRESHOLD,
+        THRESHOLD,
         Param(
             "min_distance",
             "int",
@@ -236,6 +236,7 @@ def remove_small_objects(image, *, threshold=127, min_size=64, connectivity=1):
     ],
     channels="grey",
     output="labels",
+    accepts="mask",
     memory=5.4,
 )
 def watershed(image, *, threshold=127, min_distance=5):
@@ -249,10 +250,10 @@ def watershed(image, *, threshold=127, min_distance=5):
 
     Parameters
     ----------
-    image : (M, N) ndarray of float64
-        Grey levels on a 0–255 scale.
+    image : (M, N) ndarray of float64 or bool
+        Grey levels, or a mask used as it is.
     threshold : int
-        Pixels brighter than this form the objects.
+        Pixels brighter than this form the objects; unused when `image` is a mask.
     min_distance : int
         Peaks closer than this to a higher peak are not seeds; larger values
         split less. An object close to a larger one may get no seed of its
@@ -274,7 +275,7 @@ def watershed(image, *, threshold=127, min_distance=5):
     >>> info, int(labels[10, 10]), int(labels[10, 23])
     ({'objects': 2}, 1, 2)
     """
-    mask = image > threshold
+    mask = foreground(image, threshold)
     distance = ndimage.distance_transform_edt(mask)
     peaks = mask & (distance == ndimage.maximum_filter(distance, size=2 * min_distance + 1))
     markers, count = ndimage.label(peaks)

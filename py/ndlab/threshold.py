@@ -62,40 +62,74 @@ def threshold_otsu(image):
     title="Global threshold",
     params=[
         Param(
+            "keep",
+            "choice",
+            "above",
+            choices=("above", "below", "between"),
+            help="Which values are foreground: above the threshold, below it, or between two levels.",
+        ),
+        Param(
             "threshold",
-            "int",
-            127,
-            min=0,
-            max=255,
-            step=1,
-            help="Pixels brighter than this are foreground.",
-        )
+            "float",
+            127.0,
+            step=1.0,
+            typical=(0, 255),
+            help="The level; with 'between', the lower one (included).",
+        ),
+        Param(
+            "upper",
+            "float",
+            255.0,
+            step=1.0,
+            typical=(0, 255),
+            help="With 'between', the upper level (included).",
+        ),
     ],
     channels="grey",
     output="mask",
     memory=2,
 )
-def threshold_global(image, *, threshold=127):
-    """Separate foreground from background with one chosen grey level.
+def threshold_global(image, *, keep="above", threshold=127.0, upper=255.0):
+    """Separate foreground from background with one or two chosen levels.
 
     Parameters
     ----------
     image : (M, N) ndarray of float64
-        Grey levels on a 0–255 scale.
-    threshold : int
-        Pixels strictly brighter than this are foreground.
+        Values of any scale (grey levels, or a float array's own values).
+    keep : {"above", "below", "between"}
+        ``image > threshold``, ``image < threshold`` or ``(threshold <=
+        image) & (image <= upper)``: the dark bubbles of a micrograph are
+        below a level, its grey sand between two.
+    threshold : float
+        The level; with "between", the lower one.
+    upper : float
+        The upper level, used with "between".
 
     Returns
     -------
     (M, N) ndarray of bool
-        ``image > threshold``.
+        The foreground.
+
+    Raises
+    ------
+    ValueError
+        If `keep` is "between" and `upper` is below `threshold`.
 
     Examples
     --------
-    >>> threshold_global(np.array([[10.0, 127.0, 128.0]]))
+    >>> values = np.array([[10.0, 127.0, 128.0]])
+    >>> threshold_global(values)
     array([[False, False,  True]])
+    >>> threshold_global(values, keep="between", threshold=100, upper=127)
+    array([[False,  True, False]])
     """
-    return image > threshold
+    if keep == "above":
+        return image > threshold
+    if keep == "below":
+        return image < threshold
+    if upper < threshold:
+        raise ValueError(f"upper must be at least threshold ({threshold:g}), got {upper:g}")
+    return (threshold <= image) & (image <= upper)
 
 
 @operation(

@@ -149,8 +149,12 @@ def test_catalog_entries_describe_the_functions():
             "doc",
             "channels",
             "output",
+            "accepts",
+            "returns",
             "params",
         }
+        assert entry["accepts"] in ("image", "mask")
+        assert entry["returns"] in ("image", "mask", "labels")
         for param in entry["params"]:
             assert set(param) == {
                 "name",
@@ -161,5 +165,6 @@ def test_catalog_entries_describe_the_functions():
                 "step",
                 "choices",
                 "help",
+                "typical",
             }
             assert param["help"]
