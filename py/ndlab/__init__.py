@@ -2,8 +2,8 @@
 
 Each operation is one plain function registered with its parameter spec;
 :func:`run` validates parameters, converts the input, applies the function
-and maps the result to uint8, and :func:`catalog` describes everything for
-the web page.
+and maps the result to uint8; :func:`run_pipeline` chains operations on
+full-precision arrays; :func:`catalog` describes everything for the web page.
 """
 
 __version__ = "0.1.0"
@@ -22,7 +22,8 @@ from . import (  # noqa: F401, E402
     threshold,
     transforms,
 )
-from .api import Result, catalog, estimate_memory, pipeline_code, run  # noqa: E402
+from .api import catalog, estimate_memory, run  # noqa: E402
+from .pipeline import Result, run_pipeline  # noqa: E402
 from .samples import SAMPLES  # noqa: E402
 
-__all__ = ["SAMPLES", "Result", "__version__", "catalog", "estimate_memory", "pipeline_code", "run"]
+__all__ = ["SAMPLES", "Result", "__version__", "catalog", "estimate_memory", "run", "run_pipeline"]

@@ -18,38 +18,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import __version__
-from .convert import MAPPINGS, clip, rgb_to_grey
+from .convert import clip, rgb_to_grey
 
 _PILLOW_MODES = {2: "L", 3: "RGB", 4: "RGBA"}
-
-
-@dataclass(frozen=True)
-class Step:
-    """One run to write out.
-
-    Attributes
-    ----------
-    operation : Operation
-        The operation that ran.
-    params : dict
-        Validated parameters; written as literals.
-    shape, dtype : tuple, numpy.dtype
-        Shape and dtype of the input array.
-    layout : {"grey", "rgb", "rgba"}
-        How the input was processed, see :func:`ndlab.convert.channel_layout`.
-    has_info : bool
-        Whether the function returned ``(array, info)``.
-    after : tuple of str
-        Lines appended after the step (a pipeline's own conversions).
-    """
-
-    operation: object
-    params: dict
-    shape: tuple
-    dtype: np.dtype
-    layout: str
-    has_info: bool
-    after: tuple = ()
 
 
 @functools.cache
@@ -135,140 +106,186 @@ def _import_line(name, module):
     return f"import {full} as {name}"
 
 
-def generate(operation, params, image, layout, *, has_info):
-    """Return a script that reproduces one run of `operation`.
+@dataclass(frozen=True)
+class Step:
+    """One step as it ran, with what is needed to write it out (no array is kept).
 
-    Parameters
+    Attributes
     ----------
     operation : Operation
         The operation that ran.
     params : dict
         Validated parameters; written as literals.
-    image : ndarray
-        The input array (only its shape and dtype are used).
+    shape, dtype : tuple, numpy.dtype
+        Shape and dtype of the array the step received.
+    kind : {"image", "mask", "labels"}
+        What that array is.
     layout : {"grey", "rgb", "rgba"}
-        How the input was processed, see :func:`ndlab.convert.channel_layout`.
+        How it was processed, see :func:`ndlab.convert.channel_layout`.
     has_info : bool
         Whether the function returned ``(array, info)``.
-
-    Returns
-    -------
-    str
-        Python source defining ``result``, given a variable ``image``.
+    intensity : Step or None
+        For a measuring operation in a pipeline: the first step, whose input
+        (in grey) it measured.
     """
-    step = Step(operation, params, image.shape, image.dtype, layout, has_info)
-    title = f"{operation.title}, as run by ndlab {__version__}.\n\n{operation.summary}"
-    return script([step], title)
+
+    operation: object
+    params: dict
+    shape: tuple
+    dtype: np.dtype
+    kind: str
+    layout: str
+    has_info: bool
+    intensity: object = None
 
 
-def script(steps, title):
-    """Return one script running `steps` in order, each on the previous ``result``.
+def script(steps, mapping, *, loading):
+    """Return a script running `steps` in order, each on the previous step's array.
 
     Parameters
     ----------
     steps : sequence of Step
-        The runs, in order; each step's ``image`` is the previous ``result``.
-    title : str
-        The script's docstring.
+        The steps as they ran; the first receives ``image``.
+    mapping : callable
+        The function of :mod:`ndlab.convert` that made the displayed
+        picture from the last step's array.
+    loading : str
+        Comment lines saying how to load ``image``.
 
     Returns
     -------
     str
-        Python source defining ``result``, given a variable ``image``; every
-        function, constant and import appears once.
+        Python source that, given ``image``, assigns each step's array to a
+        variable named for what it holds (``blurred``, ``mask``, ``labels``)
+        and the displayed picture to ``result``. Every function, constant
+        and import appears once; steps that report values print them.
     """
     imports = {"import numpy as np": None}
     definitions = {}
     blocks = []
+    source = "image"
+    names = {"image", "result", "info", "np", "rgb_to_grey", "clip"}
+    names |= {step.operation.name for step in steps} | {mapping.__name__}
     for number, step in enumerate(steps, start=1):
-        lines, functions = _step_lines(step)
+        name = _variable(step.operation, names)
+        lines, functions = _step_lines(step, source, name)
+        if len(steps) > 1:
+            lines.insert(0, f"# {number}. {_describe(step)}")
+        blocks.append("\n".join(lines))
+        source = name
         for function in functions:
             more_imports, more_definitions = dependencies(function)
             imports.update(dict.fromkeys(more_imports))
             definitions.update(dict.fromkeys(more_definitions))
-        if len(steps) > 1:
-            arguments = ", ".join(f"{key}={value!r}" for key, value in step.params.items())
-            header = f"# Step {number}: {step.operation.title}"
-            lines = [header + (f" ({arguments})" if arguments else "") + ".", *lines]
-            if number < len(steps):
-                lines.append("image = result")
-        blocks.append("\n".join(lines))
-    first = steps[0]
-    mode = _PILLOW_MODES[first.shape[2] if len(first.shape) == 3 else 2]
+    display, functions = _display_lines(steps[-1], source, mapping)
+    for function in functions:
+        more_imports, more_definitions = dependencies(function)
+        imports.update(dict.fromkeys(more_imports))
+        definitions.update(dict.fromkeys(more_definitions))
+    blocks.append("\n".join(display))
+    if len(steps) == 1:
+        title = f"{steps[0].operation.title}, as run by ndlab {__version__}.\n\n"
+        title += steps[0].operation.summary
+    else:
+        listing = "\n".join(f"{n}. {_describe(step)}" for n, step in enumerate(steps, start=1))
+        title = f"A pipeline of {len(steps)} steps, as run by ndlab {__version__}.\n\n{listing}"
     import_lines = ["import numpy as np"] + sorted(set(imports) - {"import numpy as np"})
     parts = [
         f'"""{title}\n"""\n\n' + "\n".join(import_lines),
-        "# Load your own image, for example with Pillow:\n"
-        "# from PIL import Image\n"
-        f'# image = np.asarray(Image.open("photo.png").convert("{mode}"))',
+        loading,
         *definitions,
         "\n\n".join(blocks),
     ]
     return "\n\n\n".join(part.strip("\n") for part in parts) + "\n"
 
 
-def _step_lines(step):
-    """Return the statements of one step and the functions they call."""
-    operation = step.operation
-    name = operation.name
-    arguments = "".join(f", {key}={value!r}" for key, value in step.params.items())
-    mapping = MAPPINGS[operation.output]
-    per_channel = step.layout != "grey" and operation.channels in ("each", "all")
-    functions = [operation.function, mapping]
-    if step.layout != "grey" and operation.channels == "grey":
-        functions.insert(0, rgb_to_grey)
-
-    lines = _input_lines(step)
-    variable = "rgb" if operation.channels == "colour" else "img"
-    if per_channel:
-        lines.append(
-            f"data = np.stack([{name}(rgb[..., c]{arguments}) for c in range(3)], axis=-1)"
-        )
-    elif step.has_info:
-        lines += [f"data, info = {name}({variable}{arguments})", "print(info)"]
-    else:
-        lines.append(f"data = {name}({variable}{arguments})")
-    lines.append(f"result = {mapping.__name__}(data)")
-    if step.layout == "rgba" and per_channel:
-        if operation.channels == "all":
-            lines += [
-                "# Transform the alpha channel like the colour channels.",
-                f"alpha = clip({name}(image[..., 3].astype(np.float64){arguments}))",
-            ]
-            functions.append(clip)
-        elif step.dtype == np.uint8:
-            lines += ["# Keep the alpha channel unchanged.", "alpha = image[..., 3]"]
-        else:
-            lines += [
-                "# Keep the alpha channel unchanged.",
-                "alpha = clip(image[..., 3].astype(np.float64))",
-            ]
-            functions.append(clip)
-        lines.append("result = np.dstack([result, alpha])")
-    return lines + list(step.after), functions
+def loading_comment(shape, dtype, *, file_name=None):
+    """Return comment lines saying how to load an input of `shape` and `dtype` as ``image``."""
+    if file_name is not None or dtype != np.uint8:
+        name = file_name or "array.npy"
+        return f'# Load your array:\n# image = np.load("{name}")'
+    mode = _PILLOW_MODES[shape[2] if len(shape) == 3 else 2]
+    return (
+        "# Load your own image, for example with Pillow:\n"
+        "# from PIL import Image\n"
+        f'# image = np.asarray(Image.open("photo.png").convert("{mode}"))'
+    )
 
 
-def _input_lines(step):
-    channels = step.operation.channels
-    two_d = len(step.shape) == 2
+def _describe(step):
+    """The step's title and its parameters."""
+    arguments = ", ".join(f"{key}={value!r}" for key, value in step.params.items())
+    return step.operation.title + (f" ({arguments})" if arguments else "")
+
+
+def _variable(operation, taken):
+    """A new variable name for what `operation` returns: blurred, mask, labels, mask_2..."""
+    base = operation.result_name
+    name, number = base, 1
+    while name in taken:
+        number += 1
+        name = f"{base}_{number}"
+    taken.add(name)
+    return name
+
+
+def _float(expression, dtype):
+    return expression if dtype == np.float64 else f"{expression}.astype(np.float64)"
+
+
+def grey_argument(step, source):
+    """Return the expression of the float64 grey levels a "grey" function gets from `source`."""
     if step.layout == "grey":
-        grey = "image" if two_d else "image[..., 0]"
-        lines = [] if two_d else ["# The colour channels are identical, so the image is grey."]
-        if channels == "colour":
-            return lines + [f"rgb = np.stack([{grey}.astype(np.float64)] * 3, axis=-1)"]
-        return lines + [f"img = {grey}.astype(np.float64)"]
-    dropped = " (the alpha channel is dropped)" if step.layout == "rgba" else ""
-    if channels in ("each", "all"):
-        return [
-            "# Process the red, green and blue channels separately, in float64.",
-            "rgb = image[..., :3].astype(np.float64)",
-        ]
-    if channels == "colour":
-        return [
-            f"# Process the colour image as a whole{dropped}.",
-            "rgb = image[..., :3].astype(np.float64)",
-        ]
-    return [
-        f"# Convert to grey with luminance weights{dropped}.",
-        "img = rgb_to_grey(image[..., :3].astype(np.float64))",
-    ]
+        return _float(source if len(step.shape) == 2 else f"{source}[..., 0]", step.dtype)
+    return f"rgb_to_grey({_float(f'{source}[..., :3]', step.dtype)})"
+
+
+def _step_lines(step, source, name):
+    """Return the statements of one step, assigning `name`, and the functions they call."""
+    operation = step.operation
+    function = operation.name
+    arguments = "".join(f", {key}={value!r}" for key, value in step.params.items())
+    functions = [operation.function]
+    lines = []
+    if operation.accepts == "mask" and step.kind != "image":
+        argument = source if step.kind == "mask" else f"{source} > 0"
+    elif operation.channels in ("each", "all") and step.layout != "grey":
+        count = 4 if step.layout == "rgba" and operation.channels == "all" else 3
+        each = f"{function}({_float(f'{source}[..., c]', step.dtype)}{arguments})"
+        planes = f"[{each} for c in range({count})]"
+        if count == 3 and step.layout == "rgba":
+            lines.append("# Each colour channel in turn; the alpha channel is kept.")
+            planes += f" + [{_float(f'{source}[..., 3]', step.dtype)}]"
+        else:
+            lines.append("# Each channel in turn.")
+        return lines + [f"{name} = np.stack({planes}, axis=-1)"], functions
+    elif operation.channels == "colour":
+        if step.layout == "grey":
+            grey = source if len(step.shape) == 2 else f"{source}[..., 0]"
+            argument = f"np.stack([{_float(grey, step.dtype)}] * 3, axis=-1)"
+        else:
+            argument = _float(f"{source}[..., :3]", step.dtype)
+    else:
+        argument = grey_argument(step, source)
+        if step.layout != "grey":
+            functions.insert(0, rgb_to_grey)
+            lines.append("# Grey levels from the colour channels (luminance weights).")
+    if step.intensity is not None:
+        arguments += f", intensity={grey_argument(step.intensity, 'image')}"
+        if step.intensity.layout != "grey":
+            functions.insert(0, rgb_to_grey)
+        lines.append("# Measure the grey levels of the input image.")
+    call = f"{function}({argument}{arguments})"
+    if step.has_info:
+        return lines + [f"{name}, info = {call}", "print(info)"], functions
+    return lines + [f"{name} = {call}"], functions
+
+
+def _display_lines(step, source, mapping):
+    """Return the statements that make the displayed picture ``result``, and their functions."""
+    lines = ["# The picture shown, in uint8."]
+    operation = step.operation
+    if step.layout == "rgba" and operation.channels in ("each", "all"):
+        colour, alpha = f"{mapping.__name__}({source}[..., :3])", f"clip({source}[..., 3])"
+        return lines + [f"result = np.dstack([{colour}, {alpha}])"], [mapping, clip]
+    return lines + [f"result = {mapping.__name__}({source})"], [mapping]

@@ -3,7 +3,14 @@
 from .convert import rgb_to_grey
 from .registry import Param, operation
 
-operation(category="colour", title="To greyscale", channels="colour", output="clip", memory=2)(
+operation(
+    category="colour",
+    title="To greyscale",
+    channels="colour",
+    output="clip",
+    memory=2,
+    name_as="grey",
+)(
     rgb_to_grey
 )
 

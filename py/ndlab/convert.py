@@ -4,7 +4,7 @@ Input images are 2-D (grey), H×W×3 (RGB) or H×W×4 (RGBA) arrays of any real
 dtype, on a 0–255 scale. Operations see float64 channels so that SciPy's
 separable filters do not truncate to integers between passes; the result is
 rounded once, at the end, by one of the mappings :func:`clip`,
-:func:`rescale`, :func:`mask` or :func:`paint_labels`. These mapping
+:func:`rescale`, :func:`paint_mask` or :func:`paint_labels`. These mapping
 functions are copied verbatim into exported code, so they use only NumPy.
 """
 
@@ -20,7 +20,7 @@ def check_image(image):
     Parameters
     ----------
     image : array_like
-        2-D, H×W×3 or H×W×4 array of integers or finite floats.
+        2-D, H×W×3 or H×W×4 array of booleans, integers or finite floats.
 
     Returns
     -------
@@ -42,8 +42,8 @@ def check_image(image):
     ValueError: image must be 2-D (grey), H×W×3 (RGB) or H×W×4 (RGBA), got shape (2, 3, 2)
     """
     image = np.asarray(image)
-    if image.dtype.kind not in "iuf":
-        raise ValueError(f"image must have an integer or float dtype, got {image.dtype}")
+    if image.dtype.kind not in "biuf":
+        raise ValueError(f"image must have a boolean, integer or float dtype, got {image.dtype}")
     if image.ndim not in (2, 3) or (image.ndim == 3 and image.shape[2] not in (3, 4)):
         raise ValueError(
             f"image must be 2-D (grey), H×W×3 (RGB) or H×W×4 (RGBA), got shape {image.shape}"
@@ -162,7 +162,7 @@ def rescale(data):
     return np.rint(scaled, out=scaled).astype(np.uint8)
 
 
-def mask(data):
+def paint_mask(data):
     """Map a boolean mask to 0 (False) and 255 (True)."""
     return np.asarray(data, dtype=bool) * np.uint8(255)
 
@@ -188,4 +188,4 @@ def paint_labels(data):
 
 
 #: Output mappings by name, as declared by operations.
-MAPPINGS = {"clip": clip, "rescale": rescale, "mask": mask, "labels": paint_labels}
+MAPPINGS = {"clip": clip, "rescale": rescale, "mask": paint_mask, "labels": paint_labels}

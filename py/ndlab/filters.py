@@ -20,6 +20,7 @@ def _size(default, help="Width of the square window, in pixels."):
     params=[_sigma(2.0)],
     channels="each",
     output="clip",
+    name_as="blurred",
 )
 def gaussian_filter(image, *, sigma=2.0):
     """Blur with a Gaussian kernel.
@@ -54,6 +55,7 @@ def gaussian_filter(image, *, sigma=2.0):
     params=[_size(3, "Width of the square window, in pixels; odd sizes keep the image centred.")],
     channels="each",
     output="clip",
+    name_as="denoised",
 )
 def median_filter(image, *, size=3):
     """Replace each pixel by the median of its square neighbourhood.
@@ -232,6 +234,7 @@ def unsharp_mask(image, *, radius=2.0, amount=1.0):
     title="Sobel edges",
     channels="each",
     output="rescale",
+    name_as="edges",
 )
 def sobel(image):
     """Gradient magnitude from Sobel derivatives along rows and columns.

@@ -32,6 +32,18 @@ CHANNELS = ("each", "all", "grey", "colour")
 OUTPUTS = ("clip", "rescale", "mask", "labels")
 #: What flows between the steps of a pipeline: values, a boolean mask, or integer labels.
 KINDS = ("image", "mask", "labels")
+#: What exported code calls an image an operation of each category returns.
+RESULT_NAMES = {
+    "filters": "filtered",
+    "noise": "noisy",
+    "transforms": "transformed",
+    "morphology": "morphed",
+    "histogram": "equalized",
+    "segmentation": "segmented",
+    "frequency": "filtered",
+    "linear algebra": "approximation",
+    "colour": "converted",
+}
 #: Peak memory of a typical run, in float64 copies of the input's channels: ndlab's own copies
 #: (float channels, the results, their stack, the display image) and a filter's temporaries.
 DEFAULT_MEMORY = 4.5
@@ -227,6 +239,8 @@ class Operation:
         What the function works on, see :func:`operation`.
     measures : bool
         Whether the function takes grey levels to measure as ``intensity=``.
+    name_as : str or None
+        What exported code calls the result, see :func:`operation`.
     """
 
     function: Callable
@@ -238,6 +252,7 @@ class Operation:
     memory: float | Callable[[dict], float] = DEFAULT_MEMORY
     accepts: str = "image"
     measures: bool = False
+    name_as: str | None = None
 
     @property
     def name(self):
@@ -247,6 +262,13 @@ class Operation:
     def returns(self):
         """What the operation gives the next step: "image", "mask" or "labels"."""
         return self.output if self.output in ("mask", "labels") else "image"
+
+    @property
+    def result_name(self):
+        """The variable exported code assigns the result to: "blurred", "mask", "labels"..."""
+        if self.name_as:
+            return self.name_as
+        return self.returns if self.returns != "image" else RESULT_NAMES[self.category]
 
     @property
     def doc(self):
@@ -307,6 +329,7 @@ def operation(
     memory=DEFAULT_MEMORY,
     accepts="image",
     measures=False,
+    name_as=None,
 ):
     """Register the decorated function as an operation and return it unchanged.
 
@@ -355,6 +378,9 @@ def operation(
         image's shape to measure instead of `image`; a pipeline passes its
         input (in grey), so a table of objects found in a mask reports the
         photograph's grey levels.
+    name_as : str, optional
+        What exported code calls the result ("blurred"); by default "mask",
+        "labels", or a name for the category's images ("filtered").
 
     Examples
     --------
@@ -379,7 +405,16 @@ def operation(
     def register(function):
         OPERATIONS.add(
             Operation(
-                function, category, title, tuple(params), channels, output, memory, accepts, measures
+                function,
+                category,
+                title,
+                tuple(params),
+                channels,
+                output,
+                memory,
+                accepts,
+                measures,
+                name_as,
             )
         )
         return function

@@ -121,7 +121,11 @@ def test_empty_image_is_rejected(shape):
 
 def test_timings_are_reported():
     timings = ndlab.run("median_filter", make_image("rgb")).timings
-    assert set(timings) == {"compute_ms", "convert_ms"}
+    assert set(timings) == {"compute_ms", "convert_ms", "steps"}
+    assert timings["steps"] == [
+        {"name": "median_filter", "reused": False, "compute_ms": timings["compute_ms"]}
+    ]
+    timings = {key: value for key, value in timings.items() if key != "steps"}
     assert all(value >= 0 for value in timings.values())
 
 

@@ -10,7 +10,7 @@ from ndlab.convert import (
     check_image,
     clip,
     is_grey,
-    mask,
+    paint_mask,
     rescale,
     rgb_to_grey,
 )
@@ -19,9 +19,8 @@ from ndlab.convert import (
 @pytest.mark.parametrize(
     ("image", "message"),
     [
-        (np.zeros((3, 3), bool), "integer or float dtype, got bool"),
-        (np.zeros((3, 3), complex), "integer or float dtype, got complex128"),
-        (np.array([["a"]]), "integer or float dtype"),
+        (np.zeros((3, 3), complex), "boolean, integer or float dtype, got complex128"),
+        (np.array([["a"]]), "boolean, integer or float dtype"),
         (np.zeros(5), r"got shape \(5,\)"),
         (np.zeros((3, 3, 2)), r"got shape \(3, 3, 2\)"),
         (np.zeros((1, 3, 3, 3)), r"got shape \(1, 3, 3, 3\)"),
@@ -93,7 +92,7 @@ def test_rescale_spans_0_to_255(data):
 
 
 def test_mask_maps_bool_to_0_and_255():
-    np.testing.assert_array_equal(mask(np.array([True, False])), np.array([255, 0], np.uint8))
+    np.testing.assert_array_equal(paint_mask(np.array([True, False])), np.array([255, 0], np.uint8))
 
 
 def slow_is_grey(image):
@@ -120,5 +119,5 @@ def test_clip_equals_rint_then_np_clip(data):
 
 
 def test_mask_uses_truthiness_and_rescale_accepts_integers():
-    np.testing.assert_array_equal(mask(np.array([0.0, 0.5, 2.0])), [0, 255, 255])
+    np.testing.assert_array_equal(paint_mask(np.array([0.0, 0.5, 2.0])), [0, 255, 255])
     np.testing.assert_array_equal(rescale(np.array([2, 4, 6])), [0, 128, 255])
