@@ -199,11 +199,27 @@ def script(steps, mapping, *, loading):
     return "\n\n\n".join(part.strip("\n") for part in parts) + "\n"
 
 
-def loading_comment(shape, dtype, *, file_name=None):
-    """Return comment lines saying how to load an input of `shape` and `dtype` as ``image``."""
-    if file_name is not None or dtype != np.uint8:
-        name = file_name or "array.npy"
+def loading_comment(shape, dtype, file=None):
+    """Return comment lines saying how to load an input of `shape` and `dtype` as ``image``.
+
+    Parameters
+    ----------
+    shape, dtype : tuple, numpy.dtype
+        The input's.
+    file : (str, str or None), optional
+        The file name and variable it was read from (``.npy``, ``.npz``,
+        ``.mat``).
+    """
+    if file is not None:
+        name, variable = file
+        if name.lower().endswith(".mat"):
+            loading = f'scipy.io.loadmat("{name}")["{variable}"]'
+            return f"# Load your array:\n# import scipy.io\n# image = {loading}"
+        if name.lower().endswith(".npz"):
+            return f'# Load your array:\n# image = np.load("{name}")["{variable}"]'
         return f'# Load your array:\n# image = np.load("{name}")'
+    if dtype != np.uint8:
+        return '# Load your array, for example:\n# image = np.load("array.npy")'
     mode = _PILLOW_MODES[shape[2] if len(shape) == 3 else 2]
     return (
         "# Load your own image, for example with Pillow:\n"

@@ -10,9 +10,7 @@ operation(
     output="clip",
     memory=2,
     name_as="grey",
-)(
-    rgb_to_grey
-)
+)(rgb_to_grey)
 
 
 @operation(

@@ -131,7 +131,7 @@ def rgb_to_grey(image):
 
 
 def foreground(image, threshold):
-    """Return the mask a binary operation works on: `image` if it is one, else ``image > threshold``.
+    """Return the mask to work on: `image` if it is a mask, else ``image > threshold``.
 
     Examples
     --------

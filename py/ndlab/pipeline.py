@@ -181,7 +181,7 @@ def normalise_steps(steps):
     return normalised
 
 
-def run_pipeline(image, steps, /, *, cache=None, key=None, stretch=None, before=None):
+def run_pipeline(image, steps, /, *, cache=None, key=None, stretch=None, before=None, file=None):
     """Apply `steps` in turn to `image`, each to the previous step's full-precision array.
 
     Parameters
@@ -204,6 +204,9 @@ def run_pipeline(image, steps, /, *, cache=None, key=None, stretch=None, before=
     before : callable, optional
         ``before(operation, shape, params)`` is called before each step
         that is computed (the page checks memory there).
+    file : (str, str or None), optional
+        The file name and variable `image` was read from, for the script's
+        loading lines.
 
     Returns
     -------
@@ -222,7 +225,8 @@ def run_pipeline(image, steps, /, *, cache=None, key=None, stretch=None, before=
     Labelling the chapter's signal above 1 gives its areas and maxima:
 
     >>> x, y = np.indices((100, 100))
-    >>> sig = np.sin(2 * np.pi * x / 50.0) * np.sin(2 * np.pi * y / 50.0) * (1 + x * y / 50.0**2) ** 2
+    >>> sig = np.sin(2 * np.pi * x / 50.0) * np.sin(2 * np.pi * y / 50.0)
+    >>> sig *= (1 + x * y / 50.0**2) ** 2
     >>> result = run_pipeline(sig, [
     ...     {"name": "threshold_global", "params": {"threshold": 1}},
     ...     {"name": "label"},
@@ -248,11 +252,9 @@ def run_pipeline(image, steps, /, *, cache=None, key=None, stretch=None, before=
             if cache is not None:
                 cache.put((key, prefix), outcome)
         outcomes.append(outcome)
-        timings.append(
-            {"name": operation.name, "reused": reused, "compute_ms": outcome.compute_ms}
-        )
+        timings.append({"name": operation.name, "reused": reused, "compute_ms": outcome.compute_ms})
         array, kind = outcome.data, operation.returns
-    return _result(image, normalised, outcomes, timings, stretch)
+    return _result(image, normalised, outcomes, timings, stretch, file)
 
 
 def apply(operation, params, array, kind="image", measured=None):
@@ -289,7 +291,9 @@ def apply(operation, params, array, kind="image", measured=None):
     layout = channel_layout(array)
     source = None
     if measured is not None and measured.shape[:2] == array.shape[:2]:
-        source = Step(None, {}, measured.shape, measured.dtype, "image", channel_layout(measured), False)
+        source = Step(
+            None, {}, measured.shape, measured.dtype, "image", channel_layout(measured), False
+        )
         extra["intensity"] = _grey(measured, source.layout)
     grey = (array if array.ndim == 2 else array[..., 0]) if layout == "grey" else None
     mode = operation.channels
@@ -354,18 +358,18 @@ def display(outcome, stretch):
     return mapping(data), name
 
 
-def _result(image, normalised, outcomes, timings, stretch):
+def _result(image, normalised, outcomes, timings, stretch, file):
     last = outcomes[-1]
     started = perf_counter()
     picture, name = display(last, stretch)
-    convert_ms = sum(o.convert_ms for o, t in zip(outcomes, timings) if not t["reused"])
+    computed = [o for o, t in zip(outcomes, timings, strict=True) if not t["reused"]]
+    convert_ms = sum(o.convert_ms for o in computed)
     convert_ms += 1000 * (perf_counter() - started)
     code = script(
         [o.step for o in outcomes],
         MAPPINGS[name],
-        loading=loading_comment(image.shape, image.dtype),
+        loading=loading_comment(image.shape, image.dtype, file),
     )
-    computed = [o.compute_ms for o, t in zip(outcomes, timings) if not t["reused"]]
     operation, params = normalised[-1]
     return Result(
         name=operation.name,
@@ -376,6 +380,10 @@ def _result(image, normalised, outcomes, timings, stretch):
         params=params,
         code=code,
         channels_in=last.step.layout,
-        timings={"compute_ms": sum(computed), "convert_ms": convert_ms, "steps": timings},
+        timings={
+            "compute_ms": sum(o.compute_ms for o in computed),
+            "convert_ms": convert_ms,
+            "steps": timings,
+        },
         steps=tuple(outcomes),
     )

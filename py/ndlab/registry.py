@@ -400,7 +400,9 @@ def operation(
     if output == "labels" and channels not in ("grey", "colour"):
         raise ValueError(f"output 'labels' needs channels 'grey' or 'colour', got {channels!r}")
     if accepts not in ("image", "mask") or (accepts == "mask" and channels != "grey"):
-        raise ValueError(f"accepts must be 'image', or 'mask' with channels 'grey', got {accepts!r}")
+        raise ValueError(
+            f"accepts must be 'image', or 'mask' with channels 'grey', got {accepts!r}"
+        )
 
     def register(function):
         OPERATIONS.add(

@@ -66,7 +66,7 @@ def threshold_otsu(image):
             "choice",
             "above",
             choices=("above", "below", "between"),
-            help="Which values are foreground: above the threshold, below it, or between two levels.",
+            help="Foreground: values above the threshold, below it, or between two levels.",
         ),
         Param(
             "threshold",

@@ -1,11 +1,15 @@
-"""The bridge called by the Pyodide worker: RGBA pixels in, RGBA pixels out.
+"""The bridge called by the Pyodide worker: inputs kept here, pipelines run here, pixels out.
 
-Pixels cross the JavaScript/Python boundary as C-contiguous uint8 H×W×4
-arrays; files as bytes; everything else travels as JSON strings, so the
-worker never needs to convert Python objects.
+An input (canvas pixels, or the array of a ``.npy``, ``.npz`` or ``.mat``
+file) is loaded once and kept under an id; pipelines run on it in full
+precision through one :class:`ndlab.pipeline.Cache`, and only the last
+step's display crosses back. Pixels cross the JavaScript/Python boundary as
+C-contiguous uint8 H×W×4 arrays; files as bytes; everything else travels as
+JSON strings, so the worker never needs to convert Python objects.
 """
 
 import io
+import itertools
 import json
 import math
 from time import perf_counter
@@ -13,9 +17,9 @@ from time import perf_counter
 import numpy as np
 import scipy.io
 
-from . import api
-from .api import catalog, estimate_memory, run
-from .convert import is_grey, rescale
+from .api import catalog, estimate_memory
+from .convert import check_image, is_grey, rescale
+from .pipeline import Cache, run_pipeline
 from .registry import get_operation
 from .samples import SAMPLES
 
@@ -28,6 +32,11 @@ MAX_PIXELS = 40_000_000
 #: copied out ("Start offset -1483882968 is outside the bounds of the buffer"). Runs keep to the
 #: lower 2 GiB, less 128 MiB for Python, NumPy and SciPy themselves (75 MB when ready).
 MEMORY_LIMIT = 2**31 - 2**27
+
+#: Bytes of step results kept between runs, so that editing the last step reruns only it: a
+#: quarter of what Python may use, room for the four float64 steps of a 10-megapixel photograph
+#: in colour. A run that needs more memory first empties the cache.
+CACHE_BYTES = 2**29
 
 _HINTS = {
     ValueError: "Check the parameter values and try again.",
@@ -163,32 +172,6 @@ def to_rgba(image):
     return out
 
 
-def run_rgba(name, rgba, params_json):
-    """Run operation `name` on browser pixels; never raises.
-
-    Parameters
-    ----------
-    name : str
-        Operation name.
-    rgba : (H, W, 4) ndarray of uint8
-        Canvas pixels.
-    params_json : str
-        JSON object of parameters.
-
-    Returns
-    -------
-    out : (H', W', 4) ndarray of uint8
-        Result pixels, C-contiguous; shape (0, 0, 4) on error.
-    meta : str
-        JSON with ``name, params, output, info, code, shape, channels_in,
-        timings`` or, on error, ``{"error": {"type", "message", "hint"}}``.
-    """
-    try:
-        return _run_rgba(name, rgba, params_json)
-    except (Exception, KeyboardInterrupt) as exc:
-        return _error(exc)
-
-
 def _error(exc):
     """Return the empty image and error JSON reported for `exc`."""
     hint = next((text for kind, text in _HINTS.items() if isinstance(exc, kind)), _BUG_HINT)
@@ -200,40 +183,162 @@ def _error(exc):
     return np.zeros((0, 0, 4), np.uint8), json.dumps({"error": error})
 
 
-#: The last successful result of :func:`run_rgba`, for :func:`result_npy`.
-_last_result = None
+class UnknownInput(LookupError):
+    """A run names an input this Python does not hold (released, or loaded by another worker)."""
 
 
-def _run_rgba(name, rgba, params_json):
-    global _last_result
+#: The inputs loaded, by id: the arrays pipelines start from.
+_inputs = {}
+_ids = itertools.count(1)
+#: Step results of every input (the inputs' own bytes count against the memory limit too).
+_cache = Cache(CACHE_BYTES)
 
-    check_size(*rgba.shape[:2])
-    params = json.loads(params_json)
-    if not isinstance(params, dict):
-        raise ValueError(f"parameters must be a JSON object, got {params_json!r}")
-    started = perf_counter()
-    image = canonical(rgba)
-    convert_seconds = perf_counter() - started
-    # held meanwhile: the RGBA input and output, and the last result (kept for result_npy)
-    last = 0 if _last_result is None else _last_result.data.nbytes + _last_result.image.nbytes
-    check_memory(name, image.shape, params, held=2 * rgba.nbytes, kept=last)
-    result = run(name, image, **params)
-    _last_result = result
+
+def _keep(array, file=None):
+    """Keep `array` as an input, read from `file` ``(name, variable)`` if given; return its id."""
+    input_id = next(_ids)
+    _inputs[input_id] = (np.ascontiguousarray(array), file)
+    return input_id
+
+
+def load_pixels(rgba):
+    """Keep browser pixels as an input (grey as 2-D, opaque colour as RGB); never raises.
+
+    Returns
+    -------
+    str
+        JSON ``{"input": id, "shape", "dtype"}``, or ``{"error": ...}``.
+    """
+    try:
+        check_size(*rgba.shape[:2])
+        image = canonical(rgba)
+        meta = {"input": _keep(image), "shape": list(image.shape), "dtype": str(image.dtype)}
+        return json.dumps(meta)
+    except (Exception, KeyboardInterrupt) as exc:
+        return _error(exc)[1]
+
+
+def release(input_id):
+    """Forget input `input_id` and its step results (nothing if unknown)."""
+    _inputs.pop(input_id, None)
+    _cache.forget_input(input_id)
+
+
+def run_steps(input_id, steps_json, values=False):
+    """Run a pipeline on input `input_id`, reusing cached steps; never raises.
+
+    Parameters
+    ----------
+    input_id : int
+        An id from :func:`load_pixels` or :func:`read_array`.
+    steps_json : str
+        JSON array of ``{"name", "params"}``.
+    values : bool
+        Also return the last array's values as float32, to read them under
+        the cursor (images only; masks and labels read from their pixels).
+
+    Returns
+    -------
+    out : (H', W', 4) ndarray of uint8
+        The last step's display, C-contiguous; shape (0, 0, 4) on error.
+    meta : str
+        JSON with ``name, params, output, returns, info, infos`` (one per
+        step), ``code, shape, dtype, range, histogram, channels_in,
+        timings`` or, on error, ``{"error": {"type", "message", "hint"}}``.
+    values : ndarray of float32 or None
+        When asked for and the result is an image: its values.
+    """
+    try:
+        return _run_steps(input_id, steps_json, values)
+    except (Exception, KeyboardInterrupt) as exc:
+        return (*_error(exc), None)
+
+
+def _input(input_id):
+    if input_id not in _inputs:
+        raise UnknownInput(f"input {input_id} is not loaded in this Python; load it again")
+    return _inputs[input_id]  # (array, file)
+
+
+def _steps(steps_json):
+    steps = json.loads(steps_json)
+    if not isinstance(steps, list):
+        raise ValueError(f"steps must be a JSON array, got {steps_json!r}")
+    return steps
+
+
+def _run_steps(input_id, steps_json, want_values):
+    image, file = _input(input_id)
+    steps = _steps(steps_json)
+    inputs_bytes = sum(array.nbytes for array, _ in _inputs.values())
+
+    def before(operation, shape, params):
+        # held during the step: its display, copied out; kept: the inputs and cached results
+        held = 2 * 4 * shape[0] * shape[1]
+        try:
+            check_memory(operation.name, shape, params, held, inputs_bytes + _cache.nbytes)
+        except NotEnoughMemory:
+            _cache.trim(0)
+            check_memory(operation.name, shape, params, held, inputs_bytes)
+
+    result = run_pipeline(image, steps, cache=_cache, key=input_id, before=before, file=file)
     started = perf_counter()
     out = to_rgba(result.image)
-    convert_seconds += perf_counter() - started
-    timings = dict(result.timings, convert_ms=result.timings["convert_ms"] + 1000 * convert_seconds)
+    data = result.data
+    returns = get_operation(result.name).returns
     meta = {
         "name": result.name,
         "params": result.params,
         "output": result.output,
+        "returns": returns,
         "info": result.info,
+        "infos": [outcome.info for outcome in result.steps],
         "code": result.code,
-        "shape": list(result.image.shape[:2]),
+        "shape": list(data.shape),
+        "dtype": str(data.dtype),
+        "range": [float(data.min()), float(data.max())],
+        "histogram": histogram(data) if returns == "image" else None,
         "channels_in": result.channels_in,
-        "timings": timings,
     }
-    return out, json.dumps(meta, allow_nan=False)
+    values = np.ascontiguousarray(data, np.float32) if want_values and returns == "image" else None
+    convert_ms = result.timings["convert_ms"] + 1000 * (perf_counter() - started)
+    meta["timings"] = dict(result.timings, convert_ms=convert_ms)
+    return out, json.dumps(meta, allow_nan=False), values
+
+
+def histogram(data, bins=256):
+    """Return the counts of `data`'s values in `bins` equal bins over its range, per channel.
+
+    Examples
+    --------
+    >>> histogram(np.array([[0.0, 0.5], [1.0, 1.0]]), bins=2)
+    {'range': [0.0, 1.0], 'counts': [[1, 3]]}
+    """
+    low, high = float(data.min()), float(data.max())
+    planes = [data] if data.ndim == 2 else [data[..., c] for c in range(min(3, data.shape[2]))]
+    edges = (low, high if high > low else low + 1)
+    counts = [np.histogram(plane, bins=bins, range=edges)[0].tolist() for plane in planes]
+    return {"range": [low, high], "counts": counts}
+
+
+def step_npy(input_id, steps_json):
+    """Return the ``.npy`` bytes of the pipeline's last array, from the cache when it holds it.
+
+    The array is the full-precision result: float64 values, bool for a
+    mask, integers for labels; H×W×4 for colour with alpha.
+
+    Raises
+    ------
+    ValueError
+        If a step fails.
+    UnknownInput
+        If the input is not loaded.
+    """
+    image, file = _input(input_id)
+    result = run_pipeline(image, _steps(steps_json), cache=_cache, key=input_id, file=file)
+    buffer = io.BytesIO()
+    np.save(buffer, result.data, allow_pickle=False)
+    return buffer.getvalue()
 
 
 def sample_rgba(name):
@@ -254,73 +359,8 @@ def catalog_json():
     return json.dumps(catalog(), allow_nan=False)
 
 
-def pipeline_code(steps_json, rgba):
-    """Return one script reproducing a chain of page runs on browser pixels `rgba`.
-
-    Parameters
-    ----------
-    steps_json : str
-        JSON array of steps, each ``[name, params]`` or ``{"name": ...,
-        "params": {...}}``.
-    rgba : (H, W, 4) ndarray of uint8
-        Pixels given to the first step.
-
-    Returns
-    -------
-    str
-        The script of :func:`ndlab.pipeline_code` for ``canonical(rgba)``,
-        each step receiving what the page gives it: the previous step's RGBA
-        display, reduced as by :func:`run_rgba` (grey to 2-D, opaque colour
-        to RGB), the script doing the same to ``result``.
-
-    Raises
-    ------
-    ValueError
-        If the JSON is malformed or a step fails; the steps are run again to
-        find each one's input layout.
-    """
-    check_size(*rgba.shape[:2])
-    items = json.loads(steps_json)
-    if not isinstance(items, list):
-        raise ValueError(f"steps must be a JSON array, got {steps_json!r}")
-    steps = [
-        (item.get("name"), item.get("params", {})) if isinstance(item, dict) else item
-        for item in items
-    ]
-    return api.pipeline_code(steps, canonical(rgba), adapt=_as_page_passes_on)
-
-
-def _as_page_passes_on(image):
-    """Return what the page hands the next step for display `image`, and the script lines."""
-    passed = canonical(to_rgba(image))
-    if passed.shape == image.shape:
-        return image, []
-    if passed.ndim == 2:
-        comment = "# The page passes equal colour channels on as grey."
-        return passed, [comment, "result = result[..., 0]"]
-    return passed, ["# The page passes an opaque result on as RGB.", "result = result[..., :3]"]
-
-
-def result_npy():
-    """Return the ``.npy`` file bytes of the last :func:`run_rgba` result's data.
-
-    The array is ``Result.data``: float64 values before rounding, bool for
-    masks, integers for labels; H×W×4 for colour with alpha.
-
-    Raises
-    ------
-    ValueError
-        If no operation has succeeded yet.
-    """
-    if _last_result is None:
-        raise ValueError("there is no result yet; run an operation first")
-    buffer = io.BytesIO()
-    np.save(buffer, _last_result.data, allow_pickle=False)
-    return buffer.getvalue()
-
-
 def read_array(data, filename, variable=""):
-    """Open a NumPy or MATLAB array file as browser pixels; never raises.
+    """Open a NumPy or MATLAB array file: keep its array as an input, show it; never raises.
 
     Parameters
     ----------
@@ -344,8 +384,10 @@ def read_array(data, filename, variable=""):
     meta : str
         JSON with ``variables`` (usable arrays of the file, [] for .npy),
         ``variable`` (the one opened, null for .npy), ``shape``, ``dtype``,
-        ``scaled`` (whether values were stretched) and ``range`` (the
-        minimum and maximum that became 0 and 255, or null); on error
+        ``scaled`` (whether values were stretched), ``range`` (the
+        minimum and maximum that became 0 and 255, or null) and ``input``,
+        the id pipelines run on (null, with ``problem`` saying why, for an
+        array that operations cannot take, such as one with NaN); on error
         ``{"error": {"type", "message", "hint"}}``.
     """
     try:
@@ -377,6 +419,8 @@ def _read_array(data, filename, variable):
     else:
         raise ValueError(f"can open .npy, .npz and .mat arrays, got {filename!r}")
     check_size(*array.shape[:2])
+    if array.ndim == 3 and array.shape[2] == 1:
+        array = array[..., 0]
     pixels, value_range = _display(array)
     meta = {
         "variables": variables,
@@ -385,7 +429,13 @@ def _read_array(data, filename, variable):
         "dtype": str(array.dtype),
         "scaled": value_range is not None,
         "range": value_range,
+        "input": None,
     }
+    try:
+        check_image(array)
+        meta["input"] = _keep(array, (filename, name))
+    except ValueError as exc:
+        meta["problem"] = f"{filename}: {exc}; operations need finite numbers"
     return to_rgba(pixels), json.dumps(meta, allow_nan=False)
 
 
@@ -453,8 +503,6 @@ def _check_usable(array, filename):
 
 def _display(array):
     """Return `array` as uint8 pixels and the [min, max] stretched to 0–255 (or None)."""
-    if array.ndim == 3 and array.shape[2] == 1:
-        array = array[..., 0]
     if array.dtype == np.uint8:
         return np.ascontiguousarray(array), None
     if array.dtype == bool:

@@ -58,7 +58,10 @@ def test_exported_code_is_standalone(name):
 
 
 def test_grey_detection_is_written_out():
-    assert "edges = sobel(image[..., 0].astype(np.float64))" in ndlab.run("sobel", INPUTS["grey_rgba"]).code
+    assert (
+        "edges = sobel(image[..., 0].astype(np.float64))"
+        in ndlab.run("sobel", INPUTS["grey_rgba"]).code
+    )
     assert "edges = sobel(image.astype(np.float64))" in ndlab.run("sobel", INPUTS["grey"]).code
     code = ndlab.run("threshold_otsu", INPUTS["rgb"]).code
     assert "mask, info = threshold_otsu(rgb_to_grey(image[..., :3].astype(np.float64)))" in code

@@ -12,15 +12,21 @@ from ndlab import web
 from ndlab.convert import rescale
 
 
+def load(rgba):
+    meta = json.loads(web.load_pixels(rgba))
+    return meta["input"]
+
+
 def call(name, rgba, params=None):
-    out, meta = web.run_rgba(name, rgba, json.dumps(params or {}))
+    """Load `rgba` and run one step on it, as the page does."""
+    out, meta, _ = web.run_steps(load(rgba), json.dumps([{"name": name, "params": params or {}}]))
     return out, json.loads(meta)
 
 
 @pytest.mark.parametrize(
     ("kind", "channels_in"), [("grey_rgba", "grey"), ("rgba", "rgba"), ("opaque", "rgb")]
 )
-def test_run_rgba_round_trip(kind, channels_in):
+def test_run_steps_round_trip(kind, channels_in):
     rgba = make_image("grey_rgba" if kind == "grey_rgba" else "rgba")
     if kind == "opaque":
         rgba[..., 3] = 255
@@ -29,27 +35,32 @@ def test_run_rgba_round_trip(kind, channels_in):
     assert out.flags.c_contiguous
     assert out.shape == rgba.shape
     assert meta["channels_in"] == channels_in
-    assert meta["shape"] == list(rgba.shape[:2])
+    assert meta["shape"][:2] == list(rgba.shape[:2])
     assert meta["params"] == {"sigma": 1.0}
-    assert meta["output"] == "clip"
+    assert meta["output"] == "clip" and meta["returns"] == "image"
     assert set(meta) == {
         "name",
         "params",
         "output",
+        "returns",
         "info",
+        "infos",
         "code",
         "shape",
+        "dtype",
+        "range",
+        "histogram",
         "channels_in",
         "timings",
     }
-    assert set(meta["timings"]) == {"compute_ms", "convert_ms"}
+    assert set(meta["timings"]) == {"compute_ms", "convert_ms", "steps"}
     expected = ndlab.run("gaussian_filter", web.canonical(rgba), sigma=1).image
     np.testing.assert_array_equal(out, web.to_rgba(expected))
 
 
 def test_grey_results_are_replicated_with_opaque_alpha():
     out, meta = call("threshold_otsu", make_image("rgba"))
-    assert meta["info"]["threshold"] > 0
+    assert meta["info"]["threshold"] > 0 and meta["returns"] == "mask"
     assert (out[..., 0] == out[..., 1]).all() and (out[..., 0] == out[..., 2]).all()
     assert (out[..., 3] == 255).all()
 
@@ -64,17 +75,56 @@ def test_code_runs_on_the_canonical_image():
     assert out.shape[0] > rgba.shape[0]
 
 
+def test_steps_run_on_full_precision_and_edits_reuse_the_steps_before():
+    rgba = make_image("rgba")
+    rgba[..., 3] = 255
+    input_id = load(rgba)
+    steps = [
+        {"name": "gaussian_filter", "params": {"sigma": 1.5}},
+        {"name": "rgb_to_grey"},
+        {"name": "threshold_global", "params": {"threshold": 100.5}},
+    ]
+    out, meta, values = web.run_steps(input_id, json.dumps(steps), True)
+    meta = json.loads(meta)
+    assert values is None  # a mask is read from its pixels
+    expected = ndlab.run_pipeline(web.canonical(rgba), steps)
+    np.testing.assert_array_equal(out, web.to_rgba(expected.image))
+    assert meta["code"] == expected.code and meta["dtype"] == "bool"
+    steps[2]["params"]["threshold"] = 90
+    _, meta, _ = web.run_steps(input_id, json.dumps(steps))
+    assert [s["reused"] for s in json.loads(meta)["timings"]["steps"]] == [True, True, False]
+    _, meta, values = web.run_steps(input_id, json.dumps(steps[:1]), True)
+    assert values.dtype == np.float32 and values.shape == expected.steps[0].data.shape
+    np.testing.assert_allclose(values, expected.steps[0].data, rtol=1e-6)
+    saved = np.load(io.BytesIO(web.step_npy(input_id, json.dumps(steps[:2]))))
+    np.testing.assert_array_equal(saved, expected.steps[1].data)
+    web.release(input_id)
+    error = json.loads(web.run_steps(input_id, json.dumps(steps))[1])["error"]
+    assert error["type"] == "UnknownInput" and "load it again" in error["message"]
+
+
+def test_histogram_is_of_the_values():
+    input_id = web.read_array(npy_bytes(np.linspace(-3.0, 5.0, 100).reshape(10, 10)), "a.npy")
+    input_id = json.loads(input_id[1])["input"]
+    _, meta, _ = web.run_steps(input_id, json.dumps([{"name": "gaussian_filter"}]))
+    meta = json.loads(meta)
+    assert meta["histogram"]["range"] == meta["range"]
+    assert -3 < meta["range"][0] < meta["range"][1] < 5
+    assert sum(meta["histogram"]["counts"][0]) == 100
+    assert meta["output"] == "rescale"
+
+
 @pytest.mark.parametrize(
     ("name", "params_json", "message"),
     [
         ("gaussian_filter", '{"sigma": -1}', "sigma must be between 0 and 20, got -1"),
         ("gaussian_filter", '{"sigma": NaN}', "sigma must be finite, got nan"),
         ("blur", "{}", "unknown operation 'blur'"),
-        ("sobel", "[1]", "parameters must be a JSON object"),
     ],
 )
 def test_value_errors_become_error_json(name, params_json, message):
-    out, meta = web.run_rgba(name, make_image("rgba"), params_json)
+    steps = f'[{{"name": "{name}", "params": {params_json}}}]'
+    out, meta, _ = web.run_steps(load(make_image("rgba")), steps)
     assert out.shape == (0, 0, 4) and out.dtype == np.uint8
     error = json.loads(meta)["error"]
     assert error["type"] == "ValueError"
@@ -94,8 +144,8 @@ def test_other_exceptions_become_error_json(monkeypatch, exception, hint):
     def fail(*args, **kwargs):
         raise exception("boom")
 
-    monkeypatch.setattr(web, "run", fail)
-    out, meta = web.run_rgba("sobel", make_image("rgba"), "{}")
+    monkeypatch.setattr(web, "run_pipeline", fail)
+    out, meta, _ = web.run_steps(load(make_image("rgba")), "[]")
     error = json.loads(meta)["error"]
     assert out.shape == (0, 0, 4)
     assert error["type"] == exception.__name__
@@ -104,14 +154,14 @@ def test_other_exceptions_become_error_json(monkeypatch, exception, hint):
 
 
 def test_invalid_json_is_reported():
-    error = json.loads(web.run_rgba("sobel", make_image("rgba"), "{sigma")[1])["error"]
+    error = json.loads(web.run_steps(load(make_image("rgba")), "[{sigma")[1])["error"]
     assert error["type"] == "JSONDecodeError"
     assert error["hint"] == "Check the parameter values and try again."
 
 
 def test_oversized_images_are_refused(monkeypatch):
     monkeypatch.setattr(web, "MAX_PIXELS", 100)
-    error = json.loads(web.run_rgba("sobel", make_image("rgba", shape=(11, 10)), "{}")[1])["error"]
+    error = json.loads(web.load_pixels(make_image("rgba", shape=(11, 10))))["error"]
     assert "megapixel limit" in error["message"] and "downscale" in error["message"]
     with pytest.raises(ValueError, match="megapixel"):
         web.alloc(20, 20)
@@ -145,60 +195,6 @@ def test_canonical_layouts():
     rgba[..., 3] = 255
     assert web.canonical(rgba).shape == rgba.shape[:2] + (3,)
     assert web.canonical(make_image("grey_rgba")).ndim == 2
-
-
-def run_page_pipeline(steps, rgba):
-    """What the page does: each step's RGBA output is the next step's input."""
-    for name, params in steps:
-        rgba, meta = web.run_rgba(name, rgba, json.dumps(params))
-        assert "error" not in json.loads(meta)
-    return rgba
-
-
-@pytest.mark.parametrize(
-    "steps",
-    [
-        [["gaussian_filter", {"sigma": 2}], ["kmeans_colours", {"k": 2}], ["rgb_to_grey", {}]],
-        [["crop", {"left": 30}], ["rotate", {"angle": 45}], ["label", {"threshold": 60}]],
-        [["flip", {}], ["split_channel", {"channel": "green"}], ["zoom", {"factor": 1.5}]],
-    ],
-)
-@pytest.mark.parametrize("opaque", [True, False])
-def test_pipeline_code_reproduces_the_page(steps, opaque, capsys):
-    rgba = make_image("rgba")
-    if opaque:
-        rgba[..., 3] = 255
-    else:
-        rgba[:, :10, 3] = 255  # cropping 30% from the left leaves an opaque image
-    code = web.pipeline_code(json.dumps(steps), rgba)
-    namespace = {"image": web.canonical(rgba)}
-    exec(code, namespace)
-    np.testing.assert_array_equal(web.to_rgba(namespace["result"]), run_page_pipeline(steps, rgba))
-
-
-def test_pipeline_code_accepts_step_objects():
-    steps = [{"name": "sobel"}, {"name": "gaussian_filter", "params": {"sigma": 1}}]
-    code = web.pipeline_code(json.dumps(steps), make_image("rgba"))
-    assert "gaussian_filter(" in code and "sobel(" in code
-
-
-def test_result_npy_holds_the_unrounded_data():
-    rgba = make_image("rgba")
-    out, meta = call("gaussian_filter", rgba, {"sigma": 1.3})
-    data = np.load(io.BytesIO(web.result_npy()))
-    expected = ndlab.run("gaussian_filter", web.canonical(rgba), sigma=1.3).data
-    assert data.dtype == np.float64
-    np.testing.assert_array_equal(data, expected)
-    call("label", rgba)
-    assert np.load(io.BytesIO(web.result_npy())).dtype.kind == "i"
-    call("gaussian_filter", rgba, {"sigma": -1})  # a failed run keeps the last result
-    assert np.load(io.BytesIO(web.result_npy())).dtype.kind == "i"
-
-
-def test_result_npy_before_any_run(monkeypatch):
-    monkeypatch.setattr(web, "_last_result", None)
-    with pytest.raises(ValueError, match="no result yet"):
-        web.result_npy()
 
 
 def npy_bytes(array):
