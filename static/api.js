@@ -2,6 +2,77 @@
 // The JS API on window.ndlab, used by the page itself, by embedders and by the tests.
 import { NdlabError, WorkerClient, copyPixels } from "./client.js";
 import { loadImage, toPixels } from "./images.js";
+import { HINTS, JOB, errorInfo } from "./protocol.js";
+
+/**
+ * @typedef {{image: ImageData, values: Float32Array | null, name: string, params: object, output: string,
+ *   returns: "image" | "mask" | "labels", info: any, infos: any[], code: string, shape: number[], dtype: string,
+ *   range: [number, number], histogram: {range: [number, number], counts: number[][]} | null,
+ *   timings: {compute_ms: number, convert_ms: number, steps: {name: string, reused: boolean, compute_ms: number}[]},
+ *   memory_mb?: number}} PipelineResult
+ * @typedef {{image: ImageData, meta: any, source: {bytes: Uint8Array, filename: string, variable: string}}} ArrayInput
+ */
+
+/** @param {{buffer: ArrayBuffer, width: number, height: number}} image */
+const imageData = (image) => new ImageData(new Uint8ClampedArray(image.buffer), image.width, image.height);
+
+/**
+ * The inputs held by the worker, by the object they came from (an ImageData, {data, width,
+ * height} or a readArray handle, whose pixels must not change once used): each is sent once,
+ * sent again to a fresh worker (after a crash, or a cancel that replaced it), and released when
+ * the object is garbage-collected.
+ * @param {WorkerClient} client
+ */
+function heldInputs(client) {
+  /** @type {WeakMap<object, {runner: any, id: Promise<number>}>} */
+  const held = new WeakMap();
+  const release = new FinalizationRegistry((/** @type {{runner: any, id: number}} */ { runner, id }) => {
+    if (runner === client.primary) client.request({ type: JOB.release, input: id }).catch(() => {});
+  });
+  /** @param {any} input */
+  const send = async (input) => {
+    const source = input.source;
+    if (source) {
+      const { meta } = await client.request({ type: JOB.readArray, ...source, bytes: source.bytes.slice() });
+      return meta.input;
+    }
+    const { meta } = await client.request({ type: JOB.load, image: copyPixels(input) });
+    if (meta.error) throw new NdlabError(meta.error);
+    return meta.input;
+  };
+  /** @param {object} input @param {Promise<number>} id */
+  const remember = (input, id) => {
+    const runner = client.primary;
+    held.set(input, { runner, id });
+    id.then((value) => release.register(input, { runner, id: value }), () => held.delete(input));
+    return id;
+  };
+  /** The input's id in the worker that answers now, sending it if needed. @param {any} input */
+  const idOf = (input) => {
+    const known = held.get(input);
+    return known && known.runner === client.primary ? known.id : remember(input, send(input));
+  };
+  return {
+    /** A readArray handle's array is already in the worker. @param {object} handle @param {number} id */
+    adopt: (handle, id) => remember(handle, Promise.resolve(id)),
+    /**
+     * Send a job about `input`, made by `job(id)`; an input the worker lost is sent again once.
+     * @param {any} input @param {(id: number) => any} job @param {{signal?: AbortSignal}} options
+     */
+    async request(input, job, options) {
+      // A canvas changes: its pixels now are a new input. A bad input is refused here.
+      if (!input?.source) input = input instanceof HTMLCanvasElement ? toPixels(input) : (toPixels(input), input);
+      await client.ready;
+      try {
+        return await client.request(job(await idOf(input)), options);
+      } catch (error) {
+        if (/** @type {any} */ (error).type !== "UnknownInput") throw error;
+        held.delete(input);
+        return client.request(job(await idOf(input)), options);
+      }
+    },
+  };
+}
 
 /**
  * @param {(p: {stage: string, loaded: number, total: number}) => void} onProgress
@@ -9,6 +80,7 @@ import { loadImage, toPixels } from "./images.js";
  */
 export function createApi(onProgress, options = {}) {
   const client = new WorkerClient(onProgress, options);
+  const inputs = heldInputs(client);
   const catalogPromise = fetch(new URL("../catalog.json", import.meta.url)).then((r) => r.json());
   const samplesPromise = fetch(new URL("../samples/samples.json", import.meta.url)).then((r) => r.json());
   const labsPromise = fetch(new URL("../labs.json", import.meta.url)).then((r) => r.json());
@@ -52,58 +124,60 @@ export function createApi(onProgress, options = {}) {
     /** @param {string} name */
     async loadSample(name) {
       const sample = (await samplesPromise).find((/** @type {any} */ s) => s.name === name);
-      if (!sample) throw new NdlabError({ type: "ValueError", message: `Unknown sample “${name}”.`, hint: "See ndlab.samples()." });
+      if (!sample) throw new NdlabError(errorInfo("ValueError", `Unknown sample “${name}”.`, HINTS.unknownSample));
       return loadImage(new URL(`../${sample.file}`, import.meta.url).href);
     },
     /**
-     * Run an operation.
-     * @param {string} name operation name, see ops()
-     * @param {Record<string, any>} params its parameters; missing ones take their defaults
-     * @param {any} input ImageData, a canvas, or {data, width, height} with RGBA bytes
-     * @param {{signal?: AbortSignal}} options `signal` cancels the call
-     * @returns {Promise<{image: ImageData, code: string, timings: object, output: string, info: object, params: object}>}
+     * Run a pipeline on an input; the input stays in the worker, and so does every step's array in
+     * full precision: running again after editing step k recomputes steps k and after only.
+     * @param {{name: string, params?: Record<string, any>}[]} steps
+     * @param {any} input ImageData, a canvas, {data, width, height} with RGBA bytes, or what
+     *   readArray returns (its array is already in the worker)
+     * @param {{signal?: AbortSignal, values?: boolean}} options `values`: also return the last
+     *   array's values (Float32Array) when it is an image, to read them under the cursor
+     * @returns {Promise<PipelineResult>}
      */
-    async run(name, params, input, options = {}) {
-      const pixels = toPixels(input);
-      await client.ready;
-      const { meta, image } = await client.run(name, params ?? {}, pixels, options);
-      const result = new ImageData(new Uint8ClampedArray(image.buffer), image.width, image.height);
-      return { image: result, code: meta.code, timings: meta.timings, output: meta.output, info: meta.info, params: meta.params, name: meta.name, memory_mb: meta.memory_mb };
+    async runPipeline(steps, input, options = {}) {
+      const list = steps.map((s) => ({ name: s.name, params: s.params ?? {} }));
+      const { meta, image, values } = await inputs.request(input, (id) => ({ type: JOB.pipeline, input: id, steps: list, values: Boolean(options.values) }), options);
+      return { ...meta, image: imageData(image), values: values ? new Float32Array(values) : null };
     },
     /**
-     * Run an operation and get its underlying array as .npy bytes (float where the result is float).
-     * @param {string} name @param {Record<string, any>} params @param {any} input
+     * Run one operation: a pipeline of one step.
+     * @param {string} name operation name, see ops()
+     * @param {Record<string, any>} params its parameters; missing ones take their defaults
+     * @param {any} input as for runPipeline
+     * @param {{signal?: AbortSignal, values?: boolean}} options `signal` cancels the call
+     * @returns {Promise<PipelineResult>}
+     */
+    run(name, params, input, options = {}) {
+      return api.runPipeline([{ name, params: params ?? {} }], input, options);
+    },
+    /**
+     * The pipeline's last array as .npy bytes (float where it is float), from the worker's cache.
+     * @param {{name: string, params?: Record<string, any>}[]} steps @param {any} input
      * @param {{signal?: AbortSignal}} options
      * @returns {Promise<Uint8Array>}
      */
-    async npy(name, params, input, options = {}) {
-      const image = copyPixels(toPixels(input));
-      await client.ready;
-      return (await client.request({ type: "npy", name, params: params ?? {}, image }, options)).bytes;
+    async npy(steps, input, options = {}) {
+      const list = steps.map((s) => ({ name: s.name, params: s.params ?? {} }));
+      return (await inputs.request(input, (id) => ({ type: JOB.npy, input: id, steps: list }), options)).bytes;
     },
     /**
-     * Read a .npy or MATLAB .mat file as an image (`variable` picks one of a .mat's arrays).
-     * @param {Blob & {name?: string}} file @param {string} variable
+     * Read a .npy, .npz or MATLAB .mat file: its array stays in the worker as an input for
+     * runPipeline; `image` shows it (stretched from its range when not uint8).
+     * @param {Blob & {name?: string}} file @param {string} variable which array of a .npz or .mat
      * @param {{signal?: AbortSignal}} options
-     * @returns {Promise<{image: ImageData, meta: {variables: string[], variable: string, shape: number[], dtype: string, scaled: boolean}}>}
+     * @returns {Promise<ArrayInput>}
      */
     async readArray(file, variable = "", options = {}) {
-      const bytes = new Uint8Array(await file.arrayBuffer());
+      const source = { bytes: new Uint8Array(await file.arrayBuffer()), filename: file.name ?? "array.npy", variable };
       await client.ready;
-      const { meta, image } = await client.request({ type: "read_array", bytes, filename: file.name ?? "array.npy", variable }, options);
-      return { image: new ImageData(new Uint8ClampedArray(image.buffer), image.width, image.height), meta };
-    },
-    /**
-     * The pipeline as one runnable NumPy/SciPy script for this input.
-     * @param {{name: string, params: Record<string, any>}[]} steps @param {any} input
-     * @param {{signal?: AbortSignal}} options
-     * @returns {Promise<string>}
-     */
-    async pipelineCode(steps, input, options = {}) {
-      const image = copyPixels(toPixels(input));
-      await client.ready;
-      const { meta } = await client.request({ type: "pipeline_code", steps: steps.map((s) => [s.name, s.params]), image }, options);
-      return meta.code;
+      const { meta, image } = await client.request({ type: JOB.readArray, ...source, bytes: source.bytes.slice() }, options);
+      if (meta.input == null) throw new NdlabError(errorInfo("ValueError", meta.problem, "Save the array with finite numbers only, then open it again."));
+      const handle = { image: imageData(image), meta, source };
+      inputs.adopt(handle, meta.input);
+      return handle;
     },
   };
   return api;

@@ -8,11 +8,11 @@
 // Embedded demos use a shared worker instead, so every demo on a host page shares one Python.
 // A shared worker cannot be stopped by one demo: cancelling its running request drops the answer.
 
-/** @typedef {{type: string, message: string, hint: string, fit?: number}} NdlabErrorInfo */
+import { CONTROL, EVENT, HINTS, cancelled, errorInfo } from "./protocol.js";
 
 /** A structured error from Python or the worker: type, message and a hint for the user. */
 export class NdlabError extends Error {
-  /** @param {NdlabErrorInfo} info */
+  /** @param {import("./protocol.js").ErrorInfo} info */
   constructor(info) {
     super(info.message);
     this.name = info.type === "AbortError" ? "AbortError" : "NdlabError";
@@ -25,6 +25,7 @@ export class NdlabError extends Error {
 
 /**
  * Copy pixels once into a buffer that can be transferred (the caller keeps its image).
+ * @returns {import("./protocol.js").Pixels}
  * @param {{data: Uint8ClampedArray | Uint8Array, width: number, height: number}} image
  */
 export function copyPixels(image) {
@@ -63,18 +64,18 @@ class Runner {
       event.preventDefault();
       this.onCrash(event.message || "the worker stopped");
     };
-    if (interrupt) this.worker.postMessage({ type: "interrupt-buffer", buffer: interrupt });
+    if (interrupt) this.worker.postMessage({ type: CONTROL.interruptBuffer, buffer: interrupt });
   }
 
   /** @param {any} message @param {(p: any) => void} onProgress */
   receive(message, onProgress) {
-    if (message.type === "progress") return onProgress(message);
-    if (message.type === "ready") return this.resolveReady(message);
-    if (message.type === "failed") return this.rejectReady(new NdlabError(message.error));
-    if (message.type === "started") return this.watch(message.id);
-    if (message.type === "crashed") return this.onCrash(message.message);
-    if (message.type === "status") return this.statusWaiters.shift()?.(message.runtime);
-    if (message.type === "job-progress") return void this.pending.get(message.id)?.onProgress?.(message);
+    if (message.type === EVENT.progress) return onProgress(message);
+    if (message.type === EVENT.ready) return this.resolveReady(message);
+    if (message.type === EVENT.failed) return this.rejectReady(new NdlabError(message.error));
+    if (message.type === EVENT.started) return this.watch(message.id);
+    if (message.type === EVENT.crashed) return this.onCrash(message.message);
+    if (message.type === EVENT.status) return this.statusWaiters.shift()?.(message.runtime);
+    if (message.type === EVENT.jobProgress) return void this.pending.get(message.id)?.onProgress?.(message);
     const request = this.pending.get(message.id);
     this.running = 0;
     if (!request) return;
@@ -91,14 +92,14 @@ class Runner {
    */
   watch(id) {
     this.running = id;
-    this.worker.postMessage({ type: "probe" });
+    this.worker.postMessage({ type: CONTROL.probe });
   }
 
   /** Which Python runtime answers, and how many connections it has had. */
   status() {
     return new Promise((resolve) => {
       this.statusWaiters.push(resolve);
-      this.worker.postMessage({ type: "status" });
+      this.worker.postMessage({ type: CONTROL.status });
     });
   }
 
@@ -208,7 +209,7 @@ export class WorkerClient {
     if (runner.running !== id) {
       // Not started yet: the worker will skip it.
       runner.pending.delete(id);
-      runner.worker.postMessage({ type: "cancel", id });
+      runner.worker.postMessage({ type: CONTROL.cancel, id });
       request.reject(abortError("Cancelled before it started."));
     } else if (this.interrupt) {
       // Python raises KeyboardInterrupt at its next check; the answer is a cancellation error.
@@ -221,25 +222,10 @@ export class WorkerClient {
       this.replace(runner, abortError("Cancelled: the busy Python was stopped and a warm spare took over."));
     }
   }
-
-  /**
-   * Run an operation on RGBA pixels (copied once here, then transferred).
-   * @param {string} name @param {object} params
-   * @param {{data: Uint8ClampedArray | Uint8Array, width: number, height: number}} image
-   * @param {{signal?: AbortSignal}} options
-   */
-  run(name, params, image, options = {}) {
-    return this.request({ type: "run", name, params, image: copyPixels(image) }, options);
-  }
 }
 
 /** @param {string} message */
-const abortError = (message) => new NdlabError({ type: "AbortError", message, hint: "Your image and settings are kept." });
+const abortError = (message) => new NdlabError(cancelled(message));
 
 /** @param {string} reason */
-const crashError = (reason) =>
-  new NdlabError({
-    type: "WorkerCrash",
-    message: `The Python worker stopped: ${reason}.`,
-    hint: "A fresh Python is starting; your image and settings are kept. Try a smaller image if this repeats.",
-  });
+const crashError = (reason) => new NdlabError(errorInfo("WorkerCrash", `The Python worker stopped: ${reason}.`, HINTS.crashed));

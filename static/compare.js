@@ -1,6 +1,7 @@
 // @ts-check
 // Compare the original and the result: side by side, a draggable before/after split, or the
 // difference; zoom with both views kept aligned; a pixel inspector under the cursor.
+import { format } from "./info.js";
 import { show } from "./viewer.js";
 
 /** @param {ImageData} a @param {ImageData} b */
@@ -37,6 +38,8 @@ export class Compare {
     this.el = el;
     /** @type {ImageData | null} */ this.original = null;
     /** @type {ImageData | null} */ this.result = null;
+    /** @type {{values: Float32Array, shape: number[]} | null} the result's own values, when an image */
+    this.values = null;
     el.mode.addEventListener("change", () => this.render());
     el.split.addEventListener("input", () => this.render());
     el.zoom.addEventListener("change", () => this.applyZoom());
@@ -56,10 +59,14 @@ export class Compare {
     }
   }
 
-  /** @param {ImageData | null} original @param {ImageData | null} result */
-  set(original, result) {
+  /**
+   * @param {ImageData | null} original @param {ImageData | null} result
+   * @param {{values: Float32Array, shape: number[]} | null} values the result's values, read under the cursor
+   */
+  set(original, result, values = null) {
     this.original = original;
     this.result = result;
+    this.values = values;
     this.render();
   }
 
@@ -97,6 +104,15 @@ export class Compare {
       const [r, g, b, a] = img.data.subarray(i, i + 4);
       return r === g && g === b ? `${r}${a < 255 ? ` α${a}` : ""}` : `(${r}, ${g}, ${b}${a < 255 ? `, α${a}` : ""})`;
     };
-    this.el.inspector.textContent = `row ${row}, col ${col}: original ${at(this.original)} → result ${at(this.result)}`;
+    this.el.inspector.textContent = `row ${row}, col ${col}: original ${at(this.original)} → result ${this.valueAt(row, col) ?? at(this.result)}`;
+  }
+
+  /** The result's value at (row, col), as NumPy holds it, or null. @param {number} row @param {number} col */
+  valueAt(row, col) {
+    if (!this.values) return null;
+    const [height, width, channels = 1] = this.values.shape;
+    if (row < 0 || col < 0 || row >= height || col >= width) return null;
+    const at = Array.from(this.values.values.subarray((row * width + col) * channels, (row * width + col + 1) * channels), format);
+    return channels === 1 ? at[0] : `(${at.join(", ")})`;
   }
 }

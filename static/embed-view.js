@@ -4,11 +4,10 @@
 // its parent its height and state, and answers requests (get, set, run, status) sent with
 // postMessage from the origins its URL allows (`origins=`); other messages are ignored.
 import { createApi } from "./api.js";
-import { readControls, renderControls } from "./controls.js";
+import { ImageView } from "./image-view.js";
 import { LabsView } from "./labs.js";
+import { showMessage as showMessageIn } from "./message.js";
 import { checkParams, decodeEmbed, encode, encodeLab } from "./permalink.js";
-import { LatestRunner } from "./scheduler.js";
-import { show } from "./viewer.js";
 
 const $ = (/** @type {string} */ id) => /** @type {any} */ (document.getElementById(id));
 
@@ -22,7 +21,6 @@ const state = {
   /** @type {"op" | "lab"} */ kind: "op",
   /** @type {any} the operation's or lab's spec */ spec: null,
   /** @type {string | null} */ sample: null,
-  /** @type {ImageData | null} */ image: null,
   /** @type {Record<string, any>} the parameters set so far (the rest take their defaults) */
   params: {},
   /** @type {string[]} origins allowed to send requests */ origins: [],
@@ -36,14 +34,8 @@ function showProgress({ stage, loaded, total }) {
   $("status").textContent = total > 1 ? `${stage}: ${mb(loaded)} of ${mb(total)} MB` : `${stage}…`;
 }
 
-/** @param {any} error */
-function showMessage(error) {
-  const box = $("message");
-  box.hidden = !error;
-  if (!error) return;
-  box.className = `message ${error.name === "AbortError" ? "info" : "error"}`;
-  box.replaceChildren(Object.assign(document.createElement("strong"), { textContent: error.message }), document.createTextNode(error.hint ? ` ${error.hint}` : ""));
-}
+/** @param {import("./message.js").Problem} problem */
+const showMessage = (problem) => showMessageIn($("message"), problem);
 
 /** Post to the host page: to the allowed origins, or (height and state only) to any. @param {any} message */
 function tellParent(message) {
@@ -82,28 +74,18 @@ function fullPageLink() {
 
 // --- an operation on a sample image --------------------------------------------------------
 
-const opRunner = new LatestRunner((signal) => runOp(signal), {
-  onBusy: (busy) => ($("busy").hidden = !busy),
-  onCancellable: (show) => ($("cancel").hidden = !show),
-});
+/** @type {ImageView | null} */
+let imageView = null;
 
-/** @param {AbortSignal} signal */
-async function runOp(signal) {
-  if (!state.image) return;
-  try {
-    const result = await ndlab.run(state.spec.name, state.params, state.image, { signal });
-    show($("result"), result.image);
-    const changed = Object.entries(result.params).filter(([k, v]) => state.spec.params.find((/** @type {any} */ p) => p.name === k)?.default !== v);
-    const described = `${state.spec.title}${changed.length ? ` (${changed.map(([k, v]) => `${k}=${v}`).join(", ")})` : ""}`;
-    $("result").setAttribute("aria-label", `Result: ${described} of ${$("original-caption").textContent}`);
-    $("result-caption").textContent = described;
-    $("code").textContent = result.code;
-    $("timings").textContent = `SciPy ${result.timings.compute_ms.toFixed(1)} ms`;
-    $("status").textContent = "";
-    finished({ kind: "op", name: result.name, params: result.params, sample: state.sample, width: result.image.width, height: result.image.height, output: result.output, mean: meanGrey(result.image), timings: result.timings });
-  } catch (error) {
-    failed(error);
-  }
+/** A finished run, summed up for the host page. @param {any} result */
+function ranOp(result) {
+  const view = /** @type {ImageView} */ (imageView);
+  $("result").setAttribute("aria-label", `Result: ${view.describe()} of ${$("original-caption").textContent}`);
+  $("result-caption").textContent = view.describe();
+  $("timings").textContent = `SciPy ${result.timings.compute_ms.toFixed(1)} ms`;
+  $("status").textContent = "";
+  const { width, height } = result.image;
+  finished({ kind: "op", name: result.name, params: result.params, sample: state.sample, width, height, output: result.output, mean: meanGrey(result.image), timings: result.timings });
 }
 
 /** The mean of R, G and B over the image: a number a host can check. @param {ImageData} image */
@@ -113,36 +95,32 @@ function meanGrey({ data }) {
   return sum / (data.length / 4) / 3;
 }
 
-/** @param {string | null} name */
-async function openSample(name) {
-  const samples = await ndlab.samples();
-  const sample = samples.find((/** @type {any} */ s) => s.name === name) ?? samples.find((/** @type {any} */ s) => s.name === "camera") ?? samples[0];
-  if (name && sample.name !== name) showMessage({ message: `The demo names an unknown sample “${name}”.`, hint: `${sample.title} is shown instead.` });
-  state.sample = sample.name;
-  state.image = await ndlab.loadSample(sample.name);
-  show($("original"), state.image);
-  $("original-caption").textContent = sample.title;
-  $("original").setAttribute("aria-label", `Original image: ${sample.title}`);
-}
-
 async function startOp() {
   $("images").hidden = false;
-  $("title").textContent = state.spec.title;
-  $("summary").textContent = state.spec.summary;
-  renderControls($("controls"), state.spec.params, state.params);
-  $("controls").addEventListener("input", () => {
-    state.params = readControls($("controls"), state.spec.params);
-    fullPageLink();
-    opRunner.schedule();
-  });
-  $("params").addEventListener("submit", (/** @type {Event} */ e) => {
-    e.preventDefault();
-    opRunner.schedule();
-  });
-  $("cancel").addEventListener("click", () => opRunner.cancel());
-  await openSample(state.sample);
-  fullPageLink();
-  opRunner.schedule();
+  const view = (imageView = new ImageView(
+    {
+      controls: $("controls"), params: $("params"), busy: $("busy"), cancel: $("cancel"), original: $("original"), result: $("result"),
+      originalCaption: $("original-caption"), resultCaption: $("result-caption"), code: $("code"), timings: $("timings"),
+      title: $("title"), summary: $("summary"),
+    },
+    ndlab,
+    {
+      onChange: () => {
+        state.params = view.steps[0].params;
+        fullPageLink();
+      },
+      onMessage: (problem) => problem && failed(problem),
+      onResult: ranOp,
+    },
+  ));
+  view.setCatalogue((await ndlab.catalog()).operations);
+  view.start([{ name: state.spec.name, params: state.params }]);
+  const samples = await ndlab.samples();
+  const sample = samples.find((/** @type {any} */ s) => s.name === state.sample) ?? samples.find((/** @type {any} */ s) => s.name === "camera") ?? samples[0];
+  if (state.sample && sample.name !== state.sample) showMessage({ message: `The demo names an unknown sample “${state.sample}”.`, hint: `${sample.title} is shown instead.` });
+  state.sample = sample.name;
+  await view.openSample(sample.name);
+  $("original-caption").textContent = sample.title;
 }
 
 // --- a lab -----------------------------------------------------------------------------------
@@ -182,12 +160,7 @@ function setParams(params) {
   if (error) return Promise.reject(new Error(error));
   const done = new Promise((resolve, reject) => state.waiters.push({ params, resolve, reject }));
   if (labView) labView.setParams(params);
-  else {
-    Object.assign(state.params, params);
-    renderControls($("controls"), state.spec.params, state.params);
-    fullPageLink();
-    opRunner.schedule();
-  }
+  else imageView?.setSteps([{ name: state.spec.name, params: { ...state.params, ...params } }]);
   return done;
 }
 

@@ -1,17 +1,11 @@
 // @ts-check
 // The Pyodide worker: loads Python, NumPy, SciPy and ndlab, then answers requests one at a time.
 // It never touches the DOM. It runs as a dedicated worker for the page, or as a shared worker
-// that every embedded demo on a host page connects to, so they share one Python.
-// Protocol (see static/client.js), per connection:
-//   page -> worker  {id, type: "run", name, params, image: {buffer, width, height}}  (buffer transferred)
-//                   {type: "status"} -> {type: "status", runtime}
-//                   {type: "probe"}: after each "started"; if that run never answered -> "crashed"
-//   worker -> page  {type: "progress", stage, loaded, total}
-//                   {type: "ready", timings, runtime} | {type: "failed", error}
-//                   {id, ok: true, meta, image: {buffer, width, height}}             (buffer transferred)
-//                   {id, ok: false, error: {type, message, hint}}
-//                   {type: "crashed", message}: this Python is gone; start a fresh worker
+// that every embedded demo on a host page connects to, so they share one Python. The inputs and
+// every step's array stay here (ndlab.web); only displays and asked-for values cross back.
+// The messages are declared in static/protocol.js.
 import { loadPyodide } from "../pyodide/pyodide.mjs";
+import { CONTROL, EVENT, HINTS, JOB, cancelled, errorInfo } from "../static/protocol.js";
 
 const PYODIDE_URL = new URL("../pyodide/", import.meta.url).href;
 const started = performance.now();
@@ -29,7 +23,7 @@ const startup = [];
 
 /** Send to every connection (start-up progress and readiness). @param {any} message */
 function broadcast(message) {
-  if (message.type === "progress") startup.splice(0, startup.length, ...startup.filter((m) => m.type !== "progress"));
+  if (message.type === EVENT.progress) startup.splice(0, startup.length, ...startup.filter((m) => m.type !== EVENT.progress));
   startup.push(message);
   for (const port of ports) port.postMessage(message);
 }
@@ -43,7 +37,7 @@ function broadcast(message) {
 function watchDownloads(total) {
   let loaded = 0;
   let stage = "Downloading Python, NumPy and SciPy";
-  const report = () => broadcast({ type: "progress", stage, loaded, total });
+  const report = () => broadcast({ type: EVENT.progress, stage, loaded, total });
   const fetchOriginal = self.fetch.bind(self);
   /** @type {Map<string, {integrity: string, response: Promise<Response>}>} by URL */
   const ahead = new Map();
@@ -130,27 +124,18 @@ async function start() {
   if (failures.length) throw new Error(failures.join(" "));
   downloads.restore();
   const loaded = performance.now();
-  broadcast({ type: "progress", stage: "Importing ndlab", loaded: 1, total: 1 });
+  broadcast({ type: EVENT.progress, stage: "Importing ndlab", loaded: 1, total: 1 });
   const web = pyodide.pyimport("ndlab.web");
   const imported = performance.now();
   // JS bytes become Python bytes through this (one copy).
   web.toBytes = pyodide.runPython("lambda buffer: buffer.to_bytes()");
   const timings = { startup_ms: performance.now() - started, runtime_ms: runtimeLoaded - started, load_ms: loaded - started, import_ms: imported - loaded };
-  broadcast({ type: "ready", timings, runtime });
+  broadcast({ type: EVENT.ready, timings, runtime });
   return web;
 }
 
 const ready = start();
-ready.catch((error) =>
-  broadcast({
-    type: "failed",
-    error: {
-      type: error?.name ?? "Error",
-      message: String(error?.message ?? error),
-      hint: "Python could not start. Reload the page; if it keeps failing, rebuild with `python3 build.py build`.",
-    },
-  }),
-);
+ready.catch((error) => broadcast({ type: EVENT.failed, error: errorInfo(error?.name ?? "Error", String(error?.message ?? error), HINTS.startFailed) }));
 
 /**
  * Copy RGBA pixels from a transferred buffer into a fresh NumPy array: the one copy in.
@@ -169,85 +154,92 @@ function toNumpy(web, image) {
 }
 
 /**
- * Take a Python (uint8 array, meta JSON) pair apart: the one copy out, proxies destroyed.
- * @param {any} pair
+ * Copy a NumPy array's bytes out (the one copy out) and destroy its proxy.
+ * @param {any} array
  */
-function fromPair(pair) {
+function fromNumpy(array) {
   try {
-    const meta = JSON.parse(pair.get(1));
-    const array = pair.get(0);
+    const view = array.getBuffer();
     try {
-      const view = array.getBuffer("u8");
-      try {
-        const [height, width] = view.shape;
-        return { meta, image: { buffer: view.data.slice().buffer, width, height } };
-      } finally {
-        view.release();
-      }
+      return { buffer: view.data.slice().buffer, shape: view.shape };
     } finally {
-      array.destroy();
+      view.release();
     }
   } finally {
-    pair.destroy();
+    array.destroy();
   }
 }
 
-/** Request handlers by type; each returns {meta, image?} or {meta, bytes?}. */
+/** A uint8 H×W×4 array as transferable pixels. @param {any} array */
+function pixels(array) {
+  const { buffer, shape } = fromNumpy(array);
+  return { buffer, width: shape[1], height: shape[0] };
+}
+
+/** Take a Python tuple (pixels, meta JSON, values?) apart, proxies destroyed. @param {any} tuple */
+function fromTuple(tuple) {
+  try {
+    const meta = JSON.parse(tuple.get(1));
+    const image = pixels(tuple.get(0));
+    const values = tuple.length > 2 ? tuple.get(2) : undefined;
+    return { meta, image, values: values ? fromNumpy(values).buffer : undefined };
+  } finally {
+    tuple.destroy();
+  }
+}
+
+/** Job handlers by type (see static/protocol.js); each returns {meta, image?, bytes?, values?}. */
 const handlers = {
-  /** Run one operation on RGBA pixels. */
-  run(web, { name, params, image }) {
-    const t0 = performance.now();
+  /** Keep canvas pixels in Python as an input. */
+  [JOB.load](web, { image }) {
     const input = toNumpy(web, image);
     try {
-      const t1 = performance.now();
-      const pair = web.run_rgba(name, input, JSON.stringify(params ?? {}));
-      const t2 = performance.now();
-      const out = fromPair(pair);
-      out.meta.timings = { ...out.meta.timings, copy_in_ms: t1 - t0, python_ms: t2 - t1, copy_out_ms: performance.now() - t2 };
-      out.meta.memory_mb = memoryMB();
-      return out;
+      return { meta: JSON.parse(web.load_pixels(input)) };
     } finally {
       input.destroy();
     }
   },
 
-  /** Run one operation and return its underlying array as .npy bytes (float where it is float). */
-  npy(web, request) {
-    const { meta } = handlers.run(web, request);
-    if (meta.error) return { meta };
-    const npy = web.result_npy();
-    try {
-      return { meta, bytes: npy.toJs() };
-    } finally {
-      npy.destroy();
-    }
-  },
-
-  /** Import a .npy or .mat array as an image. */
-  read_array(web, { bytes, filename, variable }) {
+  /** Keep a .npy, .npz or .mat file's array as an input; its display comes back. */
+  [JOB.readArray](web, { bytes, filename, variable }) {
     const data = web.toBytes(bytes);
     try {
-      return fromPair(web.read_array(data, filename, variable ?? ""));
+      return fromTuple(web.read_array(data, filename, variable ?? ""));
     } finally {
       data.destroy();
     }
   },
 
-  /** Run a SciPy lab; ndlab.labs is imported on first use, so start-up does not pay for it. */
-  lab(web, { id, name, params }, reply) {
-    labs ??= pyodide.pyimport("ndlab.labs.web");
-    const progress = (fraction, message) => reply({ type: "job-progress", id, fraction, message });
-    return { meta: JSON.parse(labs.run_lab_json(name, JSON.stringify(params ?? {}), progress)) };
+  /** Run a pipeline on an input, reusing the steps cached since the last edit. */
+  [JOB.pipeline](web, { input, steps, values }) {
+    const t0 = performance.now();
+    const out = fromTuple(web.run_steps(input, JSON.stringify(steps), Boolean(values)));
+    out.meta.timings = { ...out.meta.timings, python_ms: performance.now() - t0 };
+    out.meta.memory_mb = memoryMB();
+    return out;
   },
 
-  /** The whole pipeline as one runnable NumPy/SciPy script. */
-  pipeline_code(web, { steps, image }) {
-    const input = toNumpy(web, image);
+  /** The pipeline's last array as .npy bytes, from the cache (float where it is float). */
+  [JOB.npy](web, { input, steps }) {
+    const npy = web.step_npy(input, JSON.stringify(steps));
     try {
-      return { meta: { code: web.pipeline_code(JSON.stringify(steps), input) } };
+      return { meta: {}, bytes: npy.toJs() };
     } finally {
-      input.destroy();
+      npy.destroy();
     }
+  },
+
+  /** Forget an input and its cached steps. */
+  [JOB.release](web, { input }) {
+    web.release(input);
+    return { meta: {} };
+  },
+
+  /** Run a SciPy lab; ndlab.labs is imported on first use, so start-up does not pay for it. */
+  [JOB.lab](web, { id, name, params }, reply) {
+    labs ??= pyodide.pyimport("ndlab.labs.web");
+    const progress = (fraction, message) => reply({ type: EVENT.jobProgress, id, fraction, message });
+    return { meta: JSON.parse(labs.run_lab_json(name, JSON.stringify(params ?? {}), progress)) };
   },
 };
 
@@ -275,21 +267,21 @@ let underway = null;
 
 /** Tell every connection that this Python is gone, and close, so each starts a fresh worker. @param {string} message */
 function crash(message) {
-  for (const port of ports) port.postMessage({ type: "crashed", message });
+  for (const port of ports) port.postMessage({ type: EVENT.crashed, message });
   self.close();
 }
 
 /** A result's transferable buffers. */
-const transferables = (result) => [result.image?.buffer, result.bytes?.buffer].filter(Boolean);
+const transferables = (result) => [result.image?.buffer, result.bytes?.buffer, result.values].filter(Boolean);
 
 /** Requests cancelled before they started, per connection. @type {WeakMap<object, Set<number>>} */
-const cancelled = new WeakMap();
+const skipped = new WeakMap();
 /** @type {Int32Array | null} shared with the page, which writes SIGINT (2) into it to cancel */
 let interrupt = null;
 
 /** @param {any} request @param {MessagePort | Worker} port the connection that asked */
 async function handle(request, port) {
-  if (cancelled.get(port)?.delete(request.id)) return;
+  if (skipped.get(port)?.delete(request.id)) return;
   const reply = (/** @type {any} */ message, transfer = []) => port.postMessage(message, transfer);
   let web;
   try {
@@ -297,7 +289,7 @@ async function handle(request, port) {
     const handler = handlers[request.type];
     if (!handler) throw new TypeError(`unknown request type ${request.type}`);
     if (interrupt) interrupt[0] = 0;
-    reply({ type: "started", id: request.id });
+    reply({ type: EVENT.started, id: request.id });
     let result;
     underway = request;
     try {
@@ -307,7 +299,7 @@ async function handle(request, port) {
     }
     const error = result.meta.error;
     if (error?.type === "KeyboardInterrupt") {
-      reply({ id: request.id, ok: false, error: { type: "AbortError", message: "Cancelled: Python was interrupted and is still warm.", hint: "Your image and settings are kept." } });
+      reply({ id: request.id, ok: false, error: cancelled("Cancelled: Python was interrupted and is still warm.") });
     } else if (error) {
       reply({ id: request.id, ok: false, error });
     } else {
@@ -319,17 +311,7 @@ async function handle(request, port) {
     // report it, tell every connection, and close so each starts a fresh worker.
     const fatal = web !== undefined && !alive();
     const message = String(error?.message ?? error);
-    reply({
-      id: request.id,
-      ok: false,
-      error: {
-        type: error?.type ?? error?.name ?? "Error",
-        message,
-        hint: fatal
-          ? "Python stopped working; a fresh Python is starting. Your image and settings are kept."
-          : "This is a bug in ndlab; the page still works. Try other settings.",
-      },
-    });
+    reply({ id: request.id, ok: false, error: errorInfo(error?.type ?? error?.name ?? "Error", message, fatal ? HINTS.restarting : HINTS.bug) });
     if (fatal) crash(message);
   }
 }
@@ -345,20 +327,20 @@ function connect(port) {
   port.onmessage = (/** @type {MessageEvent} */ event) => {
     const request = event.data;
     if (underway) {
-      crash(`a ${underway.type === "lab" ? "lab" : "run"} was stopped before it answered`);
-    } else if (request.type === "probe") {
+      crash(`a ${underway.type === JOB.lab ? "lab" : "run"} was stopped before it answered`);
+    } else if (request.type === CONTROL.probe) {
       // sent after each "started": arriving here, it finds the run over (see `underway`)
-    } else if (request.type === "status") {
-      port.postMessage({ type: "status", runtime });
-    } else if (request.type === "interrupt-buffer") {
+    } else if (request.type === CONTROL.status) {
+      port.postMessage({ type: EVENT.status, runtime });
+    } else if (request.type === CONTROL.interruptBuffer) {
       interrupt = request.buffer; // an Int32Array over the page's SharedArrayBuffer
       // ndlab checks the buffer between its long calls (ndlab.interrupt). Pyodide's own
       // setInterruptBuffer is not used: its poller clears the request, and in our runs the
       // interrupt it queued was not raised, so the computation went on.
       ready.then(() => pyodide.pyimport("ndlab.interrupt").install(interrupt));
-    } else if (request.type === "cancel") {
-      if (!cancelled.has(port)) cancelled.set(port, new Set());
-      cancelled.get(port)?.add(request.id);
+    } else if (request.type === CONTROL.cancel) {
+      if (!skipped.has(port)) skipped.set(port, new Set());
+      skipped.get(port)?.add(request.id);
     } else {
       queue = queue.then(() => handle(request, port));
     }

@@ -1,0 +1,429 @@
+// @ts-check
+// The image workspace as one view: an input, a pipeline of operations run in the worker on
+// full-precision arrays, the result shown with its code. The full page and the embed view both
+// use it; elements a page does not have (the operation list, histograms, downloads…) are left out.
+import { readControls, renderControls, revealPressed } from "./controls.js";
+import { canvasPng, download } from "./download.js";
+import { drawCounts, drawHistogram } from "./histogram.js";
+import { ImageInputError, readImage } from "./images.js";
+import { renderInfo } from "./info.js";
+import { LatestRunner } from "./scheduler.js";
+import { show } from "./viewer.js";
+
+/** @typedef {import("./permalink.js").Step} Step */
+/** @typedef {{message: string, hint?: string, name?: string, type?: string, fit?: number} | null} Problem */
+
+/**
+ * @typedef {{
+ *   controls: HTMLElement, params: HTMLFormElement, busy: HTMLElement, cancel: HTMLElement,
+ *   original: HTMLCanvasElement, result: HTMLCanvasElement, originalCaption: HTMLElement,
+ *   resultCaption: HTMLElement, code: HTMLElement, timings: HTMLElement,
+ *   title?: HTMLElement, summary?: HTMLElement, doc?: HTMLElement, opList?: HTMLElement,
+ *   opSearch?: HTMLInputElement, steps?: HTMLElement, undo?: HTMLButtonElement,
+ *   addStep?: HTMLButtonElement, histOriginal?: HTMLCanvasElement, histResult?: HTMLCanvasElement,
+ *   info?: HTMLElement, downloadPng?: HTMLButtonElement, downloadNpy?: HTMLButtonElement,
+ *   variableLabel?: HTMLElement, variableSelect?: HTMLSelectElement, sampleSelect?: HTMLSelectElement
+ * }} ImageElements
+ */
+
+/** How the last array is shown, for the caption. */
+const OUTPUTS = {
+  clip: "values clipped to 0–255",
+  rescale: "stretched from its range to 0–255",
+  mask: "mask: white = true",
+  labels: "labels in colour",
+};
+
+export class ImageView {
+  /**
+   * @param {ImageElements} el
+   * @param {any} ndlab the JS API (api.js)
+   * @param {{compare?: any, onChange?: () => void, onMessage?: (problem: Problem, actions?: HTMLElement[]) => void,
+   *   onResult?: (result: any) => void}} hooks `compare`: a Compare for the two canvases (else
+   *   they are drawn as they are); `onChange`: the pipeline or the input changed (write the URL)
+   */
+  constructor(el, ndlab, { compare = null, onChange = () => {}, onMessage = () => {}, onResult = () => {} } = {}) {
+    this.el = el;
+    this.ndlab = ndlab;
+    this.compare = compare;
+    this.onChange = onChange;
+    this.onMessage = onMessage;
+    this.onResult = onResult;
+    /** @type {any[]} */ this.ops = [];
+    /** @type {ImageData | null} the input as shown */ this.image = null;
+    /** @type {any} what runs take: the ImageData, or a readArray handle (its array is in the worker) */
+    this.input = null;
+    /** @type {string | null} the sample shown, or null for a file */ this.sample = null;
+    /** @type {Step[]} */ this.steps = [];
+    this.selected = 0;
+    /** @type {string[]} earlier pipelines, for Undo */ this.history = [];
+    /** @type {Step[]} the pipeline as last recorded for Undo */ this.lastCommitted = [];
+    /** @type {any} the last result shown */ this.result = null;
+    /** A slider is being dragged: the values under the cursor wait until it is let go. */
+    this.previewing = false;
+    this.runner = new LatestRunner((signal) => this.run(signal), {
+      onBusy: (busy) => (el.busy.hidden = !busy),
+      onCancellable: (show) => (el.cancel.hidden = !show),
+    });
+    this.wire();
+  }
+
+  /** @param {any[]} ops the catalogue's operations */
+  setCatalogue(ops) {
+    this.ops = ops;
+  }
+
+  /** @param {string} name */
+  opOf(name) {
+    return this.ops.find((op) => op.name === name);
+  }
+
+  schedule() {
+    this.runner.schedule();
+  }
+
+  // --- the pipeline ------------------------------------------------------------------------
+
+  /** Show the first pipeline, with nothing to undo; it runs once an input opens. @param {Step[]} steps */
+  start(steps) {
+    this.steps = steps;
+    this.lastCommitted = structuredClone(steps);
+    this.renderPipeline();
+    this.renderSelected();
+  }
+
+  /** Replace the pipeline (a link, a lesson, a host page). @param {Step[]} steps */
+  setSteps(steps, selected = 0) {
+    this.steps = steps;
+    this.selected = Math.min(selected, steps.length - 1);
+    this.commit();
+  }
+
+  /** Record the pipeline for Undo and the URL, then redraw and recompute. */
+  commit({ remember = true } = {}) {
+    if (remember) this.remember();
+    this.lastCommitted = structuredClone(this.steps);
+    this.onChange();
+    this.renderPipeline();
+    this.renderSelected();
+    this.schedule();
+  }
+
+  remember() {
+    this.history.push(JSON.stringify({ steps: this.lastCommitted, selected: this.selected }));
+    if (this.history.length > 100) this.history.shift();
+  }
+
+  undo() {
+    const previous = this.history.pop();
+    if (!previous) return;
+    const { steps, selected } = JSON.parse(previous);
+    this.steps = steps;
+    this.selected = Math.min(selected, steps.length - 1);
+    this.commit({ remember: false });
+  }
+
+  /** @param {string} name */
+  setStepOp(name) {
+    this.steps[this.selected] = { name, params: {} };
+    this.commit();
+  }
+
+  /** @param {number} i */
+  selectStep(i) {
+    this.selected = i;
+    this.renderPipeline();
+    this.renderSelected();
+    this.showInfo();
+  }
+
+  /** @param {number} i @param {number} by */
+  moveStep(i, by) {
+    const [step] = this.steps.splice(i, 1);
+    this.steps.splice(i + by, 0, step);
+    this.selected = i + by;
+    this.commit();
+  }
+
+  /** @param {number} i */
+  removeStep(i) {
+    this.steps.splice(i, 1);
+    this.selected = Math.min(this.selected, this.steps.length - 1);
+    this.commit();
+  }
+
+  addStep() {
+    this.steps.splice(this.selected + 1, 0, structuredClone(this.steps[this.selected]));
+    this.selected++;
+    this.commit();
+  }
+
+  /** A step's label: its title and the parameters that differ from the defaults. @param {Step} step */
+  describeStep(step) {
+    const op = this.opOf(step.name);
+    const changed = op.params.filter((/** @type {any} */ p) => p.name in step.params && step.params[p.name] !== p.default);
+    return `${op.title}${changed.length ? ` (${changed.map((/** @type {any} */ p) => `${p.name}=${step.params[p.name]}`).join(", ")})` : ""}`;
+  }
+
+  describe() {
+    return this.steps.map((s) => this.describeStep(s)).join(", then ");
+  }
+
+  renderOpList(filter = this.el.opSearch?.value ?? "") {
+    const list = this.el.opList;
+    if (!list) return;
+    const needle = filter.trim().toLowerCase();
+    const current = this.steps[this.selected]?.name;
+    const matching = this.ops.filter((op) => !needle || `${op.name} ${op.title} ${op.summary} ${op.category}`.toLowerCase().includes(needle));
+    const groups = [...Map.groupBy(matching, (op) => op.category)].map(([category, ops]) => {
+      const group = document.createElement("section");
+      group.append(Object.assign(document.createElement("h3"), { textContent: category }));
+      for (const op of ops) {
+        const b = button(op.title, () => this.setStepOp(op.name), "");
+        b.title = op.summary;
+        b.dataset.op = op.name;
+        b.setAttribute("aria-pressed", String(op.name === current));
+        group.append(b);
+      }
+      return group;
+    });
+    list.replaceChildren(...groups);
+    revealPressed(list);
+  }
+
+  renderPipeline() {
+    const { steps: list, undo } = this.el;
+    if (!list) return;
+    const items = this.steps.map((step, i) => {
+      const li = document.createElement("li");
+      const select = button(this.describeStep(step), () => this.selectStep(i), "step");
+      if (i === this.selected) select.setAttribute("aria-current", "step");
+      const up = button("↑", () => this.moveStep(i, -1), "icon");
+      up.setAttribute("aria-label", `Move step ${i + 1} up`);
+      up.disabled = i === 0;
+      const remove = button("✕", () => this.removeStep(i), "icon");
+      remove.setAttribute("aria-label", `Remove step ${i + 1}`);
+      remove.disabled = this.steps.length === 1;
+      li.append(select, up, remove);
+      return li;
+    });
+    list.replaceChildren(...items);
+    if (undo) undo.disabled = this.history.length === 0;
+  }
+
+  renderSelected() {
+    const step = this.steps[this.selected];
+    const op = this.opOf(step.name);
+    if (this.el.title) this.el.title.textContent = op.title;
+    if (this.el.summary) this.el.summary.textContent = op.summary;
+    if (this.el.doc) this.el.doc.textContent = op.doc;
+    renderControls(this.el.controls, op.params, step.params);
+    this.renderOpList();
+  }
+
+  // --- running -----------------------------------------------------------------------------
+
+  /** Run the pipeline in the worker; only the steps from the first one edited are computed. @param {AbortSignal} signal */
+  async run(signal) {
+    if (!this.input || !this.steps.length) return;
+    await this.ndlab.ready.catch(() => {}); // time the run, not Python's start (a failed start shows below)
+    const started = performance.now();
+    try {
+      const result = await this.ndlab.runPipeline(this.steps, this.input, { signal, values: !this.previewing });
+      this.result = result;
+      this.onMessage(null);
+      this.showResult(performance.now() - started);
+      this.onResult(result);
+    } catch (error) {
+      const e = /** @type {any} */ (error);
+      // too big for Python's memory: offer the largest size that fits (half the pixels if unknown)
+      const downscale = e.type === "MemoryError" && this.input instanceof ImageData;
+      this.onMessage(e, downscale ? [button("Downscale and run", () => this.downscale(e.fit ?? Math.SQRT1_2))] : []);
+    }
+  }
+
+  /** @param {number} roundTripMs */
+  showResult(roundTripMs) {
+    const { result, image, el } = this;
+    if (!result || !image) return;
+    if (this.compare) this.compare.set(image, result.image, result.values && { values: result.values, shape: result.shape });
+    else {
+      show(el.original, image);
+      show(el.result, result.image);
+    }
+    performance.mark("ndlab:result"); // counted by `build.py bench`
+    this.drawHistograms();
+    const op = this.opOf(this.steps[this.steps.length - 1].name);
+    const kind = result.returns === "image" ? `${result.dtype} ${result.range.map(format).join(" to ")}` : result.returns;
+    el.resultCaption.textContent = `${op.title} · ${result.image.width}×${result.image.height} · ${kind} · ${OUTPUTS[/** @type {keyof OUTPUTS} */ (result.output)]}`;
+    el.result.setAttribute("aria-label", `Result: ${this.describe()}`);
+    if (el.downloadPng && el.downloadNpy) el.downloadPng.disabled = el.downloadNpy.disabled = false;
+    this.showInfo();
+    const t = result.timings;
+    const ms = (/** @type {number} */ x) => `${x.toFixed(1)} ms`;
+    const reused = t.steps.filter((/** @type {any} */ s) => s.reused).length;
+    el.timings.textContent =
+      `SciPy ${ms(t.compute_ms)} · conversion ${ms(t.convert_ms)}` +
+      (reused ? ` · ${reused} of ${t.steps.length} steps reused` : "") +
+      ` · round trip ${ms(roundTripMs)}` +
+      (result.memory_mb ? ` · Python memory ${result.memory_mb.toFixed(0)} MB` : "");
+    // written from the record of the steps, with the result: no second call to Python
+    el.code.textContent = result.code;
+  }
+
+  showInfo() {
+    if (this.el.info && this.result) renderInfo(this.el.info, this.result.infos[this.selected] ?? {}, this.steps[this.selected]?.name);
+  }
+
+  /** The histograms of the input's pixels and of the result's values (its pixels for masks and labels). */
+  drawHistograms() {
+    const { histOriginal, histResult } = this.el;
+    if (histOriginal && this.image) drawHistogram(histOriginal, this.image);
+    if (!histResult || !this.result) return;
+    if (this.result.histogram) drawCounts(histResult, this.result.histogram);
+    else drawHistogram(histResult, this.result.image);
+  }
+
+  // --- the input -----------------------------------------------------------------------------
+
+  /**
+   * Show a new input and run the pipeline on it.
+   * @param {ImageData} image what is shown @param {string} caption @param {{sample?: string | null, input?: any}} source
+   *   `input`: what runs take when it is not `image` itself (a readArray handle)
+   */
+  setImage(image, caption, { sample = null, input = image } = {}) {
+    this.image = image;
+    this.input = input;
+    this.sample = sample;
+    this.result = null;
+    this.el.originalCaption.textContent = `${caption} · ${image.width}×${image.height}`;
+    this.el.original.setAttribute("aria-label", `Original image: ${caption}`);
+    if (this.compare) this.compare.set(image, null);
+    else show(this.el.original, image);
+    if (this.el.histOriginal) drawHistogram(this.el.histOriginal, image);
+    this.onChange();
+    this.schedule();
+  }
+
+  /** Downscale the input so that a run fits in memory (MemoryError's `fit`), then run again. @param {number} fit */
+  downscale(fit) {
+    const image = /** @type {ImageData} */ (this.image);
+    const caption = this.el.originalCaption.textContent?.split(" · ")[0];
+    this.setImage(scaled(image, fit), `${caption}, downscaled from ${image.width}×${image.height}`);
+  }
+
+  /** @param {string} name */
+  async openSample(name) {
+    const sample = (await this.ndlab.samples()).find((/** @type {any} */ s) => s.name === name);
+    if (!sample) return this.onMessage({ message: `There is no sample called “${name}”.`, hint: "Pick one from the list." });
+    if (this.el.sampleSelect) this.el.sampleSelect.value = name;
+    try {
+      this.setImage(await this.ndlab.loadSample(name), sample.title, { sample: name });
+    } catch (error) {
+      this.onMessage(/** @type {any} */ (error));
+    }
+  }
+
+  /** An image, or a .npy, .npz or .mat array (kept in full precision in the worker). @param {File} file */
+  async openFile(file, downscale = false, variable = "") {
+    try {
+      if (/\.(npy|npz|mat)$/i.test(file.name)) {
+        const handle = await this.ndlab.readArray(file, variable);
+        this.showVariables(file, handle.meta);
+        const { variable: name, shape, dtype } = handle.meta;
+        this.setImage(handle.image, `${file.name}${name ? ` : ${name}` : ""} (${shape.join("×")} ${dtype})`, { input: handle });
+      } else {
+        this.showVariables(file, null);
+        this.setImage(await readImage(file, { downscale }), file.name);
+      }
+      this.onMessage(null);
+    } catch (error) {
+      const e = /** @type {any} */ (error);
+      this.onMessage(e, e instanceof ImageInputError && e.size ? [button("Downscale and open", () => this.openFile(file, true))] : []);
+    }
+  }
+
+  /** The arrays of a .npz or .mat file, to choose from. @param {File} file @param {any} meta */
+  showVariables(file, meta) {
+    const { variableLabel: label, variableSelect: select } = this.el;
+    if (!label || !select) return;
+    const variables = meta?.variables ?? [];
+    label.hidden = variables.length < 2;
+    select.replaceChildren(...variables.map((/** @type {string} */ v) => new Option(v, v, false, v === meta.variable)));
+    select.onchange = () => this.openFile(file, false, select.value);
+  }
+
+  // --- wiring ----------------------------------------------------------------------------------
+
+  wire() {
+    const { el } = this;
+    el.opSearch?.addEventListener("input", () => this.renderOpList());
+    el.sampleSelect?.addEventListener("change", () => this.openSample(/** @type {HTMLSelectElement} */ (el.sampleSelect).value));
+    el.params.addEventListener("submit", (e) => {
+      e.preventDefault();
+      this.schedule();
+    });
+    el.controls.addEventListener("change", (/** @type {any} */ e) => {
+      if (e.target.type !== "range") return;
+      this.previewing = false; // the slider was let go: the values under the cursor come back
+      this.schedule();
+    });
+    let remember = 0;
+    el.controls.addEventListener("input", (/** @type {any} */ e) => {
+      this.previewing = e.target.type === "range";
+      const step = this.steps[this.selected];
+      step.params = readControls(el.controls, this.opOf(step.name).params);
+      this.renderPipeline();
+      this.onChange();
+      this.schedule();
+      clearTimeout(remember); // one Undo entry per burst of edits
+      remember = window.setTimeout(() => {
+        this.remember();
+        this.lastCommitted = structuredClone(this.steps);
+        this.renderPipeline();
+      }, 600);
+    });
+    el.addStep?.addEventListener("click", () => this.addStep());
+    el.undo?.addEventListener("click", () => this.undo());
+    el.cancel.addEventListener("click", () => this.runner.cancel());
+    el.downloadPng?.addEventListener("click", async () => this.result && download(await canvasPng(canvasOf(this.result.image)), `${this.fileStem()}.png`));
+    el.downloadNpy?.addEventListener("click", async () => {
+      try {
+        download(new Blob([await this.ndlab.npy(this.steps, this.input)]), `${this.fileStem()}.npy`);
+      } catch (error) {
+        this.onMessage(/** @type {any} */ (error));
+      }
+    });
+  }
+
+  fileStem() {
+    return `ndlab-${this.steps.map((s) => s.name).join("-")}`;
+  }
+}
+
+/** @param {number} x */
+const format = (x) => (Number.isInteger(x) ? String(x) : x.toPrecision(4));
+
+/** @param {string} label @param {() => void} onClick @param {string} className */
+export function button(label, onClick, className = "small") {
+  const b = Object.assign(document.createElement("button"), { type: "button", textContent: label, className });
+  b.addEventListener("click", onClick);
+  return b;
+}
+
+/** `image` drawn on a canvas of its size. @param {ImageData} image */
+function canvasOf(image) {
+  const canvas = Object.assign(document.createElement("canvas"), { width: image.width, height: image.height });
+  /** @type {CanvasRenderingContext2D} */ (canvas.getContext("2d")).putImageData(image, 0, 0);
+  return canvas;
+}
+
+/** `image` with its width and height multiplied by `scale` (rounded down), smoothed by the browser. @param {ImageData} image @param {number} scale */
+function scaled(image, scale) {
+  const width = Math.max(1, Math.floor(image.width * scale));
+  const height = Math.max(1, Math.floor(image.height * scale));
+  const small = Object.assign(document.createElement("canvas"), { width, height });
+  const ctx = /** @type {CanvasRenderingContext2D} */ (small.getContext("2d", { willReadFrequently: true }));
+  ctx.drawImage(canvasOf(image), 0, 0, width, height);
+  return ctx.getImageData(0, 0, width, height);
+}

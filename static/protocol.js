@@ -1,0 +1,68 @@
+// @ts-check
+// The worker protocol, declared once: the worker (worker/worker.js), its client (client.js) and
+// through it every page and embed import these names, the error envelope and the hints.
+//
+// Per connection (the page's dedicated worker, or each embed's port on the shared worker):
+//   page -> worker, jobs: {id, type, ...} answered by {id, ok: true, meta, image?, bytes?, values?}
+//                         or {id, ok: false, error: ErrorInfo}; buffers are transferred
+//     load        {image: Pixels}                          -> meta {input, shape, dtype}
+//     read_array  {bytes, filename, variable}              -> meta {input, variables, ...}, image
+//     pipeline    {input, steps: [{name, params}], values} -> meta (see ndlab.web.run_steps),
+//                                                             image, values (Float32Array) or none
+//     npy         {input, steps}                           -> bytes (.npy of the last array)
+//     release     {input}                                  -> meta {}
+//     lab         {name, params}                           -> meta (see ndlab.labs.web)
+//   page -> worker, control (act at once, never queued):
+//     status -> {type: "status", runtime}; probe (sent after each "started": if that job never
+//     answered, the worker reports "crashed"); cancel {id} (skip a job not started);
+//     interrupt-buffer {buffer} (an Int32Array the page writes SIGINT into)
+//   worker -> page, events: progress {stage, loaded, total}; ready {timings, runtime};
+//     failed {error}; started {id}; job-progress {id, fraction, message}; crashed {message};
+//     status {runtime}
+
+/** Jobs, run one at a time in arrival order. */
+export const JOB = Object.freeze({
+  load: "load",
+  readArray: "read_array",
+  pipeline: "pipeline",
+  npy: "npy",
+  release: "release",
+  lab: "lab",
+});
+
+/** Control messages, handled as they arrive. */
+export const CONTROL = Object.freeze({ status: "status", probe: "probe", cancel: "cancel", interruptBuffer: "interrupt-buffer" });
+
+/** Events the worker sends. */
+export const EVENT = Object.freeze({
+  progress: "progress",
+  ready: "ready",
+  failed: "failed",
+  started: "started",
+  jobProgress: "job-progress",
+  crashed: "crashed",
+  status: "status",
+});
+
+/** What the user is told to do, by situation. */
+export const HINTS = Object.freeze({
+  kept: "Your image and settings are kept.",
+  bug: "This is a bug in ndlab; the page still works. Try other settings.",
+  restarting: "Python stopped working; a fresh Python is starting. Your image and settings are kept.",
+  crashed: "A fresh Python is starting; your image and settings are kept. Try a smaller image if this repeats.",
+  startFailed: "Python could not start. Reload the page; if it keeps failing, rebuild with `python3 build.py build`.",
+  unknownSample: "See ndlab.samples().",
+});
+
+/** @typedef {{type: string, message: string, hint: string, fit?: number}} ErrorInfo */
+/** @typedef {{buffer: ArrayBuffer, width: number, height: number}} Pixels RGBA bytes */
+
+/**
+ * The error envelope every failure travels in.
+ * @param {string} type @param {string} message @param {string} hint
+ * @returns {ErrorInfo}
+ */
+export const errorInfo = (type, message, hint) => ({ type, message, hint });
+
+/** A cancellation: the user asked for it, nothing is lost. @param {string} message */
+export const cancelled = (message) => errorInfo("AbortError", message, HINTS.kept);
