@@ -116,6 +116,7 @@ export function decodeEmbed(hash, ops, labs) {
   const origins = (query.get("origins") ?? "").split(",").filter((o) => ORIGIN.test(o));
   // `demo=NAME` (what embed.js writes) may name either; the names do not overlap.
   const name = query.get("op") ?? query.get("lab") ?? query.get("demo") ?? "";
+  /** @type {"op" | "lab"} */
   const kind = query.has("lab") || (!query.has("op") && labs.some((l) => l.name === name)) ? "lab" : "op";
   const spec = (kind === "lab" ? labs : ops).find((s) => s.name === name);
   const fallback = { kind, spec: kind === "lab" ? labs[0] : ops[0], sample: query.get("sample"), params: {}, origins };

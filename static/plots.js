@@ -1,6 +1,7 @@
 // @ts-check
 // Draws a lab's plots with uPlot (hover values, drag to zoom, double-click to reset) and its
 // heat maps as canvas images from the worker's pixels, with paths and points on top.
+// @ts-ignore: build.py copies uPlot here from its npm package
 import uPlot from "../vendor/uplot/uPlot.esm.js";
 
 /** Okabe–Ito: distinguishable with every common colour-vision deficiency. */
@@ -104,7 +105,7 @@ export function drawHeatmap(container, map, onClick) {
     ctx.strokeStyle = ["#ffffff", "#ff6b6b", "#ffd166"][i % 3];
     ctx.lineWidth = 2;
     ctx.beginPath();
-    path.x.forEach((/** @type {number} */ x, /** @type {number} */ j) => ctx.lineTo(...toPx(x, path.y[j])));
+    path.x.forEach((/** @type {number} */ x, /** @type {number} */ j) => ctx.lineTo(.../** @type {[number, number]} */ (toPx(x, path.y[j]))));
     ctx.stroke();
   });
   for (const point of map.points ?? []) {

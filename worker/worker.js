@@ -4,6 +4,7 @@
 // that every embedded demo on a host page connects to, so they share one Python. The inputs and
 // every step's array stay here (ndlab.web); only displays and asked-for values cross back.
 // The messages are declared in static/protocol.js.
+// @ts-ignore: build.py copies Pyodide here from its npm package
 import { loadPyodide } from "../pyodide/pyodide.mjs";
 import { CONTROL, EVENT, HINTS, JOB, cancelled, errorInfo } from "../static/protocol.js";
 
@@ -41,7 +42,7 @@ function watchDownloads(total) {
   const fetchOriginal = self.fetch.bind(self);
   /** @type {Map<string, {integrity: string, response: Promise<Response>}>} by URL */
   const ahead = new Map();
-  const counted = async (/** @type {RequestInfo | URL} */ input, /** @type {RequestInit=} */ init) => {
+  const counted = async (/** @type {RequestInfo | URL} */ input, /** @type {RequestInit | undefined} */ init = undefined) => {
     const response = await fetchOriginal(input, init);
     if (!response.body) return response;
     const counter = new TransformStream({
@@ -348,7 +349,7 @@ function connect(port) {
 }
 
 if (runtime.shared) {
-  self.onconnect = (/** @type {MessageEvent} */ event) => connect(event.ports[0]);
+  /** @type {any} */ (self).onconnect = (/** @type {MessageEvent} */ event) => connect(event.ports[0]);
 } else {
   connect(/** @type {any} */ (self));
 }
