@@ -107,3 +107,13 @@ def ink(page, selector, fraction=1.0):
 def wait_for_ink(page, selector, fraction=1.0, dark=False):
     """Wait until a canvas's opaque pixels (its left `fraction`) are all light, or all dark."""
     page.wait_for_function(f"(a) => ({INK})(a)[{0 if dark else 1}] === 0", arg=[selector, fraction])
+
+
+def cpython_pipeline(rgba, steps):
+    """What ndlab shows in plain CPython for the same pixels: `steps` as ``[name, params]`` pairs
+    run on the input the page keeps (grey as 2-D, opaque colour as RGB), as RGBA pixels."""
+    import ndlab
+    from ndlab import web
+
+    result = ndlab.run_pipeline(web.canonical(np.ascontiguousarray(rgba)), [list(s) for s in steps])
+    return web.to_rgba(result.image)

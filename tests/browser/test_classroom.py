@@ -10,8 +10,8 @@ from urllib.parse import quote
 import numpy as np
 import pytest
 
-from ndlab import labs, web
-from pages import Guarded, page_pixels
+from ndlab import labs
+from pages import Guarded, cpython_pipeline, page_pixels
 
 LESSON = {
     "title": "Blur, threshold, minimise",
@@ -45,13 +45,6 @@ def lesson_link(base_url, lesson, at=1):
     return f"{base_url}#lesson={quote(json.dumps(lesson))}&at={at}"
 
 
-def cpython_chain(rgba, steps):
-    for name, params in steps:
-        rgba, meta = web.run_rgba(name, np.ascontiguousarray(rgba), json.dumps(params))
-        assert "error" not in json.loads(meta), meta
-    return rgba
-
-
 def shown_result(page):
     return page_pixels(page, "document.querySelector('#result')")
 
@@ -59,7 +52,7 @@ def shown_result(page):
 def assert_pipeline_shown(page, steps):
     """The result on the page is CPython's result of `steps` on the original shown."""
     original = page_pixels(page, "document.querySelector('#original')")
-    expected = cpython_chain(original, steps)
+    expected = cpython_pipeline(original, steps)
     shown = shown_result(page)
     assert shown.shape == expected.shape
     assert np.abs(shown.astype(int) - expected.astype(int)).max() <= 1

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from ndlab import web
-from pages import Guarded, ink, page_pixels, wait_for_ink
+from pages import Guarded, cpython_pipeline, ink, page_pixels, wait_for_ink
 
 CATALOG = json.loads(web.catalog_json())
 OPS = [op["name"] for op in CATALOG["operations"]]
@@ -22,9 +22,7 @@ FIRST_OPS = [
 
 def cpython(name, rgba, params):
     """What ndlab computes in plain CPython for the same pixels."""
-    out, meta = web.run_rgba(name, np.ascontiguousarray(rgba), json.dumps(params))
-    assert "error" not in json.loads(meta), meta
-    return out
+    return cpython_pipeline(rgba, [(name, params)])
 
 
 def assert_close(page_rgba, cpython_rgba):

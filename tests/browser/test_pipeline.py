@@ -4,9 +4,11 @@ import json
 from urllib.parse import quote
 
 import numpy as np
+from scipy import ndimage
 
+import ndlab
 from ndlab import web
-from pages import page_pixels
+from pages import cpython_pipeline, page_pixels
 
 THREE_STEPS = [
     ["gaussian_filter", {"sigma": 1.5}],
@@ -21,13 +23,6 @@ def permalink(base_url, sample, steps):
     return f"{base_url}#sample={sample}&steps={quote(json.dumps(steps))}"
 
 
-def cpython_chain(rgba, steps):
-    for name, params in steps:
-        rgba, meta = web.run_rgba(name, np.ascontiguousarray(rgba), json.dumps(params))
-        assert "error" not in json.loads(meta), meta
-    return rgba
-
-
 def open_link(guarded, url):
     guarded.page.goto(url)
     guarded.page.wait_for_function(SETTLED, timeout=120_000)
@@ -39,7 +34,7 @@ def test_permalink_restores_three_step_pipeline(fresh, base_url):
     assert page.locator("#steps li").count() == 3
     original = page_pixels(page, "document.querySelector('#original')")
     shown = page_pixels(page, "document.querySelector('#result')")
-    expected = cpython_chain(original, THREE_STEPS)
+    expected = cpython_pipeline(original, THREE_STEPS)
     assert shown.shape == expected.shape
     assert np.abs(shown.astype(int) - expected.astype(int)).max() <= 1
 
@@ -85,10 +80,7 @@ def test_npy_download_is_the_float_result(fresh, base_url, tmp_path):
     info.value.save_as(path)
     array = np.load(path)
     original = page_pixels(page, "document.querySelector('#original')")
-    web.run_rgba("gaussian_filter", np.ascontiguousarray(original), json.dumps({"sigma": 2}))
-    import io
-
-    expected = np.load(io.BytesIO(web.result_npy()))
+    expected = ndlab.run("gaussian_filter", web.canonical(original), sigma=2).data
     assert array.dtype == np.float64 and array.shape == (512, 512)
     np.testing.assert_allclose(array, expected, atol=1e-9)
 
@@ -172,3 +164,88 @@ def test_link_pasted_into_an_open_page_is_applied(fresh, base_url):
     page.locator("#original-caption", has_text="Greek coins").wait_for()
     assert page.locator("#steps li").count() == 1
     assert "sobel" in page.evaluate("decodeURIComponent(location.hash)")
+
+
+def chapter_signal():
+    """The chapter's ``sig`` (scipy.ndimage measurements), built as the chapter builds it."""
+    x, y = np.indices((100, 100))
+    return np.sin(2 * np.pi * x / 50.0) * np.sin(2 * np.pi * y / 50.0) * (1 + x * y / 50.0**2) ** 2
+
+
+def test_a_float_array_is_measured_in_its_own_values(fresh, base_url, tmp_path):
+    steps = [["threshold_global", {"threshold": 1}], ["label", {}]]
+    page = open_link(fresh, permalink(base_url, "camera", steps))
+    np.save(tmp_path / "sig.npy", chapter_signal())
+    page.set_input_files("#file-input", str(tmp_path / "sig.npy"))
+    page.locator("#original-caption", has_text="sig.npy").wait_for()
+    page.locator("#result-caption", has_text="100×100").wait_for(timeout=60_000)
+    page.locator("#steps li button.step").last.click()
+    rows = page.locator("#info tbody tr")
+    rows.first.wait_for()
+    areas = [int(x) for x in page.locator("#info tbody tr td:nth-child(2)").all_inner_texts()]
+    maxima = [float(x) for x in page.locator("#info tbody tr td:nth-child(4)").all_inner_texts()]
+    # the chapter's numbers, computed here with SciPy alone
+    sig = chapter_signal()
+    labels, count = ndimage.label(sig > 1)
+    index = np.arange(1, count + 1)
+    assert areas == [190, 45, 424, 278, 459, 190, 549, 424]
+    assert areas == ndimage.sum(sig > 1, labels, index).astype(int).tolist()
+    np.testing.assert_allclose(maxima, ndimage.maximum(sig, labels, index), rtol=1e-4)
+    # the code shown loads the array and reproduces the labels
+    code = page.locator("#code").inner_text()
+    assert 'image = np.load("sig.npy")' in code
+    namespace = {"image": sig}
+    exec(code, namespace)
+    np.testing.assert_array_equal(namespace["labels"], labels)
+
+
+COUNT_JOBS = """() => {
+  window.__jobs = [];
+  const post = Worker.prototype.postMessage;
+  Worker.prototype.postMessage = function (message, ...rest) {
+    if (message && typeof message.id === 'number') window.__jobs.push(message.type);
+    return post.call(this, message, ...rest);
+  };
+}"""
+
+
+def test_editing_the_last_of_four_steps_reruns_only_it_and_code_needs_no_python(fresh, base_url):
+    fresh.page.add_init_script(f"({COUNT_JOBS})()")
+    steps = [
+        ["gaussian_filter", {"sigma": 2}],
+        ["rgb_to_grey", {}],
+        ["threshold_otsu", {}],
+        ["binary_opening", {"radius": 1}],
+    ]
+    page = open_link(fresh, permalink(base_url, "chelsea", steps))
+    timings = page.evaluate(
+        """async () => {
+          const c = document.createElement('canvas'); c.width = 1024; c.height = 768;
+          c.getContext('2d').drawImage(await createImageBitmap(await ndlab.loadSample('chelsea')), 0, 0, 1024, 768);
+          const photo = c.getContext('2d').getImageData(0, 0, 1024, 768);
+          const steps = [
+            {name: 'gaussian_filter', params: {sigma: 2}}, {name: 'rgb_to_grey'},
+            {name: 'threshold_otsu'}, {name: 'binary_opening', params: {radius: 1}}];
+          const first = await ndlab.runPipeline(steps, photo);
+          steps[3].params.radius = 2;
+          const second = await ndlab.runPipeline(steps, photo);
+          return [first.timings.steps.map(s => s.reused), second.timings.steps.map(s => s.reused)];
+        }"""
+    )
+    assert timings == [[False] * 4, [True, True, True, False]]
+    # in the page: the slider of the last step moves; the code shown comes with the result
+    page.locator("#steps li button.step").last.click()
+    before = page.evaluate("() => window.__jobs.length")
+    page.locator("#param-radius").fill("3")
+    page.locator("#result-caption", has_text="Binary opening").wait_for()
+    page.wait_for_function("() => document.querySelector('#busy').hidden")
+    page.wait_for_function("() => document.querySelector('#code').textContent.includes('radius=3')")
+    jobs = page.evaluate("() => window.__jobs").__getitem__(slice(before, None))
+    assert jobs == ["pipeline"], jobs  # one run; no second call for the code
+    page.locator("#steps li button.step").first.click()
+    page.locator("#param-sigma").wait_for()
+    assert page.evaluate("() => window.__jobs.length") == before + 1  # showing a step asks nothing
+    code = page.locator("#code").inner_text()
+    assert "blurred = np.stack([gaussian_filter(" in code
+    assert "mask, info = threshold_otsu(grey)" in code
+    assert "morphed = binary_opening(mask, " in code

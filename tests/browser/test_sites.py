@@ -10,7 +10,6 @@ import collections
 import functools
 import importlib.util
 import io
-import json
 import shutil
 import subprocess
 import sys
@@ -23,8 +22,8 @@ from PIL import Image
 
 import build
 from conftest import static_site
-from ndlab import labs, web
-from pages import READY_TIMEOUT_MS, Guarded
+from ndlab import labs
+from pages import READY_TIMEOUT_MS, Guarded, cpython_pipeline
 from tools import server
 
 SITES = Path(__file__).resolve().parents[1] / "sites"
@@ -131,7 +130,7 @@ def assert_cpython_result(demo, summary):
         assert summary["values"] == pytest.approx(values, rel=1e-6, abs=1e-9)
         return
     photo = Image.open(build.DIST / "samples" / f"{sample}.png").convert("RGBA")
-    out, _ = web.run_rgba(name, np.ascontiguousarray(photo), json.dumps(params))
+    out = cpython_pipeline(np.asarray(photo), [(name, params)])
     assert (summary["sample"], summary["height"], summary["width"]) == (sample, *out.shape[:2])
     # the page and CPython may differ by one grey level at a few pixels
     assert summary["mean"] == pytest.approx(out[..., :3].mean(), abs=0.05)

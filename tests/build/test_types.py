@@ -1,4 +1,4 @@
-"""The JSDoc types of the page, the embeds and the worker are checked, so `// @ts-check` means something."""
+"""The JSDoc types of the page, the embeds and the worker are checked: `@ts-check` means something."""
 
 import subprocess
 
