@@ -1,4 +1,4 @@
-"""The JSDoc types of the page, the embeds and the worker are checked: `@ts-check` means something."""
+"""tsc checks the JSDoc types of the page, the embeds and the worker."""
 
 import subprocess
 
