@@ -95,6 +95,7 @@ _GREY = [_footprint("disk"), _radius(3)]
     channels="grey",
     output="mask",
     accepts="mask",
+    name_as="eroded",
     memory=2,
 )
 def binary_erosion(image, *, threshold=127, footprint="cross", radius=1, iterations=1):
@@ -136,6 +137,7 @@ def binary_erosion(image, *, threshold=127, footprint="cross", radius=1, iterati
     channels="grey",
     output="mask",
     accepts="mask",
+    name_as="dilated",
     memory=2,
 )
 def binary_dilation(image, *, threshold=127, footprint="cross", radius=1, iterations=1):
@@ -177,6 +179,7 @@ def binary_dilation(image, *, threshold=127, footprint="cross", radius=1, iterat
     channels="grey",
     output="mask",
     accepts="mask",
+    name_as="opened",
     memory=2,
 )
 def binary_opening(image, *, threshold=127, footprint="cross", radius=1, iterations=1):
@@ -222,6 +225,7 @@ def binary_opening(image, *, threshold=127, footprint="cross", radius=1, iterati
     channels="grey",
     output="mask",
     accepts="mask",
+    name_as="closed",
     memory=2,
 )
 def binary_closing(image, *, threshold=127, footprint="cross", radius=1, iterations=1):
@@ -265,6 +269,7 @@ def binary_closing(image, *, threshold=127, footprint="cross", radius=1, iterati
     channels="grey",
     output="mask",
     accepts="mask",
+    name_as="filled",
     memory=2,
 )
 def fill_holes(image, *, threshold=127):
