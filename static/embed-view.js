@@ -21,8 +21,10 @@ const state = {
   /** @type {"op" | "lab"} */ kind: "op",
   /** @type {any} the operation's or lab's spec */ spec: null,
   /** @type {string | null} */ sample: null,
-  /** @type {Record<string, any>} the parameters set so far (the rest take their defaults) */
+  /** @type {Record<string, any>} the parameters set so far (the rest take their defaults); of a pipeline's last step */
   params: {},
+  /** @type {import("./permalink.js").Step[]} the steps before the last, for a pipeline */
+  before: [],
   /** @type {string[]} origins allowed to send requests */ origins: [],
   /** @type {any} what the last result was, as `get` answers it */ summary: null,
   /** @type {{params: Record<string, any>, resolve: Function, reject: Function}[]} */ waiters: [],
@@ -68,7 +70,7 @@ function failed(error) {
 /** The full page in the same state. */
 function fullPageLink() {
   const { kind, spec, sample, params } = state;
-  const hash = kind === "lab" ? encodeLab(spec.name, params) : encode({ sample, steps: [{ name: spec.name, params }] });
+  const hash = kind === "lab" ? encodeLab(spec.name, params) : encode({ sample, steps: [...state.before, { name: spec.name, params }] });
   $("open-full").href = `index.html${hash}`;
 }
 
@@ -106,7 +108,7 @@ async function startOp() {
     ndlab,
     {
       onChange: () => {
-        state.params = view.steps[0].params;
+        state.params = view.steps[view.steps.length - 1].params;
         fullPageLink();
       },
       onMessage: (problem) => problem && failed(problem),
@@ -114,7 +116,8 @@ async function startOp() {
     },
   ));
   view.setCatalogue((await ndlab.catalog()).operations);
-  view.start([{ name: state.spec.name, params: state.params }]);
+  view.start([...state.before, { name: state.spec.name, params: state.params }]);
+  view.selectStep(state.before.length);
   const samples = await ndlab.samples();
   const sample = samples.find((/** @type {any} */ s) => s.name === state.sample) ?? samples.find((/** @type {any} */ s) => s.name === "camera") ?? samples[0];
   if (state.sample && sample.name !== state.sample) showMessage({ message: `The demo names an unknown sample “${state.sample}”.`, hint: `${sample.title} is shown instead.` });
@@ -160,7 +163,7 @@ function setParams(params) {
   if (error) return Promise.reject(new Error(error));
   const done = new Promise((resolve, reject) => state.waiters.push({ params, resolve, reject }));
   if (labView) labView.setParams(params);
-  else imageView?.setSteps([{ name: state.spec.name, params: { ...state.params, ...params } }]);
+  else imageView?.setSteps([...state.before, { name: state.spec.name, params: { ...state.params, ...params } }], state.before.length);
   return done;
 }
 
@@ -220,7 +223,7 @@ if (theme === "light" || theme === "dark") document.documentElement.dataset.them
 async function decode() {
   const [catalog, labs] = await Promise.all([ndlab.catalog(), ndlab.labs()]);
   const link = decodeEmbed(location.hash, catalog.operations, labs);
-  Object.assign(state, { kind: link.kind, spec: link.spec, sample: link.sample, params: link.params, origins: link.origins });
+  Object.assign(state, { kind: link.kind, spec: link.spec, sample: link.sample, params: link.params, origins: link.origins, before: link.steps?.slice(0, -1) ?? [] });
   return link;
 }
 const decoded = decode();

@@ -109,11 +109,20 @@ const ORIGIN = /^https?:\/\/[a-z0-9.-]+(:\d{1,5})?$/i;
  * where parameters may also come as one JSON object, `params={...}`; `origins=a,b` lists the
  * origins allowed to drive the embed with postMessage.
  * @param {string} hash @param {any[]} ops @param {any[]} labs
- * @returns {{kind: "op" | "lab", spec: any, sample: string | null, params: Record<string, any>, origins: string[], error: string | null}}
+ * A pipeline is `steps=[[name, params], ...]` as in the page's links; its last step is the
+ * operation whose parameters a host sets.
+ * @returns {{kind: "op" | "lab", spec: any, sample: string | null, params: Record<string, any>, origins: string[], error: string | null, steps?: Step[]}}
  */
 export function decodeEmbed(hash, ops, labs) {
   const query = new URLSearchParams(hash.replace(/^#/, ""));
   const origins = (query.get("origins") ?? "").split(",").filter((o) => ORIGIN.test(o));
+  if (query.has("steps")) {
+    const { steps, error } = decode(hash, ops);
+    const fallback = { kind: /** @type {"op"} */ ("op"), spec: ops[0], sample: query.get("sample"), params: {}, origins };
+    if (!steps) return { ...fallback, error };
+    const last = steps[steps.length - 1];
+    return { ...fallback, spec: ops.find((o) => o.name === last.name), params: last.params, steps, error: null };
+  }
   // `demo=NAME` (what embed.js writes) may name either; the names do not overlap.
   const name = query.get("op") ?? query.get("lab") ?? query.get("demo") ?? "";
   /** @type {"op" | "lab"} */

@@ -2,14 +2,14 @@
 the postMessage API and its origin allow-list, and bad embed attributes."""
 
 import json
-from urllib.parse import parse_qs, urlparse
+from urllib.parse import parse_qs, quote, unquote, urlparse
 
 import numpy as np
 import pytest
 
 import build
 from conftest import static_site
-from pages import Guarded, page_pixels
+from pages import Guarded, cpython_pipeline, page_pixels
 from test_page import assert_close, cpython
 
 AXE = build.ROOT / "node_modules" / "axe-core" / "axe.min.js"
@@ -212,3 +212,23 @@ def test_embed_view_has_no_serious_accessibility_violations(browser, base_url):
         ]
         assert serious == [], f"{hash_}: {serious}"
     context.close()
+
+
+def test_embed_view_shows_a_pipeline_and_a_host_sets_its_last_step(fresh, base_url):
+    steps = [["gaussian_filter", {"sigma": 2}], ["threshold_otsu", {}], ["label", {}]]
+    hash_ = f"#sample=coins&steps={quote(json.dumps(steps))}"
+    page = fresh.page
+    page.goto(base_url + "embed.html" + hash_)
+    page.wait_for_function("document.body.dataset.state === 'ready'", timeout=120_000)
+    assert page.locator("#title").inner_text() == "Label objects"
+    shown = page_pixels(page, "document.querySelector('#result')")
+    original = page_pixels(page, "document.querySelector('#original')")
+    assert_close(shown, cpython_pipeline(original, steps))
+    assert "labels, info = label(mask, " in page.locator("#code").inner_text()
+    page.locator("#param-connectivity").fill("2")
+    page.wait_for_function(
+        "() => document.querySelector('#code').textContent.includes('connectivity=2')"
+    )
+    page.wait_for_function("document.body.dataset.state === 'ready'")
+    link = page.locator("#open-full").get_attribute("href")
+    assert "gaussian_filter" in unquote(link) and '"connectivity":2' in unquote(link)
