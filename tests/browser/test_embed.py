@@ -219,16 +219,16 @@ def test_embed_view_shows_a_pipeline_and_a_host_sets_its_last_step(fresh, base_u
     hash_ = f"#sample=coins&steps={quote(json.dumps(steps))}"
     page = fresh.page
     page.goto(base_url + "embed.html" + hash_)
-    page.wait_for_function("document.body.dataset.state === 'ready'", timeout=120_000)
+    page.wait_for_function("() => document.body.dataset.state === 'ready'", timeout=120_000)
     assert page.locator("#title").inner_text() == "Label objects"
     shown = page_pixels(page, "document.querySelector('#result')")
     original = page_pixels(page, "document.querySelector('#original')")
     assert_close(shown, cpython_pipeline(original, steps))
-    assert "labels, info = label(mask, " in page.locator("#code").inner_text()
+    assert "labels, info = label(mask, " in page.locator("#code").text_content()
     page.locator("#param-connectivity").fill("2")
     page.wait_for_function(
         "() => document.querySelector('#code').textContent.includes('connectivity=2')"
     )
-    page.wait_for_function("document.body.dataset.state === 'ready'")
+    page.wait_for_function("() => document.body.dataset.state === 'ready'")
     link = page.locator("#open-full").get_attribute("href")
     assert "gaussian_filter" in unquote(link) and '"connectivity":2' in unquote(link)
