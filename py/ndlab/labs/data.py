@@ -112,7 +112,7 @@ class Data:
             if array.ndim != 2:
                 raise ValueError(f"the image must be 2-D (grey levels), got shape {array.shape}")
         else:
-            if array.ndim == 1 and len(self.columns) == 1:
+            if array.ndim == 1:  # a single column
                 array = array[:, np.newaxis]
             if array.ndim != 2 or array.shape[1] != len(self.columns):
                 got = array.shape[1] if array.ndim == 2 else f"shape {array.shape}"
