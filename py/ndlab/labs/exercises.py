@@ -243,6 +243,7 @@ def lidar_waveform(waveform, *, echoes=1):
         raise ValueError(f"leastsq did not converge (flag {flag}); try the other number of echoes")
 
     names = ["B"] + [f"{p}{i}" for i in range(1, echoes + 1) for p in ("A", "μ", "σ")]
+    agrees = bool(np.abs(bounded.x - fitted).max() < 1e-3)
     rms = np.sqrt(np.mean(residuals(fitted, waveform, t) ** 2))
     return {
         "plots": [
@@ -293,7 +294,7 @@ def lidar_waveform(waveform, *, echoes=1):
         ],
         "values": {
             "rms_residual": rms,
-            "max_difference_bounded": np.abs(bounded.x - fitted).max(),
+            "bounded_fit_agrees": agrees,
         },
         "text": [
             f"leastsq: B = {fitted[0]:.2f}, "
@@ -303,8 +304,14 @@ def lidar_waveform(waveform, *, echoes=1):
             )
             + f"; RMS residual {rms:.2f} bins.",
             f"With the analytic Jacobian: {info_jac['nfev']} residual evaluations instead of "
-            f"{info['nfev']}; the bounded fit differs by at most "
-            f"{np.abs(bounded.x - fitted).max():.2g}.",
+            f"{info['nfev']}. "
+            + (
+                "Bounding every parameter to be non-negative changes no parameter by 0.001 or "
+                "more: the unbounded optimum is already positive."
+                if agrees
+                else "Bounding every parameter to be non-negative moves the fit: the unbounded "
+                "optimum has a negative parameter."
+            ),
         ],
     }
 
