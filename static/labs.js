@@ -78,6 +78,7 @@ export class LabsView {
     if (this.el.list) revealPressed(this.el.list);
     this.el.title.textContent = this.lab.title;
     this.el.about.textContent = this.lab.about;
+    if (this.lab.data) this.el.about.append(dataCredit(this.lab.data));
     if (this.el.doc) this.el.doc.textContent = this.lab.doc;
     renderControls(this.el.controls, this.lab.params, this.params);
     this.el.outputs.replaceChildren();
@@ -139,4 +140,20 @@ export class LabsView {
     this.el.code.textContent = result.code;
     this.el.timings.textContent = `SciPy ${format(result.timings.compute_ms)} ms · round trip ${roundTripMs.toFixed(1)} ms`;
   }
+}
+
+/**
+ * The sentence beside a lab that says which of the chapter's files it runs on, with links to them
+ * (the exported script loads them by name) and their credit.
+ * @param {{files: string[], help: string, credit: string}} data the lab's catalogue entry `data`
+ */
+function dataCredit(data) {
+  const line = Object.assign(document.createElement("span"), { className: "data-credit" });
+  line.append(` ${data.help} Data: `);
+  data.files.forEach((file, i) => {
+    if (i) line.append(", ");
+    line.append(Object.assign(document.createElement("a"), { href: `data/scipy-lectures/${file}`, download: file, textContent: file }));
+  });
+  line.append(` — ${data.credit}.`);
+  return line;
 }

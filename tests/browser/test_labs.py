@@ -101,6 +101,20 @@ def test_heatmap_click_moves_the_minimizer(fresh, base_url):
     )
 
 
+def test_a_lab_on_the_chapters_data_credits_it_and_links_the_files(fresh, base_url):
+    page = fresh.page
+    page.goto(f"{base_url}#lab=lidar_waveform")
+    credit = page.locator("#lab-about .data-credit")
+    assert "Scientific Python Lectures (scipy-lectures.org), CC BY 4.0" in credit.inner_text()
+    links = credit.locator("a")
+    assert links.all_inner_texts() == ["waveform_1.npy", "waveform_2.npy"]
+    href = links.first.get_attribute("href")
+    body = page.evaluate(
+        "async (href) => [...new Uint8Array(await (await fetch(href)).arrayBuffer())]", href
+    )
+    assert bytes(body) == (CHAPTER_DATA / "waveform_1.npy").read_bytes()
+
+
 def test_bad_lab_parameter_is_explained(fresh, base_url):
     page = fresh.page
     page.goto(f"{base_url}#lab=fit_curve&params={quote(json.dumps({'noise': -4}))}")
