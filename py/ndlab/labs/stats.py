@@ -48,7 +48,7 @@ def normal_samples(*, n=1000, mean=0.0, sd=1.0, bins=30, seed=0):
     fit_mean, fit_sd = stats.norm.fit(samples)
 
     x = np.linspace(mean - 4 * sd, mean + 4 * sd, 201)
-    levels = [1, 5, 25, 50, 75, 95, 99]
+    levels = [1, 5, 10, 25, 50, 75, 90, 95, 99]
     sample_percentiles = np.percentile(samples, levels)
     return {
         "plots": [

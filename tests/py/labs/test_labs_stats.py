@@ -8,8 +8,11 @@ def test_normal_fit_and_percentiles():
     found = result.outputs["values"]
     assert found["fit_mean"] == pytest.approx(3.0, abs=0.05)
     assert found["fit_sd"] == pytest.approx(2.0, abs=0.05)
-    for _, sample, quantile in result.outputs["tables"][0]["rows"]:
+    rows = result.outputs["tables"][0]["rows"]
+    for _, sample, quantile in rows:
         assert sample == pytest.approx(quantile, abs=0.15)
+    ninetieth = {row[0]: row[2] for row in rows}[90]  # the chapter's 90th percentile
+    assert ninetieth == pytest.approx(3.0 + 2.0 * 1.2815515655446004)
 
 
 def test_histogram_is_a_density():
