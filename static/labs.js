@@ -149,7 +149,9 @@ export class LabsView {
  */
 function dataCredit(data) {
   const line = Object.assign(document.createElement("span"), { className: "data-credit" });
-  line.append(` ${data.help} Data: `);
+  line.append(` ${data.help}`);
+  if (!data.files.length) return line; // the lab's own matrices
+  line.append(" Data: ");
   data.files.forEach((file, i) => {
     if (i) line.append(", ");
     line.append(Object.assign(document.createElement("a"), { href: `data/scipy-lectures/${file}`, download: file, textContent: file }));

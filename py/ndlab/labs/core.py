@@ -12,6 +12,8 @@ import textwrap
 from dataclasses import dataclass
 from time import perf_counter
 
+import numpy as np
+
 from .. import __version__, interrupt
 from ..codegen import dependencies, function_source
 from ..registry import Param, Registry, validate_params
@@ -331,12 +333,15 @@ def script(item, params, outputs, data=None):
 def _data_source(spec, params, data, argument):
     """Return the import and the lines that load a lab's data in its exported script."""
     if data is None:
-        name = spec.file(params)
-        load_import, expression = LOADERS[name[name.rindex(".") :]]
-        return load_import, [
-            f"# {name}: {CREDIT}",
-            f"{argument} = {expression.format(file=name)}",
-        ]
+        source = spec.source(params)
+        if not isinstance(source, str):  # a matrix written in the lab
+            data = np.array(source, dtype=np.float64)
+        else:
+            load_import, expression = LOADERS[source[source.rindex(".") :]]
+            return load_import, [
+                f"# {source}: {CREDIT}",
+                f"{argument} = {expression.format(file=source)}",
+            ]
     if data.size <= 200:
         rows = textwrap.wrap(
             repr(data.tolist()), width=92, break_long_words=False, break_on_hyphens=False

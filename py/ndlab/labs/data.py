@@ -32,17 +32,19 @@ class Data:
 
     Parameters
     ----------
-    kind : {"table", "image"}
+    kind : {"table", "image", "matrix"}
         A table has rows of numbers, one column per entry of `columns`
         (a single column may also be given as a 1-D array); an image is a
-        2-D array of grey levels.
+        2-D array of grey levels; a matrix is a 2-D array of any shape
+        within the limits.
     columns : tuple of str
-        Each column's meaning and unit, for tables; empty for images.
+        Each column's meaning and unit, for tables; empty otherwise.
     files : dict
-        The chapter's file used when the learner gives no data, keyed by
-        the value of the parameter `by` (or by None when there is one file).
+        What the lab uses when the learner gives no data, keyed by the
+        value of the parameter `by` (or by None when there is one): the
+        name of one of the chapter's files, or a matrix as a tuple of rows.
     min_rows, max_rows : int
-        Limits of the number of rows (of the image's rows for images).
+        Limits of the number of rows (and, for a matrix, of columns).
     help : str
         One sentence on what the data is, shown with the lab.
     by : str, optional
@@ -58,15 +60,16 @@ class Data:
     by: str | None = None
 
     def __post_init__(self):
-        if self.kind not in ("table", "image"):
-            raise ValueError(f"kind must be 'table' or 'image', got {self.kind!r}")
+        if self.kind not in ("table", "image", "matrix"):
+            raise ValueError(f"kind must be 'table', 'image' or 'matrix', got {self.kind!r}")
         if (self.kind == "table") != bool(self.columns):
             raise ValueError("columns must be given exactly for tables")
-        if any(Path(name).suffix not in LOADERS for name in self.files.values()):
+        names = [name for name in self.files.values() if isinstance(name, str)]
+        if any(Path(name).suffix not in LOADERS for name in names):
             raise ValueError(f"files must end with one of {tuple(LOADERS)}, got {self.files}")
 
-    def file(self, params):
-        """Return the name of the chapter's file for `params`."""
+    def source(self, params):
+        """Return the chapter's file name, or the matrix, used for `params`."""
         return self.files[params[self.by] if self.by else None]
 
     def load(self, params):
@@ -74,7 +77,9 @@ class Data:
 
         Images come from the grey-level ``.npy`` that the build decoded with Pillow.
         """
-        name = self.file(params)
+        name = self.source(params)
+        if not isinstance(name, str):
+            return np.array(name, dtype=np.float64)
         suffix = Path(name).suffix
         if suffix == ".txt":
             return np.loadtxt(DATA_DIR / name)
@@ -108,9 +113,14 @@ class Data:
             array = data.astype(np.float64)
         else:
             array = _rows_to_array(data)
-        if self.kind == "image":
+        if self.kind != "table":
             if array.ndim != 2:
-                raise ValueError(f"the image must be 2-D (grey levels), got shape {array.shape}")
+                raise ValueError(f"the {self.kind} must be 2-D, got shape {array.shape}")
+            if self.kind == "matrix" and not self.min_rows <= array.shape[1] <= self.max_rows:
+                raise ValueError(
+                    f"the matrix needs {self.min_rows} to {self.max_rows} columns, "
+                    f"got {array.shape[1]}"
+                )
         else:
             if array.ndim == 1:  # a single column
                 array = array[:, np.newaxis]
@@ -136,7 +146,7 @@ class Data:
         return {
             "kind": self.kind,
             "columns": list(self.columns),
-            "files": sorted(set(self.files.values())),
+            "files": sorted({name for name in self.files.values() if isinstance(name, str)}),
             "by": self.by,
             "min_rows": self.min_rows,
             "max_rows": self.max_rows,
