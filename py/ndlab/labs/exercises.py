@@ -10,7 +10,7 @@ from .core import lab
 from .data import Data
 
 #: The chapter's initial guesses (background, then amplitude, centre and width of each echo).
-LIDAR_GUESSES = {1: (3, 30, 15, 1), 3: (3, 30, 20, 1, 12, 25, 1, 8, 28, 1)}
+LIDAR_GUESSES = {"one echo": (3, 30, 15, 1), "three echoes": (3, 30, 20, 1, 12, 25, 1, 8, 28, 1)}
 
 
 @lab(
@@ -164,20 +164,20 @@ def glass_sand_bubbles(
     data=Data(
         "table",
         ("intensity (bins)",),
-        {1: "waveform_1.npy", 3: "waveform_2.npy"},
+        {"one echo": "waveform_1.npy", "three echoes": "waveform_2.npy"},
         min_rows=12,
         max_rows=10_000,
         help="A waveform sampled once per nanosecond (the chapter's: 80 samples).",
-        by="echoes",
+        by="model",
     ),
     params=[
         Param(
-            "echoes",
+            "model",
             "choice",
-            1,
-            choices=(1, 3),
-            help="Echoes in the model: 1 fits waveform_1.npy, 3 waveform_2.npy, each from the "
-            "chapter's initial guess.",
+            "one echo",
+            choices=tuple(LIDAR_GUESSES),
+            help="Echoes in the model, fitted from the chapter's initial guess; on the chapter's "
+            "data, one echo fits waveform_1.npy and three echoes waveform_2.npy.",
         ),
     ],
     about=(
@@ -191,7 +191,7 @@ def glass_sand_bubbles(
         "non-negative (optimize.least_squares with bounds, the modern fmin_slsqp)."
     ),
 )
-def lidar_waveform(waveform, *, echoes=1):
+def lidar_waveform(waveform, *, model="one echo"):
     """Fit a background and Gaussian echoes to a lidar waveform with ``leastsq``.
 
     Returns
@@ -210,14 +210,14 @@ def lidar_waveform(waveform, *, echoes=1):
     waveform = np.asarray(waveform, dtype=np.float64)
     t = np.arange(waveform.size, dtype=np.float64)
 
-    def model(t, coeffs):
+    def gaussians(t, coeffs):
         y = np.full_like(t, coeffs[0])
         for amplitude, centre, width in coeffs[1:].reshape(-1, 3):
             y += amplitude * np.exp(-(((t - centre) / width) ** 2))
         return y
 
     def residuals(coeffs, y, t):
-        return y - model(t, coeffs)
+        return y - gaussians(t, coeffs)
 
     def jacobian(coeffs, y, t):
         columns = [-np.ones_like(t)]
@@ -231,7 +231,8 @@ def lidar_waveform(waveform, *, echoes=1):
             ]
         return np.column_stack(columns)
 
-    x0 = np.array(LIDAR_GUESSES[echoes], dtype=np.float64)
+    x0 = np.array(LIDAR_GUESSES[model], dtype=np.float64)
+    echoes = (x0.size - 1) // 3
     fitted, _, info, _, flag = optimize.leastsq(residuals, x0, args=(waveform, t), full_output=True)
     analytic, _, info_jac, _, _ = optimize.leastsq(
         residuals, x0, args=(waveform, t), Dfun=jacobian, full_output=True
@@ -240,7 +241,7 @@ def lidar_waveform(waveform, *, echoes=1):
         residuals, x0, jac=jacobian, bounds=(0, np.inf), args=(waveform, t)
     )
     if flag not in (1, 2, 3, 4):
-        raise ValueError(f"leastsq did not converge (flag {flag}); try the other number of echoes")
+        raise ValueError(f"leastsq did not converge (flag {flag}); try the other model")
 
     names = ["B"] + [f"{p}{i}" for i in range(1, echoes + 1) for p in ("A", "μ", "σ")]
     agrees = bool(np.abs(bounded.x - fitted).max() < 1e-3)
@@ -254,8 +255,13 @@ def lidar_waveform(waveform, *, echoes=1):
                 "y_label": "intensity (bins)",
                 "series": [
                     {"label": "waveform", "x": t, "y": waveform, "kind": "points"},
-                    {"label": "leastsq fit", "x": t, "y": model(t, fitted), "kind": "line"},
-                    {"label": "bounded fit", "x": t, "y": model(t, bounded.x), "kind": "dashed"},
+                    {"label": "leastsq fit", "x": t, "y": gaussians(t, fitted), "kind": "line"},
+                    {
+                        "label": "bounded fit",
+                        "x": t,
+                        "y": gaussians(t, bounded.x),
+                        "kind": "dashed",
+                    },
                 ],
             },
             {

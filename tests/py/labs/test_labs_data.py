@@ -23,7 +23,7 @@ def test_the_catalogue_says_what_data_each_lab_takes():
     entries = {entry["name"]: entry["data"] for entry in labs.catalog()["labs"]}
     assert entries["population_periodicity"]["columns"] == ["year", "hares", "lynxes", "carrots"]
     assert entries["lidar_waveform"]["files"] == ["waveform_1.npy", "waveform_2.npy"]
-    assert entries["lidar_waveform"]["by"] == "echoes"
+    assert entries["lidar_waveform"]["by"] == "model"
     assert entries["glass_sand_bubbles"]["kind"] == "image"
     assert entries["wind_return_speed"]["credit"].endswith("CC BY 4.0")
     assert entries["quad_integral"] is None

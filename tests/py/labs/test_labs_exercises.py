@@ -71,7 +71,7 @@ def test_lidar_waveform_2_is_the_chapters_three_gaussian_fit():
     x0 = np.array([3, 30, 20, 1, 12, 25, 1, 8, 28, 1], dtype=float)
     x, _ = optimize.leastsq(lambda c, y, t: y - model(t, c), x0, args=(waveform_2, t))
 
-    rows = labs.run("lidar_waveform", echoes=3).outputs["tables"][0]["rows"]
+    rows = labs.run("lidar_waveform", model="three echoes").outputs["tables"][0]["rows"]
     assert [row[4] for row in rows] == x0.tolist()
     assert [row[1] for row in rows] == pytest.approx(x, abs=1e-6)
     assert [row[2] for row in rows] == pytest.approx(x, abs=1e-4)  # analytic Jacobian
@@ -131,7 +131,7 @@ def test_micrograph_follows_the_chapter(micrograph):
     [
         ("glass_sand_bubbles", {"bubbles_below": 120}, r"bubbles_below \(120\) must be less"),
         ("glass_sand_bubbles", {"size": 16}, "size must be between 1 and 15"),
-        ("lidar_waveform", {"echoes": 2}, "echoes must be one of 1, 3"),
+        ("lidar_waveform", {"model": "two echoes"}, "model must be one of"),
         ("wind_return_speed", {"years": 1}, "years must be between 2 and 200"),
         ("wind_return_speed", {"smoothing": -1}, "smoothing must be between 0 and 100"),
     ],
