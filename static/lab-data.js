@@ -44,7 +44,7 @@ const isData = (line) => line.trim() !== "" && !line.trim().startsWith("#");
 export class LabData {
   /**
    * @param {HTMLDetailsElement} panel the element holding the controls (filled here)
-   * @param {(text: string | null) => void} onData called with the table to use, or null for the chapter's data
+   * @param {(text: string | null) => void} onData called with the table to use, or null for the lab's own data
    */
   constructor(panel, onData) {
     this.panel = panel;
@@ -58,7 +58,7 @@ export class LabData {
     this.file.setAttribute("aria-label", "Open a .csv, .txt or .npy file");
     this.preview = Object.assign(document.createElement("div"), { className: "lab-data-preview" });
     this.use = Object.assign(document.createElement("button"), { type: "button", id: "lab-data-use", textContent: "Use this data" });
-    this.reset = Object.assign(document.createElement("button"), { type: "button", className: "secondary", textContent: "Back to the chapter's data" });
+    this.reset = Object.assign(document.createElement("button"), { type: "button", className: "secondary", textContent: "Back to the lab's own data" });
     this.status = Object.assign(document.createElement("p"), { className: "lab-data-status", role: "status" });
     panel.replaceChildren(summary, this.help, this.text, this.file, this.preview, this.use, this.reset, this.status);
     /** @type {boolean[]} which pasted columns are used */ this.picked = [];

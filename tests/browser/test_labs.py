@@ -162,7 +162,7 @@ def test_a_pasted_table_and_an_uploaded_npy_give_cpythons_numbers(fresh, base_ur
     message = page.locator("#lab-message")
     message.wait_for(state="visible")
     assert "line 3, column 1 is 'three', not a number" in message.inner_text()
-    page.get_by_role("button", name="Back to the chapter's data").click()
+    page.get_by_role("button", name="Back to the lab's own data").click()
     message.wait_for(state="hidden")
     outputs_show(page, labs.run("lidar_waveform", model="three echoes").outputs["text"][0])
 

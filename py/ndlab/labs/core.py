@@ -227,7 +227,8 @@ def run(name, /, progress=None, data=None, **params):
             raise ValueError(f"{name} takes no data; it computes its own")
         arguments = ()
     else:
-        arguments = (item.data.check(item.data.load(params) if data is None else data),)
+        value = item.data.load(params) if data is None else data
+        arguments = (None if value is None else item.data.check(value),)  # None: the lab's own
     started = perf_counter()
     raw = item.function(*arguments, **params, **extra)
     compute_ms = 1000 * (perf_counter() - started)
@@ -334,6 +335,8 @@ def _data_source(spec, params, data, argument):
     """Return the import and the lines that load a lab's data in its exported script."""
     if data is None:
         source = spec.source(params)
+        if source is None:
+            return "import numpy as np", [f"{argument} = None  # the lab makes its own data"]
         if not isinstance(source, str):  # a matrix written in the lab
             data = np.array(source, dtype=np.float64)
         else:

@@ -43,6 +43,7 @@ class Data:
         What the lab uses when the learner gives no data, keyed by the
         value of the parameter `by` (or by None when there is one): the
         name of one of the chapter's files, or a matrix as a tuple of rows.
+        Empty when the lab then makes its own data (it receives None).
     min_rows, max_rows : int
         Limits of the number of rows (and, for a matrix, of columns).
     help : str
@@ -69,8 +70,8 @@ class Data:
             raise ValueError(f"files must end with one of {tuple(LOADERS)}, got {self.files}")
 
     def source(self, params):
-        """Return the chapter's file name, or the matrix, used for `params`."""
-        return self.files[params[self.by] if self.by else None]
+        """Return the chapter's file name, or the matrix, used for `params` (None: none)."""
+        return self.files.get(params[self.by] if self.by else None)
 
     def load(self, params):
         """Return the chapter's data for `params`, as its loader in :data:`LOADERS` reads it.
@@ -78,6 +79,8 @@ class Data:
         Images come from the grey-level ``.npy`` that the build decoded with Pillow.
         """
         name = self.source(params)
+        if name is None:
+            return None
         if not isinstance(name, str):
             return np.array(name, dtype=np.float64)
         suffix = Path(name).suffix

@@ -7,6 +7,7 @@ from scipy import optimize
 
 from ..registry import Param
 from .core import lab
+from .data import Data
 
 SEED = Param("seed", "int", 0, min=0, max=2**32 - 1, step=1, help="Seed of the random generator.")
 
@@ -214,6 +215,15 @@ def find_roots(*, x0=1.0, method="hybr"):
 @lab(
     category="optimize",
     title="Curve fitting: a x² + b sin x",
+    data=Data(
+        "table",
+        ("x", "y"),
+        {},
+        min_rows=3,
+        max_rows=100_000,
+        help="Points (x, y) to fit with a x² + b sin x; without them the lab draws noisy "
+        "samples of the curve with the true a and b below.",
+    ),
     params=[
         Param("a", "float", 1.0, min=-5, max=5, step=0.1, help="True a of the samples."),
         Param("b", "float", 10.0, min=-20, max=20, step=0.5, help="True b of the samples."),
@@ -229,7 +239,7 @@ def find_roots(*, x0=1.0, method="hybr"):
         "As in the chapter, the model is an ordinary Python function of x and the parameters."
     ),
 )
-def fit_curve(*, a=1.0, b=10.0, noise=5.0, n=40, seed=0):
+def fit_curve(points=None, *, a=1.0, b=10.0, noise=5.0, n=40, seed=0):
     """Fit a x² + b sin x to noisy samples with ``curve_fit``; errors from the covariance.
 
     Returns
@@ -247,9 +257,14 @@ def fit_curve(*, a=1.0, b=10.0, noise=5.0, n=40, seed=0):
     def model(x, a, b):
         return a * x**2 + b * np.sin(x)
 
-    rng = np.random.default_rng(seed)
-    x = np.linspace(-10, 10, n)
-    y = model(x, a, b) + rng.normal(0, noise, n)
+    if points is None:  # draw noisy samples of the true curve
+        rng = np.random.default_rng(seed)
+        x = np.linspace(-10, 10, n)
+        y = model(x, a, b) + rng.normal(0, noise, n)
+        truth = (a, b)
+    else:
+        x, y = np.asarray(points, dtype=np.float64).T
+        truth = (None, None)
     # With an exact fit the covariance may be undefined: curve_fit warns and
     # returns infinite errors, which are shown as missing.
     with warnings.catch_warnings(record=True) as caught:
@@ -257,7 +272,7 @@ def fit_curve(*, a=1.0, b=10.0, noise=5.0, n=40, seed=0):
         fitted, covariance = optimize.curve_fit(model, x, y, p0=[2, 2])
     errors = np.sqrt(np.diag(covariance))
 
-    fine = np.linspace(-10, 10, 401)
+    fine = np.linspace(min(x.min(), -10), max(x.max(), 10), 401)
     return {
         "plots": [
             {
@@ -268,7 +283,11 @@ def fit_curve(*, a=1.0, b=10.0, noise=5.0, n=40, seed=0):
                 "series": [
                     {"label": "samples", "x": x, "y": y, "kind": "points"},
                     {"label": "fit", "x": fine, "y": model(fine, *fitted), "kind": "line"},
-                    {"label": "truth", "x": fine, "y": model(fine, a, b), "kind": "dashed"},
+                    *(
+                        [{"label": "truth", "x": fine, "y": model(fine, a, b), "kind": "dashed"}]
+                        if points is None
+                        else []
+                    ),
                 ],
             }
         ],
@@ -277,15 +296,15 @@ def fit_curve(*, a=1.0, b=10.0, noise=5.0, n=40, seed=0):
                 "title": "Parameters",
                 "columns": ["parameter", "true", "fitted", "standard error"],
                 "rows": [
-                    ["a", a, fitted[0], errors[0]],
-                    ["b", b, fitted[1], errors[1]],
+                    ["a", truth[0], fitted[0], errors[0]],
+                    ["b", truth[1], fitted[1], errors[1]],
                 ],
             }
         ],
         "values": {"a": fitted[0], "a_error": errors[0], "b": fitted[1], "b_error": errors[1]},
         "text": [
-            f"a = {fitted[0]:.4f} ± {errors[0]:.4f} (true {a:g}), "
-            f"b = {fitted[1]:.4f} ± {errors[1]:.4f} (true {b:g}).",
+            f"a = {fitted[0]:.4f} ± {errors[0]:.4f}, b = {fitted[1]:.4f} ± {errors[1]:.4f}"
+            + (f" (true {a:g} and {b:g})." if points is None else " (your data)."),
             *(f"curve_fit warned: {w.message}" for w in caught),
         ],
     }
