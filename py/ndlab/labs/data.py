@@ -112,7 +112,7 @@ class Data:
         ...
         ValueError: row 2 has 1 value, row 1 has 2
         """
-        if isinstance(data, np.ndarray) and data.dtype.kind in "biuf":
+        if isinstance(data, np.ndarray) and data.dtype.kind in "iuf":
             array = data.astype(np.float64)
         else:
             array = _rows_to_array(data)
@@ -177,7 +177,8 @@ def _rows_to_array(data):
             if isinstance(value, (bool, np.bool_)) or not isinstance(
                 value, (int, float, np.number)
             ):
-                raise ValueError(f"row {index + 1}, column {column + 1} is {value!r}, not a number")
+                shown = value.item() if isinstance(value, np.generic) else value
+                raise ValueError(f"row {index + 1}, column {column + 1} is {shown!r}, not a number")
     return np.array(rows, dtype=np.float64).reshape(len(rows), width)
 
 

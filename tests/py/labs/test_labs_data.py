@@ -104,6 +104,8 @@ def test_large_learner_data_is_loaded_from_a_file_in_the_script(tmp_path, monkey
         (np.zeros((3, 3)), r"the table needs 2 column\(s\) \(x \(s\), y \(m\)\), got 3"),
         (np.zeros(3), r"the table needs 2 column\(s\) .*, got 1"),
         (42, "data must be an array, a list of rows or a table as text, got int"),
+        (np.array([["1", "2"], ["3", "x"]]), "row 1, column 1 is '1', not a number"),
+        (np.array([[True, False], [True, True]]), "row 1, column 1 is True, not a number"),
         ("x, y\n1, 2\n3, oops", "line 3, column 2 is 'oops', not a number"),
         ("1 2\n3 4 5", "line 2 has 3 values, line 1 has 2"),
         ("# only a comment", "the table has no rows of numbers"),
