@@ -107,8 +107,8 @@ CHAPTER_DATA = {
     "max-speeds.npy": "afda67a453b9aa3fff944139e1c9efcfb340f6ef0ab1f767ac23f900db5aa300",
 }
 CHAPTER_PHOTOS = {
-    "moonlanding": ("moonlanding.png", "Moon landing (periodic noise)"),
-    "micrograph": ("MV_HFV_012.jpg", "Glass, sand and bubbles (electron micrograph)"),
+    "moonlanding": ("moonlanding.png", "Moon landing"),
+    "micrograph": ("MV_HFV_012.jpg", "Glass micrograph"),
 }
 PACKAGE_DATA = ROOT / "py" / "ndlab" / "data"
 
