@@ -93,6 +93,25 @@ PHOTOS = {
 }
 
 
+# The chapter's data (data/scipy-lectures/README.md): file -> sha256. The labs load them from the
+# ndlab wheel (py/ndlab/data/, written by the build); the two images are also sample images.
+CHAPTER_DIR = ROOT / "data" / "scipy-lectures"
+CHAPTER_CREDIT = "Scientific Python Lectures (scipy-lectures.org), CC BY 4.0"
+CHAPTER_DATA = {
+    "moonlanding.png": "160f1f46d416a2c30726629c87a01ab3d6af2655f6d83759e996774f7caaca2d",
+    "MV_HFV_012.jpg": "2a8965a277c80aa39725a3bc21ef9f59b682cd5f20e8c91097126b674702bdf5",
+    "populations.txt": "dac8aee3d6c43c9e7abcc5f70fef3a4fac5fa315b07eb4e31a1042ee87922a35",
+    "waveform_1.npy": "887c7903612e35992f63919f02bbcec4e7c76f2440ab16692941c615664e8558",
+    "waveform_2.npy": "63990231868a140a061b296bd73efb47a22604baa1249a217a084608a3ddf460",
+    "sprog-windspeeds.npy": "81da9eea75968d778c77973385e956f25a9623db6e09493ddcf23bb9f98d1822",
+    "max-speeds.npy": "afda67a453b9aa3fff944139e1c9efcfb340f6ef0ab1f767ac23f900db5aa300",
+}
+CHAPTER_PHOTOS = {
+    "moonlanding": ("moonlanding.png", "Moon landing"),
+    "micrograph": ("MV_HFV_012.jpg", "Glass micrograph"),
+}
+PACKAGE_DATA = ROOT / "py" / "ndlab" / "data"
+
 # Files worth serving gzip-compressed (wheels, zips and PNGs are compressed already).
 COMPRESSIBLE = (".wasm", ".js", ".mjs", ".json", ".html", ".css", ".svg")
 
@@ -353,6 +372,28 @@ def pyodide_packages(pyodide_dist: str | None) -> Path:
     return stage
 
 
+def chapter_data() -> None:
+    """(Runs in the venv.) Check the chapter's files and write the wheel's copy to py/ndlab/data/.
+
+    Numeric files are copied; images are decoded to uint8 ``<file>.npy`` (Pyodide has no image
+    decoder without Pillow, which the page does not load).
+    """
+    import numpy as np
+    from PIL import Image
+
+    shutil.rmtree(PACKAGE_DATA, ignore_errors=True)
+    PACKAGE_DATA.mkdir()
+    for name, expected in CHAPTER_DATA.items():
+        source = CHAPTER_DIR / name
+        if sha256(source) != expected:
+            raise BuildError(f"{source} does not match its sha256 {expected}")
+        if source.suffix in (".png", ".jpg"):
+            with Image.open(source) as image:
+                np.save(PACKAGE_DATA / f"{name}.npy", np.asarray(image.convert("L")))
+        else:
+            shutil.copy2(source, PACKAGE_DATA / name)
+
+
 def build_ndlab_wheel(out: Path) -> Path:
     with tempfile.TemporaryDirectory() as tmp:
         run(
@@ -491,6 +532,7 @@ def build(pyodide_dist: str | None = None) -> None:
     for path in stage.iterdir():
         if path.name not in (".done", "pyodide-lock.json"):
             shutil.copy2(path, runtime)
+    run([venv_python(), __file__, "_chapter_data"])
     wheel = build_ndlab_wheel(runtime)
     write_lock(stage, wheel, runtime)
     log(f"wrote    {wheel.name} and pyodide-lock.json")
@@ -557,6 +599,23 @@ def generate(skimage_wheel: str) -> None:
                     height=height,
                 )
             )
+    for name, (file_name, title) in CHAPTER_PHOTOS.items():
+        shutil.copy2(CHAPTER_DIR / file_name, samples_dir / file_name)
+        with Image.open(CHAPTER_DIR / file_name) as im:
+            width, height = im.size
+        samples.append(
+            dict(
+                name=name,
+                title=title,
+                kind="photo",
+                credit=CHAPTER_CREDIT,
+                file=f"samples/{file_name}",
+                width=width,
+                height=height,
+            )
+        )
+    # the chapter's files as the exported lab scripts load them, to download beside the code
+    shutil.copytree(CHAPTER_DIR, DIST / "data" / "scipy-lectures")
     for name, sample in ndlab.SAMPLES.items():
         pixels = np.asarray(sample.load())
         Image.fromarray(pixels).save(samples_dir / f"{name}.png", optimize=True)
@@ -582,7 +641,8 @@ def built() -> bool:
     if not stamp.exists():
         return False
     sources = [
-        ROOT / n for n in (*PAGE_FILES, "py", "build.py", "package-lock.json", "requirements")
+        ROOT / n
+        for n in (*PAGE_FILES, "py", "data", "build.py", "package-lock.json", "requirements")
     ]
     newest = max(
         (p.stat().st_mtime for s in sources for p in ([s] if s.is_file() else s.rglob("*"))),
@@ -730,6 +790,7 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("package", help="write ndlab-offline.zip: the site and a launcher")
     p_gen = commands.add_parser("_generate")  # internal: runs inside the venv
     p_gen.add_argument("skimage_wheel")
+    commands.add_parser("_chapter_data")  # internal: runs inside the venv
     # test and bench pass everything after their name on, as written (pytest's -k, bench's --runs)
     argv = sys.argv[1:] if argv is None else argv
     passed_on = argv[1:] if argv[:1] in (["test"], ["bench"]) else []
@@ -747,6 +808,8 @@ def main(argv: list[str] | None = None) -> int:
             return bench(passed_on)
         elif args.command == "_generate":
             generate(args.skimage_wheel)
+        elif args.command == "_chapter_data":
+            chapter_data()
     except BuildError as exc:
         print(f"[build] error: {exc}", file=sys.stderr)
         return 1

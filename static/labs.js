@@ -3,6 +3,7 @@
 // tables, values, sentences and the NumPy/SciPy code that reproduces them.
 import { readControls, renderControls, revealPressed } from "./controls.js";
 import { format, tableView, valuesView } from "./info.js";
+import { LabData } from "./lab-data.js";
 import { drawHeatmap, drawPlot } from "./plots.js";
 import { LatestRunner } from "./scheduler.js";
 
@@ -11,7 +12,7 @@ import { LatestRunner } from "./scheduler.js";
 export class LabsView {
   /**
    * @param {Record<string, any>} el the view's elements (title, about, controls, outputs, code,
-   *   timings, busy, cancel, progress; optionally list and doc)
+   *   timings, busy, cancel, progress; optionally list, doc and data, the "Your data" panel)
    * @param {any} ndlab the JS API
    * @param {{onChange: (lab: string, params: object) => void, onMessage: (problem: Problem) => void,
    *   onResult?: (result: any) => void}} hooks
@@ -25,6 +26,13 @@ export class LabsView {
     /** @type {any[]} */ this.labs = [];
     /** @type {any} */ this.lab = null;
     /** @type {Record<string, any>} */ this.params = {};
+    /** @type {string | null} the learner's table, or null for the chapter's data */ this.data = null;
+    this.dataPanel = el.data
+      ? new LabData(el.data, (text) => {
+          this.data = text;
+          this.runner.schedule();
+        })
+      : null;
     this.runner = new LatestRunner((signal) => this.run(signal), {
       onBusy: (busy) => (el.busy.hidden = !busy),
       onCancellable: (show) => (el.cancel.hidden = !show),
@@ -78,6 +86,9 @@ export class LabsView {
     if (this.el.list) revealPressed(this.el.list);
     this.el.title.textContent = this.lab.title;
     this.el.about.textContent = this.lab.about;
+    if (this.lab.data) this.el.about.append(dataCredit(this.lab.data));
+    this.data = null;
+    this.dataPanel?.show(this.lab.data);
     if (this.el.doc) this.el.doc.textContent = this.lab.doc;
     renderControls(this.el.controls, this.lab.params, this.params);
     this.el.outputs.replaceChildren();
@@ -103,7 +114,8 @@ export class LabsView {
     await this.ndlab.ready.catch(() => {}); // time the run, not Python's start (a failed start shows below)
     const started = performance.now();
     try {
-      const result = await this.ndlab.runLab(lab.name, this.params, {
+      const params = this.data === null ? this.params : { ...this.params, data: this.data };
+      const result = await this.ndlab.runLab(lab.name, params, {
         signal,
         onProgress: (/** @type {{fraction: number, message: string}} */ p) => {
           this.el.progress.hidden = false;
@@ -139,4 +151,22 @@ export class LabsView {
     this.el.code.textContent = result.code;
     this.el.timings.textContent = `SciPy ${format(result.timings.compute_ms)} ms · round trip ${roundTripMs.toFixed(1)} ms`;
   }
+}
+
+/**
+ * The sentence beside a lab that says which of the chapter's files it runs on, with links to them
+ * (the exported script loads them by name) and their credit.
+ * @param {{files: string[], help: string, credit: string}} data the lab's catalogue entry `data`
+ */
+function dataCredit(data) {
+  const line = Object.assign(document.createElement("span"), { className: "data-credit" });
+  line.append(` ${data.help}`);
+  if (!data.files.length) return line; // the lab's own matrices
+  line.append(" Data: ");
+  data.files.forEach((file, i) => {
+    if (i) line.append(", ");
+    line.append(Object.assign(document.createElement("a"), { href: `data/scipy-lectures/${file}`, download: file, textContent: file }));
+  });
+  line.append(` — ${data.credit}.`);
+  return line;
 }

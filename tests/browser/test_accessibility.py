@@ -9,7 +9,12 @@ import build
 
 AXE = build.ROOT / "node_modules" / "axe-core" / "axe.min.js"
 COINS = "#sample=coins&steps=" + quote(json.dumps([["gaussian_filter", {}], ["label", {}]]))
-PAGES = {"images": COINS, "lab": "#lab=camelback", "presenter": COINS}
+PAGES = {
+    "images": COINS,
+    "lab": "#lab=camelback",
+    "lab data": "#lab=lidar_waveform",
+    "presenter": COINS,
+}
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
@@ -24,6 +29,10 @@ def test_no_serious_violations(browser, base_url, view, scheme):
     page.locator("#result-caption:has-text('Label'), #lab-outputs .answer").first.wait_for(
         timeout=90_000
     )
+    if view == "lab data":  # the open "Your data" panel with a preview and the data's credit
+        page.locator("#lab-data summary").click()
+        page.fill("#lab-data-text", "t, y\n0, 1.5\n1, 2.5")
+        page.locator("#lab-data .lab-data-preview table").wait_for()
     if view == "presenter":
         page.keyboard.press("p")
         page.wait_for_function("() => document.body.classList.contains('presenter')")

@@ -4,14 +4,17 @@ import contextlib
 import io
 import json
 import re
+from pathlib import Path
 from urllib.parse import quote
 
+import numpy as np
 import pytest
 
 from ndlab import labs
 from pages import ink, wait_for_ink
 
 LABS = [lab["name"] for lab in labs.catalog()["labs"]]
+CHAPTER_DATA = Path(__file__).resolve().parents[2] / "data" / "scipy-lectures"
 RUN_LAB = "async ([name, params]) => await ndlab.runLab(name, params)"
 
 
@@ -35,6 +38,9 @@ def test_every_lab_runs_in_the_worker(app, name):
         ("camelback", {"x0": 0.5, "y0": -0.5, "method": "Nelder-Mead"}),
         ("wind_return_speed", {}),
         ("gamma_fit", {"seed": 3}),
+        # the summary exercises on the chapter's data, packaged in the wheel
+        ("glass_sand_bubbles", {}),
+        ("lidar_waveform", {"model": "three echoes"}),
     ],
 )
 def test_lab_numbers_equal_cpython(app, name, params):
@@ -48,9 +54,12 @@ def test_lab_numbers_equal_cpython(app, name, params):
             assert page_values[key] == value, key
 
 
-@pytest.mark.parametrize("name", ["alaska_temperatures", "population_periodicity", "quad_integral"])
-def test_exported_lab_code_prints_the_page_numbers(app, name):
+@pytest.mark.parametrize(
+    "name", ["alaska_temperatures", "population_periodicity", "quad_integral", "wind_return_speed"]
+)
+def test_exported_lab_code_prints_the_page_numbers(app, name, monkeypatch):
     result = app.page.evaluate(RUN_LAB, [name, {}])
+    monkeypatch.chdir(CHAPTER_DATA)  # the scripts of data labs load the chapter's files
     printed = io.StringIO()
     with contextlib.redirect_stdout(printed):
         exec(result["code"], {"__name__": "__main__"})
@@ -91,6 +100,71 @@ def test_heatmap_click_moves_the_minimizer(fresh, base_url):
     page.wait_for_function(
         "() => document.querySelector('#lab-outputs').textContent.includes('-0.7127')"
     )
+
+
+def test_a_lab_on_the_chapters_data_credits_it_and_links_the_files(fresh, base_url):
+    page = fresh.page
+    page.goto(f"{base_url}#lab=lidar_waveform")
+    credit = page.locator("#lab-about .data-credit")
+    assert "Scientific Python Lectures (scipy-lectures.org), CC BY 4.0" in credit.inner_text()
+    links = credit.locator("a")
+    assert links.all_inner_texts() == ["waveform_1.npy", "waveform_2.npy"]
+    href = links.first.get_attribute("href")
+    body = page.evaluate(
+        "async (href) => [...new Uint8Array(await (await fetch(href)).arrayBuffer())]", href
+    )
+    assert bytes(body) == (CHAPTER_DATA / "waveform_1.npy").read_bytes()
+
+
+def outputs_show(page, text):
+    page.wait_for_function(
+        "(text) => document.querySelector('#lab-outputs').textContent.includes(text)", arg=text
+    )
+
+
+def test_a_pasted_table_and_an_uploaded_npy_give_cpythons_numbers(fresh, base_url, tmp_path):
+    page = fresh.page
+    page.goto(f"{base_url}#lab=lidar_waveform")
+    fresh.wait_ready()
+    outputs_show(page, "B = 2.70")  # the chapter's waveform_1
+    page.locator("#lab-data summary").click()
+
+    # a CSV with a header and two columns, of which the second is the waveform
+    waveform = np.load(CHAPTER_DATA / "waveform_1.npy") + 10.0
+    page.fill(
+        "#lab-data-text",
+        "time, intensity\n" + "\n".join(f"{t}, {v}" for t, v in enumerate(waveform)),
+    )
+    boxes = page.locator("#lab-data .lab-data-preview input[type=checkbox]")
+    assert boxes.count() == 2 and boxes.nth(0).is_checked() and not boxes.nth(1).is_checked()
+    assert "81 lines × 2 columns" in page.locator("#lab-data .lab-data-preview").inner_text()
+    boxes.nth(0).uncheck()
+    boxes.nth(1).check()
+    page.click("#lab-data-use")
+    outputs_show(page, labs.run("lidar_waveform", data=waveform).outputs["text"][0])
+    assert "B = 12.70" in page.locator("#lab-outputs").inner_text()
+
+    # a .npy file of another dtype, fitted with three echoes
+    echoes = np.load(CHAPTER_DATA / "waveform_2.npy").astype(np.float32) * 1.5
+    np.save(tmp_path / "echoes.npy", echoes)
+    page.set_input_files("#lab-data-file", str(tmp_path / "echoes.npy"))
+    page.wait_for_function(
+        "() => document.querySelector('#lab-data-text').value.includes(',') === false"
+    )
+    page.select_option("#param-model", "three echoes")
+    page.click("#lab-data-use")
+    expected = labs.run("lidar_waveform", data=echoes, model="three echoes").outputs["text"][0]
+    outputs_show(page, expected)
+
+    # malformed: the message names the line and column; the page keeps working
+    page.fill("#lab-data-text", "1\n2\nthree\n" + "\n".join(["4"] * 20))
+    page.click("#lab-data-use")
+    message = page.locator("#lab-message")
+    message.wait_for(state="visible")
+    assert "line 3, column 1 is 'three', not a number" in message.inner_text()
+    page.get_by_role("button", name="Back to the lab's own data").click()
+    message.wait_for(state="hidden")
+    outputs_show(page, labs.run("lidar_waveform", model="three echoes").outputs["text"][0])
 
 
 def test_bad_lab_parameter_is_explained(fresh, base_url):

@@ -8,6 +8,7 @@ import tarfile
 import threading
 import urllib.error
 import urllib.request
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -208,3 +209,37 @@ def test_ndlab_wheel_is_reproducible(tmp_path):
     digest = build.sha256(first)
     first.unlink()
     assert build.sha256(build.build_ndlab_wheel(tmp_path)) == digest
+
+
+def test_the_chapters_data_is_in_the_wheel_and_the_samples():
+    lock = json.loads((build.DIST / "pyodide" / "pyodide-lock.json").read_text())
+    wheel = build.DIST / "pyodide" / lock["packages"]["ndlab"]["file_name"]
+    with zipfile.ZipFile(wheel) as zf:
+        names = {name.removeprefix("ndlab/data/") for name in zf.namelist()}
+        assert (
+            zf.read("ndlab/data/waveform_1.npy")
+            == (build.CHAPTER_DIR / "waveform_1.npy").read_bytes()
+        )
+    numeric = {name for name in build.CHAPTER_DATA if name.endswith((".npy", ".txt"))}
+    assert numeric | {"moonlanding.png.npy", "MV_HFV_012.jpg.npy"} <= names
+    samples = json.loads((build.DIST / "samples" / "samples.json").read_text())
+    chapter = {s["name"]: s for s in samples if s["credit"] == build.CHAPTER_CREDIT}
+    assert set(chapter) == {"moonlanding", "micrograph"}
+    assert (chapter["micrograph"]["width"], chapter["micrograph"]["height"]) == (1024, 943)
+    for sample in chapter.values():
+        assert sample["kind"] == "photo"  # credited in the page's footer
+        assert (build.DIST / sample["file"]).read_bytes() == (
+            build.CHAPTER_DIR / Path(sample["file"]).name
+        ).read_bytes()
+    for name in build.CHAPTER_DATA:
+        assert (build.DIST / "data" / "scipy-lectures" / name).is_file()
+
+
+def test_a_changed_chapter_file_stops_the_build(tmp_path, monkeypatch):
+    for name in build.CHAPTER_DATA:
+        (tmp_path / name).write_bytes((build.CHAPTER_DIR / name).read_bytes())
+    (tmp_path / "populations.txt").write_text("1900 1 2 3\n")
+    monkeypatch.setattr(build, "CHAPTER_DIR", tmp_path)
+    monkeypatch.setattr(build, "PACKAGE_DATA", tmp_path / "out")
+    with pytest.raises(build.BuildError, match="populations.txt does not match its sha256"):
+        build.chapter_data()

@@ -66,8 +66,14 @@ def test_every_operation_runs_at_its_parameter_limits(name):
     image = make_image("rgb", shape=(12, 10))
     for param in get_operation(name).params:
         for value in (param.min, param.max):
-            if value is not None:
-                assert ndlab.run(name, image, **{param.name: value}).image.dtype == np.uint8
+            if value is None:
+                continue
+            try:
+                result = ndlab.run(name, image, **{param.name: value})
+            except ValueError as error:  # a limit too large for this image (a crop in pixels)
+                assert param.name in str(error) and "must be less than" in str(error), error
+                continue
+            assert result.image.dtype == np.uint8
 
 
 @pytest.mark.parametrize("name", OPERATION_NAMES)
@@ -103,7 +109,7 @@ def test_missing_params_take_defaults():
     assert ndlab.run("rotate", make_image("grey")).params == {
         "angle": 30.0,
         "reshape": True,
-        "order": 1,
+        "order": 3,
         "mode": "constant",
     }
 

@@ -1,6 +1,9 @@
+from pathlib import Path
+
 import numpy as np
 import pytest
-from scipy import fft
+from PIL import Image
+from scipy import fft, ndimage
 
 import ndlab
 from cases import make_image
@@ -38,6 +41,19 @@ def test_lowpass_follows_the_lecture_notes(keep_fraction):
 def smooth_picture(shape=(96, 128)):
     rows, cols = np.indices(shape)
     return 120 + 60 * np.exp(-((rows - 40) ** 2 + (cols - 70) ** 2) / 800) - 0.2 * cols
+
+
+def test_lowpass_on_the_chapters_moon_landing_photograph():
+    path = Path(__file__).resolve().parents[2] / "data" / "scipy-lectures" / "moonlanding.png"
+    with Image.open(path) as image:
+        moon = np.asarray(image)
+    assert moon.shape == (474, 630)
+    result = ndlab.run("fourier_lowpass", moon, keep_fraction=0.1)
+    expected = lecture_notes_lowpass(moon.astype(float), 0.1)
+    np.testing.assert_allclose(result.data, expected, atol=1e-9)
+    # the periodic noise lives in the high frequencies: the result's Laplacian is much smaller
+    high = ndimage.laplace(moon.astype(float)).std()
+    assert ndimage.laplace(result.data).std() < 0.1 * high
 
 
 @pytest.mark.parametrize(("period", "angle"), [(8.0, 0.0), (6.0, 30.0), (5.0, 90.0)])

@@ -56,7 +56,11 @@ def test_estimate_bounds_the_measured_peak(name):
                 estimate = ndlab.estimate_memory(name, image.shape, **params)
             except ValueError:
                 continue  # a limit that this operation's validation refuses in combination
-            peak = peak_bytes(name, image, params)
+            try:
+                peak = peak_bytes(name, image, params)
+            except ValueError as error:  # a limit too large for this image (a crop in pixels)
+                assert "must be less than" in str(error), error
+                continue
             assert peak <= estimate + FIXED_BYTES, (kind, params, peak / estimate)
             if params == {}:
                 # at its defaults an estimate is not wildly pessimistic (the page would refuse

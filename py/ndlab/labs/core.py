@@ -12,9 +12,12 @@ import textwrap
 from dataclasses import dataclass
 from time import perf_counter
 
+import numpy as np
+
 from .. import __version__, interrupt
 from ..codegen import dependencies, function_source
 from ..registry import Param, Registry, validate_params
+from .data import CREDIT, LOADERS
 from .outputs import present
 
 CATEGORIES = (
@@ -49,6 +52,8 @@ class Lab:
         the SciPy lecture notes.
     progress : bool
         Whether `function` also accepts ``progress(fraction, message)``.
+    data : Data or None
+        The data the function takes as its positional argument, if any.
     """
 
     function: object
@@ -57,6 +62,7 @@ class Lab:
     params: tuple[Param, ...]
     about: str
     progress: bool
+    data: object = None
 
     @property
     def name(self):
@@ -84,10 +90,11 @@ class Lab:
             "about": self.about,
             "doc": self.doc,
             "params": [param.to_dict() for param in self.params],
+            "data": self.data.to_dict() if self.data else None,
         }
 
 
-def lab(*, category, title, about, params=(), progress=False):
+def lab(*, category, title, about, params=(), progress=False, data=None):
     """Register the decorated function as a lab and return it unchanged.
 
     Parameters
@@ -103,6 +110,9 @@ def lab(*, category, title, about, params=(), progress=False):
     progress : bool
         Whether the function takes a ``progress`` keyword: a callable
         ``progress(fraction, message)`` or None.
+    data : Data, optional
+        The data the function takes as its one positional argument
+        (:class:`ndlab.labs.data.Data`).
 
     Examples
     --------
@@ -117,7 +127,7 @@ def lab(*, category, title, about, params=(), progress=False):
     LABS.check_category(category)
 
     def register(function):
-        LABS.add(Lab(function, category, title, tuple(params), about, progress))
+        LABS.add(Lab(function, category, title, tuple(params), about, progress, data))
         return function
 
     return register
@@ -166,8 +176,8 @@ class LabResult:
     timings: dict
 
 
-def run(name, /, progress=None, **params):
-    """Run lab `name` with `params`.
+def run(name, /, progress=None, data=None, **params):
+    """Run lab `name` with `params`, on the chapter's data or on `data`.
 
     Parameters
     ----------
@@ -178,6 +188,11 @@ def run(name, /, progress=None, **params):
         (a long search reports each step); ignored by the others. Each
         report is also a cancellation point (:func:`ndlab.interrupt.check`),
         so the page's Cancel stops such a lab mid-run.
+    data : array_like or str, optional
+        For a lab that takes data (its catalogue entry's ``data`` says
+        which columns, units and limits): an array, a list of rows or a
+        table as text (see :func:`ndlab.labs.data.parse_table`). Without
+        it the lab runs on the chapter's file.
     **params
         Lab parameters; missing ones take their defaults.
 
@@ -189,7 +204,8 @@ def run(name, /, progress=None, **params):
     ------
     ValueError
         For an unknown lab, an invalid parameter (the message names it and
-        the value received) or a combination of values the lab refuses.
+        the value received), a combination of values the lab refuses, or
+        invalid data (the message names the row and column).
 
     Examples
     --------
@@ -206,10 +222,17 @@ def run(name, /, progress=None, **params):
             progress(fraction, message)
 
     extra = {"progress": report} if item.progress else {}
+    if item.data is None:
+        if data is not None:
+            raise ValueError(f"{name} takes no data; it computes its own")
+        arguments = ()
+    else:
+        value = item.data.load(params) if data is None else data
+        arguments = (None if value is None else item.data.check(value),)  # None: the lab's own
     started = perf_counter()
-    raw = item.function(**params, **extra)
+    raw = item.function(*arguments, **params, **extra)
     compute_ms = 1000 * (perf_counter() - started)
-    code = script(item, params, raw)
+    code = script(item, params, raw, None if data is None else arguments[0])
     return LabResult(name, params, present(raw), code, {"compute_ms": compute_ms})
 
 
@@ -260,7 +283,7 @@ _HINTS = {
 }
 
 
-def script(item, params, outputs):
+def script(item, params, outputs, data=None):
     """Return a standalone script that runs lab `item` with `params` and prints its outputs.
 
     Parameters
@@ -272,6 +295,8 @@ def script(item, params, outputs):
     outputs : dict
         What the lab returned; a comment shows how to draw its first plot
         or heat map.
+    data : numpy.ndarray, optional
+        The learner's data; without it the script loads the chapter's file.
 
     Returns
     -------
@@ -283,8 +308,14 @@ def script(item, params, outputs):
     constants = [
         _constant_source(definition, item.function.__globals__) for definition in definitions[:-1]
     ]
-    import_lines = ["import numpy as np"] + sorted(set(imports) - {"import numpy as np"})
     arguments = [f"{key}={value!r}" for key, value in params.items()]
+    load = []
+    if item.data is not None:
+        argument = next(iter(inspect.signature(item.function).parameters))
+        arguments.insert(0, argument)
+        load_import, load = _data_source(item.data, params, data, argument)
+        imports = (*imports, load_import)
+    import_lines = ["import numpy as np"] + sorted(set(imports) - {"import numpy as np"})
     call = f"outputs = {item.name}({', '.join(arguments)})"
     if len(call) > 100:
         call = f"outputs = {item.name}(\n" + "".join(f"    {a},\n" for a in arguments) + ")"
@@ -294,10 +325,37 @@ def script(item, params, outputs):
         *constants,
         definitions[-1],
         function_source(print_outputs),
-        f"{call}\nprint_outputs(outputs)",
+        "\n".join([*load, call, "print_outputs(outputs)"]),
         *[hint for section, hint in _HINTS.items() if outputs.get(section)][:1],
     ]
     return "\n\n\n".join(part.strip("\n") for part in parts) + "\n"
+
+
+def _data_source(spec, params, data, argument):
+    """Return the import and the lines that load a lab's data in its exported script."""
+    if data is None:
+        source = spec.source(params)
+        if source is None:
+            return "import numpy as np", [f"{argument} = None  # the lab makes its own data"]
+        if not isinstance(source, str):  # a matrix written in the lab
+            data = np.array(source, dtype=np.float64)
+        else:
+            load_import, expression = LOADERS[source[source.rindex(".") :]]
+            return load_import, [
+                f"# {source}: {CREDIT}",
+                f"{argument} = {expression.format(file=source)}",
+            ]
+    if data.size <= 200:
+        rows = textwrap.wrap(
+            repr(data.tolist()), width=92, break_long_words=False, break_on_hyphens=False
+        )
+        return "import numpy as np", [
+            f"{argument} = np.array(\n" + "".join(f"    {row}\n" for row in rows) + ")"
+        ]
+    return "import numpy as np", [
+        f"# your data, saved with np.save({argument + '.npy'!r}, {argument})",
+        f"{argument} = np.load({argument + '.npy'!r})",
+    ]
 
 
 def _constant_source(definition, namespace):

@@ -1,88 +1,118 @@
 """Linear algebra lab (``scipy.linalg``)."""
 
+import warnings
+
 import numpy as np
 from scipy import linalg
 
 from ..registry import Param
 from .core import lab
+from .data import Data
 
-DEFAULT_MATRIX = ((1, 2, 3), (4, 5, 6), (7, 8, 10))
+#: The chapter's matrices, and a symmetric positive definite one for cholesky.
+MATRICES = {
+    "[[1, 2], [3, 4]]": ((1, 2), (3, 4)),
+    "[[3, 2], [6, 4]] (singular)": ((3, 2), (6, 4)),
+    "arange(9).reshape(3, 3) + diag([1, 0, 1])": ((1, 1, 2), (3, 4, 5), (6, 7, 9)),
+    "ones((3, 4)) (not square)": ((1, 1, 1, 1), (1, 1, 1, 1), (1, 1, 1, 1)),
+    "[[4, 2], [2, 3]] (symmetric positive definite)": ((4, 2), (2, 3)),
+}
 
 
 @lab(
     category="linalg",
-    title="Determinant, inverse and SVD of a 3×3 matrix",
+    title="Linear algebra on a matrix: det, inv, solve, lu, qr, cholesky, svd",
+    data=Data(
+        "matrix",
+        (),
+        MATRICES,
+        min_rows=1,
+        max_rows=20,
+        help="A matrix of up to 20×20 numbers, one row per line.",
+        by="matrix",
+    ),
     params=[
         Param(
-            f"a{row + 1}{col + 1}",
-            "float",
-            float(DEFAULT_MATRIX[row][col]),
-            min=-100,
-            max=100,
-            step=1,
-            help=f"Entry in row {row + 1}, column {col + 1}.",
+            "matrix",
+            "choice",
+            "[[1, 2], [3, 4]]",
+            choices=tuple(MATRICES),
+            help="The chapter's matrix used when you give none.",
         )
-        for row in range(3)
-        for col in range(3)
     ],
     about=(
-        "scipy.linalg.det and scipy.linalg.inv on a matrix you type in, and its singular "
-        "value decomposition A = U diag(s) Vᵀ with scipy.linalg.svd. Make the matrix singular "
-        "(for example set the last entry to 9, so that the rows are in arithmetic "
-        "progression, or make one row a multiple of another): the determinant becomes 0 (up "
-        "to rounding), the smallest singular value drops to about 1e-16 and inv fails or "
-        "returns huge numbers. The SVD is what the image operation 'Low-rank approximation "
-        "(SVD)' uses to compress a picture."
+        "Each function of scipy.linalg that the chapter shows, on one matrix A: det, inv, "
+        "solve (for b a vector of ones), the LU decomposition P L U, the QR decomposition, "
+        "cholesky (A = Lᴴ L, upper triangular by default) and the singular values of svd. "
+        "Where a function cannot apply, the table shows SciPy's own error: a singular matrix "
+        "has no inverse, only square matrices have a determinant, cholesky needs a symmetric "
+        "positive definite matrix. lu, qr and svd work on any matrix; for a system that is "
+        "not square, linalg.lstsq gives the least-squares solution."
     ),
 )
-def matrix_3x3(*, a11=1.0, a12=2.0, a13=3.0, a21=4.0, a22=5.0, a23=6.0, a31=7.0, a32=8.0, a33=10.0):
-    """Determinant, inverse and SVD of a 3×3 matrix with ``scipy.linalg``.
+def linear_algebra(a, *, matrix="[[1, 2], [3, 4]]"):
+    """Apply det, inv, solve, lu, qr, cholesky and svd to one matrix.
 
     Returns
     -------
     dict
-        Tables of the inverse and the SVD; determinant, rank, condition number,
-        reconstruction error; SciPy's error message if the matrix is singular.
+        A table of each function's result or error; rank, determinant, condition
+        number and singular values.
 
     Examples
     --------
-    >>> round(float(matrix_3x3()["values"]["determinant"]), 10)
-    -3.0
-    >>> matrix_3x3(a31=2, a32=4, a33=6)["text"][0]
-    'scipy.linalg.inv raised LinAlgError: singular matrix'
+    >>> out = linear_algebra(np.array([[1.0, 2.0], [3.0, 4.0]]))
+    >>> out["tables"][0]["rows"][1]
+    ['inv(A)', '[[-2. , 1. ], [ 1.5, -0.5]]']
     """
-    a = np.array([[a11, a12, a13], [a21, a22, a23], [a31, a32, a33]])
-    determinant = linalg.det(a)
-    u, s, vt = linalg.svd(a)
-    reconstruction_error = np.abs(u @ np.diag(s) @ vt - a).max()
-    rank = np.linalg.matrix_rank(a)
-    columns = ["column 1", "column 2", "column 3"]
+    a = np.asarray(a, dtype=np.float64)
+    b = np.ones(a.shape[0])
+    functions = {
+        "det(A)": lambda: linalg.det(a),
+        "inv(A)": lambda: linalg.inv(a),
+        "solve(A, b)": lambda: linalg.solve(a, b),
+        "lu(A): P, L, U": lambda: linalg.lu(a),
+        "qr(A): Q, R": lambda: linalg.qr(a),
+        "cholesky(A)": lambda: linalg.cholesky(a),
+        "svd(A, compute_uv=False)": lambda: linalg.svd(a, compute_uv=False),
+    }
 
-    tables = []
-    try:
-        inverse = linalg.inv(a)
-        with np.errstate(all="ignore"):  # tiny pivots can overflow the inverse to inf
-            residual = np.abs(inverse @ a - np.eye(3)).max()
-        text = [f"The inverse times A differs from the identity by {residual:.2e}."]
-        tables.append({"title": "Inverse", "columns": columns, "rows": inverse})
-    except linalg.LinAlgError as error:
-        text = [f"scipy.linalg.inv raised LinAlgError: {error}"]
-    tables += [
-        {"title": "U", "columns": columns, "rows": u},
-        {"title": "Singular values s", "columns": ["s1", "s2", "s3"], "rows": [s]},
-        {"title": "Vᵀ", "columns": columns, "rows": vt},
-    ]
-    text.append(
-        f"det A = {determinant:.6g}; singular values {s[0]:.4g}, {s[1]:.4g}, {s[2]:.4g}; "
-        f"rank {rank}; U diag(s) Vᵀ reproduces A to {reconstruction_error:.1e}."
-    )
+    def shown(result):
+        parts = result if isinstance(result, tuple) else (result,)
+        text = [np.array2string(np.asarray(part), precision=4, separator=", ") for part in parts]
+        return "; ".join(" ".join(part.split()) for part in text)
+
+    rows, failed = [], []
+    for name, function in functions.items():
+        try:
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always")  # an ill-conditioned solve warns
+                result = function()
+            rows.append([name, shown(result) + "".join(f" ({w.message})" for w in caught)])
+        except (ValueError, linalg.LinAlgError) as error:
+            rows.append([name, f"{type(error).__name__}: {error}"])
+            failed.append(name.partition("(")[0])
+    singular_values = linalg.svd(a, compute_uv=False)
+    rank = np.linalg.matrix_rank(a)
+    square = a.shape[0] == a.shape[1]
     return {
-        "tables": tables,
+        "tables": [{"title": "A = " + shown(a), "columns": ["function", "result"], "rows": rows}],
         "values": {
-            "determinant": determinant,
+            "rows": a.shape[0],
+            "columns": a.shape[1],
             "rank": rank,
-            "condition_number": np.linalg.cond(a),
-            "reconstruction_error": reconstruction_error,
+            "determinant": linalg.det(a) if square else None,
+            # of a matrix of full rank; for a rank-deficient one it is infinite (None)
+            "condition_number": singular_values[0] / singular_values[-1]
+            if rank == min(a.shape)
+            else None,
+            "largest_singular_value": singular_values[0],
+            "smallest_singular_value": singular_values[-1],
         },
-        "text": text,
+        "text": [
+            f"A is {a.shape[0]}×{a.shape[1]} of rank {rank}; singular values "
+            + ", ".join(f"{s:.6g}" for s in singular_values)
+            + ".",
+            f"{', '.join(failed)} raised an error." if failed else "Every function applies.",
+        ],
     }

@@ -7,6 +7,7 @@ from scipy import optimize
 
 from ..registry import Param
 from .core import lab
+from .data import Data
 
 SEED = Param("seed", "int", 0, min=0, max=2**32 - 1, step=1, help="Seed of the random generator.")
 
@@ -27,8 +28,10 @@ SEED = Param("seed", "int", 0, min=0, max=2**32 - 1, step=1, help="Seed of the r
         "repeats local searches from randomly perturbed points and keeps the best, so it finds "
         "the global minimum if its random jumps (stepsize) are long enough to leave a valley: "
         "try a stepsize of 0.5 from x0 = 5. minimize_scalar with method='bounded' searches an "
-        "interval, here (0, 10). The chapter calls the functions the same way; BFGS's path is "
-        "recorded with a callback."
+        "interval, here (0, 10). optimize.brute evaluates f on a grid (here (-10, 10) in steps "
+        "of 0.1), which cannot miss the global minimum if the grid is fine enough, and then "
+        "polishes the best grid point with fmin. The chapter calls the functions the same way; "
+        "BFGS's path is recorded with a callback."
     ),
     progress=True,
 )
@@ -67,6 +70,8 @@ def minimize_scalar_function(*, x0=5.0, niter=30, stepsize=2.0, seed=0, progress
         lambda v: f(v[0]), [x0], niter=niter, stepsize=stepsize, seed=seed, callback=report
     )
     bounded = optimize.minimize_scalar(f, bounds=(0, 10), method="bounded")
+    grid_best = optimize.brute(lambda v: f(v[0]), (slice(-10, 10, 0.1),), finish=None)
+    brute = optimize.brute(lambda v: f(v[0]), (slice(-10, 10, 0.1),))
 
     x = np.linspace(-10, 10, 401)
     is_global = local.fun <= f(x).min()
@@ -106,12 +111,16 @@ def minimize_scalar_function(*, x0=5.0, niter=30, stepsize=2.0, seed=0, progress
             "basinhopping_f": best.fun,
             "bounded_x": bounded.x,
             "bounded_f": bounded.fun,
+            "brute_grid_x": grid_best,
+            "brute_x": brute[0],
         },
         "text": [
             f"From x0 = {x0:g}, BFGS stops after {local.nit} iterations at x = "
             f"{local.x[0]:.4f} (f = {local.fun:.4f}), {kind}.",
             f"Basin hopping ({niter} hops) reports x = {best.x[0]:.4f}, f = {best.fun:.4f}; "
             f"the bounded search on (0, 10) finds x = {bounded.x:.4f}, f = {bounded.fun:.4f}.",
+            f"brute: the best point of the grid is x = {grid_best:.1f}; polished by fmin, "
+            f"x = {brute[0]:.4f}.",
         ],
     }
 
@@ -206,6 +215,15 @@ def find_roots(*, x0=1.0, method="hybr"):
 @lab(
     category="optimize",
     title="Curve fitting: a x² + b sin x",
+    data=Data(
+        "table",
+        ("x", "y"),
+        {},
+        min_rows=3,
+        max_rows=100_000,
+        help="Points (x, y) to fit with a x² + b sin x; without them the lab draws noisy "
+        "samples of the curve with the true a and b below.",
+    ),
     params=[
         Param("a", "float", 1.0, min=-5, max=5, step=0.1, help="True a of the samples."),
         Param("b", "float", 10.0, min=-20, max=20, step=0.5, help="True b of the samples."),
@@ -221,7 +239,7 @@ def find_roots(*, x0=1.0, method="hybr"):
         "As in the chapter, the model is an ordinary Python function of x and the parameters."
     ),
 )
-def fit_curve(*, a=1.0, b=10.0, noise=5.0, n=40, seed=0):
+def fit_curve(points=None, *, a=1.0, b=10.0, noise=5.0, n=40, seed=0):
     """Fit a x² + b sin x to noisy samples with ``curve_fit``; errors from the covariance.
 
     Returns
@@ -239,9 +257,14 @@ def fit_curve(*, a=1.0, b=10.0, noise=5.0, n=40, seed=0):
     def model(x, a, b):
         return a * x**2 + b * np.sin(x)
 
-    rng = np.random.default_rng(seed)
-    x = np.linspace(-10, 10, n)
-    y = model(x, a, b) + rng.normal(0, noise, n)
+    if points is None:  # draw noisy samples of the true curve
+        rng = np.random.default_rng(seed)
+        x = np.linspace(-10, 10, n)
+        y = model(x, a, b) + rng.normal(0, noise, n)
+        truth = (a, b)
+    else:
+        x, y = np.asarray(points, dtype=np.float64).T
+        truth = (None, None)
     # With an exact fit the covariance may be undefined: curve_fit warns and
     # returns infinite errors, which are shown as missing.
     with warnings.catch_warnings(record=True) as caught:
@@ -249,7 +272,7 @@ def fit_curve(*, a=1.0, b=10.0, noise=5.0, n=40, seed=0):
         fitted, covariance = optimize.curve_fit(model, x, y, p0=[2, 2])
     errors = np.sqrt(np.diag(covariance))
 
-    fine = np.linspace(-10, 10, 401)
+    fine = np.linspace(min(x.min(), -10), max(x.max(), 10), 401)
     return {
         "plots": [
             {
@@ -260,7 +283,11 @@ def fit_curve(*, a=1.0, b=10.0, noise=5.0, n=40, seed=0):
                 "series": [
                     {"label": "samples", "x": x, "y": y, "kind": "points"},
                     {"label": "fit", "x": fine, "y": model(fine, *fitted), "kind": "line"},
-                    {"label": "truth", "x": fine, "y": model(fine, a, b), "kind": "dashed"},
+                    *(
+                        [{"label": "truth", "x": fine, "y": model(fine, a, b), "kind": "dashed"}]
+                        if points is None
+                        else []
+                    ),
                 ],
             }
         ],
@@ -269,15 +296,15 @@ def fit_curve(*, a=1.0, b=10.0, noise=5.0, n=40, seed=0):
                 "title": "Parameters",
                 "columns": ["parameter", "true", "fitted", "standard error"],
                 "rows": [
-                    ["a", a, fitted[0], errors[0]],
-                    ["b", b, fitted[1], errors[1]],
+                    ["a", truth[0], fitted[0], errors[0]],
+                    ["b", truth[1], fitted[1], errors[1]],
                 ],
             }
         ],
         "values": {"a": fitted[0], "a_error": errors[0], "b": fitted[1], "b_error": errors[1]},
         "text": [
-            f"a = {fitted[0]:.4f} ± {errors[0]:.4f} (true {a:g}), "
-            f"b = {fitted[1]:.4f} ± {errors[1]:.4f} (true {b:g}).",
+            f"a = {fitted[0]:.4f} ± {errors[0]:.4f}, b = {fitted[1]:.4f} ± {errors[1]:.4f}"
+            + (f" (true {a:g} and {b:g})." if points is None else " (your data)."),
             *(f"curve_fit warned: {w.message}" for w in caught),
         ],
     }
@@ -405,26 +432,31 @@ def alaska_temperatures(*, period=12.0):
             choices=("BFGS", "Nelder-Mead", "Powell", "L-BFGS-B", "CG"),
             help="Method of scipy.optimize.minimize.",
         ),
-        Param("starts", "int", 5, min=2, max=12, step=1, help="Grid of starts per axis."),
+        Param("starts", "int", 8, min=2, max=12, step=1, help="Grid of starts per axis."),
     ],
     about=(
         "f(x, y) = (4 - 2.1x² + x⁴/3) x² + xy + (4y² - 4) y² has six local minima on "
         "-2 < x < 2, -1 < y < 1, two of them global (f ≈ -1.0316 at (0.0898, -0.7126) and "
         "(-0.0898, 0.7126)). Click the map to start a local minimization there, switch "
-        "methods and compare their paths; the table lists the minima reached from a grid of "
-        "starts. Starting at (0, 0) is a trap for gradient methods: the gradient is zero "
-        "there, so BFGS stops at once although (0, 0) is not a minimum. The colour scale is "
-        "clipped at f = 2 so the valleys show."
+        "methods and compare their paths. The table lists the points reached from a grid of "
+        "starts, merging those closer than 0.01, and says what each is: the gradient and the "
+        "eigenvalues of the Hessian tell a minimum from a saddle point or from a point where "
+        "the method stopped early (Nelder-Mead can, from a start on an axis of symmetry). "
+        "The default 8×8 grid finds all six minima with BFGS; coarser grids miss the two "
+        "highest, whose valleys are narrow. Starting at (0, 0) is a trap for gradient "
+        "methods: the gradient is zero there, so BFGS stops at once although (0, 0) is a "
+        "saddle point. The colour scale is clipped at f = 2 so the valleys show."
     ),
     progress=True,
 )
-def camelback(*, x0=0.5, y0=0.5, method="BFGS", starts=5, progress=None):
+def camelback(*, x0=0.5, y0=0.5, method="BFGS", starts=8, progress=None):
     """Minimize the six-hump camelback function from a start point and from a grid of starts.
 
     Returns
     -------
     dict
-        Heat map with the path; table of the minima found; values and sentences.
+        Heat map with the path; table of the points reached from a grid of starts,
+        each classified; values and sentences.
 
     Examples
     --------
@@ -437,22 +469,33 @@ def camelback(*, x0=0.5, y0=0.5, method="BFGS", starts=5, progress=None):
         x, y = p
         return (4 - 2.1 * x**2 + x**4 / 3) * x**2 + x * y + (4 * y**2 - 4) * y**2
 
+    def kind(p):
+        x, y = p
+        gradient = [8 * x - 8.4 * x**3 + 2 * x**5 + y, x - 8 * y + 16 * y**3]
+        if np.hypot(*gradient) > 1e-3:
+            return "not stationary (stopped early)"
+        hessian = [[8 - 25.2 * x**2 + 10 * x**4, 1], [1, -8 + 48 * y**2]]
+        return "minimum" if np.linalg.eigvalsh(hessian).min() > 0 else "saddle point"
+
     path = [[x0, y0]]
     found = optimize.minimize(f, [x0, y0], method=method, callback=lambda p: path.append(list(p)))
     path = np.array(path)
 
-    minima = {}
+    reached = []  # [x, y, f, starts], one per point, merging points closer than 0.01
     for row, x_start in enumerate(np.linspace(-1.8, 1.8, starts)):
         if progress is not None:
             progress(row / starts, f"grid of starts: row {row + 1} of {starts}")
         for y_start in np.linspace(-0.9, 0.9, starts):
             result = optimize.minimize(f, [x_start, y_start], method=method)
-            key = tuple(np.round(result.x, 4) + 0.0)
-            minima.setdefault(key, [result.fun, 0])[1] += 1
+            near = [r for r in reached if np.hypot(r[0] - result.x[0], r[1] - result.x[1]) < 0.01]
+            if near:
+                near[0][3] += 1
+            else:
+                reached.append([result.x[0], result.x[1], result.fun, 1])
     rows = [
-        [x, y, fun, count]
-        for (x, y), (fun, count) in sorted(minima.items(), key=lambda kv: kv[1][0])
+        [x, y, fun, count, kind((x, y))] for x, y, fun, count in sorted(reached, key=lambda r: r[2])
     ]
+    minima = sum(row[4] == "minimum" for row in rows)
 
     at_origin = optimize.minimize(f, [0.0, 0.0], method="BFGS")
     xs = np.linspace(-2, 2, 400)
@@ -476,8 +519,8 @@ def camelback(*, x0=0.5, y0=0.5, method="BFGS", starts=5, progress=None):
         ],
         "tables": [
             {
-                "title": f"Minima reached by {method} from a {starts}×{starts} grid of starts",
-                "columns": ["x", "y", "f", "starts"],
+                "title": f"Points reached by {method} from a {starts}×{starts} grid of starts",
+                "columns": ["x", "y", "f", "starts", "kind"],
                 "rows": rows,
             }
         ],
@@ -487,10 +530,14 @@ def camelback(*, x0=0.5, y0=0.5, method="BFGS", starts=5, progress=None):
             "f": found.fun,
             "evaluations": found.nfev,
             "success": bool(found.success),
+            "kind": kind(found.x),
+            "minima_found": minima,
         },
         "text": [
-            f"{method} from ({x0:g}, {y0:g}) ends at ({found.x[0]:.4f}, {found.x[1]:.4f}) "
-            f"with f = {found.fun:.4f} after {found.nfev} evaluations.",
+            f"{method} from ({x0:g}, {y0:g}) ends at ({found.x[0]:.4f}, {found.x[1]:.4f}), a "
+            f"{kind(found.x)}, with f = {found.fun:.4f} after {found.nfev} evaluations.",
+            f"From the {starts}×{starts} grid of starts, {method} finds {minima} of the six "
+            "minima.",
             f"From (0, 0) BFGS stops after {at_origin.nit} iterations at "
             f"({at_origin.x[0]:.4f}, {at_origin.x[1]:.4f}) with f = {at_origin.fun:.4f}: the "
             "gradient vanishes there, but (0, 0) is a saddle point, not a minimum.",

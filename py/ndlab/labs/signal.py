@@ -5,33 +5,9 @@ from scipy import fft, signal
 
 from ..registry import Param
 from .core import lab
+from .data import Data
 
 SEED = Param("seed", "int", 0, min=0, max=2**32 - 1, step=1, help="Seed of the random generator.")
-
-#: Hare, lynx and carrot populations in Canada, 1900–1920 (year, hare, lynx, carrot).
-POPULATIONS = (
-    (1900, 30000, 4000, 48300),
-    (1901, 47200, 6100, 48200),
-    (1902, 70200, 9800, 41500),
-    (1903, 77400, 35200, 38200),
-    (1904, 36300, 59400, 40600),
-    (1905, 20600, 41700, 39800),
-    (1906, 18100, 19000, 38600),
-    (1907, 21400, 13000, 42300),
-    (1908, 22000, 8300, 44500),
-    (1909, 25400, 9100, 42100),
-    (1910, 27100, 7400, 46000),
-    (1911, 40300, 8000, 46800),
-    (1912, 57000, 12300, 43800),
-    (1913, 76600, 19500, 40900),
-    (1914, 52300, 45700, 39400),
-    (1915, 19500, 51100, 39000),
-    (1916, 11200, 29700, 36700),
-    (1917, 7600, 15800, 41800),
-    (1918, 14600, 9700, 43300),
-    (1919, 16200, 10100, 41300),
-    (1920, 24700, 8600, 47300),
-)
 
 
 @lab(
@@ -299,6 +275,15 @@ def fft_denoise(*, period=5.0, noise=0.5, seed=0):
 @lab(
     category="signal",
     title="Periodicity of hare, lynx and carrot populations",
+    data=Data(
+        "table",
+        ("year", "hares", "lynxes", "carrots"),
+        {None: "populations.txt"},
+        min_rows=4,
+        max_rows=100_000,
+        help="One row per year, equally spaced: the year and three populations (the "
+        "chapter's populations.txt: Canada, 1900–1920).",
+    ),
     params=[
         Param("pad", "int", 1, min=1, max=16, step=1, help="Zero-padding factor of the FFT."),
     ],
@@ -308,10 +293,10 @@ def fft_denoise(*, period=5.0, noise=0.5, seed=0):
         "shows at which period the populations oscillate: hares and lynxes about every 10 "
         "years, carrots not clearly. With 21 years of data the frequency grid is coarse (a "
         "step of 1/21 per year); zero padding (pad) interpolates the spectrum between those "
-        "frequencies but adds no resolution. The data ship with ndlab."
+        "frequencies but adds no resolution."
     ),
 )
-def population_periodicity(*, pad=1):
+def population_periodicity(populations, *, pad=1):
     """Find the dominant period of each population from its power spectrum.
 
     Returns
@@ -321,12 +306,14 @@ def population_periodicity(*, pad=1):
 
     Examples
     --------
-    >>> out = population_periodicity()
+    >>> years = np.arange(1900.0, 1940.0)
+    >>> cycles = 1000 + 500 * np.sin(2 * np.pi * years[:, np.newaxis] / [10, 8, 5])
+    >>> out = population_periodicity(np.column_stack([years, cycles]))
     >>> [round(float(row[1]), 1) for row in out["tables"][0]["rows"]]
-    [10.5, 10.5, 10.5]
+    [10.0, 8.0, 5.0]
     """
-    data = np.array(POPULATIONS, dtype=np.float64)
-    years, counts = data[:, 0], data[:, 1:]
+    populations = np.asarray(populations, dtype=np.float64)
+    years, counts = populations[:, 0], populations[:, 1:]
     names = ["hare", "lynx", "carrot"]
     n = pad * years.size
     power = np.abs(fft.rfft(counts - counts.mean(axis=0), n=n, axis=0)) ** 2

@@ -5,6 +5,7 @@ from scipy import stats
 
 from ..registry import Param
 from .core import lab
+from .data import Data
 
 SEED = Param("seed", "int", 0, min=0, max=2**32 - 1, step=1, help="Seed of the random generator.")
 BINS = Param("bins", "int", 30, min=2, max=200, step=1, help="Number of histogram bins.")
@@ -13,6 +14,15 @@ BINS = Param("bins", "int", 30, min=2, max=200, step=1, help="Number of histogra
 @lab(
     category="stats",
     title="Normal samples: histogram, fit and percentiles",
+    data=Data(
+        "table",
+        ("value",),
+        {},
+        min_rows=2,
+        max_rows=1_000_000,
+        help="A sample, one value per row; without it the lab draws n normal samples with "
+        "the true mean and standard deviation below.",
+    ),
     params=[
         Param("n", "int", 1000, min=2, max=100_000, step=10, help="Number of samples."),
         Param("mean", "float", 0.0, min=-10, max=10, step=0.1, help="True mean."),
@@ -28,7 +38,7 @@ BINS = Param("bins", "int", 30, min=2, max=200, step=1, help="Number of histogra
         "density=True, and random numbers come from a seeded np.random.default_rng."
     ),
 )
-def normal_samples(*, n=1000, mean=0.0, sd=1.0, bins=30, seed=0):
+def normal_samples(samples=None, *, n=1000, mean=0.0, sd=1.0, bins=30, seed=0):
     """Histogram, maximum-likelihood fit and percentiles of normal samples.
 
     Returns
@@ -42,24 +52,39 @@ def normal_samples(*, n=1000, mean=0.0, sd=1.0, bins=30, seed=0):
     >>> round(float(out["values"]["fit_mean"]), 1), round(float(out["values"]["fit_sd"]), 1)
     (2.0, 3.0)
     """
-    rng = np.random.default_rng(seed)
-    samples = rng.normal(mean, sd, n)
+    drawn = samples is None
+    if drawn:
+        samples = np.random.default_rng(seed).normal(mean, sd, n)
+    samples = np.asarray(samples, dtype=np.float64)
     density, edges = np.histogram(samples, bins=bins, density=True)
     fit_mean, fit_sd = stats.norm.fit(samples)
+    # the quantiles of the true distribution, or of the fitted one for the learner's sample
+    centre, spread, reference = (mean, sd, "true") if drawn else (fit_mean, fit_sd, "fitted")
 
-    x = np.linspace(mean - 4 * sd, mean + 4 * sd, 201)
-    levels = [1, 5, 25, 50, 75, 95, 99]
+    x = np.linspace(centre - 4 * spread, centre + 4 * spread, 201)
+    levels = [1, 5, 10, 25, 50, 75, 90, 95, 99]
     sample_percentiles = np.percentile(samples, levels)
     return {
         "plots": [
             {
                 "id": "histogram",
-                "title": f"{n} normal samples",
+                "title": f"{samples.size} samples",
                 "x_label": "x",
                 "y_label": "density",
                 "series": [
                     {"label": "histogram", "x": edges, "y": np.append(density, 0), "kind": "step"},
-                    {"label": "true pdf", "x": x, "y": stats.norm.pdf(x, mean, sd), "kind": "line"},
+                    *(
+                        [
+                            {
+                                "label": "true pdf",
+                                "x": x,
+                                "y": stats.norm.pdf(x, mean, sd),
+                                "kind": "line",
+                            }
+                        ]
+                        if drawn
+                        else []
+                    ),
                     {
                         "label": "fitted pdf",
                         "x": x,
@@ -72,9 +97,9 @@ def normal_samples(*, n=1000, mean=0.0, sd=1.0, bins=30, seed=0):
         "tables": [
             {
                 "title": "Percentiles",
-                "columns": ["percent", "sample", "normal quantile"],
+                "columns": ["percent", "sample", f"{reference} normal quantile"],
                 "rows": [
-                    [level, value, stats.norm.ppf(level / 100, mean, sd)]
+                    [level, value, stats.norm.ppf(level / 100, centre, spread)]
                     for level, value in zip(levels, sample_percentiles, strict=True)
                 ],
             }
@@ -86,8 +111,9 @@ def normal_samples(*, n=1000, mean=0.0, sd=1.0, bins=30, seed=0):
             "sample_sd": samples.std(ddof=1),
         },
         "text": [
-            f"norm.fit estimates mean {fit_mean:.4f} and standard deviation {fit_sd:.4f} "
-            f"(true {mean:g} and {sd:g}); the median is {np.median(samples):.4f}."
+            f"norm.fit estimates mean {fit_mean:.4f} and standard deviation {fit_sd:.4f}"
+            + (f" (true {mean:g} and {sd:g})" if drawn else "")
+            + f"; the median is {np.median(samples):.4f}."
         ],
     }
 

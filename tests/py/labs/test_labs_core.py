@@ -5,6 +5,7 @@ import inspect
 import io
 import json
 import pkgutil
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -15,6 +16,7 @@ from ndlab.labs import core
 from ndlab.labs.outputs import check_outputs, present
 
 MODULES = [info.name for info in pkgutil.iter_modules(labs.__path__)]
+CHAPTER_DATA = Path(__file__).resolve().parents[3] / "data" / "scipy-lectures"
 
 
 def printed(function, *args):
@@ -36,7 +38,8 @@ def test_catalog_lists_every_lab_in_category_order():
     assert order == sorted(order)
     assert len(set(LAB_NAMES)) == len(LAB_NAMES)
     for entry in entries:
-        assert set(entry) == {"name", "category", "title", "summary", "about", "doc", "params"}
+        keys = {"name", "category", "title", "summary", "about", "doc", "params", "data"}
+        assert set(entry) == keys
         assert entry["summary"] and entry["about"] and entry["title"]
 
 
@@ -44,12 +47,11 @@ def test_catalog_lists_every_lab_in_category_order():
 def test_param_specs_match_the_signature(name):
     item = core.get_lab(name)
     signature = inspect.signature(item.function)
-    keywords = {
-        key: parameter.default
-        for key, parameter in signature.parameters.items()
-        if key != "progress"
-    }
-    assert all(p.kind is p.KEYWORD_ONLY for p in signature.parameters.values())
+    parameters = list(signature.parameters.values())
+    if item.data is not None:  # the data comes first, as the one positional argument
+        assert parameters.pop(0).kind is inspect.Parameter.POSITIONAL_OR_KEYWORD
+    keywords = {p.name: p.default for p in parameters if p.name != "progress"}
+    assert all(p.kind is p.KEYWORD_ONLY for p in parameters)
     assert keywords == {param.name: param.default for param in item.params}
     assert ("progress" in signature.parameters) == item.progress
 
@@ -61,7 +63,8 @@ def test_outputs_are_valid(result):
     assert result.params == {p.name: p.default for p in core.get_lab(result.name).params}
 
 
-def test_exported_code_prints_what_the_page_shows(result):
+def test_exported_code_prints_what_the_page_shows(result, monkeypatch):
+    monkeypatch.chdir(CHAPTER_DATA)  # where the scripts of data labs find the chapter's files
     namespace = {}
     stdout = printed(exec, compile(result.code, "<export>", "exec"), namespace)
     assert present(namespace["outputs"]) == result.outputs

@@ -20,6 +20,25 @@ def test_quad_matches_the_exact_value(function):
     assert found["actual_error"] <= max(found["error_estimate"], 1e-14)
 
 
+def test_fixed_quad_is_exact_for_polynomials_of_degree_2n_minus_1():
+    # Gauss-Legendre with n points integrates x^(2n-1) exactly; sin is no polynomial, so a
+    # higher order helps until rounding; the kink of sqrt(|x|) at 0 stays hard for it.
+    values = [
+        labs.run("quad_integral", a=0, b=2, order=n).outputs["values"]["fixed_quad_error"]
+        for n in (1, 3, 5, 10)
+    ]
+    assert values == sorted(values, reverse=True) and values[-1] < 1e-14
+    kink = labs.run("quad_integral", function="sqrt(|x|)", a=-1, b=2).outputs["values"]
+    assert kink["fixed_quad_error"] > 1e-3 > 1e-12 > kink["actual_error"]
+
+
+def test_the_chapters_decay_counts_129_evaluations_and_nfe_says_so():
+    result = labs.run("exponential_decay")
+    assert result.outputs["values"]["odeint_calls"] == 129
+    assert result.outputs["values"]["odeint_nfe"] == 129
+    assert "(info['nfe'] says 129)" in result.outputs["text"][0]
+
+
 def test_quad_across_zero_and_reversed():
     sinc = labs.run("quad_integral", function="sin(x)/x", a=-1, b=1).outputs["values"]
     assert sinc["integral"] == pytest.approx(2 * 0.946083070367183)

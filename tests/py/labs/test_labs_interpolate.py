@@ -9,6 +9,20 @@ def test_cubic_beats_linear_without_noise():
     assert found["linear_max_error"] < 0.1
 
 
+def test_the_learners_samples_are_interpolated():
+    points = [[0.0, 1.0], [1.0, 3.0], [2.0, 2.0], [4.0, 0.0]]
+    outputs = labs.run("interpolate_1d", data=points).outputs
+    series = {s["label"]: s for s in outputs["plots"][0]["series"]}
+    assert set(series) == {"samples", "linear", "cubic spline"}
+    linear = series["linear"]
+    assert linear["x"][0] == 0.0 and linear["x"][-1] == 4.0
+    assert linear["y"][125] == pytest.approx(3.0)  # t = 1: a sample
+    assert linear["y"][375] == pytest.approx(1.0)  # t = 3: halfway between 2 and 0
+    assert outputs["values"]["linear_max_error"] is None and outputs["values"]["largest_gap"] > 0
+    with pytest.raises(ValueError):
+        labs.run("interpolate_1d", data=[[0, 1], [0, 2], [1, 3]])  # t must increase
+
+
 def test_interpolants_pass_through_the_samples():
     series = labs.run("interpolate_1d", n=11).outputs["plots"][0]["series"]
     samples, linear, cubic = series[0], series[1], series[2]

@@ -1,3 +1,4 @@
+import numpy as np
 import pytest
 
 from ndlab import labs
@@ -22,6 +23,14 @@ def test_global_and_bounded_minima():
     path = result.outputs["plots"][0]["series"][1]["x"]
     assert path[0] == 5.0 and len(path) == found["bfgs_iterations"] + 1
     assert result.outputs["plots"][0]["click"] == {"x": "x0"}
+
+
+def test_brute_searches_the_grid_then_polishes():
+    x = np.arange(-10, 10, 0.1)  # brute's grid: slice(-10, 10, 0.1)
+    found = values("minimize_scalar_function")
+    assert found["brute_grid_x"] == x[np.argmin(x**2 + 10 * np.sin(x))]
+    assert found["brute_grid_x"] == pytest.approx(-1.3)
+    assert found["brute_x"] == pytest.approx(-1.3064, abs=1e-4)  # the global minimum
 
 
 @pytest.mark.parametrize(("x0", "root"), [(1.0, 0.0), (-3.0, -2.4795), (-2.0, -2.4795)])
@@ -64,10 +73,48 @@ def test_camelback_global_minima(method):
     assert best[2] == pytest.approx(-1.0316, abs=1e-4)
 
 
+SIX_MINIMA = [  # the six-hump camelback's minima, from the literature (f to 4 decimals)
+    (0.0898, -0.7126, -1.0316),
+    (-0.0898, 0.7126, -1.0316),
+    (1.7036, -0.7961, -0.2155),
+    (-1.7036, 0.7961, -0.2155),
+    (1.6071, 0.5687, 2.1043),
+    (-1.6071, -0.5687, 2.1043),
+]
+
+
+def test_camelback_finds_all_six_minima_at_its_defaults():
+    result = labs.run("camelback")
+    rows = result.outputs["tables"][0]["rows"]
+    minima = [row for row in rows if row[4] == "minimum"]
+    assert len(minima) == 6 == result.outputs["values"]["minima_found"]
+    for x, y, f in SIX_MINIMA:
+        assert any(
+            abs(row[0] - x) < 2e-3 and abs(row[1] - y) < 2e-3 and abs(row[2] - f) < 1e-4
+            for row in minima
+        ), (x, y)
+    assert sum(row[3] for row in rows) == 64  # every start of the 8×8 grid is counted once
+    assert "finds 6 of the six minima" in result.outputs["text"][1]
+
+
+def test_camelback_never_calls_a_saddle_or_an_early_stop_a_minimum():
+    # Nelder-Mead from starts on the axes stops at non-stationary points; duplicates merge.
+    rows = labs.run("camelback", method="Nelder-Mead", starts=7).outputs["tables"][0]["rows"]
+    points = [(row[0], row[1]) for row in rows]
+    for i, (x, y) in enumerate(points):
+        assert all(abs(x - u) + abs(y - v) >= 0.01 for u, v in points[i + 1 :])
+    kinds = {(round(row[0], 1) + 0.0, round(row[1], 1) + 0.0): row[4] for row in rows}
+    assert kinds[(0.0, 0.0)] == "saddle point"
+    assert kinds[(0.0, 0.7)] == "not stationary (stopped early)"
+    assert sum(kind == "minimum" for kind in kinds.values()) == 6
+
+
 def test_camelback_origin_is_a_trap_for_bfgs():
     result = labs.run("camelback", x0=0.0, y0=0.0)
     assert (result.outputs["values"]["x"], result.outputs["values"]["y"]) == (0.0, 0.0)
-    assert "saddle point" in result.outputs["text"][1]
+    assert result.outputs["values"]["kind"] == "saddle point"
+    assert "a saddle point, with f = 0.0000" in result.outputs["text"][0]
+    assert "saddle point" in result.outputs["text"][2]
     heatmap = result.outputs["heatmaps"][0]
     assert (heatmap["width"], heatmap["height"]) == (400, 200)
     assert heatmap["click"] == {"x": "x0", "y": "y0"}

@@ -1,3 +1,4 @@
+import numpy as np
 import pytest
 
 from ndlab import labs
@@ -8,8 +9,24 @@ def test_normal_fit_and_percentiles():
     found = result.outputs["values"]
     assert found["fit_mean"] == pytest.approx(3.0, abs=0.05)
     assert found["fit_sd"] == pytest.approx(2.0, abs=0.05)
-    for _, sample, quantile in result.outputs["tables"][0]["rows"]:
+    rows = result.outputs["tables"][0]["rows"]
+    for _, sample, quantile in rows:
         assert sample == pytest.approx(quantile, abs=0.15)
+    ninetieth = {row[0]: row[2] for row in rows}[90]  # the chapter's 90th percentile
+    assert ninetieth == pytest.approx(3.0 + 2.0 * 1.2815515655446004)
+
+
+def test_the_learners_sample_is_fitted_and_its_quantiles_compared_with_the_fit():
+    sample = [2.1, 2.5, 1.9, 2.2, 2.8, 1.7, 2.4, 2.0]
+    outputs = labs.run("normal_samples", data="\n".join(map(str, sample))).outputs
+    assert outputs["values"]["fit_mean"] == pytest.approx(np.mean(sample))
+    assert outputs["values"]["fit_sd"] == pytest.approx(np.std(sample))  # ML: ddof=0
+    table = outputs["tables"][0]
+    assert table["columns"][2] == "fitted normal quantile"
+    median = {row[0]: row[1] for row in table["rows"]}[50]
+    assert median == pytest.approx(np.median(sample))
+    assert [s["label"] for s in outputs["plots"][0]["series"]] == ["histogram", "fitted pdf"]
+    assert "(true" not in outputs["text"][0]
 
 
 def test_histogram_is_a_density():

@@ -1,0 +1,239 @@
+"""The data a lab takes: the chapter's files by default, or the learner's array or table.
+
+A lab whose input is data declares it once with :class:`Data`; its function
+takes the data as its one positional argument. :func:`ndlab.labs.run` passes
+the chapter's file when the learner gives nothing, and checks what the
+learner gives with :meth:`Data.check`, whose messages name the row and the
+column at fault. :func:`parse_table` reads a pasted table (CSV or columns
+separated by spaces) with the same kind of messages.
+"""
+
+import math
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+#: The chapter's files as the build puts them into the package (images decoded to ``.npy``).
+DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+CREDIT = "Scientific Python Lectures (scipy-lectures.org), CC BY 4.0"
+#: How the exported script reads each kind of file: (import line, expression with {file}).
+LOADERS = {
+    ".npy": ("import numpy as np", "np.load({file!r})"),
+    ".txt": ("import numpy as np", "np.loadtxt({file!r})"),
+    ".jpg": ("from PIL import Image", "np.asarray(Image.open({file!r}))"),
+}
+
+
+@dataclass(frozen=True)
+class Data:
+    """Specification of the data a lab takes.
+
+    Parameters
+    ----------
+    kind : {"table", "image", "matrix"}
+        A table has rows of numbers, one column per entry of `columns`
+        (a single column may also be given as a 1-D array); an image is a
+        2-D array of grey levels; a matrix is a 2-D array of any shape
+        within the limits.
+    columns : tuple of str
+        Each column's meaning and unit, for tables; empty otherwise.
+    files : dict
+        What the lab uses when the learner gives no data, keyed by the
+        value of the parameter `by` (or by None when there is one): the
+        name of one of the chapter's files, or a matrix as a tuple of rows.
+        Empty when the lab then makes its own data (it receives None).
+    min_rows, max_rows : int
+        Limits of the number of rows (and, for a matrix, of columns).
+    help : str
+        One sentence on what the data is, shown with the lab.
+    by : str, optional
+        The parameter whose value picks the chapter's file.
+    """
+
+    kind: str
+    columns: tuple[str, ...]
+    files: dict
+    min_rows: int
+    max_rows: int
+    help: str
+    by: str | None = None
+
+    def __post_init__(self):
+        if self.kind not in ("table", "image", "matrix"):
+            raise ValueError(f"kind must be 'table', 'image' or 'matrix', got {self.kind!r}")
+        if (self.kind == "table") != bool(self.columns):
+            raise ValueError("columns must be given exactly for tables")
+        names = [name for name in self.files.values() if isinstance(name, str)]
+        if any(Path(name).suffix not in LOADERS for name in names):
+            raise ValueError(f"files must end with one of {tuple(LOADERS)}, got {self.files}")
+
+    def source(self, params):
+        """Return the chapter's file name, or the matrix, used for `params` (None: none)."""
+        return self.files.get(params[self.by] if self.by else None)
+
+    def load(self, params):
+        """Return the chapter's data for `params`, as its loader in :data:`LOADERS` reads it.
+
+        Images come from the grey-level ``.npy`` that the build decoded with Pillow.
+        """
+        name = self.source(params)
+        if name is None:
+            return None
+        if not isinstance(name, str):
+            return np.array(name, dtype=np.float64)
+        suffix = Path(name).suffix
+        if suffix == ".txt":
+            return np.loadtxt(DATA_DIR / name)
+        if suffix == ".jpg":
+            return np.load(DATA_DIR / f"{name}.npy")
+        return np.load(DATA_DIR / name)
+
+    def check(self, data):
+        """Return `data` as a float64 array after checking it against this specification.
+
+        Parameters
+        ----------
+        data : array_like
+            A NumPy array, or a list of rows.
+
+        Raises
+        ------
+        ValueError
+            Naming the row and column (counted from 1) of a ragged row, a
+            value that is not a number or not finite, or saying how many
+            rows or columns were expected and received.
+
+        Examples
+        --------
+        >>> Data("table", ("x", "y"), {None: "a.txt"}, 2, 10, "").check([[1, 2], [3]])
+        Traceback (most recent call last):
+        ...
+        ValueError: row 2 has 1 value, row 1 has 2
+        """
+        if isinstance(data, np.ndarray) and data.dtype.kind in "iuf":
+            array = data.astype(np.float64)
+        else:
+            array = _rows_to_array(data)
+        if self.kind != "table":
+            if array.ndim != 2:
+                raise ValueError(f"the {self.kind} must be 2-D, got shape {array.shape}")
+            if self.kind == "matrix" and not self.min_rows <= array.shape[1] <= self.max_rows:
+                raise ValueError(
+                    f"the matrix needs {self.min_rows} to {self.max_rows} columns, "
+                    f"got {array.shape[1]}"
+                )
+        else:
+            if array.ndim == 1:  # a single column
+                array = array[:, np.newaxis]
+            if array.ndim != 2 or array.shape[1] != len(self.columns):
+                got = array.shape[1] if array.ndim == 2 else f"shape {array.shape}"
+                raise ValueError(
+                    f"the table needs {len(self.columns)} column(s) ({', '.join(self.columns)}), "
+                    f"got {got}"
+                )
+        rows = array.shape[0]
+        if not self.min_rows <= rows <= self.max_rows:
+            raise ValueError(f"the data needs {self.min_rows} to {self.max_rows} rows, got {rows}")
+        bad = np.argwhere(~np.isfinite(array))
+        if bad.size:
+            row, column = bad[0]
+            raise ValueError(
+                f"row {row + 1}, column {column + 1} is {array[row, column]}, not a finite number"
+            )
+        return array[:, 0] if self.kind == "table" and len(self.columns) == 1 else array
+
+    def to_dict(self):
+        """Return the JSON-ready description for the catalogue."""
+        return {
+            "kind": self.kind,
+            "columns": list(self.columns),
+            "files": sorted({name for name in self.files.values() if isinstance(name, str)}),
+            "by": self.by,
+            "min_rows": self.min_rows,
+            "max_rows": self.max_rows,
+            "help": self.help,
+            "credit": CREDIT,
+        }
+
+
+def _rows_to_array(data):
+    """Return rows (lists of numbers, or single numbers) or a table as text as a 2-D array."""
+    if isinstance(data, str):
+        data = parse_table(data)
+    try:
+        rows = [row if isinstance(row, (list, tuple, np.ndarray)) else [row] for row in data]
+    except TypeError:
+        kind = type(data).__name__
+        message = f"data must be an array, a list of rows or a table as text, got {kind}"
+        raise ValueError(message) from None
+    width = len(rows[0]) if rows else 0
+    for index, row in enumerate(rows):
+        if len(row) != width:
+            plural = "" if len(row) == 1 else "s"
+            raise ValueError(f"row {index + 1} has {len(row)} value{plural}, row 1 has {width}")
+        for column, value in enumerate(row):
+            if isinstance(value, (bool, np.bool_)) or not isinstance(
+                value, (int, float, np.number)
+            ):
+                shown = value.item() if isinstance(value, np.generic) else value
+                raise ValueError(f"row {index + 1}, column {column + 1} is {shown!r}, not a number")
+    return np.array(rows, dtype=np.float64).reshape(len(rows), width)
+
+
+_SEPARATOR = re.compile(r"\s*[,;\t]\s*|\s+")
+
+
+def parse_table(text):
+    """Return the numbers of a pasted table as a list of rows of floats.
+
+    Columns are separated by commas, semicolons, tabs or spaces; blank lines
+    and lines starting with ``#`` are skipped, and so is a first line of
+    column names.
+
+    Raises
+    ------
+    ValueError
+        Naming the line and column of a value that is not a number or not
+        finite, or of a line whose number of values differs from the first.
+
+    Examples
+    --------
+    >>> parse_table("year, hare\\n1900, 30e3\\n1901, 47.2e3")
+    [[1900.0, 30000.0], [1901.0, 47200.0]]
+    >>> parse_table("1 2\\n3 x")
+    Traceback (most recent call last):
+    ...
+    ValueError: line 2, column 2 is 'x', not a number
+    """
+    rows, first = [], None
+    for number, line in enumerate(text.splitlines(), start=1):
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        cells = _SEPARATOR.split(line)
+        values = []
+        for column, cell in enumerate(cells, start=1):
+            try:
+                value = float(cell)
+            except ValueError:
+                if not rows and first is None:
+                    values = None  # a header line
+                    break
+                message = f"line {number}, column {column} is {cell!r}, not a number"
+                raise ValueError(message) from None
+            if not math.isfinite(value):
+                raise ValueError(f"line {number}, column {column} is {cell!r}, not a finite number")
+            values.append(value)
+        if values is None:
+            first = number
+            continue
+        if rows and len(values) != len(rows[0][1]):
+            raise ValueError(
+                f"line {number} has {len(values)} values, line {rows[0][0]} has {len(rows[0][1])}"
+            )
+        rows.append((number, values))
+    if not rows:
+        raise ValueError("the table has no rows of numbers")
+    return [values for _, values in rows]

@@ -1,0 +1,140 @@
+// @ts-check
+// "Your data" for a lab that takes data: paste a table or open a .csv, .txt or .npy file, pick
+// its columns, see a preview. Python checks the data (ndlab.labs.data) and names the line and
+// column of anything wrong; this module only reads files and picks columns, keeping line numbers.
+
+/** Column separators, as ndlab.labs.data.parse_table splits them. */
+const SEPARATOR = /\s*[,;\t]\s*|\s+/;
+const PREVIEW_ROWS = 5;
+/** Typed arrays for the .npy dtypes a table can have (little-endian, as NumPy writes them). */
+const NPY_TYPES = {
+  "<f8": Float64Array, "<f4": Float32Array, "<i8": BigInt64Array, "<i4": Int32Array, "<i2": Int16Array,
+  "|i1": Int8Array, "|u1": Uint8Array, "<u2": Uint16Array, "<u4": Uint32Array, "<u8": BigUint64Array,
+};
+
+/**
+ * A 1-D or 2-D .npy array as a table in text, one row per line (numbers written exactly).
+ * @param {ArrayBuffer} buffer the file's bytes
+ * @returns {string}
+ */
+export function npyToText(buffer) {
+  const bytes = new Uint8Array(buffer);
+  if (bytes[0] !== 0x93 || new TextDecoder().decode(bytes.slice(1, 6)) !== "NUMPY") throw new Error("This is not a .npy file.");
+  const view = new DataView(buffer);
+  const start = bytes[6] === 1 ? 10 : 12;
+  const length = bytes[6] === 1 ? view.getUint16(8, true) : view.getUint32(8, true);
+  const header = new TextDecoder().decode(bytes.slice(start, start + length));
+  const descr = /'descr':\s*'([^']+)'/.exec(header)?.[1] ?? "";
+  const shape = (/'shape':\s*\(([^)]*)\)/.exec(header)?.[1] ?? "").split(",").filter((s) => s.trim()).map(Number);
+  const Type = NPY_TYPES[/** @type {keyof NPY_TYPES} */ (descr)];
+  if (!Type) throw new Error(`The .npy file holds ${descr || "an unknown type"}; a table needs numbers.`);
+  if (/'fortran_order':\s*True/.test(header)) throw new Error("The .npy file is in Fortran order; save it with np.save from a C-ordered array.");
+  if (shape.length < 1 || shape.length > 2) throw new Error(`A table is 1-D or 2-D; the .npy array has shape (${shape.join(", ")}).`);
+  const [rows, cols = 1] = shape;
+  const offset = start + length;
+  const values = new Type(buffer.slice(offset, offset + rows * cols * Type.BYTES_PER_ELEMENT));
+  const lines = [];
+  for (let r = 0; r < rows; r++) lines.push(Array.from(values.subarray(r * cols, (r + 1) * cols), String).join(", "));
+  return lines.join("\n");
+}
+
+/** A line that holds data (not blank, not a comment). @param {string} line */
+const isData = (line) => line.trim() !== "" && !line.trim().startsWith("#");
+
+export class LabData {
+  /**
+   * @param {HTMLDetailsElement} panel the element holding the controls (filled here)
+   * @param {(text: string | null) => void} onData called with the table to use, or null for the lab's own data
+   */
+  constructor(panel, onData) {
+    this.panel = panel;
+    this.onData = onData;
+    /** @type {any} the lab's data spec from the catalogue */ this.spec = null;
+    const summary = Object.assign(document.createElement("summary"), { textContent: "Your data" });
+    this.help = document.createElement("p");
+    this.text = Object.assign(document.createElement("textarea"), { id: "lab-data-text", rows: 5, spellcheck: false });
+    this.text.setAttribute("aria-label", "Your table: one row per line, columns separated by commas, spaces or tabs");
+    this.file = Object.assign(document.createElement("input"), { type: "file", id: "lab-data-file", accept: ".csv,.txt,.npy" });
+    this.file.setAttribute("aria-label", "Open a .csv, .txt or .npy file");
+    this.preview = Object.assign(document.createElement("div"), { className: "lab-data-preview" });
+    this.use = Object.assign(document.createElement("button"), { type: "button", id: "lab-data-use", textContent: "Use this data" });
+    this.reset = Object.assign(document.createElement("button"), { type: "button", className: "secondary", textContent: "Back to the lab's own data" });
+    this.status = Object.assign(document.createElement("p"), { className: "lab-data-status", role: "status" });
+    panel.replaceChildren(summary, this.help, this.text, this.file, this.preview, this.use, this.reset, this.status);
+    /** @type {boolean[]} which pasted columns are used */ this.picked = [];
+    this.text.addEventListener("input", () => this.showPreview(true));
+    this.file.addEventListener("change", () => this.readFile());
+    this.use.addEventListener("click", () => {
+      this.status.textContent = "Your data is in use. It stays in this page: a link to the lab does not carry it.";
+      this.onData(this.table());
+    });
+    this.reset.addEventListener("click", () => {
+      this.status.textContent = "";
+      this.onData(null);
+    });
+  }
+
+  /** Show the panel for a lab's data spec (hidden for labs without data or on images). @param {any} spec */
+  show(spec) {
+    this.spec = spec;
+    this.panel.hidden = !spec || spec.kind === "image";
+    if (this.panel.hidden) return;
+    const columns = spec.kind === "matrix" ? "a matrix, one row per line" : `columns: ${spec.columns.join(", ")}`;
+    this.help.textContent = `${spec.help} Paste a table (${columns}; ${spec.min_rows} to ${spec.max_rows} rows) or open a file, pick the columns, then use it.`;
+    this.text.value = "";
+    this.status.textContent = "";
+    this.showPreview(true);
+  }
+
+  async readFile() {
+    const file = this.file.files?.[0];
+    if (!file) return;
+    try {
+      this.text.value = file.name.toLowerCase().endsWith(".npy") ? npyToText(await file.arrayBuffer()) : await file.text();
+      this.status.textContent = `Read ${file.name}.`;
+    } catch (error) {
+      this.status.textContent = /** @type {Error} */ (error).message;
+    }
+    this.showPreview(true);
+  }
+
+  /** The lines of the pasted table, each split into its cells (blank and comment lines: null). */
+  cells() {
+    return this.text.value.split(/\r?\n/).map((line) => (isData(line) ? line.trim().split(SEPARATOR) : null));
+  }
+
+  /** Draw the first rows with a checkbox per column. @param {boolean} repick choose the default columns again */
+  showPreview(repick) {
+    const rows = this.cells().filter((row) => row !== null);
+    const width = Math.max(0, ...rows.map((row) => row.length));
+    const wanted = this.spec?.kind === "table" ? this.spec.columns.length : width;
+    if (repick || this.picked.length !== width) this.picked = Array.from({ length: width }, (_, i) => i < wanted);
+    this.use.disabled = rows.length === 0;
+    if (!rows.length) return this.preview.replaceChildren();
+    const table = document.createElement("table");
+    const head = table.createTHead().insertRow();
+    this.picked.forEach((on, i) => {
+      const box = Object.assign(document.createElement("input"), { type: "checkbox", checked: on });
+      box.setAttribute("aria-label", `Use column ${i + 1}`);
+      box.addEventListener("change", () => (this.picked[i] = box.checked));
+      const cell = document.createElement("th");
+      cell.append(box, ` ${i + 1}`);
+      head.append(cell);
+    });
+    const body = table.createTBody();
+    for (const row of rows.slice(0, PREVIEW_ROWS)) {
+      const line = body.insertRow();
+      for (let i = 0; i < width; i++) line.insertCell().textContent = row[i] ?? "";
+    }
+    const caption = table.createCaption();
+    caption.textContent = `${rows.length} line${rows.length === 1 ? "" : "s"} × ${width} column${width === 1 ? "" : "s"}${rows.length > PREVIEW_ROWS ? `; the first ${PREVIEW_ROWS}` : ""}`;
+    this.preview.replaceChildren(table);
+  }
+
+  /** The picked columns as a table in text, line for line (so Python's messages name the lines pasted). */
+  table() {
+    return this.cells()
+      .map((row) => (row === null ? "" : row.filter((_, i) => this.picked[i] ?? true).join(", ")))
+      .join("\n");
+  }
+}
