@@ -22,7 +22,7 @@ from playwright.sync_api import sync_playwright
 
 import build
 from ndlab import labs, web
-from tools.server import other_site, running
+from tools.server import make_server, other_site, running
 
 OUT = build.CACHE / "bench"
 WIDTH, HEIGHT = 1024, 768
@@ -90,41 +90,99 @@ def serve(*args):
     raise RuntimeError("build.py serve did not start")
 
 
-def startup(browser, url, runs):
-    """Page open → controls drawn, Python ready, first result painted; cold and warm."""
-    rows = {"cold": [], "warm": []}
-    transferred = []
-    for _ in range(runs):
-        context = browser.new_context()
-        sizes = []
-        context.on(
-            "requestfinished", lambda r, sizes=sizes: sizes.append(r.sizes()["responseBodySize"])
-        )
-        page = context.new_page()
-        for kind in ("cold", "warm"):
-            page.goto(url) if kind == "cold" else page.reload()
-            page.wait_for_function(READY, timeout=120_000)
-            page.wait_for_function("() => performance.getEntriesByName('ndlab:result').length > 0")
-            marks = page.evaluate(MARKS)
-            ready = page.evaluate("async () => (await ndlab.ready).timings.startup_ms")
-            rows[kind].append(
-                {
-                    "controls_ms": marks["ndlab:controls"],
-                    "ready_ms": ready,
-                    "first_result_ms": marks["ndlab:result"],
-                }
+def startup(browser, url):
+    """Page open → controls drawn, Python ready, first result painted; cold, then warm."""
+    rows = {}
+    context = browser.new_context()
+    sizes = []
+    context.on("requestfinished", lambda r: sizes.append(r.sizes()["responseBodySize"]))
+    page = context.new_page()
+    for kind in ("cold", "warm"):
+        page.goto(url) if kind == "cold" else page.reload()
+        page.wait_for_function(READY, timeout=120_000)
+        page.wait_for_function("() => performance.getEntriesByName('ndlab:result').length > 0")
+        marks = page.evaluate(MARKS)
+        timings = page.evaluate("async () => (await ndlab.ready).timings")
+        rows[kind] = {
+            "controls_ms": marks["ndlab:controls"],
+            "ready_ms": timings["startup_ms"],
+            "runtime_ms": timings["runtime_ms"],
+            "load_ms": timings["load_ms"] - timings["runtime_ms"],
+            "import_ms": timings["import_ms"],
+            "first_result_ms": marks["ndlab:result"],
+        }
+        if kind == "cold":
+            page.wait_for_function(
+                "() => navigator.serviceWorker.controller !== null", timeout=60_000
             )
-            if kind == "cold":
-                page.wait_for_function(
-                    "() => navigator.serviceWorker.controller !== null", timeout=60_000
-                )
-                transferred.append(sum(sizes))
-        context.close()
-    summary = {
-        kind: {key: median([r[key] for r in values]) for key in values[0]}
-        for kind, values in rows.items()
-    }
-    summary["cold_bytes"] = median(transferred)
+            rows["cold_bytes"] = sum(sizes)
+    context.close()
+    return rows
+
+
+# The floor: official Pyodide loading NumPy and SciPy and importing scipy.ndimage in a worker,
+# nothing else, from the same dist/pyodide files, server and browser as ndlab. Start-up figures
+# are divided by it: these shared machines differ by 2x from day to day, the ratio holds.
+FLOOR_PAGE = """<!doctype html><meta charset="utf-8"><title>floor</title>
+<script type="module" src="floor.js"></script>"""
+FLOOR_PAGE_SCRIPT = """
+const worker = new Worker("floor-worker.js", {type: "module"});
+worker.onmessage = (e) => { window.floor = {...e.data, ready_ms: performance.now()}; };
+"""
+FLOOR_WORKER = """
+import { loadPyodide } from "./pyodide/pyodide.mjs";
+const started = performance.now();
+const pyodide = await loadPyodide({ indexURL: new URL("./pyodide/", import.meta.url).href });
+await pyodide.loadPackage(["numpy", "scipy"], { messageCallback: () => {} });
+pyodide.runPython("import scipy.ndimage");
+postMessage({ startup_ms: performance.now() - started });
+"""
+
+
+def floor(browser, site_url):
+    """Page open → scipy.ndimage imported in a bare Pyodide worker; cold, then warm (reload).
+
+    ``ready_ms`` is counted from the page's start, ``startup_ms`` from the worker's, as ndlab's
+    first result and Python ready are.
+    """
+    rows = {}
+    context = browser.new_context()
+    page = context.new_page()
+    for kind in ("cold", "warm"):
+        page.goto(site_url) if kind == "cold" else page.reload()
+        page.wait_for_function("() => window.floor", timeout=120_000)
+        rows[kind] = page.evaluate("window.floor")
+    context.close()
+    return rows
+
+
+def startup_against_floor(browser, url, runs):
+    """ndlab's start-up and the floor's, in alternating fresh profiles; medians, and ratios.
+
+    Alternating keeps both under the same load: on shared machines a run differs from the next.
+    """
+    ndlab_rows, floor_rows = [], []
+    with tempfile.TemporaryDirectory() as site:
+        site = Path(site)
+        (site / "pyodide").symlink_to(build.DIST / "pyodide")
+        (site / "index.html").write_text(FLOOR_PAGE)
+        (site / "floor.js").write_text(FLOOR_PAGE_SCRIPT)
+        (site / "floor-worker.js").write_text(FLOOR_WORKER)
+        with running(make_server(site, 0)) as site_url:
+            for _ in range(runs):
+                floor_rows.append(floor(browser, site_url))
+                ndlab_rows.append(startup(browser, url))
+    summary = {"cold_bytes": median([r["cold_bytes"] for r in ndlab_rows])}
+    for kind in ("cold", "warm"):
+        ours = {key: median([r[kind][key] for r in ndlab_rows]) for key in ndlab_rows[0][kind]}
+        bare = {key: median([r[kind][key] for r in floor_rows]) for key in floor_rows[0][kind]}
+        summary[kind] = ours
+        summary[f"floor_{kind}"] = bare
+        # Python ready is counted from the worker's start, the first result from the page's
+        summary[f"ratio_{kind}"] = {
+            "ready": ours["ready_ms"] / bare["startup_ms"],
+            "first_result": ours["first_result_ms"] / bare["ready_ms"],
+        }
     return summary
 
 
@@ -176,7 +234,10 @@ def operations(page, rgba, repeats):
         native = []
         for _ in range(repeats):
             _, meta = web.run_rgba(name, rgba, "{}")
-            native.append(json.loads(meta)["timings"]["compute_ms"])
+            meta = json.loads(meta)
+            if "error" in meta:
+                raise RuntimeError(f"{name} failed in CPython: {meta['error']}")
+            native.append(meta["timings"]["compute_ms"])
         t = timed[name]
         page_ms = median([x["compute_ms"] for x in t])
         overhead = median(
@@ -233,27 +294,53 @@ def drag(page, seconds):
 
 
 def report(results):
+    """The markdown report of the parts that ran (see ``--only``)."""
+    lines = [f"# ndlab benchmark ({results['date']} UTC, {results['machine']})", ""]
+    for part, write in (
+        ("startup", report_startup),
+        ("operations", report_operations),
+        ("labs", report_labs),
+        ("embeds", report_embeds),
+        ("drag", report_drag),
+    ):
+        if part in results:
+            lines += write(results)
+    return "\n".join(lines)
+
+
+def report_startup(results):
     s = results["startup"]
-    ops = results["operations"]
-    ratios = [r["ratio"] for r in ops]
     lines = [
-        f"# ndlab benchmark ({results['machine']})",
+        f"## Start-up against the floor (median of {results['runs']} fresh profiles each, alternating)",
         "",
-        f"## Start-up (median of {results['runs']} fresh profiles)",
+        "The floor: official Pyodide 0.27.7 in a worker loading NumPy and SciPy and importing "
+        "`scipy.ndimage`, nothing else, from the same files, server and browser. Python ready "
+        "counts from the worker's start, the rest from the page's.",
         "",
-        "| | controls drawn | Python ready | first result painted |",
-        "|---|---|---|---|",
+        "| | floor ready | controls drawn | Python ready (runtime + packages + import) "
+        "| first result painted | ready / floor | first result / floor |",
+        "|---|---:|---:|---:|---:|---:|---:|",
     ]
     for kind in ("cold", "warm"):
-        k = s[kind]
+        k, f, r = s[kind], s[f"floor_{kind}"], s[f"ratio_{kind}"]
         lines.append(
-            f"| {kind} | {k['controls_ms']:.0f} ms | {k['ready_ms']:.0f} ms | {k['first_result_ms']:.0f} ms |"
+            f"| {kind} | {f['ready_ms']:.0f} ms | {k['controls_ms']:.0f} ms "
+            f"| {k['ready_ms']:.0f} ms ({k['runtime_ms']:.0f} + {k['load_ms']:.0f} + "
+            f"{k['import_ms']:.0f}) | {k['first_result_ms']:.0f} ms "
+            f"| {r['ready']:.2f} | {r['first_result']:.2f} |"
         )
-    lines += [
+    return lines + [
         "",
         f"Bytes transferred on a cold start (page, Python, NumPy, SciPy, samples, service-worker precache): "
         f"{s['cold_bytes'] / 1e6:.1f} MB.",
         "",
+    ]
+
+
+def report_operations(results):
+    ops = results["operations"]
+    ratios = [r["ratio"] for r in ops]
+    lines = [
         f"## Operations on a {WIDTH}×{HEIGHT} colour photograph (median of {results['repeats']})",
         "",
         f"Page vs CPython SciPy time: median ratio {median(ratios):.2f}, worst {max(ratios):.2f} "
@@ -267,9 +354,12 @@ def report(results):
         f"| {r['name']} | {r['page_ms']:.1f} | {r['cpython_ms']:.1f} | {r['ratio']:.2f} | {r['overhead_ms_per_mp']:.1f} |"
         for r in ops
     ]
+    return lines + [""]
+
+
+def report_labs(results):
     lab_rows = results["labs"]
-    lines += [
-        "",
+    lines = [
         f"## Labs at their defaults (median of {results['repeats']})",
         "",
         f"Median ratio {median([r['ratio'] for r in lab_rows]):.2f}.",
@@ -281,24 +371,29 @@ def report(results):
         f"| {r['name']} | {r['page_ms']:.1f} | {r['cpython_ms']:.1f} | {r['ratio']:.2f} |"
         for r in lab_rows
     ]
+    return lines + [""]
+
+
+def report_embeds(results):
     e = results["embeds"]
-    lines += [
-        "",
+    return [
         "## Three embedded demos on a host page of another origin (cold, median)",
         "",
         f"First demo's result {e['first_ms']:.0f} ms after the host page opened; all three "
         f"{e['all_ms']:.0f} ms; Python runtimes used: {e['runtimes']:.0f}.",
-    ]
-    d = results["drag"]
-    lines += [
         "",
+    ]
+
+
+def report_drag(results):
+    d = results["drag"]
+    return [
         f"## Slider drag (Gaussian blur, {WIDTH}×{HEIGHT}, {d['seconds']} s)",
         "",
         f"{d['previews_per_second']:.1f} previews per second reached the screen; {d['long_tasks']} main-thread "
         f"tasks over 50 ms (longest {d['longest_task_ms']:.0f} ms).",
         "",
     ]
-    return "\n".join(lines)
 
 
 def main():
@@ -306,6 +401,11 @@ def main():
     parser.add_argument("--runs", type=int, default=3, help="fresh browser profiles for start-up")
     parser.add_argument("--repeats", type=int, default=3, help="runs per operation and lab")
     parser.add_argument("--drag-seconds", type=float, default=4.0)
+    parser.add_argument(
+        "--only",
+        choices=("startup", "compute"),
+        help="measure only start-up against the floor, or only operations and labs",
+    )
     args = parser.parse_args()
     server, url = serve()
     try:
@@ -317,18 +417,22 @@ def main():
                 "machine": f"{platform.machine()}, {os.cpu_count()} cores, {browser.version}",
                 "runs": args.runs,
                 "repeats": args.repeats,
-                "date": time.strftime("%Y-%m-%d %H:%M"),
+                "date": time.strftime("%Y-%m-%d %H:%M", time.gmtime()),
             }
-            results["startup"] = startup(browser, url, args.runs)
-            results["embeds"] = embeds(browser, url, args.runs)
-            page = browser.new_page(viewport={"width": 1280, "height": 900})
-            page.goto(url)
-            page.wait_for_function(READY, timeout=120_000)
-            pixels = base64.b64decode(page.evaluate(PHOTO))
-            rgba = np.frombuffer(pixels, np.uint8).reshape(HEIGHT, WIDTH, 4).copy()
-            results["operations"] = operations(page, rgba, args.repeats)
-            results["labs"] = lab_times(page, args.repeats)
-            results["drag"] = drag(page, args.drag_seconds)
+            if args.only != "compute":
+                results["startup"] = startup_against_floor(browser, url, args.runs)
+            if args.only is None:
+                results["embeds"] = embeds(browser, url, args.runs)
+            if args.only != "startup":
+                page = browser.new_page(viewport={"width": 1280, "height": 900})
+                page.goto(url)
+                page.wait_for_function(READY, timeout=120_000)
+                pixels = base64.b64decode(page.evaluate(PHOTO))
+                rgba = np.frombuffer(pixels, np.uint8).reshape(HEIGHT, WIDTH, 4).copy()
+                results["operations"] = operations(page, rgba, args.repeats)
+                results["labs"] = lab_times(page, args.repeats)
+                if args.only is None:
+                    results["drag"] = drag(page, args.drag_seconds)
             browser.close()
     finally:
         server.terminate()
