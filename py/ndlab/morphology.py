@@ -45,6 +45,48 @@ def structuring_element(footprint, radius):
     return rows**2 + cols**2 <= radius**2
 
 
+def grey_filter(image, element, *, minimum):
+    """Return the minimum or the maximum of `image` over `element` around each pixel.
+
+    The same values as ``ndimage.grey_erosion`` (minimum) or
+    ``ndimage.grey_dilation`` (maximum) with ``footprint=element``, computed
+    faster: each footprint of :func:`structuring_element` is the union of
+    centred rectangles, one per distinct row width, as tall as the band of
+    rows at least that wide. ndimage filters a rectangle in two 1-D passes
+    whatever its size, where a general footprint costs one comparison per
+    footprint pixel; and the extreme over a union is the extreme of the
+    extremes, with no rounding anywhere.
+
+    Parameters
+    ----------
+    image : (M, N) ndarray
+        Input channel; borders are handled by reflection, as ndimage does.
+    element : (K, K) ndarray of bool
+        Footprint from :func:`structuring_element` (odd, symmetric, with
+        rows that are centred runs, shorter away from the middle).
+    minimum : bool
+        True for the minimum (erosion), False for the maximum (dilation).
+
+    Returns
+    -------
+    (M, N) ndarray
+        Filtered channel.
+
+    Examples
+    --------
+    >>> grey_filter(np.array([[9.0, 1.0, 9.0, 9.0]]), structuring_element("cross", 1), minimum=True)
+    array([[1., 1., 1., 9.]])
+    """
+    widths = element.sum(axis=1)
+    sizes = sorted({(int(np.count_nonzero(widths >= width)), int(width)) for width in widths})
+    rectangle_filter = ndimage.minimum_filter if minimum else ndimage.maximum_filter
+    combine = np.minimum if minimum else np.maximum
+    result = rectangle_filter(image, size=sizes[0])
+    for size in sizes[1:]:
+        combine(result, rectangle_filter(image, size=size), out=result)
+    return result
+
+
 _THRESHOLD = Param(
     "threshold", "int", 127, min=0, max=255, step=1, help="Pixels brighter than this are objects."
 )
@@ -307,7 +349,7 @@ def grey_erosion(image, *, footprint="disk", radius=3):
     >>> grey_erosion(np.array([[9.0, 1.0, 9.0, 9.0, 9.0]]), footprint="square", radius=1)
     array([[1., 1., 1., 9., 9.]])
     """
-    return ndimage.grey_erosion(image, footprint=structuring_element(footprint, radius))
+    return grey_filter(image, structuring_element(footprint, radius), minimum=True)
 
 
 @operation(
@@ -339,7 +381,7 @@ def grey_dilation(image, *, footprint="disk", radius=3):
     >>> grey_dilation(np.array([[1.0, 9.0, 1.0, 1.0, 1.0]]), footprint="square", radius=1)
     array([[9., 9., 9., 1., 1.]])
     """
-    return ndimage.grey_dilation(image, footprint=structuring_element(footprint, radius))
+    return grey_filter(image, structuring_element(footprint, radius), minimum=False)
 
 
 @operation(
@@ -371,7 +413,8 @@ def grey_opening(image, *, footprint="disk", radius=3):
     >>> grey_opening(np.array([[1.0, 9.0, 1.0, 1.0]]), footprint="square", radius=1)
     array([[1., 1., 1., 1.]])
     """
-    return ndimage.grey_opening(image, footprint=structuring_element(footprint, radius))
+    element = structuring_element(footprint, radius)
+    return grey_filter(grey_filter(image, element, minimum=True), element, minimum=False)
 
 
 @operation(
@@ -403,7 +446,8 @@ def grey_closing(image, *, footprint="disk", radius=3):
     >>> grey_closing(np.array([[9.0, 1.0, 9.0, 9.0]]), footprint="square", radius=1)
     array([[9., 9., 9., 9.]])
     """
-    return ndimage.grey_closing(image, footprint=structuring_element(footprint, radius))
+    element = structuring_element(footprint, radius)
+    return grey_filter(grey_filter(image, element, minimum=False), element, minimum=True)
 
 
 @operation(
@@ -436,7 +480,9 @@ def white_tophat(image, *, footprint="disk", radius=3):
     >>> white_tophat(np.array([[1.0, 9.0, 1.0, 1.0]]), footprint="square", radius=1)
     array([[0., 8., 0., 0.]])
     """
-    return ndimage.white_tophat(image, footprint=structuring_element(footprint, radius))
+    element = structuring_element(footprint, radius)
+    opened = grey_filter(grey_filter(image, element, minimum=True), element, minimum=False)
+    return image - opened
 
 
 @operation(
@@ -469,7 +515,9 @@ def black_tophat(image, *, footprint="disk", radius=3):
     >>> black_tophat(np.array([[9.0, 1.0, 9.0, 9.0]]), footprint="square", radius=1)
     array([[0., 8., 0., 0.]])
     """
-    return ndimage.black_tophat(image, footprint=structuring_element(footprint, radius))
+    element = structuring_element(footprint, radius)
+    closed = grey_filter(grey_filter(image, element, minimum=False), element, minimum=True)
+    return closed - image
 
 
 @operation(
@@ -502,4 +550,5 @@ def morphological_gradient(image, *, footprint="disk", radius=3):
     >>> morphological_gradient(np.array([[0.0, 0.0, 5.0, 5.0]]), footprint="square", radius=1)
     array([[0., 5., 5., 0.]])
     """
-    return ndimage.morphological_gradient(image, footprint=structuring_element(footprint, radius))
+    element = structuring_element(footprint, radius)
+    return grey_filter(image, element, minimum=False) - grey_filter(image, element, minimum=True)
