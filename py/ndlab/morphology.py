@@ -45,25 +45,60 @@ def structuring_element(footprint, radius):
     return rows**2 + cols**2 <= radius**2
 
 
+def running_extreme(array, width, target, combine):
+    """Widen a running minimum or maximum along rows from `width` to `target` columns.
+
+    Column ``j`` of `array` holds the extreme of `width` consecutive
+    columns of some array, starting at ``j``; the result holds that of
+    `target` columns. Each step combines two shifted views and at most
+    doubles the width, so it takes about ``log2(target / width)`` passes.
+
+    Parameters
+    ----------
+    array : (M, N) ndarray
+        Running extremes over `width` columns.
+    width, target : int
+        Width of `array`'s windows and the wanted one, ``target >= width``.
+    combine : {np.minimum, np.maximum}
+        The extreme.
+
+    Returns
+    -------
+    (M, N - target + width) ndarray
+        Running extremes over `target` columns.
+
+    Examples
+    --------
+    >>> running_extreme(np.array([[3.0, 1.0, 4.0, 1.0, 5.0]]), 1, 3, np.maximum)
+    array([[4., 4., 5.]])
+    """
+    while width < target:
+        step = min(target - width, width)
+        array = combine(array[:, :-step], array[:, step:])
+        width += step
+    return array
+
+
 def grey_filter(image, element, *, minimum):
     """Return the minimum or the maximum of `image` over `element` around each pixel.
 
     The same values as ``ndimage.grey_erosion`` (minimum) or
     ``ndimage.grey_dilation`` (maximum) with ``footprint=element``, computed
-    faster: each footprint of :func:`structuring_element` is the union of
-    centred rectangles, one per distinct row width, as tall as the band of
-    rows at least that wide. ndimage filters a rectangle in two 1-D passes
-    whatever its size, where a general footprint costs one comparison per
-    footprint pixel; and the extreme over a union is the extreme of the
-    extremes, with no rounding anywhere.
+    with fewer passes over the image: each row of the footprint is a centred
+    run of ones, so the extreme over the footprint is the extreme, over its
+    rows, of running extremes along the image's rows, shifted by the row's
+    offset; consecutive footprint rows of one width are first combined by a
+    running extreme along the columns. Minimum and maximum involve no
+    rounding, so any order of combining gives the same values. Borders are
+    reflected as ndimage does (``np.pad`` calls this "symmetric").
 
     Parameters
     ----------
     image : (M, N) ndarray
-        Input channel; borders are handled by reflection, as ndimage does.
+        Input channel.
     element : (K, K) ndarray of bool
-        Footprint from :func:`structuring_element` (odd, symmetric, with
-        rows that are centred runs, shorter away from the middle).
+        Footprint from :func:`structuring_element`: K odd, each row a run of
+        ones centred on the middle column.
     minimum : bool
         True for the minimum (erosion), False for the maximum (dilation).
 
@@ -77,13 +112,27 @@ def grey_filter(image, element, *, minimum):
     >>> grey_filter(np.array([[9.0, 1.0, 9.0, 9.0]]), structuring_element("cross", 1), minimum=True)
     array([[1., 1., 1., 9.]])
     """
-    widths = element.sum(axis=1)
-    sizes = sorted({(int(np.count_nonzero(widths >= width)), int(width)) for width in widths})
-    rectangle_filter = ndimage.minimum_filter if minimum else ndimage.maximum_filter
     combine = np.minimum if minimum else np.maximum
-    result = rectangle_filter(image, size=sizes[0])
-    for size in sizes[1:]:
-        combine(result, rectangle_filter(image, size=size), out=result)
+    radius = element.shape[0] // 2
+    rows, cols = image.shape
+    widths = [int(width) for width in element.sum(axis=1)]
+    # bands of consecutive footprint rows with the same width: (first row, height, width)
+    bands = []
+    for offset, width in enumerate(widths):
+        if bands and bands[-1][2] == width:
+            bands[-1][1] += 1
+        else:
+            bands.append([offset, 1, width])
+    result = None
+    across, done = np.pad(image, radius, mode="symmetric"), 1
+    for width in sorted(set(widths)):
+        across, done = running_extreme(across, done, width, combine), width
+        centred = across[:, radius - width // 2 :][:, :cols]
+        for first, height, band_width in bands:
+            if band_width == width:
+                band = centred[first : first + rows + height - 1]
+                down = running_extreme(band.T, 1, height, combine).T
+                result = down.copy() if result is None else combine(result, down, out=result)
     return result
 
 
@@ -326,6 +375,7 @@ def fill_holes(image, *, threshold=127):
     params=_GREY,
     channels="each",
     output="clip",
+    memory=6,  # the padded channel, running extremes, the result
 )
 def grey_erosion(image, *, footprint="disk", radius=3):
     """Replace each pixel by the minimum over the footprint: dark areas grow.
@@ -358,6 +408,7 @@ def grey_erosion(image, *, footprint="disk", radius=3):
     params=_GREY,
     channels="each",
     output="clip",
+    memory=6,  # the padded channel, running extremes, the result
 )
 def grey_dilation(image, *, footprint="disk", radius=3):
     """Replace each pixel by the maximum over the footprint: bright areas grow.
@@ -390,6 +441,7 @@ def grey_dilation(image, *, footprint="disk", radius=3):
     params=_GREY,
     channels="each",
     output="clip",
+    memory=7,  # the padded channel, running extremes, two results
 )
 def grey_opening(image, *, footprint="disk", radius=3):
     """Erode then dilate: remove bright details smaller than the footprint.
@@ -423,6 +475,7 @@ def grey_opening(image, *, footprint="disk", radius=3):
     params=_GREY,
     channels="each",
     output="clip",
+    memory=7,  # the padded channel, running extremes, two results
 )
 def grey_closing(image, *, footprint="disk", radius=3):
     """Dilate then erode: remove dark details smaller than the footprint.
@@ -456,6 +509,7 @@ def grey_closing(image, *, footprint="disk", radius=3):
     params=_GREY,
     channels="each",
     output="rescale",
+    memory=7,  # the padded channel, running extremes, two results
 )
 def white_tophat(image, *, footprint="disk", radius=3):
     """Bright details smaller than the footprint: the image minus its opening.
@@ -491,6 +545,7 @@ def white_tophat(image, *, footprint="disk", radius=3):
     params=_GREY,
     channels="each",
     output="rescale",
+    memory=7,  # the padded channel, running extremes, two results
 )
 def black_tophat(image, *, footprint="disk", radius=3):
     """Dark details smaller than the footprint: the closing minus the image.
@@ -526,6 +581,7 @@ def black_tophat(image, *, footprint="disk", radius=3):
     params=_GREY,
     channels="each",
     output="rescale",
+    memory=7,  # the padded channel, running extremes, two results
 )
 def morphological_gradient(image, *, footprint="disk", radius=3):
     """Dilation minus erosion: the grey-level range over the footprint, large on edges.
