@@ -8,6 +8,7 @@ mask ``image > threshold`` and count outside the image as background.
 import numpy as np
 from scipy import ndimage
 
+from .convert import exact_uint8
 from .registry import Param, operation
 
 FOOTPRINTS = ("cross", "diamond", "square", "disk")
@@ -399,7 +400,8 @@ def grey_erosion(image, *, footprint="disk", radius=3):
     >>> grey_erosion(np.array([[9.0, 1.0, 9.0, 9.0, 9.0]]), footprint="square", radius=1)
     array([[1., 1., 1., 9., 9.]])
     """
-    return grey_filter(image, structuring_element(footprint, radius), minimum=True)
+    element = structuring_element(footprint, radius)
+    return grey_filter(exact_uint8(image), element, minimum=True).astype(image.dtype, copy=False)
 
 
 @operation(
@@ -432,7 +434,9 @@ def grey_dilation(image, *, footprint="disk", radius=3):
     >>> grey_dilation(np.array([[1.0, 9.0, 1.0, 1.0, 1.0]]), footprint="square", radius=1)
     array([[9., 9., 9., 1., 1.]])
     """
-    return grey_filter(image, structuring_element(footprint, radius), minimum=False)
+    element = structuring_element(footprint, radius)
+    dilated = grey_filter(exact_uint8(image), element, minimum=False)
+    return dilated.astype(image.dtype, copy=False)
 
 
 @operation(
@@ -466,7 +470,8 @@ def grey_opening(image, *, footprint="disk", radius=3):
     array([[1., 1., 1., 1.]])
     """
     element = structuring_element(footprint, radius)
-    return grey_filter(grey_filter(image, element, minimum=True), element, minimum=False)
+    eroded = grey_filter(exact_uint8(image), element, minimum=True)
+    return grey_filter(eroded, element, minimum=False).astype(image.dtype, copy=False)
 
 
 @operation(
@@ -500,7 +505,8 @@ def grey_closing(image, *, footprint="disk", radius=3):
     array([[9., 9., 9., 9.]])
     """
     element = structuring_element(footprint, radius)
-    return grey_filter(grey_filter(image, element, minimum=False), element, minimum=True)
+    dilated = grey_filter(exact_uint8(image), element, minimum=False)
+    return grey_filter(dilated, element, minimum=True).astype(image.dtype, copy=False)
 
 
 @operation(
@@ -535,8 +541,8 @@ def white_tophat(image, *, footprint="disk", radius=3):
     array([[0., 8., 0., 0.]])
     """
     element = structuring_element(footprint, radius)
-    opened = grey_filter(grey_filter(image, element, minimum=True), element, minimum=False)
-    return image - opened
+    eroded = grey_filter(exact_uint8(image), element, minimum=True)
+    return image - grey_filter(eroded, element, minimum=False)
 
 
 @operation(
@@ -571,8 +577,8 @@ def black_tophat(image, *, footprint="disk", radius=3):
     array([[0., 8., 0., 0.]])
     """
     element = structuring_element(footprint, radius)
-    closed = grey_filter(grey_filter(image, element, minimum=False), element, minimum=True)
-    return closed - image
+    dilated = grey_filter(exact_uint8(image), element, minimum=False)
+    return grey_filter(dilated, element, minimum=True) - image
 
 
 @operation(
@@ -607,4 +613,6 @@ def morphological_gradient(image, *, footprint="disk", radius=3):
     array([[0., 5., 5., 0.]])
     """
     element = structuring_element(footprint, radius)
-    return grey_filter(image, element, minimum=False) - grey_filter(image, element, minimum=True)
+    small = exact_uint8(image)
+    dilated = grey_filter(small, element, minimum=False)
+    return dilated.astype(image.dtype) - grey_filter(small, element, minimum=True)

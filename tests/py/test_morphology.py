@@ -148,3 +148,16 @@ def test_grey_filter_is_exactly_the_footprint_filter(footprint, radius, shape, m
     if min(shape) > 2 * radius:  # (ndimage reads past smaller images: garbage, scipy 1.14.1)
         scipy_filter = ndimage.grey_erosion if minimum else ndimage.grey_dilation
         np.testing.assert_array_equal(expected, scipy_filter(image, footprint=element))
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["grey_erosion", "grey_opening", "white_tophat", "black_tophat", "morphological_gradient"],
+)
+@pytest.mark.parametrize("offset", [0.25, -300.0])
+def test_grey_operations_on_values_beyond_8_bits_equal_scipy(name, offset):
+    # not 8-bit values: computed in float64, still ndimage's values
+    image = make_image("grey").astype(float) + offset
+    element = structuring_element("disk", 3)
+    expected = getattr(ndimage, name)(image, footprint=element)
+    np.testing.assert_array_equal(ndlab.run(name, image).data, expected)
