@@ -6,6 +6,7 @@ measures; it asserts nothing (timings belong here, not in tests).
 
 import argparse
 import base64
+import contextlib
 import json
 import os
 import platform
@@ -126,8 +127,11 @@ def startup(browser, url):
 FLOOR_PAGE = """<!doctype html><meta charset="utf-8"><title>floor</title>
 <script type="module" src="floor.js"></script>"""
 FLOOR_PAGE_SCRIPT = """
-const worker = new Worker("floor-worker.js", {type: "module"});
-worker.onmessage = (e) => { window.floor = {...e.data, ready_ms: performance.now()}; };
+const worker = new Worker("floor-worker.js" + location.search, {type: "module"});
+worker.onmessage = (e) => {
+  if ("kernels" in e.data) window.kernels = JSON.parse(e.data.kernels);
+  else window.floor = {...e.data, ready_ms: performance.now()};
+};
 """
 FLOOR_WORKER = """
 import { loadPyodide } from "./pyodide/pyodide.mjs";
@@ -136,7 +140,66 @@ const pyodide = await loadPyodide({ indexURL: new URL("./pyodide/", import.meta.
 await pyodide.loadPackage(["numpy", "scipy"], { messageCallback: () => {} });
 pyodide.runPython("import scipy.ndimage");
 postMessage({ startup_ms: performance.now() - started });
+// afterwards, on request: the kernels of lever 4, the same code as in CPython
+if (new URL(self.location.href).searchParams.has("kernels")) {
+  pyodide.runPython(await (await fetch("kernels.py")).text());
+  postMessage({ kernels: pyodide.runPython("measure()") });
+}
 """
+# SciPy's kernels behind ndlab's heaviest operations, with the alternatives that give the same
+# results to rounding: run in a bare Pyodide worker and in CPython, each on one thread.
+KERNELS = """
+import json
+import time
+
+import numpy as np
+from scipy import fft, linalg
+
+image = np.random.default_rng(0).uniform(0, 255, (768, 1024))
+spectrum = fft.fft2(image)
+half = fft.rfft2(image)
+cases = {
+    "SVD, scipy.linalg gesdd (ndlab)": lambda: linalg.svd(image, full_matrices=False),
+    "SVD, scipy.linalg gesvd": lambda: linalg.svd(
+        image, full_matrices=False, lapack_driver="gesvd"
+    ),
+    "SVD, numpy.linalg": lambda: np.linalg.svd(image, full_matrices=False),
+    "fft2, scipy.fft (ndlab)": lambda: fft.fft2(image),
+    "fft2, numpy.fft": lambda: np.fft.fft2(image),
+    "rfft2, scipy.fft": lambda: fft.rfft2(image),
+    "ifft2 real part, scipy.fft (ndlab)": lambda: fft.ifft2(spectrum).real,
+    "ifft2 real part, numpy.fft": lambda: np.fft.ifft2(spectrum).real,
+    "irfft2, scipy.fft": lambda: fft.irfft2(half, s=image.shape),
+}
+
+
+def fastest(function, repeats):
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        function()
+        times.append(time.perf_counter() - start)
+    return 1000 * min(times)
+
+
+def measure():
+    repeats = {name: 1 if name.startswith("SVD") else 5 for name in cases}
+    return json.dumps({name: fastest(f, repeats[name]) for name, f in cases.items()})
+"""
+
+
+@contextlib.contextmanager
+def floor_site():
+    """Serve the floor's page and worker beside dist/'s Pyodide files; yield its URL."""
+    with tempfile.TemporaryDirectory() as site:
+        site = Path(site)
+        (site / "pyodide").symlink_to(build.DIST / "pyodide")
+        (site / "index.html").write_text(FLOOR_PAGE)
+        (site / "floor.js").write_text(FLOOR_PAGE_SCRIPT)
+        (site / "floor-worker.js").write_text(FLOOR_WORKER)
+        (site / "kernels.py").write_text(KERNELS)
+        with running(make_server(site, 0)) as url:
+            yield url
 
 
 def floor(browser, site_url):
@@ -162,16 +225,10 @@ def startup_against_floor(browser, url, runs):
     Alternating keeps both under the same load: on shared machines a run differs from the next.
     """
     ndlab_rows, floor_rows = [], []
-    with tempfile.TemporaryDirectory() as site:
-        site = Path(site)
-        (site / "pyodide").symlink_to(build.DIST / "pyodide")
-        (site / "index.html").write_text(FLOOR_PAGE)
-        (site / "floor.js").write_text(FLOOR_PAGE_SCRIPT)
-        (site / "floor-worker.js").write_text(FLOOR_WORKER)
-        with running(make_server(site, 0)) as site_url:
-            for _ in range(runs):
-                floor_rows.append(floor(browser, site_url))
-                ndlab_rows.append(startup(browser, url))
+    with floor_site() as site_url:
+        for _ in range(runs):
+            floor_rows.append(floor(browser, site_url))
+            ndlab_rows.append(startup(browser, url))
     summary = {"cold_bytes": median([r["cold_bytes"] for r in ndlab_rows])}
     for kind in ("cold", "warm"):
         ours = {key: median([r[kind][key] for r in ndlab_rows]) for key in ndlab_rows[0][kind]}
@@ -184,6 +241,23 @@ def startup_against_floor(browser, url, runs):
             "first_result": ours["first_result_ms"] / bare["ready_ms"],
         }
     return summary
+
+
+def kernels(browser):
+    """Lever 4: each kernel's time in a bare Pyodide worker and in CPython, and their ratio."""
+    with floor_site() as site_url:
+        page = browser.new_page()
+        page.goto(site_url + "?kernels")
+        page.wait_for_function("() => window.kernels", timeout=600_000)
+        timed = page.evaluate("window.kernels")
+        page.close()
+    scope = {}
+    exec(KERNELS, scope)
+    native = json.loads(scope["measure"]())
+    return [
+        {"name": name, "page_ms": ms, "cpython_ms": native[name], "ratio": ms / native[name]}
+        for name, ms in timed.items()
+    ]
 
 
 EMBED_HOST = """<!doctype html><title>Three demos</title>
@@ -300,6 +374,7 @@ def report(results):
         ("startup", report_startup),
         ("operations", report_operations),
         ("labs", report_labs),
+        ("kernels", report_kernels),
         ("embeds", report_embeds),
         ("drag", report_drag),
     ):
@@ -374,6 +449,20 @@ def report_labs(results):
     return lines + [""]
 
 
+def report_kernels(results):
+    return [
+        "## SciPy kernels and their alternatives (768×1024 float64, fastest of 1 SVD, 5 FFTs)",
+        "",
+        "| kernel | page ms | CPython ms (1 thread) | ratio |",
+        "|---|---:|---:|---:|",
+        *(
+            f"| {r['name']} | {r['page_ms']:.0f} | {r['cpython_ms']:.1f} | {r['ratio']:.2f} |"
+            for r in results["kernels"]
+        ),
+        "",
+    ]
+
+
 def report_embeds(results):
     e = results["embeds"]
     return [
@@ -431,6 +520,7 @@ def main():
                 rgba = np.frombuffer(pixels, np.uint8).reshape(HEIGHT, WIDTH, 4).copy()
                 results["operations"] = operations(page, rgba, args.repeats)
                 results["labs"] = lab_times(page, args.repeats)
+                results["kernels"] = kernels(browser)
                 if args.only is None:
                     results["drag"] = drag(page, args.drag_seconds)
             browser.close()
