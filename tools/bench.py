@@ -137,9 +137,12 @@ FLOOR_WORKER = """
 import { loadPyodide } from "./pyodide/pyodide.mjs";
 const started = performance.now();
 const pyodide = await loadPyodide({ indexURL: new URL("./pyodide/", import.meta.url).href });
+const runtime = performance.now();
 await pyodide.loadPackage(["numpy", "scipy"], { messageCallback: () => {} });
+const loaded = performance.now();
 pyodide.runPython("import scipy.ndimage");
-postMessage({ startup_ms: performance.now() - started });
+const now = performance.now();
+postMessage({ startup_ms: now - started, runtime_ms: runtime - started, load_ms: loaded - runtime, import_ms: now - loaded });
 // afterwards, on request: the kernels, the same code as in CPython
 if (new URL(self.location.href).searchParams.has("kernels")) {
   await pyodide.loadPackage("ndlab", { messageCallback: () => {} });
@@ -233,6 +236,9 @@ def floor(browser, site_url):
     return rows
 
 
+STAGES = ("runtime", "load", "import")
+
+
 def startup_against_floor(browser, url, runs):
     """ndlab's start-up and the floor's, in alternating fresh profiles; medians, and ratios.
 
@@ -253,6 +259,7 @@ def startup_against_floor(browser, url, runs):
         summary[f"ratio_{kind}"] = {
             "ready": ours["ready_ms"] / bare["startup_ms"],
             "first_result": ours["first_result_ms"] / bare["ready_ms"],
+            **{stage: ours[f"{stage}_ms"] / bare[f"{stage}_ms"] for stage in STAGES},
         }
     return summary
 
@@ -316,9 +323,10 @@ def embeds(browser, url, runs):
 
 def operations(page, rgba, repeats):
     names = [op["name"] for op in json.loads(web.catalog_json())["operations"]]
-    timed = page.evaluate(TIME_OPS, [names, repeats])
     rows = []
     for name in names:
+        # one operation in the page, then in CPython: the two see the same load on the machine
+        t = page.evaluate(TIME_OPS, [[name], repeats])[name]
         native = []
         for _ in range(repeats):
             _, meta = web.run_rgba(name, rgba, "{}")
@@ -326,7 +334,6 @@ def operations(page, rgba, repeats):
             if "error" in meta:
                 raise RuntimeError(f"{name} failed in CPython: {meta['error']}")
             native.append(meta["timings"]["compute_ms"])
-        t = timed[name]
         page_ms = median([x["compute_ms"] for x in t])
         overhead = median(
             [x["python_ms"] - x["compute_ms"] + x["copy_in_ms"] + x["copy_out_ms"] for x in t]
@@ -418,6 +425,16 @@ def report_startup(results):
             f"{k['import_ms']:.0f}) | {k['first_result_ms']:.0f} ms "
             f"| {r['ready']:.2f} | {r['first_result']:.2f} |"
         )
+    lines += [
+        "",
+        "Stage by stage, ndlab / the floor (starting the runtime, loading the packages, "
+        "importing `ndlab.web` / `scipy.ndimage`):",
+        "",
+    ]
+    lines += [
+        f"- {kind}: " + ", ".join(f"{st} {s[f'ratio_{kind}'][st]:.2f}" for st in STAGES)
+        for kind in ("cold", "warm")
+    ]
     return lines + [
         "",
         f"Bytes transferred on a cold start (page, Python, NumPy, SciPy, samples, service-worker precache): "
