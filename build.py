@@ -94,7 +94,7 @@ PHOTOS = {
 
 
 # Files worth serving gzip-compressed (wheels, zips and PNGs are compressed already).
-COMPRESSIBLE = (".wasm", ".js", ".mjs", ".json", ".html", ".css", ".svg", ".bin")
+COMPRESSIBLE = (".wasm", ".js", ".mjs", ".json", ".html", ".css", ".svg")
 
 
 class BuildError(Exception):
@@ -454,7 +454,7 @@ def copy_page() -> None:
         shutil.copy2(ROOT / "node_modules" / package / path, target)
 
 
-def manifest(snapshot: str) -> dict:
+def manifest() -> dict:
     """Every file of dist/ with its size, and what the worker loads before Python is ready."""
     files = {
         p.relative_to(DIST).as_posix(): p.stat().st_size
@@ -464,7 +464,6 @@ def manifest(snapshot: str) -> dict:
     lock = json.loads((DIST / "pyodide" / "pyodide-lock.json").read_text())
     startup = [f"pyodide/{f}" for f in (*PYODIDE_CORE, "python_stdlib.zip", "pyodide-lock.json")]
     startup += [f"pyodide/{lock['packages'][n]['file_name']}" for n in closure(lock, ["ndlab"])]
-    startup.append(snapshot)
     build_id = hashlib.sha256(
         "".join(f"{name}{sha256(DIST / name)}" for name in files).encode()
     ).hexdigest()[:12]
@@ -473,32 +472,8 @@ def manifest(snapshot: str) -> dict:
         "version": json.loads((ROOT / "package.json").read_text())["version"],
         "pyodide": PYODIDE_VERSION,
         "startup_bytes": sum(files[f] for f in startup),
-        "snapshot": snapshot,
         "files": files,
     }
-
-
-def make_snapshot(runtime: Path) -> str:
-    """Write a memory snapshot of the started interpreter beside the runtime; return its path.
-
-    Made in Node by tools/snapshot.mjs from exactly these runtime files (cached by their
-    digest), in a folder named for its own digest like the packages. The worker restores it
-    instead of starting Python afresh; Pyodide refuses a snapshot of another runtime, and the
-    worker then starts afresh.
-    """
-    parts = [sha256(runtime / name) for name in (*PYODIDE_CORE, "python_stdlib.zip")]
-    key = hashlib.sha256(" ".join(parts).encode()).hexdigest()[:16]
-    cached = CACHE / "build" / f"snapshot-{key}.bin"
-    if cached.exists():
-        log("cached   memory snapshot of the started interpreter")
-    else:
-        run(["node", ROOT / "tools" / "snapshot.mjs", f"{runtime}/", cached.with_suffix(".tmp")])
-        cached.with_suffix(".tmp").rename(cached)
-        log(f"made     memory snapshot of the started interpreter ({size(cached.stat().st_size)})")
-    folder = runtime / server.versioned_folder(sha256(cached))
-    folder.mkdir(exist_ok=True)
-    shutil.copy2(cached, folder / "snapshot.bin")
-    return (folder / "snapshot.bin").relative_to(DIST).as_posix()
 
 
 def build(pyodide_dist: str | None = None) -> None:
@@ -524,10 +499,9 @@ def build(pyodide_dist: str | None = None) -> None:
         [venv_python(), __file__, "_generate", skimage],
         env=dict(os.environ, PYTHONPATH=ROOT / "py"),
     )
-    snapshot = make_snapshot(runtime)
     copy_page()
     stamp_csp(sorted(DIST.glob("*.html")))
-    info = manifest(snapshot)
+    info = manifest()
     (DIST / "build.json").write_text(json.dumps(info, indent=1))
     # The service worker lives at the root (its scope) and knows which build it caches.
     sw = (ROOT / "static" / "sw.js").read_text()

@@ -111,32 +111,6 @@ function watchDownloads(total) {
 /** @param {string} path relative to this file */
 const fetchJson = async (path) => (await fetch(new URL(path, import.meta.url))).json();
 
-/**
- * Start Python from the build's memory snapshot of the started interpreter (build.py's
- * make_snapshot), else afresh: Pyodide refuses a snapshot of another runtime (it checks the
- * runtime's build id), and so does this when the snapshot cannot be read. Sets `pyodide`.
- * @param {string | undefined} path of the snapshot in dist/, from build.json
- * @returns {Promise<boolean>} whether the snapshot was restored
- */
-async function startPython(path) {
-  if (path) {
-    try {
-      const bytes = fetch(new URL(`../${path}`, import.meta.url)).then((r) => {
-        if (!r.ok) throw new Error(`${path}: HTTP ${r.status}`);
-        return r.arrayBuffer();
-      });
-      pyodide = await loadPyodide({ indexURL: PYODIDE_URL, _loadSnapshot: bytes });
-      // the random module's state is frozen in the snapshot: a fresh one for each start
-      pyodide.runPython("import random; random.seed()");
-      return true;
-    } catch (error) {
-      console.warn(`ndlab: memory snapshot refused, starting Python afresh: ${error?.message ?? error}`);
-    }
-  }
-  pyodide = await loadPyodide({ indexURL: PYODIDE_URL });
-  return false;
-}
-
 async function start() {
   const [build, lock] = await Promise.all([fetchJson("../build.json"), fetchJson("../pyodide/pyodide-lock.json")]);
   const downloads = watchDownloads(build.startup_bytes);
@@ -145,7 +119,7 @@ async function start() {
   // early would only take the processor from Pyodide's start.
   const cached = await self.caches?.has(`ndlab-${build.id}`).catch(() => false);
   if (!cached) downloads.requestAhead(lock);
-  const snapshot = await startPython(build.snapshot);
+  pyodide = await loadPyodide({ indexURL: PYODIDE_URL });
   const runtimeLoaded = performance.now();
   downloads.runtimeStarted();
   // Pyodide reports a package it could not load (unreachable, or not the file the lock names)
@@ -161,7 +135,7 @@ async function start() {
   const imported = performance.now();
   // JS bytes become Python bytes through this (one copy).
   web.toBytes = pyodide.runPython("lambda buffer: buffer.to_bytes()");
-  const timings = { startup_ms: performance.now() - started, runtime_ms: runtimeLoaded - started, load_ms: loaded - started, import_ms: imported - loaded, snapshot };
+  const timings = { startup_ms: performance.now() - started, runtime_ms: runtimeLoaded - started, load_ms: loaded - started, import_ms: imported - loaded };
   broadcast({ type: "ready", timings, runtime });
   return web;
 }
