@@ -759,6 +759,9 @@ def bench(bench_args: list[str]) -> int:
             "the benchmark needs Chromium (apt-get install chromium, or set NDLAB_CHROMIUM)"
         )
     env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(ROOT), str(ROOT / "py")]))
+    # The page computes on one thread: so does the CPython reference (and on a shared machine
+    # OpenBLAS's threads, one per core, would fight the other work for the cores).
+    env["OPENBLAS_NUM_THREADS"] = "1"
     return subprocess.run(
         [python, ROOT / "tools" / "bench.py", *bench_args], cwd=ROOT, env=env, check=False
     ).returncode

@@ -6,6 +6,7 @@ measures; it asserts nothing (timings belong here, not in tests).
 
 import argparse
 import base64
+import contextlib
 import json
 import os
 import platform
@@ -24,7 +25,7 @@ import build
 import ndlab
 from ndlab import labs, web
 from ndlab.pipeline import Cache
-from tools.server import other_site, running
+from tools.server import make_server, other_site, running
 
 OUT = build.CACHE / "bench"
 WIDTH, HEIGHT = 1024, 768
@@ -123,42 +124,194 @@ def serve(*args):
     raise RuntimeError("build.py serve did not start")
 
 
-def startup(browser, url, runs):
-    """Page open → controls drawn, Python ready, first result painted; cold and warm."""
-    rows = {"cold": [], "warm": []}
-    transferred = []
-    for _ in range(runs):
-        context = browser.new_context()
-        sizes = []
-        context.on(
-            "requestfinished", lambda r, sizes=sizes: sizes.append(r.sizes()["responseBodySize"])
-        )
-        page = context.new_page()
-        for kind in ("cold", "warm"):
-            page.goto(url) if kind == "cold" else page.reload()
-            page.wait_for_function(READY, timeout=120_000)
-            page.wait_for_function("() => performance.getEntriesByName('ndlab:result').length > 0")
-            marks = page.evaluate(MARKS)
-            ready = page.evaluate("async () => (await ndlab.ready).timings.startup_ms")
-            rows[kind].append(
-                {
-                    "controls_ms": marks["ndlab:controls"],
-                    "ready_ms": ready,
-                    "first_result_ms": marks["ndlab:result"],
-                }
+def startup(browser, url):
+    """Page open → controls drawn, Python ready, first result painted; cold, then warm."""
+    rows = {}
+    context = browser.new_context()
+    sizes = []
+    context.on("requestfinished", lambda r: sizes.append(r.sizes()["responseBodySize"]))
+    page = context.new_page()
+    for kind in ("cold", "warm"):
+        page.goto(url) if kind == "cold" else page.reload()
+        page.wait_for_function(READY, timeout=120_000)
+        page.wait_for_function("() => performance.getEntriesByName('ndlab:result').length > 0")
+        marks = page.evaluate(MARKS)
+        timings = page.evaluate("async () => (await ndlab.ready).timings")
+        rows[kind] = {
+            "controls_ms": marks["ndlab:controls"],
+            "ready_ms": timings["startup_ms"],
+            "runtime_ms": timings["runtime_ms"],
+            "load_ms": timings["load_ms"] - timings["runtime_ms"],
+            "import_ms": timings["import_ms"],
+            "first_result_ms": marks["ndlab:result"],
+        }
+        if kind == "cold":
+            page.wait_for_function(
+                "() => navigator.serviceWorker.controller !== null", timeout=60_000
             )
-            if kind == "cold":
-                page.wait_for_function(
-                    "() => navigator.serviceWorker.controller !== null", timeout=60_000
-                )
-                transferred.append(sum(sizes))
-        context.close()
-    summary = {
-        kind: {key: median([r[key] for r in values]) for key in values[0]}
-        for kind, values in rows.items()
-    }
-    summary["cold_bytes"] = median(transferred)
+            rows["cold_bytes"] = sum(sizes)
+    context.close()
+    return rows
+
+
+# The floor: official Pyodide loading NumPy and SciPy and importing scipy.ndimage in a worker,
+# nothing else, from the same dist/pyodide files, server and browser as ndlab. Start-up figures
+# are divided by it: these shared machines differ by 2x from day to day, the ratio holds.
+FLOOR_PAGE = """<!doctype html><meta charset="utf-8"><title>floor</title>
+<script type="module" src="floor.js"></script>"""
+FLOOR_PAGE_SCRIPT = """
+const worker = new Worker("floor-worker.js" + location.search, {type: "module"});
+worker.onmessage = (e) => {
+  if ("kernels" in e.data) window.kernels = JSON.parse(e.data.kernels);
+  else window.floor = {...e.data, ready_ms: performance.now()};
+};
+"""
+FLOOR_WORKER = """
+import { loadPyodide } from "./pyodide/pyodide.mjs";
+const started = performance.now();
+const pyodide = await loadPyodide({ indexURL: new URL("./pyodide/", import.meta.url).href });
+const runtime = performance.now();
+await pyodide.loadPackage(["numpy", "scipy"], { messageCallback: () => {} });
+const loaded = performance.now();
+pyodide.runPython("import scipy.ndimage");
+const now = performance.now();
+postMessage({ startup_ms: now - started, runtime_ms: runtime - started, load_ms: loaded - runtime, import_ms: now - loaded });
+// afterwards, on request: the kernels, the same code as in CPython
+if (new URL(self.location.href).searchParams.has("kernels")) {
+  await pyodide.loadPackage("ndlab", { messageCallback: () => {} });
+  pyodide.runPython(await (await fetch("kernels.py")).text());
+  postMessage({ kernels: pyodide.runPython("measure()") });
+}
+"""
+# SciPy's kernels behind ndlab's heaviest operations, with the alternatives that give the same
+# results (to rounding for SVD and FFT, exactly for ndlab's own paths), back to back in one
+# Pyodide worker and in CPython, each on one thread: the ratio within a worker is not shaken
+# by the load on a shared machine.
+KERNELS = """
+import json
+import time
+
+import numpy as np
+from scipy import fft, linalg, ndimage
+
+from ndlab import filters, morphology
+
+image = np.random.default_rng(0).uniform(0, 255, (768, 1024))
+spectrum = fft.fft2(image)
+half = fft.rfft2(image)
+channel = np.round(ndimage.uniform_filter(image, 3))  # 8-bit values, as from a photograph
+disk = morphology.structuring_element("disk", 3)
+cases = {
+    "median 3×3, ndimage": lambda: ndimage.median_filter(channel, size=3),
+    "median 3×3, ndlab (8-bit path)": lambda: filters.median_filter(channel),
+    "grey erosion disk 3, ndimage": lambda: ndimage.grey_erosion(channel, footprint=disk),
+    "grey erosion disk 3, ndlab (8-bit path)": lambda: morphology.grey_erosion(channel),
+    "white top-hat disk 3, ndimage": lambda: ndimage.white_tophat(channel, footprint=disk),
+    "white top-hat disk 3, ndlab (8-bit path)": lambda: morphology.white_tophat(channel),
+    "grey erosion disk 3, ndlab (float path)": lambda: morphology.grey_erosion(channel + 0.5),
+    "SVD, scipy.linalg gesdd (ndlab)": lambda: linalg.svd(image, full_matrices=False),
+    "SVD, scipy.linalg gesvd": lambda: linalg.svd(
+        image, full_matrices=False, lapack_driver="gesvd"
+    ),
+    "SVD, numpy.linalg": lambda: np.linalg.svd(image, full_matrices=False),
+    "fft2, scipy.fft (ndlab)": lambda: fft.fft2(image),
+    "fft2, numpy.fft": lambda: np.fft.fft2(image),
+    "rfft2, scipy.fft": lambda: fft.rfft2(image),
+    "ifft2 real part, scipy.fft (ndlab)": lambda: fft.ifft2(spectrum).real,
+    "ifft2 real part, numpy.fft": lambda: np.fft.ifft2(spectrum).real,
+    "irfft2, scipy.fft": lambda: fft.irfft2(half, s=image.shape),
+}
+
+
+def fastest(function, repeats):
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        function()
+        times.append(time.perf_counter() - start)
+    return 1000 * min(times)
+
+
+def measure():
+    repeats = {name: 1 if name.startswith("SVD") else 5 for name in cases}
+    return json.dumps({name: fastest(f, repeats[name]) for name, f in cases.items()})
+"""
+
+
+@contextlib.contextmanager
+def floor_site():
+    """Serve the floor's page and worker beside dist/'s Pyodide files; yield its URL."""
+    with tempfile.TemporaryDirectory() as site:
+        site = Path(site)
+        (site / "pyodide").symlink_to(build.DIST / "pyodide")
+        (site / "index.html").write_text(FLOOR_PAGE)
+        (site / "floor.js").write_text(FLOOR_PAGE_SCRIPT)
+        (site / "floor-worker.js").write_text(FLOOR_WORKER)
+        (site / "kernels.py").write_text(KERNELS)
+        with running(make_server(site, 0)) as url:
+            yield url
+
+
+def floor(browser, site_url):
+    """Page open → scipy.ndimage imported in a bare Pyodide worker; cold, then warm (reload).
+
+    ``ready_ms`` is counted from the page's start, ``startup_ms`` from the worker's, as ndlab's
+    first result and Python ready are.
+    """
+    rows = {}
+    context = browser.new_context()
+    page = context.new_page()
+    for kind in ("cold", "warm"):
+        page.goto(site_url) if kind == "cold" else page.reload()
+        page.wait_for_function("() => window.floor", timeout=120_000)
+        rows[kind] = page.evaluate("window.floor")
+    context.close()
+    return rows
+
+
+STAGES = ("runtime", "load", "import")
+
+
+def startup_against_floor(browser, url, runs):
+    """ndlab's start-up and the floor's, in alternating fresh profiles; medians, and ratios.
+
+    Alternating keeps both under the same load: on shared machines a run differs from the next.
+    """
+    ndlab_rows, floor_rows = [], []
+    with floor_site() as site_url:
+        for _ in range(runs):
+            floor_rows.append(floor(browser, site_url))
+            ndlab_rows.append(startup(browser, url))
+    summary = {"cold_bytes": median([r["cold_bytes"] for r in ndlab_rows])}
+    for kind in ("cold", "warm"):
+        ours = {key: median([r[kind][key] for r in ndlab_rows]) for key in ndlab_rows[0][kind]}
+        bare = {key: median([r[kind][key] for r in floor_rows]) for key in floor_rows[0][kind]}
+        summary[kind] = ours
+        summary[f"floor_{kind}"] = bare
+        # Python ready is counted from the worker's start, the first result from the page's
+        summary[f"ratio_{kind}"] = {
+            "ready": ours["ready_ms"] / bare["startup_ms"],
+            "first_result": ours["first_result_ms"] / bare["ready_ms"],
+            **{stage: ours[f"{stage}_ms"] / bare[f"{stage}_ms"] for stage in STAGES},
+        }
     return summary
+
+
+def kernels(browser):
+    """Lever 4: each kernel's time in a bare Pyodide worker and in CPython, and their ratio."""
+    with floor_site() as site_url:
+        page = browser.new_page()
+        page.goto(site_url + "?kernels")
+        page.wait_for_function("() => window.kernels", timeout=600_000)
+        timed = page.evaluate("window.kernels")
+        page.close()
+    scope = {}
+    exec(KERNELS, scope)
+    native = json.loads(scope["measure"]())
+    return [
+        {"name": name, "page_ms": ms, "cpython_ms": native[name], "ratio": ms / native[name]}
+        for name, ms in timed.items()
+    ]
 
 
 EMBED_HOST = """<!doctype html><title>Three demos</title>
@@ -203,12 +356,12 @@ def embeds(browser, url, runs):
 
 def operations(page, rgba, repeats):
     names = [op["name"] for op in json.loads(web.catalog_json())["operations"]]
-    timed = page.evaluate(TIME_OPS, [names, repeats])
     rows = []
     for name in names:
+        # one operation in the page, then in CPython: the two see the same load on the machine
+        t = page.evaluate(TIME_OPS, [[name], repeats])[name]
         image = web.canonical(rgba)
         native = [ndlab.run(name, image).timings["compute_ms"] for _ in range(repeats)]
-        t = timed[name]
         page_ms = median([x["compute_ms"] for x in t])
         overhead = median([x["total_ms"] - x["compute_ms"] for x in t])
         rows.append(
@@ -292,27 +445,65 @@ def drag(page, seconds, steps):
 
 
 def report(results):
+    """The markdown report of the parts that ran (see ``--only``)."""
+    lines = [f"# ndlab benchmark ({results['date']} UTC, {results['machine']})", ""]
+    for part, write in (
+        ("startup", report_startup),
+        ("operations", report_operations),
+        ("labs", report_labs),
+        ("kernels", report_kernels),
+        ("embeds", report_embeds),
+        ("pipeline", report_pipeline),
+        ("drag", report_drag),
+    ):
+        if part in results:
+            lines += write(results)
+    return "\n".join(lines)
+
+
+def report_startup(results):
     s = results["startup"]
-    ops = results["operations"]
-    ratios = [r["ratio"] for r in ops]
     lines = [
-        f"# ndlab benchmark ({results['machine']})",
+        f"## Start-up against the floor (median of {results['runs']} fresh profiles each, alternating)",
         "",
-        f"## Start-up (median of {results['runs']} fresh profiles)",
+        "The floor: official Pyodide 0.27.7 in a worker loading NumPy and SciPy and importing "
+        "`scipy.ndimage`, nothing else, from the same files, server and browser. Python ready "
+        "counts from the worker's start, the rest from the page's.",
         "",
-        "| | controls drawn | Python ready | first result painted |",
-        "|---|---|---|---|",
+        "| | floor ready | controls drawn | Python ready (runtime + packages + import) "
+        "| first result painted | ready / floor | first result / floor |",
+        "|---|---:|---:|---:|---:|---:|---:|",
     ]
     for kind in ("cold", "warm"):
-        k = s[kind]
+        k, f, r = s[kind], s[f"floor_{kind}"], s[f"ratio_{kind}"]
         lines.append(
-            f"| {kind} | {k['controls_ms']:.0f} ms | {k['ready_ms']:.0f} ms | {k['first_result_ms']:.0f} ms |"
+            f"| {kind} | {f['ready_ms']:.0f} ms | {k['controls_ms']:.0f} ms "
+            f"| {k['ready_ms']:.0f} ms ({k['runtime_ms']:.0f} + {k['load_ms']:.0f} + "
+            f"{k['import_ms']:.0f}) | {k['first_result_ms']:.0f} ms "
+            f"| {r['ready']:.2f} | {r['first_result']:.2f} |"
         )
     lines += [
+        "",
+        "Stage by stage, ndlab / the floor (starting the runtime, loading the packages, "
+        "importing `ndlab.web` / `scipy.ndimage`):",
+        "",
+    ]
+    lines += [
+        f"- {kind}: " + ", ".join(f"{st} {s[f'ratio_{kind}'][st]:.2f}" for st in STAGES)
+        for kind in ("cold", "warm")
+    ]
+    return lines + [
         "",
         f"Bytes transferred on a cold start (page, Python, NumPy, SciPy, samples, service-worker precache): "
         f"{s['cold_bytes'] / 1e6:.1f} MB.",
         "",
+    ]
+
+
+def report_operations(results):
+    ops = results["operations"]
+    ratios = [r["ratio"] for r in ops]
+    lines = [
         f"## Operations on a {WIDTH}×{HEIGHT} colour photograph (median of {results['repeats']})",
         "",
         f"Page vs CPython SciPy time: median ratio {median(ratios):.2f}, worst {max(ratios):.2f} "
@@ -326,9 +517,12 @@ def report(results):
         f"| {r['name']} | {r['page_ms']:.1f} | {r['cpython_ms']:.1f} | {r['ratio']:.2f} | {r['overhead_ms_per_mp']:.1f} |"
         for r in ops
     ]
+    return lines + [""]
+
+
+def report_labs(results):
     lab_rows = results["labs"]
-    lines += [
-        "",
+    lines = [
         f"## Labs at their defaults (median of {results['repeats']})",
         "",
         f"Median ratio {median([r['ratio'] for r in lab_rows]):.2f}.",
@@ -340,18 +534,38 @@ def report(results):
         f"| {r['name']} | {r['page_ms']:.1f} | {r['cpython_ms']:.1f} | {r['ratio']:.2f} |"
         for r in lab_rows
     ]
-    e = results["embeds"]
-    lines += [
+    return lines + [""]
+
+
+def report_kernels(results):
+    return [
+        "## Kernels and their alternatives (768×1024 float64, fastest of 1 SVD, 5 others)",
         "",
+        "| kernel | page ms | CPython ms (1 thread) | ratio |",
+        "|---|---:|---:|---:|",
+        *(
+            f"| {r['name']} | {r['page_ms']:.0f} | {r['cpython_ms']:.1f} | {r['ratio']:.2f} |"
+            for r in results["kernels"]
+        ),
+        "",
+    ]
+
+
+def report_embeds(results):
+    e = results["embeds"]
+    return [
         "## Three embedded demos on a host page of another origin (cold, median)",
         "",
         f"First demo's result {e['first_ms']:.0f} ms after the host page opened; all three "
         f"{e['all_ms']:.0f} ms; Python runtimes used: {e['runtimes']:.0f}.",
+        "",
     ]
+
+
+def report_pipeline(results):
     p = results["pipeline"]
     steps = ", ".join(step["name"] for step in PIPELINE_STEPS)
-    lines += [
-        "",
+    return [
         f"## A four-step pipeline ({steps}) on the {WIDTH}×{HEIGHT} photograph (median)",
         "",
         "| | page ms | CPython ms | ratio |",
@@ -362,17 +576,21 @@ def report(results):
         f"{p['edited_ms'] / p['cpython_edited_ms']:.2f} |",
         "",
         f"Steps reused after the edit: {p['reused']}.",
+        "",
     ]
+
+
+def report_drag(results):
+    lines = []
     for d in results["drag"]:
         lines += [
-            "",
             f"## Slider drag ({d['label']}, {WIDTH}×{HEIGHT}, {d['seconds']} s)",
             "",
             f"{d['previews_per_second']:.1f} previews per second reached the screen; {d['long_tasks']} "
             f"main-thread tasks over 50 ms (longest {d['longest_task_ms']:.0f} ms).",
+            "",
         ]
-    lines.append("")
-    return "\n".join(lines)
+    return lines
 
 
 def main():
@@ -380,6 +598,11 @@ def main():
     parser.add_argument("--runs", type=int, default=3, help="fresh browser profiles for start-up")
     parser.add_argument("--repeats", type=int, default=3, help="runs per operation and lab")
     parser.add_argument("--drag-seconds", type=float, default=4.0)
+    parser.add_argument(
+        "--only",
+        choices=("startup", "compute"),
+        help="measure only start-up against the floor, or only operations and labs",
+    )
     args = parser.parse_args()
     server, url = serve()
     try:
@@ -391,27 +614,32 @@ def main():
                 "machine": f"{platform.machine()}, {os.cpu_count()} cores, {browser.version}",
                 "runs": args.runs,
                 "repeats": args.repeats,
-                "date": time.strftime("%Y-%m-%d %H:%M"),
+                "date": time.strftime("%Y-%m-%d %H:%M", time.gmtime()),
             }
-            results["startup"] = startup(browser, url, args.runs)
-            results["embeds"] = embeds(browser, url, args.runs)
-            page = browser.new_page(viewport={"width": 1280, "height": 900})
-            page.goto(url)
-            page.wait_for_function(READY, timeout=120_000)
-            pixels = base64.b64decode(page.evaluate(PHOTO))
-            rgba = np.frombuffer(pixels, np.uint8).reshape(HEIGHT, WIDTH, 4).copy()
-            results["operations"] = operations(page, rgba, args.repeats)
-            results["labs"] = lab_times(page, args.repeats)
-            results["pipeline"] = pipeline(page, rgba, args.repeats)
-            blur = [{"name": "gaussian_filter", "params": {}}]
-            last = [*PIPELINE_STEPS[:3], {"name": "binary_opening", "params": {}}]
-            results["drag"] = [
-                dict(drag(page, args.drag_seconds, blur), label="Gaussian blur"),
-                dict(
-                    drag(page, args.drag_seconds, last),
-                    label="the last of four steps (binary opening after blur, grey, Otsu)",
-                ),
-            ]
+            if args.only != "compute":
+                results["startup"] = startup_against_floor(browser, url, args.runs)
+            if args.only is None:
+                results["embeds"] = embeds(browser, url, args.runs)
+            if args.only != "startup":
+                page = browser.new_page(viewport={"width": 1280, "height": 900})
+                page.goto(url)
+                page.wait_for_function(READY, timeout=120_000)
+                pixels = base64.b64decode(page.evaluate(PHOTO))
+                rgba = np.frombuffer(pixels, np.uint8).reshape(HEIGHT, WIDTH, 4).copy()
+                results["operations"] = operations(page, rgba, args.repeats)
+                results["labs"] = lab_times(page, args.repeats)
+                results["pipeline"] = pipeline(page, rgba, args.repeats)
+                results["kernels"] = kernels(browser)
+                if args.only is None:
+                    blur = [{"name": "gaussian_filter", "params": {}}]
+                    last = [*PIPELINE_STEPS[:3], {"name": "binary_opening", "params": {}}]
+                    results["drag"] = [
+                        dict(drag(page, args.drag_seconds, blur), label="Gaussian blur"),
+                        dict(
+                            drag(page, args.drag_seconds, last),
+                            label="the last of four steps (binary opening after blur, grey, Otsu)",
+                        ),
+                    ]
             browser.close()
     finally:
         server.terminate()

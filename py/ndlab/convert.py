@@ -143,6 +143,35 @@ def foreground(image, threshold):
     return image if image.dtype == bool else image > threshold
 
 
+def exact_uint8(image):
+    """Return `image` as uint8 when that keeps every value exactly, else `image` itself.
+
+    Operations that only choose among their input values (minimum, maximum,
+    median) give the same result on the uint8 copy of an 8-bit image held
+    in float64, from eight times less memory: several times faster in
+    WebAssembly. Their callers turn the result back with
+    ``.astype(image.dtype, copy=False)``.
+
+    Parameters
+    ----------
+    image : ndarray
+        Any real array without NaN.
+
+    Returns
+    -------
+    ndarray
+        A uint8 copy if all values are integers from 0 to 255, else `image`.
+
+    Examples
+    --------
+    >>> exact_uint8(np.array([0.0, 255.0])).dtype, exact_uint8(np.array([0.5, 255.0])).dtype
+    (dtype('uint8'), dtype('float64'))
+    """
+    with np.errstate(invalid="ignore"):  # values beyond 0–255 cast to something unequal
+        small = image.astype(np.uint8)
+    return small if np.array_equal(small, image) else image
+
+
 def clip(data):
     """Round to the nearest integer and clip to 0–255."""
     rounded = np.rint(data)

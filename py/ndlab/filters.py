@@ -3,7 +3,8 @@
 import numpy as np
 from scipy import ndimage
 
-from .registry import Param, operation
+from .convert import exact_uint8
+from .registry import DEFAULT_MEMORY, Param, operation
 
 
 def _sigma(default, help="Standard deviation of the Gaussian, in pixels."):
@@ -12,6 +13,54 @@ def _sigma(default, help="Standard deviation of the Gaussian, in pixels."):
 
 def _size(default, help="Width of the square window, in pixels."):
     return Param("size", "int", default, min=1, max=25, step=1, help=help)
+
+
+def median_3x3(image):
+    """Return the median of each pixel's 3×3 neighbourhood, as ``ndimage.median_filter``.
+
+    The classic selection network: sort each column of three, then the
+    median of the nine values is the median of three numbers, the largest
+    of the three column minima, the median of the column medians and the
+    smallest of the column maxima. About twenty minimum and maximum passes
+    over the image, each sorted column serving three windows; no value is
+    computed, only chosen, so the result equals ndimage's exactly. Borders
+    are reflected as ndimage does (``np.pad`` calls this "symmetric").
+
+    Parameters
+    ----------
+    image : (M, N) ndarray
+        Input channel, without NaN.
+
+    Returns
+    -------
+    (M, N) ndarray
+        Filtered channel.
+
+    Examples
+    --------
+    >>> median_3x3(np.array([[0.0, 9.0, 0.0], [9.0, 9.0, 0.0], [0.0, 0.0, 0.0]]))
+    array([[9., 0., 0.],
+           [0., 0., 0.],
+           [0., 0., 0.]])
+    """
+    padded = np.pad(image, 1, mode="symmetric")
+    top, middle, bottom = padded[:-2], padded[1:-1], padded[2:]
+    low, high = np.minimum(top, middle), np.maximum(top, middle)
+    mid = np.minimum(high, bottom)
+    np.maximum(mid, low, out=mid)
+    np.minimum(low, bottom, out=low)
+    np.maximum(high, bottom, out=high)
+    left, centre, right = slice(None, -2), slice(1, -1), slice(2, None)
+    lows = np.maximum(low[:, left], low[:, centre])
+    np.maximum(lows, low[:, right], out=lows)
+    highs = np.minimum(high[:, left], high[:, centre])
+    np.minimum(highs, high[:, right], out=highs)
+    a, b, c = mid[:, left], mid[:, centre], mid[:, right]
+    mids = np.maximum(a, b)
+    np.minimum(mids, c, out=mids)
+    np.maximum(mids, np.minimum(a, b, out=low[:, centre]), out=mids)  # low is spent
+    np.minimum(highs, np.maximum(lows, mids, out=high[:, centre]), out=highs)  # so is high
+    return np.maximum(np.minimum(lows, mids, out=lows), highs, out=lows)
 
 
 @operation(
@@ -56,6 +105,8 @@ def gaussian_filter(image, *, sigma=2.0):
     channels="each",
     output="clip",
     name_as="denoised",
+    # size 3: the padded channel, three sorted columns and three selections
+    memory=lambda params: 9 if params["size"] == 3 else DEFAULT_MEMORY,
 )
 def median_filter(image, *, size=3):
     """Replace each pixel by the median of its square neighbourhood.
@@ -80,7 +131,10 @@ def median_filter(image, *, size=3):
     >>> float(median_filter(image, size=3).max())
     0.0
     """
-    return ndimage.median_filter(image, size=size)
+    small = exact_uint8(image)
+    if size == 3:
+        return median_3x3(small).astype(image.dtype, copy=False)  # faster, the same values
+    return ndimage.median_filter(small, size=size).astype(image.dtype, copy=False)
 
 
 @operation(

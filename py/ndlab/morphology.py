@@ -9,7 +9,7 @@ the image as background.
 import numpy as np
 from scipy import ndimage
 
-from .convert import foreground
+from .convert import exact_uint8, foreground
 from .registry import Param, operation
 
 FOOTPRINTS = ("cross", "diamond", "square", "disk")
@@ -45,6 +45,97 @@ def structuring_element(footprint, radius):
     if footprint == "cross":
         return (rows == 0) | (cols == 0)
     return rows**2 + cols**2 <= radius**2
+
+
+def running_extreme(array, width, target, combine):
+    """Widen a running minimum or maximum along rows from `width` to `target` columns.
+
+    Column ``j`` of `array` holds the extreme of `width` consecutive
+    columns of some array, starting at ``j``; the result holds that of
+    `target` columns. Each step combines two shifted views and at most
+    doubles the width, so it takes about ``log2(target / width)`` passes.
+
+    Parameters
+    ----------
+    array : (M, N) ndarray
+        Running extremes over `width` columns.
+    width, target : int
+        Width of `array`'s windows and the wanted one, ``target >= width``.
+    combine : {np.minimum, np.maximum}
+        The extreme.
+
+    Returns
+    -------
+    (M, N - target + width) ndarray
+        Running extremes over `target` columns.
+
+    Examples
+    --------
+    >>> running_extreme(np.array([[3.0, 1.0, 4.0, 1.0, 5.0]]), 1, 3, np.maximum)
+    array([[4., 4., 5.]])
+    """
+    while width < target:
+        step = min(target - width, width)
+        array = combine(array[:, :-step], array[:, step:])
+        width += step
+    return array
+
+
+def grey_filter(image, element, *, minimum):
+    """Return the minimum or the maximum of `image` over `element` around each pixel.
+
+    The same values as ``ndimage.grey_erosion`` (minimum) or
+    ``ndimage.grey_dilation`` (maximum) with ``footprint=element``, computed
+    with fewer passes over the image: each row of the footprint is a centred
+    run of ones, so the extreme over the footprint is the extreme, over its
+    rows, of running extremes along the image's rows, shifted by the row's
+    offset; consecutive footprint rows of one width are first combined by a
+    running extreme along the columns. Minimum and maximum involve no
+    rounding, so any order of combining gives the same values. Borders are
+    reflected as ndimage does (``np.pad`` calls this "symmetric").
+
+    Parameters
+    ----------
+    image : (M, N) ndarray
+        Input channel.
+    element : (K, K) ndarray of bool
+        Footprint from :func:`structuring_element`: K odd, each row a run of
+        ones centred on the middle column.
+    minimum : bool
+        True for the minimum (erosion), False for the maximum (dilation).
+
+    Returns
+    -------
+    (M, N) ndarray
+        Filtered channel.
+
+    Examples
+    --------
+    >>> grey_filter(np.array([[9.0, 1.0, 9.0, 9.0]]), structuring_element("cross", 1), minimum=True)
+    array([[1., 1., 1., 9.]])
+    """
+    combine = np.minimum if minimum else np.maximum
+    radius = element.shape[0] // 2
+    rows, cols = image.shape
+    widths = [int(width) for width in element.sum(axis=1)]
+    # bands of consecutive footprint rows with the same width: (first row, height, width)
+    bands = []
+    for offset, width in enumerate(widths):
+        if bands and bands[-1][2] == width:
+            bands[-1][1] += 1
+        else:
+            bands.append([offset, 1, width])
+    result = None
+    across, done = np.pad(image, radius, mode="symmetric"), 1
+    for width in sorted(set(widths)):
+        across, done = running_extreme(across, done, width, combine), width
+        centred = across[:, radius - width // 2 :][:, :cols]
+        for first, height, band_width in bands:
+            if band_width == width:
+                band = centred[first : first + rows + height - 1]
+                down = running_extreme(band.T, 1, height, combine).T
+                result = down.copy() if result is None else combine(result, down, out=result)
+    return result
 
 
 #: The threshold of operations that work on a mask, when they receive grey levels instead.
@@ -303,6 +394,7 @@ def fill_holes(image, *, threshold=127):
     params=_GREY,
     channels="each",
     output="clip",
+    memory=6,  # the padded channel, running extremes, the result
 )
 def grey_erosion(image, *, footprint="disk", radius=3):
     """Replace each pixel by the minimum over the footprint: dark areas grow.
@@ -326,7 +418,8 @@ def grey_erosion(image, *, footprint="disk", radius=3):
     >>> grey_erosion(np.array([[9.0, 1.0, 9.0, 9.0, 9.0]]), footprint="square", radius=1)
     array([[1., 1., 1., 9., 9.]])
     """
-    return ndimage.grey_erosion(image, footprint=structuring_element(footprint, radius))
+    element = structuring_element(footprint, radius)
+    return grey_filter(exact_uint8(image), element, minimum=True).astype(image.dtype, copy=False)
 
 
 @operation(
@@ -335,6 +428,7 @@ def grey_erosion(image, *, footprint="disk", radius=3):
     params=_GREY,
     channels="each",
     output="clip",
+    memory=6,  # the padded channel, running extremes, the result
 )
 def grey_dilation(image, *, footprint="disk", radius=3):
     """Replace each pixel by the maximum over the footprint: bright areas grow.
@@ -358,7 +452,9 @@ def grey_dilation(image, *, footprint="disk", radius=3):
     >>> grey_dilation(np.array([[1.0, 9.0, 1.0, 1.0, 1.0]]), footprint="square", radius=1)
     array([[9., 9., 9., 1., 1.]])
     """
-    return ndimage.grey_dilation(image, footprint=structuring_element(footprint, radius))
+    element = structuring_element(footprint, radius)
+    dilated = grey_filter(exact_uint8(image), element, minimum=False)
+    return dilated.astype(image.dtype, copy=False)
 
 
 @operation(
@@ -367,6 +463,7 @@ def grey_dilation(image, *, footprint="disk", radius=3):
     params=_GREY,
     channels="each",
     output="clip",
+    memory=7,  # the padded channel, running extremes, two results
 )
 def grey_opening(image, *, footprint="disk", radius=3):
     """Erode then dilate: remove bright details smaller than the footprint.
@@ -390,7 +487,9 @@ def grey_opening(image, *, footprint="disk", radius=3):
     >>> grey_opening(np.array([[1.0, 9.0, 1.0, 1.0]]), footprint="square", radius=1)
     array([[1., 1., 1., 1.]])
     """
-    return ndimage.grey_opening(image, footprint=structuring_element(footprint, radius))
+    element = structuring_element(footprint, radius)
+    eroded = grey_filter(exact_uint8(image), element, minimum=True)
+    return grey_filter(eroded, element, minimum=False).astype(image.dtype, copy=False)
 
 
 @operation(
@@ -399,6 +498,7 @@ def grey_opening(image, *, footprint="disk", radius=3):
     params=_GREY,
     channels="each",
     output="clip",
+    memory=7,  # the padded channel, running extremes, two results
 )
 def grey_closing(image, *, footprint="disk", radius=3):
     """Dilate then erode: remove dark details smaller than the footprint.
@@ -422,7 +522,9 @@ def grey_closing(image, *, footprint="disk", radius=3):
     >>> grey_closing(np.array([[9.0, 1.0, 9.0, 9.0]]), footprint="square", radius=1)
     array([[9., 9., 9., 9.]])
     """
-    return ndimage.grey_closing(image, footprint=structuring_element(footprint, radius))
+    element = structuring_element(footprint, radius)
+    dilated = grey_filter(exact_uint8(image), element, minimum=False)
+    return grey_filter(dilated, element, minimum=True).astype(image.dtype, copy=False)
 
 
 @operation(
@@ -431,6 +533,7 @@ def grey_closing(image, *, footprint="disk", radius=3):
     params=_GREY,
     channels="each",
     output="rescale",
+    memory=7,  # the padded channel, running extremes, two results
 )
 def white_tophat(image, *, footprint="disk", radius=3):
     """Bright details smaller than the footprint: the image minus its opening.
@@ -455,7 +558,9 @@ def white_tophat(image, *, footprint="disk", radius=3):
     >>> white_tophat(np.array([[1.0, 9.0, 1.0, 1.0]]), footprint="square", radius=1)
     array([[0., 8., 0., 0.]])
     """
-    return ndimage.white_tophat(image, footprint=structuring_element(footprint, radius))
+    element = structuring_element(footprint, radius)
+    eroded = grey_filter(exact_uint8(image), element, minimum=True)
+    return image - grey_filter(eroded, element, minimum=False)
 
 
 @operation(
@@ -464,6 +569,7 @@ def white_tophat(image, *, footprint="disk", radius=3):
     params=_GREY,
     channels="each",
     output="rescale",
+    memory=7,  # the padded channel, running extremes, two results
 )
 def black_tophat(image, *, footprint="disk", radius=3):
     """Dark details smaller than the footprint: the closing minus the image.
@@ -488,7 +594,9 @@ def black_tophat(image, *, footprint="disk", radius=3):
     >>> black_tophat(np.array([[9.0, 1.0, 9.0, 9.0]]), footprint="square", radius=1)
     array([[0., 8., 0., 0.]])
     """
-    return ndimage.black_tophat(image, footprint=structuring_element(footprint, radius))
+    element = structuring_element(footprint, radius)
+    dilated = grey_filter(exact_uint8(image), element, minimum=False)
+    return grey_filter(dilated, element, minimum=True) - image
 
 
 @operation(
@@ -497,6 +605,7 @@ def black_tophat(image, *, footprint="disk", radius=3):
     params=_GREY,
     channels="each",
     output="rescale",
+    memory=7,  # the padded channel, running extremes, two results
 )
 def morphological_gradient(image, *, footprint="disk", radius=3):
     """Dilation minus erosion: the grey-level range over the footprint, large on edges.
@@ -521,4 +630,7 @@ def morphological_gradient(image, *, footprint="disk", radius=3):
     >>> morphological_gradient(np.array([[0.0, 0.0, 5.0, 5.0]]), footprint="square", radius=1)
     array([[0., 5., 5., 0.]])
     """
-    return ndimage.morphological_gradient(image, footprint=structuring_element(footprint, radius))
+    element = structuring_element(footprint, radius)
+    small = exact_uint8(image)
+    dilated = grey_filter(small, element, minimum=False)
+    return dilated.astype(image.dtype) - grey_filter(small, element, minimum=True)

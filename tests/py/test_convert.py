@@ -9,6 +9,7 @@ from ndlab.convert import (
     channel_layout,
     check_image,
     clip,
+    exact_uint8,
     is_grey,
     paint_mask,
     rescale,
@@ -121,3 +122,20 @@ def test_clip_equals_rint_then_np_clip(data):
 def test_mask_uses_truthiness_and_rescale_accepts_integers():
     np.testing.assert_array_equal(paint_mask(np.array([0.0, 0.5, 2.0])), [0, 255, 255])
     np.testing.assert_array_equal(rescale(np.array([2, 4, 6])), [0, 128, 255])
+
+
+@pytest.mark.parametrize(
+    ("values", "exact"),
+    [
+        ([0.0, 1.0, 255.0], True),
+        ([0.0, 0.5], False),
+        ([-1.0, 3.0], False),
+        ([256.0, 3.0], False),
+        ([1e300, 3.0], False),
+    ],
+)
+def test_exact_uint8_only_when_every_value_survives(values, exact):
+    image = np.array(values)
+    small = exact_uint8(image)
+    assert (small.dtype == np.uint8) == exact
+    np.testing.assert_array_equal(small, image)

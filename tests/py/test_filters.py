@@ -5,6 +5,7 @@ from scipy import ndimage, signal
 import ndlab
 from cases import make_image
 from ndlab.convert import clip, rescale
+from ndlab.filters import median_3x3
 
 
 @pytest.mark.parametrize("dtype", [np.uint8, np.int16, np.float32])
@@ -27,8 +28,27 @@ def test_gaussian_filter_avoids_uint8_truncation():
 @pytest.mark.parametrize("size", [1, 2, 3, 6])
 def test_median_filter_equals_scipy_per_channel(size):
     image = make_image("rgb")
-    expected = np.dstack([ndimage.median_filter(image[..., c], size=size) for c in range(3)])
-    np.testing.assert_array_equal(ndlab.run("median_filter", image, size=size).image, expected)
+    channels = [ndimage.median_filter(image[..., c].astype(float), size=size) for c in range(3)]
+    np.testing.assert_array_equal(
+        ndlab.run("median_filter", image, size=size).data, np.dstack(channels)
+    )
+
+
+@pytest.mark.parametrize("size", [3, 5])
+@pytest.mark.parametrize("offset", [0.25, -300.0])
+def test_median_filter_on_values_beyond_8_bits_equals_scipy(size, offset):
+    image = make_image("grey").astype(float) + offset
+    expected = ndimage.median_filter(image, size=size)
+    np.testing.assert_array_equal(ndlab.run("median_filter", image, size=size).data, expected)
+
+
+@pytest.mark.parametrize("shape", [(1, 1), (1, 5), (2, 3), (5, 1), (30, 41)])
+@pytest.mark.parametrize("decimals", [0, 1])
+def test_median_3x3_is_exactly_scipys(shape, decimals):
+    # any float values, ties included (rounded values repeat): chosen, never computed
+    rng = np.random.default_rng(shape[0] * 100 + shape[1])
+    image = np.round(rng.normal(0, 3, shape), decimals)
+    np.testing.assert_array_equal(median_3x3(image), ndimage.median_filter(image, size=3))
 
 
 def test_median_filter_removes_salt():

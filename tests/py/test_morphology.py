@@ -4,7 +4,7 @@ from scipy import ndimage
 
 import ndlab
 from cases import make_image
-from ndlab.morphology import structuring_element
+from ndlab.morphology import FOOTPRINTS, grey_filter, structuring_element
 
 
 @pytest.mark.parametrize("threshold", [0, 100, 127, 255])
@@ -35,9 +35,6 @@ def test_binary_opening_removes_specks_but_keeps_blocks():
     opened = ndlab.run("binary_opening", image).data
     assert not opened[10, 10]
     assert opened[5, 5]
-
-
-FOOTPRINTS = ["cross", "diamond", "square", "disk"]
 
 
 def test_structuring_elements():
@@ -104,9 +101,11 @@ def test_fill_holes():
         "morphological_gradient",
     ],
 )
-@pytest.mark.parametrize(("footprint", "radius"), [("disk", 3), ("square", 1), ("cross", 2)])
-def test_grey_operations_equal_scipy_per_channel(name, footprint, radius):
-    image = make_image("rgb")
+@pytest.mark.parametrize("footprint", FOOTPRINTS)
+@pytest.mark.parametrize("radius", [1, 3, 10])
+@pytest.mark.parametrize("shape", [(24, 32), (23, 21)])
+def test_grey_operations_equal_scipy_per_channel(name, footprint, radius, shape):
+    image = make_image("rgb", shape)
     element = structuring_element(footprint, radius)
     expected = np.dstack(
         [getattr(ndimage, name)(image[..., c].astype(float), footprint=element) for c in range(3)]
@@ -123,3 +122,42 @@ def test_top_hats_pick_small_details():
     black = ndlab.run("black_tophat", image).data
     assert white[7, 7] == 100 and white.sum() == 100
     assert black[3, 3] == 90 and black.sum() == 90
+
+
+def footprint_extreme(image, element, minimum):
+    """The minimum or maximum over `element` by definition: every offset of the reflected image."""
+    radius = element.shape[0] // 2
+    padded = np.pad(image, radius, mode="symmetric")  # ndimage's "reflect", repeated if need be
+    rows, cols = image.shape
+    offsets = np.argwhere(element)
+    shifted = [padded[r : r + rows, c : c + cols] for r, c in offsets]
+    return (np.min if minimum else np.max)(shifted, axis=0)
+
+
+@pytest.mark.parametrize("footprint", FOOTPRINTS)
+@pytest.mark.parametrize("radius", range(1, 11))
+@pytest.mark.parametrize("shape", [(1, 1), (2, 3), (7, 30), (30, 7), (41, 53)])
+@pytest.mark.parametrize("minimum", [True, False])
+def test_grey_filter_is_exactly_the_footprint_filter(footprint, radius, shape, minimum):
+    # any float values, ties included: the rectangles give the footprint's values bit for bit
+    rng = np.random.default_rng(radius)
+    image = np.round(rng.normal(0, 50, shape), rng.integers(0, 3))
+    element = structuring_element(footprint, radius)
+    expected = footprint_extreme(image, element, minimum)
+    np.testing.assert_array_equal(grey_filter(image, element, minimum=minimum), expected)
+    if min(shape) > 2 * radius:  # (ndimage reads past smaller images: garbage, scipy 1.14.1)
+        scipy_filter = ndimage.grey_erosion if minimum else ndimage.grey_dilation
+        np.testing.assert_array_equal(expected, scipy_filter(image, footprint=element))
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["grey_erosion", "grey_opening", "white_tophat", "black_tophat", "morphological_gradient"],
+)
+@pytest.mark.parametrize("offset", [0.25, -300.0])
+def test_grey_operations_on_values_beyond_8_bits_equal_scipy(name, offset):
+    # not 8-bit values: computed in float64, still ndimage's values
+    image = make_image("grey").astype(float) + offset
+    element = structuring_element("disk", 3)
+    expected = getattr(ndimage, name)(image, footprint=element)
+    np.testing.assert_array_equal(ndlab.run(name, image).data, expected)
