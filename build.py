@@ -613,7 +613,9 @@ def serve(port: int, host: str, isolated: bool = True) -> None:
 # --- test ------------------------------------------------------------------------------------
 
 
-# Chromium flags that work on these machines (no sandbox as root, no calls home)
+# Chromium flags that work on these machines (no sandbox as root, no calls home). The last two
+# point Google's account list and on-demand components, which Chromium 156 still asks for with
+# the flags above (the tests' network guard saw them), at a closed port on loopback.
 CHROMIUM_FLAGS = (
     "--no-sandbox",
     "--disable-gpu",
@@ -621,6 +623,8 @@ CHROMIUM_FLAGS = (
     "--disable-component-update",
     "--disable-sync",
     "--no-first-run",
+    "--gaia-url=http://127.0.0.1:9/",
+    "--component-updater=url-source=http://127.0.0.1:9/",
 )
 
 

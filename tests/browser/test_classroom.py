@@ -100,7 +100,6 @@ def classroom(browser, base_url):
     guarded = Guarded(browser, lesson_link(base_url, LESSON))
     guarded.wait_ready()
     yield guarded
-    assert guarded.outside == [], f"requests left 127.0.0.1: {guarded.outside}"
     assert not [e for e in guarded.console_errors if "Error" in e], guarded.console_errors
     guarded.close()
 
