@@ -613,9 +613,11 @@ def serve(port: int, host: str, isolated: bool = True) -> None:
 # --- test ------------------------------------------------------------------------------------
 
 
-# Chromium flags that work on these machines (no sandbox as root, no calls home). The last two
-# point Google's account list and on-demand components, which Chromium 156 still asks for with
-# the flags above (the tests' network guard saw them), at a closed port on loopback.
+# Chromium flags that work on these machines (no sandbox as root, no calls home). Google's services
+# that Chromium 156 still calls with the flags of the first lines (the tests' network guard saw
+# the account list, on-demand components and autofill's form data) are pointed at a closed port
+# on loopback.
+CLOSED = "http://127.0.0.1:9/"
 CHROMIUM_FLAGS = (
     "--no-sandbox",
     "--disable-gpu",
@@ -623,8 +625,11 @@ CHROMIUM_FLAGS = (
     "--disable-component-update",
     "--disable-sync",
     "--no-first-run",
-    "--gaia-url=http://127.0.0.1:9/",
-    "--component-updater=url-source=http://127.0.0.1:9/",
+    f"--gaia-url={CLOSED}",
+    f"--component-updater=url-source={CLOSED}",
+    f"--autofill-server-url={CLOSED}",
+    f"--google-apis-url={CLOSED}",
+    f"--variations-server-url={CLOSED}",
 )
 
 
