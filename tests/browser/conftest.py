@@ -16,8 +16,10 @@ from tools.server import other_site, running
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def serve(*args):
-    """`python3 build.py serve` on a free port, as a user starts it; yields its URL."""
+@contextlib.contextmanager
+def serving(*args):
+    """`python3 build.py serve` on a free port, as a user starts it; yields its URL and stops the
+    server when the block ends."""
     if not (build.DIST / "build.json").exists():
         pytest.fail("dist/ is not built: run `python3 build.py build`")
     server = subprocess.Popen(
@@ -43,13 +45,15 @@ def serve(*args):
 @pytest.fixture(scope="session")
 def base_url():
     """The page served cross-origin isolated (the default of build.py serve)."""
-    yield from serve()
+    with serving() as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
 def plain_url():
     """The page served without COOP/COEP, as a host that cannot set headers would."""
-    yield from serve("--no-isolation")
+    with serving("--no-isolation") as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
