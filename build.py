@@ -2,7 +2,8 @@
 """Build, serve and test ndlab.
 
     python3 build.py build [--pyodide-dist PATH]   assemble dist/ (cached, works offline when warm)
-    python3 build.py serve [--port 8000]           build if needed, serve dist/ on 127.0.0.1
+    python3 build.py serve [--port 8000] [--lan]   build if needed, serve dist/ on 127.0.0.1
+                                                   (--lan: to a classroom, on every interface)
     python3 build.py test [PYTEST ARGS]            install test tools, build, run the whole suite
     python3 build.py bench [--runs N]              measure the page against CPython (not a test)
     python3 build.py package                       write ndlab-offline.zip for offline classrooms
@@ -75,6 +76,14 @@ SKIMAGE = Download(
     "scikit_image-0.25.2-cp312-cp312-manylinux_2_17_x86_64.manylinux2014_x86_64.whl",
     "a17e17eb8562660cc0d31bb55643a4da996a81944b82c54805c91b3fe66f4824",
 )
+# The QR code of the classroom address (start.py --lan, serve --lan): Nayuki's encoder, one
+# pure-Python file, vendored beside the launcher so that the teacher's plain Python runs it.
+QRCODEGEN = Download(
+    "qrcodegen==1.8.0",
+    "qrcodegen-1.8.0-py3-none-any.whl",
+    "06bf87021bc351f1c6e722ac67db8a059c4fe27bbfbca39ed7a9a2364abdd7a6",
+)
+VENDORED = CACHE / "vendor"
 
 # name: (title, credit and licence as scikit-image states them)
 PHOTOS = {
@@ -482,6 +491,7 @@ def build(pyodide_dist: str | None = None) -> None:
     ensure_venv("build")
     stage = pyodide_packages(pyodide_dist)
     skimage = fetch(SKIMAGE)
+    vendored_qrcodegen()  # for serve --lan and the package's start.py --lan
 
     shutil.rmtree(DIST, ignore_errors=True)
     runtime = DIST / "pyodide"
@@ -599,11 +609,31 @@ def make_server(port: int, host: str = "127.0.0.1", isolated: bool = True):
     return server.make_server(DIST, port, host, isolated)
 
 
-def serve(port: int, host: str, isolated: bool = True) -> None:
+def vendored_qrcodegen() -> Path:
+    """qrcodegen.py out of its pinned wheel, in .cache/vendor/ (importable from there)."""
+    target = VENDORED / "qrcodegen.py"
+    if not target.exists():
+        VENDORED.mkdir(parents=True, exist_ok=True)
+        with zipfile.ZipFile(fetch(QRCODEGEN)) as wheel:
+            target.write_bytes(wheel.read("qrcodegen.py"))
+    return target
+
+
+def serve(port: int, host: str, isolated: bool = True, lan: bool = False) -> None:
+    """Serve dist/ (built first when a source is newer); with `lan`, on every interface, printing
+    the address students type and its QR code."""
     if not built():
         build()
-    httpd = make_server(port, host, isolated)
-    print(f"ndlab is served at http://{host}:{httpd.server_port}/  (Ctrl+C stops)", flush=True)
+    if not lan:
+        httpd = make_server(port, host, isolated)
+        print(f"ndlab is served at http://{host}:{httpd.server_port}/  (Ctrl+C stops)", flush=True)
+    else:
+        sys.path.insert(0, str(vendored_qrcodegen().parent))
+        from tools import classroom
+
+        httpd = server.make_server(DIST, port, "0.0.0.0", isolated, classroom.svg_for_port)
+        print(f"ndlab is served at http://127.0.0.1:{httpd.server_port}/  (Ctrl+C stops)")
+        print(classroom.announce(httpd.server_port), flush=True)
     try:
         httpd.serve_forever()
     except KeyboardInterrupt:
@@ -674,6 +704,12 @@ Start it: double-click "Start ndlab (Windows).bat" or "Start ndlab (macOS).comma
 Your browser opens ndlab at http://127.0.0.1:8000/. Keep the window that started it open;
 close it to stop. Needs Python 3.8 or newer (python.org) and a current browser.
 
+For a classroom on this computer's Wi-Fi or network: python3 start.py --lan
+It prints the address students type and its QR code; open
+http://127.0.0.1:8000/classroom.svg to show the code on the projector. Students' pages work
+while this computer serves them (not offline: browsers keep pages for offline use only from
+127.0.0.1 or https addresses).
+
 Opening index.html directly does not work: browsers do not run Python from files.
 """
 
@@ -688,6 +724,8 @@ def package(out: Path = PACKAGE) -> Path:
                 zf.write(path, f"ndlab/site/{path.relative_to(DIST).as_posix()}")
         zf.write(ROOT / "tools" / "start.py", "ndlab/start.py")
         zf.write(ROOT / "tools" / "server.py", "ndlab/server.py")
+        zf.write(ROOT / "tools" / "classroom.py", "ndlab/classroom.py")
+        zf.write(vendored_qrcodegen(), "ndlab/qrcodegen.py")
         zf.writestr("ndlab/README.txt", PACKAGE_README)
         for name, text in LAUNCHERS.items():
             info = zipfile.ZipInfo(f"ndlab/{name}", date_time=time.localtime()[:6])
@@ -728,6 +766,11 @@ def main(argv: list[str] | None = None) -> int:
     p_serve.add_argument("--port", type=int, default=8000)
     p_serve.add_argument("--host", default="127.0.0.1")
     p_serve.add_argument(
+        "--lan",
+        action="store_true",
+        help="serve a classroom: every interface, with the address to type and its QR code",
+    )
+    p_serve.add_argument(
         "--no-isolation",
         action="store_true",
         help="omit the COOP/COEP headers (as a host that cannot set them would)",
@@ -747,7 +790,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "build":
             build(args.pyodide_dist)
         elif args.command == "serve":
-            serve(args.port, args.host, not args.no_isolation)
+            serve(args.port, args.host, not args.no_isolation, args.lan)
         elif args.command == "test":
             return test(passed_on)
         elif args.command == "package":
