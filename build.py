@@ -6,6 +6,7 @@
                                                    (--lan: to a classroom, on every interface)
     python3 build.py test [PYTEST ARGS]            install test tools, build, run the whole suite
     python3 build.py bench [--runs N]              measure the page against CPython (not a test)
+    python3 build.py bench --classroom 30          serve 30 clients at once from build.py serve
     python3 build.py package                       write ndlab-offline.zip for offline classrooms
 
 Standard library only: the steps that need NumPy, Pillow or pyodide-build run in a virtual
@@ -464,17 +465,19 @@ def copy_page() -> None:
 
 
 def manifest() -> dict:
-    """Every file of dist/ with its size, and what the worker loads before Python is ready."""
+    """Every file of dist/ with its size and sha256, and what the worker loads before Python is
+    ready."""
     files = {
         p.relative_to(DIST).as_posix(): p.stat().st_size
         for p in sorted(DIST.rglob("*"))
         if p.is_file()
     }
+    digests = {name: sha256(DIST / name) for name in files}
     lock = json.loads((DIST / "pyodide" / "pyodide-lock.json").read_text())
     startup = [f"pyodide/{f}" for f in (*PYODIDE_CORE, "python_stdlib.zip", "pyodide-lock.json")]
     startup += [f"pyodide/{lock['packages'][n]['file_name']}" for n in closure(lock, ["ndlab"])]
     build_id = hashlib.sha256(
-        "".join(f"{name}{sha256(DIST / name)}" for name in files).encode()
+        "".join(f"{name}{digest}" for name, digest in digests.items()).encode()
     ).hexdigest()[:12]
     return {
         "id": build_id,
@@ -482,6 +485,7 @@ def manifest() -> dict:
         "pyodide": PYODIDE_VERSION,
         "startup_bytes": sum(files[f] for f in startup),
         "files": files,
+        "sha256": digests,
     }
 
 
