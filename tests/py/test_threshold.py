@@ -42,6 +42,16 @@ def test_otsu_on_a_realistic_image_matches_brute_force():
     assert 60 < t < 200
 
 
+@pytest.mark.parametrize("seed", range(30))
+def test_otsu_on_colour_is_brute_force_over_the_grey_levels(seed):
+    """A colour picture's grey is fractional: Otsu's levels are its whole grey levels (bins of
+    one level, [k, k + 1)), and the threshold maximises their between-class variance."""
+    image = make_image("rgb", shape=(30, 40), seed=seed)
+    levels = np.floor(rgb_to_grey(image.astype(np.float64))).ravel()
+    t = ndlab.run("threshold_otsu", image).info["threshold"]
+    assert between_class_variance(levels, t) == pytest.approx(brute_force_best(levels), rel=1e-12)
+
+
 def test_otsu_separates_two_levels():
     image = np.array([[10, 10, 200], [200, 10, 200]], np.uint8)
     result = ndlab.run("threshold_otsu", image)
