@@ -8,6 +8,7 @@
     python3 build.py bench [--runs N]              measure the page against CPython (not a test)
     python3 build.py bench --classroom 30          serve 30 clients at once from build.py serve
     python3 build.py package                       write ndlab-offline.zip for offline classrooms
+    python3 build.py mutate [MODULE ...]           mutation testing of py/ndlab (cosmic-ray)
 
 Standard library only: the steps that need NumPy, Pillow or pyodide-build run in a virtual
 environment this script makes in .cache/venv from the pinned requirements/ files.
@@ -755,6 +756,67 @@ def bench(bench_args: list[str]) -> int:
     ).returncode
 
 
+MUTATE = CACHE / "mutate"
+#: What `build.py mutate` runs without arguments: modules of py/ndlab whose mirrored tests run in
+#: seconds (a mutant costs one run of them); name others to run them too
+MUTATE_DEFAULT = ("threshold.py",)
+
+
+def mirrored_tests(module: str) -> str:
+    """The tests of a module of py/ndlab, as the suite mirrors them (labs/optimize.py ->
+    tests/py/labs/test_labs_optimize.py)."""
+    path = Path(module)
+    if path.parent.name == "labs":
+        return f"tests/py/labs/test_labs_{path.stem}.py"
+    return f"tests/py/test_{path.stem}.py"
+
+
+def mutate(modules: list[str]) -> int:
+    """Mutation testing with cosmic-ray: each module of py/ndlab mutated one change at a time in
+    a copy (.cache/mutate/), its mirrored tests run against every mutant; prints the score."""
+    python = ensure_venv("mutate")
+    bin_dir = python.parent
+    scores = []
+    for module in modules or MUTATE_DEFAULT:
+        tests = mirrored_tests(module)
+        stage = MUTATE / module.replace("/", "-")
+        shutil.rmtree(stage, ignore_errors=True)
+        shutil.copytree(ROOT / "py" / "ndlab", stage / "ndlab")
+        shutil.copytree(ROOT / "tests" / "py", stage / "tests" / "py")
+        ini = "[pytest]\npythonpath = . tests/py\nfilterwarnings = error\n"
+        (stage / "pytest.ini").write_text(ini)
+        (stage / "cosmic-ray.toml").write_text(
+            "[cosmic-ray]\n"
+            f'module-path = "ndlab/{module}"\n'
+            "timeout = 300.0\n"
+            "excluded-modules = []\n"
+            f'test-command = "{python} -m pytest -x -q -p no:cacheprovider {tests}"\n'
+            '[cosmic-ray.distributor]\nname = "local"\n'
+        )
+        log(f"mutating ndlab/{module}, against {tests}")
+        for step in (["cosmic-ray", "init"], ["cosmic-ray", "exec"]):
+            run([bin_dir / step[0], step[1], "cosmic-ray.toml", "session.sqlite"], cwd=stage)
+        report = subprocess.run(
+            [bin_dir / "cr-report", "--surviving-only", "--show-diff", "session.sqlite"],
+            cwd=stage,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        (stage / "report.txt").write_text(report)
+        total = int(re.search(r"total jobs: (\d+)", report)[1])
+        survived = int(re.search(r"surviving mutants: (\d+)", report)[1])
+        scores.append((module, total, survived))
+        log(
+            f"ndlab/{module}: {total - survived} of {total} mutants killed; survivors listed "
+            f"in {(stage / 'report.txt').relative_to(ROOT)}"
+        )
+    killed = sum(t - s for _, t, s in scores)
+    total = sum(t for _, t, _ in scores)
+    log(f"mutation score: {killed} of {total} killed ({killed / total:.0%})")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -784,6 +846,10 @@ def main(argv: list[str] | None = None) -> int:
         "bench", help="measure the page against CPython (prints, writes .cache/bench/)"
     )
     commands.add_parser("package", help="write ndlab-offline.zip: the site and a launcher")
+    p_mutate = commands.add_parser("mutate", help="mutation testing of py/ndlab (cosmic-ray)")
+    p_mutate.add_argument(
+        "modules", nargs="*", help=f"modules of py/ndlab (default: {' '.join(MUTATE_DEFAULT)})"
+    )
     p_gen = commands.add_parser("_generate")  # internal: runs inside the venv
     p_gen.add_argument("skimage_wheel")
     # test and bench pass everything after their name on, as written (pytest's -k, bench's --runs)
@@ -801,6 +867,8 @@ def main(argv: list[str] | None = None) -> int:
             package()
         elif args.command == "bench":
             return bench(passed_on)
+        elif args.command == "mutate":
+            return mutate(args.modules)
         elif args.command == "_generate":
             generate(args.skimage_wheel)
     except BuildError as exc:

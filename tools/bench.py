@@ -321,6 +321,9 @@ def classroom_bench(clients):
             f"(gzip accepted): {result['MB']:.0f} MB decoded in {result['seconds']:.1f} s, "
             f"{result['MB_per_s']:.0f} MB/s; files differing from the manifest's sha256: "
             f"{len(result['corrupted'])}",
+            f"- One client's share, the whole site as a first visit's service worker precaches it: "
+            f"{result['wire_MB_per_client']:.1f} MB over the connection (gzip where the build "
+            f"has a twin; counted by the client, as the server sent it)",
             f"- {len(result['slow_seconds'])} slow readers at {SLOW_RATE / 1e3:.0f} kB/s, "
             f"meanwhile: {', '.join(f'{s} s' for s in result['slow_seconds'])}, "
             f"{'intact' if result['slow_intact'] else 'CORRUPTED'}",

@@ -18,7 +18,8 @@ SLOW_RATE = 256_000
 
 
 def get(base_url, name, rate=None):
-    """GET one file as a browser would (gzip accepted); return its bytes, decoded.
+    """GET one file as a browser would (gzip accepted); return its bytes, decoded, and how many
+    bytes came over the connection for them.
 
     Parameters
     ----------
@@ -47,26 +48,28 @@ def get(base_url, name, rate=None):
                 received = sum(map(len, chunks))
                 time.sleep(max(0.0, received / rate - (time.monotonic() - started)))
         body = b"".join(chunks)
-        return gzip.decompress(body) if response.getheader("Content-Encoding") == "gzip" else body
+        packed = response.getheader("Content-Encoding") == "gzip"
+        return (gzip.decompress(body) if packed else body), len(body)
     finally:
         connection.close()
 
 
 def fetch_site(base_url, digests):
-    """Fetch every file of `digests` ({name: sha256}); return (bytes, names that differed)."""
-    received, corrupted = 0, []
+    """Fetch every file of `digests` ({name: sha256}); return (bytes decoded, bytes over the
+    connection, names whose content differed)."""
+    decoded, wire, corrupted = 0, 0, []
     for name, digest in digests.items():
-        data = get(base_url, name)
-        received += len(data)
+        data, sent = get(base_url, name)
+        decoded, wire = decoded + len(data), wire + sent
         if hashlib.sha256(data).hexdigest() != digest:
             corrupted.append(name)
-    return received, corrupted
+    return decoded, wire, corrupted
 
 
 def slow_read(base_url, name, digest, rate):
     """Read one file at `rate` bytes per second; return (seconds, whether it was intact)."""
     started = time.monotonic()
-    data = get(base_url, name, rate)
+    data, _ = get(base_url, name, rate)
     return time.monotonic() - started, hashlib.sha256(data).hexdigest() == digest
 
 
@@ -92,10 +95,11 @@ def classroom_load(
     Returns
     -------
     dict
-        clients, files, MB (decoded, all clients), seconds (until the last fast client finished),
-        MB_per_s, corrupted (names), slow_seconds (each slow reader), slow_intact.
+        clients, files, MB (decoded, all clients), wire_MB_per_client (what one client received,
+        gzip where the build has a twin), seconds (until the last fast client finished),
+        MB_per_s (decoded), corrupted (names), slow_seconds (each slow reader), slow_intact.
     """
-    manifest = json.loads(get(base_url, "build.json"))
+    manifest = json.loads(get(base_url, "build.json")[0])
     digests = manifest["sha256"]
     if names is not None:
         digests = {name: digests[name] for name in names}
@@ -111,14 +115,15 @@ def classroom_load(
         results = [f.result() for f in concurrent.futures.as_completed(fast)]
         seconds = time.monotonic() - started
         slow_results = [f.result() for f in slow]
-    total = sum(received for received, _ in results)
+    total = sum(decoded for decoded, _, _ in results)
     return {
         "clients": clients,
         "files": len(digests),
         "MB": total / 1e6,
+        "wire_MB_per_client": results[0][1] / 1e6,
         "seconds": seconds,
         "MB_per_s": total / 1e6 / seconds,
-        "corrupted": sorted({name for _, bad in results for name in bad}),
+        "corrupted": sorted({name for _, _, bad in results for name in bad}),
         "slow_seconds": [round(s, 1) for s, _ in slow_results],
         "slow_intact": all(intact for _, intact in slow_results),
     }

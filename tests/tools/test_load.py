@@ -29,7 +29,7 @@ def test_thirty_clients_and_slow_readers_get_every_file_intact(site):
     )
     assert result["files"] == len(SMALL) > 20
     assert result["corrupted"] == [] and result["slow_intact"]
-    expected = sum(len(load.get(site, name)) for name in SMALL)
+    expected = sum(len(load.get(site, name)[0]) for name in SMALL)
     assert result["MB"] == pytest.approx(30 * expected / 1e6)
     size = MANIFEST["files"]["pyodide/python_stdlib.zip"]
     assert all(s >= 0.9 * size / 1_000_000 for s in result["slow_seconds"])  # they were slow
@@ -38,14 +38,16 @@ def test_thirty_clients_and_slow_readers_get_every_file_intact(site):
 def test_a_file_that_differs_from_the_manifest_is_reported(site):
     digests = {name: MANIFEST["sha256"][name] for name in SMALL[:3]}
     digests[SMALL[1]] = "0" * 64
-    received, corrupted = load.fetch_site(site, digests)
-    assert corrupted == [SMALL[1]] and received > 0
+    decoded, wire, corrupted = load.fetch_site(site, digests)
+    assert corrupted == [SMALL[1]] and decoded > 0 and wire > 0
 
 
 def test_gzip_twins_are_decoded(site):
     name = "static/app.js"
     assert (build.DIST / f"{name}.gz").exists()
-    assert load.get(site, name) == (build.DIST / name).read_bytes()
+    data, wire = load.get(site, name)
+    assert data == (build.DIST / name).read_bytes()
+    assert wire == (build.DIST / f"{name}.gz").stat().st_size
 
 
 def test_only_loopback():
