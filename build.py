@@ -8,7 +8,7 @@
     python3 build.py bench [--runs N]              measure the page against CPython (not a test)
     python3 build.py bench --classroom 30          serve 30 clients at once from build.py serve
     python3 build.py package                       write ndlab-offline.zip for offline classrooms
-    python3 build.py mutate [MODULE ...]           mutation testing of py/ndlab (cosmic-ray)
+    python3 build.py mutate [--sample N] [MODULE ...]  mutation testing of py/ndlab (cosmic-ray)
 
 Standard library only: the steps that need NumPy, Pillow or pyodide-build run in a virtual
 environment this script makes in .cache/venv from the pinned requirements/ files.
@@ -24,8 +24,10 @@ import gzip
 import hashlib
 import json
 import os
+import random
 import re
 import shutil
+import sqlite3
 import subprocess
 import sys
 import tarfile
@@ -771,9 +773,20 @@ def mirrored_tests(module: str) -> str:
     return f"tests/py/test_{path.stem}.py"
 
 
-def mutate(modules: list[str]) -> int:
+def keep_sample(session: Path, size: int) -> None:
+    """Keep `size` of the mutants cosmic-ray listed in `session`, drawn with a fixed seed."""
+    with sqlite3.connect(session) as db:
+        jobs = sorted(row[0] for row in db.execute("SELECT job_id FROM work_items"))
+        kept = set(random.Random(0).sample(jobs, min(size, len(jobs))))
+        dropped = [(job,) for job in jobs if job not in kept]
+        db.executemany("DELETE FROM mutation_specs WHERE job_id = ?", dropped)
+        db.executemany("DELETE FROM work_items WHERE job_id = ?", dropped)
+
+
+def mutate(modules: list[str], sample: int) -> int:
     """Mutation testing with cosmic-ray: each module of py/ndlab mutated one change at a time in
-    a copy (.cache/mutate/), its mirrored tests run against every mutant; prints the score."""
+    a copy (.cache/mutate/), its mirrored tests run against each mutant (all of them, or a
+    seeded sample of `sample`: each costs one run of the tests); prints the score."""
     python = ensure_venv("mutate")
     bin_dir = python.parent
     scores = []
@@ -794,8 +807,10 @@ def mutate(modules: list[str]) -> int:
             '[cosmic-ray.distributor]\nname = "local"\n'
         )
         log(f"mutating ndlab/{module}, against {tests}")
-        for step in (["cosmic-ray", "init"], ["cosmic-ray", "exec"]):
-            run([bin_dir / step[0], step[1], "cosmic-ray.toml", "session.sqlite"], cwd=stage)
+        run([bin_dir / "cosmic-ray", "init", "cosmic-ray.toml", "session.sqlite"], cwd=stage)
+        if sample:
+            keep_sample(stage / "session.sqlite", sample)
+        run([bin_dir / "cosmic-ray", "exec", "cosmic-ray.toml", "session.sqlite"], cwd=stage)
         report = subprocess.run(
             [bin_dir / "cr-report", "--surviving-only", "--show-diff", "session.sqlite"],
             cwd=stage,
@@ -850,6 +865,9 @@ def main(argv: list[str] | None = None) -> int:
     p_mutate.add_argument(
         "modules", nargs="*", help=f"modules of py/ndlab (default: {' '.join(MUTATE_DEFAULT)})"
     )
+    p_mutate.add_argument(
+        "--sample", type=int, default=0, help="run a seeded sample of this many mutants per module"
+    )
     p_gen = commands.add_parser("_generate")  # internal: runs inside the venv
     p_gen.add_argument("skimage_wheel")
     # test and bench pass everything after their name on, as written (pytest's -k, bench's --runs)
@@ -868,7 +886,7 @@ def main(argv: list[str] | None = None) -> int:
         elif args.command == "bench":
             return bench(passed_on)
         elif args.command == "mutate":
-            return mutate(args.modules)
+            return mutate(args.modules, args.sample)
         elif args.command == "_generate":
             generate(args.skimage_wheel)
     except BuildError as exc:

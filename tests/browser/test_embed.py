@@ -172,25 +172,35 @@ def test_frame_sizes_itself_and_links_to_the_full_page(host):
 
 
 def test_requests_from_other_origins_are_ignored(browser, base_url, tmp_path):
-    """An embed answers only the origins its URL lists; a page elsewhere gets nothing back."""
-    (tmp_path / "index.html").write_text(
-        f'<!doctype html><title>other</title><iframe id="f" src="{base_url}embed.html#op=laplace&amp;sample=camera&amp;origins=https://docs.example.org"></iframe>'
-    )
+    """An embed answers only the origins its URL lists; a page elsewhere gets nothing back. The
+    control: a second embed that lists the page's origin is asked after the first, and answers."""
     with static_site(tmp_path) as url:
+        embed = f"{base_url}embed.html#op=laplace&amp;sample=camera&amp;origins="
+        (tmp_path / "index.html").write_text(
+            f'<!doctype html><title>other</title><iframe id="refuses" src="{embed}'
+            f'https://docs.example.org"></iframe><iframe id="answers" src="{embed}'
+            f'{url.rstrip("/")}"></iframe>'
+        )
         guarded = Guarded(browser, url)
         page = guarded.page
-        frame = page.frame_locator("#f")
-        frame.locator("body[data-state=ready]").wait_for(timeout=120_000)
+        for frame in ("refuses", "answers"):
+            page.frame_locator(f"#{frame}").locator("body[data-state=ready]").wait_for()
         replies = page.evaluate(
             """() => new Promise((resolve) => {
               const got = [];
-              addEventListener('message', (e) => e.data?.type === 'reply' && got.push(e.data));
-              document.getElementById('f').contentWindow.postMessage({ndlab: 'embed', id: 1, type: 'get'}, '*');
-              setTimeout(() => resolve(got), 2000);
+              addEventListener('message', (e) => {
+                if (e.data?.type !== 'reply') return;
+                got.push(e.data.id);
+                if (e.data.id === 2) resolve(got);
+              });
+              const ask = (frame, id) => document.getElementById(frame).contentWindow
+                .postMessage({ndlab: 'embed', id, type: 'get'}, '*');
+              ask('refuses', 1);
+              ask('answers', 2);
             })"""
         )
         guarded.close()
-    assert replies == []
+    assert replies == [2]
 
 
 def test_embed_view_has_no_serious_accessibility_violations(browser, base_url):
