@@ -26,9 +26,11 @@ class Guarded:
     The session's proxy (conftest.py) guards its requests, as it guards every context's.
     """
 
-    def __init__(self, browser, url=None):
-        """Open a context and page; go to `url` if given."""
-        self.context = browser.new_context(viewport={"width": 1280, "height": 900})
+    def __init__(self, browser, url=None, **options):
+        """Open a context (Playwright's new_context `options`) and page; go to `url` if given."""
+        self.context = browser.new_context(
+            **{"viewport": {"width": 1280, "height": 900}, **options}
+        )
         self.context.set_default_timeout(DEFAULT_TIMEOUT_MS)
         self.console_errors = []
         self.page = self.context.new_page()

@@ -6,6 +6,7 @@ from urllib.parse import quote
 import pytest
 
 import build
+from pages import Guarded
 
 AXE = build.ROOT / "node_modules" / "axe-core" / "axe.min.js"
 COINS = "#sample=coins&steps=" + quote(json.dumps([["gaussian_filter", {}], ["label", {}]]))
@@ -17,13 +18,9 @@ PAGES = {"images": COINS, "lab": "#lab=camelback", "presenter": COINS}
 def test_no_serious_violations(browser, base_url, view, scheme):
     """In the light and the dark theme (the system's choice): contrast is among axe's checks."""
     # axe is injected as an inline script, which the page's own CSP rightly forbids
-    context = browser.new_context(bypass_csp=True, color_scheme=scheme)
-    page = context.new_page()
-    page.goto(base_url + PAGES[view])
-    page.wait_for_function("() => document.body.dataset.ready === 'true'", timeout=120_000)
-    page.locator("#result-caption:has-text('Label'), #lab-outputs .answer").first.wait_for(
-        timeout=90_000
-    )
+    guarded = Guarded(browser, base_url + PAGES[view], bypass_csp=True, color_scheme=scheme)
+    page = guarded.wait_ready()
+    page.locator("#result-caption:has-text('Label'), #lab-outputs .answer").first.wait_for()
     if view == "presenter":
         page.keyboard.press("p")
         page.wait_for_function("() => document.body.classList.contains('presenter')")
@@ -36,5 +33,5 @@ def test_no_serious_violations(browser, base_url, view, scheme):
         for v in violations
         if v["impact"] in ("serious", "critical")
     ]
-    context.close()
+    guarded.close()
     assert serious == [], "\n".join(serious)

@@ -96,17 +96,22 @@ def presenting(page):
 
 
 @pytest.fixture(scope="module")
-def classroom(browser, base_url):
-    guarded = Guarded(browser, lesson_link(base_url, LESSON))
-    guarded.wait_ready()
+def classroom(browser):
+    """One context for the module's tests (the service worker's cache stays warm)."""
+    guarded = Guarded(browser)
     yield guarded
     assert not [e for e in guarded.console_errors if "Error" in e], guarded.console_errors
     guarded.close()
 
 
 @pytest.fixture
-def page(classroom):
-    return classroom.page
+def page(classroom, base_url):
+    """The lesson, loaded afresh at step 1 for each test: no test starts where another left."""
+    page = classroom.page
+    page.goto("about:blank")  # the lesson link may differ from the URL shown only in its fragment
+    page.goto(lesson_link(base_url, LESSON))
+    classroom.wait_ready()
+    return page
 
 
 def test_lesson_link_opens_at_step_one_and_steps_through(page):

@@ -9,7 +9,7 @@ import pytest
 
 import build
 from conftest import static_site
-from pages import Guarded, page_pixels
+from pages import READY_TIMEOUT_MS, Guarded, page_pixels
 from test_page import assert_close, cpython
 
 AXE = build.ROOT / "node_modules" / "axe-core" / "axe.min.js"
@@ -204,8 +204,8 @@ def test_requests_from_other_origins_are_ignored(browser, base_url, tmp_path):
 
 
 def test_embed_view_has_no_serious_accessibility_violations(browser, base_url):
-    context = browser.new_context(bypass_csp=True)  # axe is injected as an inline script
-    page = context.new_page()
+    guarded = Guarded(browser, bypass_csp=True)  # axe is injected as an inline script
+    page = guarded.page
     for hash_ in (
         "#op=gaussian_filter&sample=camera&sigma=3",
         "#op=label&sample=coins&theme=dark",
@@ -213,11 +213,11 @@ def test_embed_view_has_no_serious_accessibility_violations(browser, base_url):
         "#lab=camelback&theme=dark",
     ):
         page.goto(base_url + "embed.html" + hash_)
-        page.wait_for_function("document.body.dataset.state === 'ready'", timeout=120_000)
+        page.wait_for_function("document.body.dataset.state === 'ready'", timeout=READY_TIMEOUT_MS)
         page.add_script_tag(path=str(AXE))
         violations = page.evaluate("async () => (await axe.run(document)).violations")
         serious = [
             f"{v['id']}: {v['help']}" for v in violations if v["impact"] in ("serious", "critical")
         ]
         assert serious == [], f"{hash_}: {serious}"
-    context.close()
+    guarded.close()

@@ -108,3 +108,12 @@ def test_local_threshold_copes_with_a_lighting_gradient():
 def test_even_block_size_is_refused():
     with pytest.raises(ValueError, match="block_size must be odd, got 4"):
         ndlab.run("threshold_local", make_image("grey"), block_size=4)
+
+
+def test_defaults_are_the_declared_ones():
+    """Run without parameters, the thresholds use the defaults their documentation states."""
+    image = make_image("grey", shape=(60, 60))
+    assert (image == 128).any()  # so that a threshold of 127 and one of 128 differ
+    np.testing.assert_array_equal(ndlab.run("threshold_global", image).data, image > 127)
+    stated = ndlab.run("threshold_local", image, method="gaussian", block_size=35, offset=0.0)
+    np.testing.assert_array_equal(ndlab.run("threshold_local", image).data, stated.data)
