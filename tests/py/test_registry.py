@@ -156,3 +156,14 @@ def test_output_kind_is_the_declared_one(name):
     assert set(OUTPUT_KINDS) == set(OPERATION_NAMES)
     for kind in ("grey", "rgb"):
         assert ndlab.run(name, make_image(kind)).output == OUTPUT_KINDS[name]
+
+
+def test_every_step_is_positive():
+    """A control's step of 0 would freeze its slider in the page."""
+    steps = [
+        (op["name"], p["name"], p["step"])
+        for op in ndlab.catalog()["operations"]
+        for p in op["params"]
+        if p["step"] is not None
+    ]
+    assert steps and all(step > 0 for _, _, step in steps), steps

@@ -81,7 +81,7 @@ def test_global_threshold(threshold):
 
 
 @pytest.mark.parametrize("method", ["mean", "gaussian"])
-@pytest.mark.parametrize("block_size", [3, 15])
+@pytest.mark.parametrize("block_size", [3, 5, 15])  # 5: odd, yet 5 & 2 == 0
 @pytest.mark.parametrize("offset", [-5.0, 0.0, 8.0])
 def test_local_threshold_follows_scikit_image(method, block_size, offset):
     image = make_image("grey", shape=(40, 50))
