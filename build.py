@@ -774,9 +774,13 @@ def mirrored_tests(module: str) -> str:
 
 
 def keep_sample(session: Path, size: int) -> None:
-    """Keep `size` of the mutants cosmic-ray listed in `session`, drawn with a fixed seed."""
+    """Keep `size` of the mutants cosmic-ray listed in `session`, drawn with a fixed seed from
+    the mutations in a stable order (job ids are random), so that a run can be repeated."""
     with sqlite3.connect(session) as db:
-        jobs = sorted(row[0] for row in db.execute("SELECT job_id FROM work_items"))
+        rows = db.execute(
+            "SELECT job_id FROM mutation_specs ORDER BY operator_name, occurrence, start_pos_row"
+        )
+        jobs = [row[0] for row in rows]
         kept = set(random.Random(0).sample(jobs, min(size, len(jobs))))
         dropped = [(job,) for job in jobs if job not in kept]
         db.executemany("DELETE FROM mutation_specs WHERE job_id = ?", dropped)
