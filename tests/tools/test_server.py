@@ -3,6 +3,7 @@
 import contextlib
 import http.client
 import re
+import shutil
 import socket
 import subprocess
 import sys
@@ -164,3 +165,29 @@ def test_serve_lan_binds_every_interface_and_shows_the_address_and_its_qr_code()
         assert "not offline" in process.stdout.readline()
         svg = urllib.request.urlopen(f"http://127.0.0.1:{port}/classroom.svg", timeout=30).read()
         assert students.split()[2].encode() in svg
+
+
+def test_the_package_launcher_serves_a_classroom_with_the_standard_library_only(site, tmp_path):
+    """start.py --lan laid out as in ndlab-offline.zip, run by a Python that imports nothing
+    but its standard library and the files beside start.py (-E -s -S: no environment, no
+    site-packages)."""
+    folder = tmp_path / "ndlab"
+    shutil.copytree(site, folder / "site")
+    for path in ("tools/start.py", "tools/server.py", "tools/classroom.py"):
+        shutil.copy2(build.ROOT / path, folder)
+    shutil.copy2(build.vendored_qrcodegen(), folder)
+    launcher = subprocess.Popen(
+        [sys.executable, "-E", "-s", "-S", "start.py", "--lan", "--port", "0", "--no-browser"],
+        cwd=folder,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        port = int(re.search(r"127\.0\.0\.1:(\d+)/", launcher.stdout.readline())[1])
+        assert launcher.stdout.readline().startswith("Students open http://")
+        assert ask(("127.0.0.2", port), "GET", "/")[0] == 200  # every interface
+        assert ask(("127.0.0.1", port), "GET", "/classroom.svg")[0] == 200
+    finally:
+        launcher.terminate()
+        launcher.wait(timeout=10)
+        launcher.stdout.close()
