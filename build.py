@@ -2,10 +2,13 @@
 """Build, serve and test ndlab.
 
     python3 build.py build [--pyodide-dist PATH]   assemble dist/ (cached, works offline when warm)
-    python3 build.py serve [--port 8000]           build if needed, serve dist/ on 127.0.0.1
+    python3 build.py serve [--port 8000] [--lan]   build if needed, serve dist/ on 127.0.0.1
+                                                   (--lan: to a classroom, on every interface)
     python3 build.py test [PYTEST ARGS]            install test tools, build, run the whole suite
     python3 build.py bench [--runs N]              measure the page against CPython (not a test)
+    python3 build.py bench --classroom 30          serve 30 clients at once from build.py serve
     python3 build.py package                       write ndlab-offline.zip for offline classrooms
+    python3 build.py mutate [--sample N] [MODULE ...]  mutation testing of py/ndlab (cosmic-ray)
 
 Standard library only: the steps that need NumPy, Pillow or pyodide-build run in a virtual
 environment this script makes in .cache/venv from the pinned requirements/ files.
@@ -21,8 +24,10 @@ import gzip
 import hashlib
 import json
 import os
+import random
 import re
 import shutil
+import sqlite3
 import subprocess
 import sys
 import tarfile
@@ -75,6 +80,14 @@ SKIMAGE = Download(
     "scikit_image-0.25.2-cp312-cp312-manylinux_2_17_x86_64.manylinux2014_x86_64.whl",
     "a17e17eb8562660cc0d31bb55643a4da996a81944b82c54805c91b3fe66f4824",
 )
+# The QR code of the classroom address (start.py --lan, serve --lan): Nayuki's encoder, one
+# pure-Python file, vendored beside the launcher so that the teacher's plain Python runs it.
+QRCODEGEN = Download(
+    "qrcodegen==1.8.0",
+    "qrcodegen-1.8.0-py3-none-any.whl",
+    "06bf87021bc351f1c6e722ac67db8a059c4fe27bbfbca39ed7a9a2364abdd7a6",
+)
+VENDORED = CACHE / "vendor"
 
 # name: (title, credit and licence as scikit-image states them)
 PHOTOS = {
@@ -496,17 +509,19 @@ def copy_page() -> None:
 
 
 def manifest() -> dict:
-    """Every file of dist/ with its size, and what the worker loads before Python is ready."""
+    """Every file of dist/ with its size and sha256, and what the worker loads before Python is
+    ready."""
     files = {
         p.relative_to(DIST).as_posix(): p.stat().st_size
         for p in sorted(DIST.rglob("*"))
         if p.is_file()
     }
+    digests = {name: sha256(DIST / name) for name in files}
     lock = json.loads((DIST / "pyodide" / "pyodide-lock.json").read_text())
     startup = [f"pyodide/{f}" for f in (*PYODIDE_CORE, "python_stdlib.zip", "pyodide-lock.json")]
     startup += [f"pyodide/{lock['packages'][n]['file_name']}" for n in closure(lock, ["ndlab"])]
     build_id = hashlib.sha256(
-        "".join(f"{name}{sha256(DIST / name)}" for name in files).encode()
+        "".join(f"{name}{digest}" for name, digest in digests.items()).encode()
     ).hexdigest()[:12]
     return {
         "id": build_id,
@@ -514,6 +529,7 @@ def manifest() -> dict:
         "pyodide": PYODIDE_VERSION,
         "startup_bytes": sum(files[f] for f in startup),
         "files": files,
+        "sha256": digests,
     }
 
 
@@ -523,6 +539,7 @@ def build(pyodide_dist: str | None = None) -> None:
     ensure_venv("build")
     stage = pyodide_packages(pyodide_dist)
     skimage = fetch(SKIMAGE)
+    vendored_qrcodegen()  # for serve --lan and the package's start.py --lan
 
     shutil.rmtree(DIST, ignore_errors=True)
     runtime = DIST / "pyodide"
@@ -659,11 +676,31 @@ def make_server(port: int, host: str = "127.0.0.1", isolated: bool = True):
     return server.make_server(DIST, port, host, isolated)
 
 
-def serve(port: int, host: str, isolated: bool = True) -> None:
+def vendored_qrcodegen() -> Path:
+    """qrcodegen.py out of its pinned wheel, in .cache/vendor/ (importable from there)."""
+    target = VENDORED / "qrcodegen.py"
+    if not target.exists():
+        VENDORED.mkdir(parents=True, exist_ok=True)
+        with zipfile.ZipFile(fetch(QRCODEGEN)) as wheel:
+            target.write_bytes(wheel.read("qrcodegen.py"))
+    return target
+
+
+def serve(port: int, host: str, isolated: bool = True, lan: bool = False) -> None:
+    """Serve dist/ (built first when a source is newer); with `lan`, on every interface, printing
+    the address students type and its QR code."""
     if not built():
         build()
-    httpd = make_server(port, host, isolated)
-    print(f"ndlab is served at http://{host}:{httpd.server_port}/  (Ctrl+C stops)", flush=True)
+    if not lan:
+        httpd = make_server(port, host, isolated)
+        print(f"ndlab is served at http://{host}:{httpd.server_port}/  (Ctrl+C stops)", flush=True)
+    else:
+        sys.path.insert(0, str(vendored_qrcodegen().parent))
+        from tools import classroom
+
+        httpd = server.make_server(DIST, port, "0.0.0.0", isolated, classroom.svg_for_port)
+        print(f"ndlab is served at http://127.0.0.1:{httpd.server_port}/  (Ctrl+C stops)")
+        print(classroom.announce(httpd.server_port), flush=True)
     try:
         httpd.serve_forever()
     except KeyboardInterrupt:
@@ -673,7 +710,11 @@ def serve(port: int, host: str, isolated: bool = True) -> None:
 # --- test ------------------------------------------------------------------------------------
 
 
-# Chromium flags that work on these machines (no sandbox as root, no calls home)
+# Chromium flags that work on these machines (no sandbox as root, no calls home). Google's services
+# that Chromium 156 still calls with the flags of the first lines (the tests' network guard saw
+# the account list, on-demand components and autofill's form data) are pointed at a closed port
+# on loopback.
+CLOSED = "http://127.0.0.1:9/"
 CHROMIUM_FLAGS = (
     "--no-sandbox",
     "--disable-gpu",
@@ -681,6 +722,11 @@ CHROMIUM_FLAGS = (
     "--disable-component-update",
     "--disable-sync",
     "--no-first-run",
+    f"--gaia-url={CLOSED}",
+    f"--component-updater=url-source={CLOSED}",
+    f"--autofill-server-url={CLOSED}",
+    f"--google-apis-url={CLOSED}",
+    f"--variations-server-url={CLOSED}",
 )
 
 
@@ -725,6 +771,12 @@ Start it: double-click "Start ndlab (Windows).bat" or "Start ndlab (macOS).comma
 Your browser opens ndlab at http://127.0.0.1:8000/. Keep the window that started it open;
 close it to stop. Needs Python 3.8 or newer (python.org) and a current browser.
 
+For a classroom on this computer's Wi-Fi or network: python3 start.py --lan
+It prints the address students type and its QR code; open
+http://127.0.0.1:8000/classroom.svg to show the code on the projector. Students' pages work
+while this computer serves them (not offline: browsers keep pages for offline use only from
+127.0.0.1 or https addresses).
+
 Opening index.html directly does not work: browsers do not run Python from files.
 """
 
@@ -739,6 +791,8 @@ def package(out: Path = PACKAGE) -> Path:
                 zf.write(path, f"ndlab/site/{path.relative_to(DIST).as_posix()}")
         zf.write(ROOT / "tools" / "start.py", "ndlab/start.py")
         zf.write(ROOT / "tools" / "server.py", "ndlab/server.py")
+        zf.write(ROOT / "tools" / "classroom.py", "ndlab/classroom.py")
+        zf.write(vendored_qrcodegen(), "ndlab/qrcodegen.py")
         zf.writestr("ndlab/README.txt", PACKAGE_README)
         for name, text in LAUNCHERS.items():
             info = zipfile.ZipInfo(f"ndlab/{name}", date_time=time.localtime()[:6])
@@ -767,6 +821,84 @@ def bench(bench_args: list[str]) -> int:
     ).returncode
 
 
+MUTATE = CACHE / "mutate"
+#: What `build.py mutate` runs without arguments: modules of py/ndlab whose mirrored tests run in
+#: seconds (a mutant costs one run of them); name others to run them too
+MUTATE_DEFAULT = ("threshold.py",)
+
+
+def mirrored_tests(module: str) -> str:
+    """The tests of a module of py/ndlab, as the suite mirrors them (labs/optimize.py ->
+    tests/py/labs/test_labs_optimize.py)."""
+    path = Path(module)
+    if path.parent.name == "labs":
+        return f"tests/py/labs/test_labs_{path.stem}.py"
+    return f"tests/py/test_{path.stem}.py"
+
+
+def keep_sample(session: Path, size: int) -> None:
+    """Keep `size` of the mutants cosmic-ray listed in `session`, drawn with a fixed seed from
+    the mutations in a stable order (job ids are random), so that a run can be repeated."""
+    with sqlite3.connect(session) as db:
+        rows = db.execute(
+            "SELECT job_id FROM mutation_specs ORDER BY operator_name, occurrence, start_pos_row"
+        )
+        jobs = [row[0] for row in rows]
+        kept = set(random.Random(0).sample(jobs, min(size, len(jobs))))
+        dropped = [(job,) for job in jobs if job not in kept]
+        db.executemany("DELETE FROM mutation_specs WHERE job_id = ?", dropped)
+        db.executemany("DELETE FROM work_items WHERE job_id = ?", dropped)
+
+
+def mutate(modules: list[str], sample: int) -> int:
+    """Mutation testing with cosmic-ray: each module of py/ndlab mutated one change at a time in
+    a copy (.cache/mutate/), its mirrored tests run against each mutant (all of them, or a
+    seeded sample of `sample`: each costs one run of the tests); prints the score."""
+    python = ensure_venv("mutate")
+    bin_dir = python.parent
+    scores = []
+    for module in modules or MUTATE_DEFAULT:
+        tests = mirrored_tests(module)
+        stage = MUTATE / module.replace("/", "-")
+        shutil.rmtree(stage, ignore_errors=True)
+        shutil.copytree(ROOT / "py" / "ndlab", stage / "ndlab")
+        shutil.copytree(ROOT / "tests" / "py", stage / "tests" / "py")
+        ini = "[pytest]\npythonpath = . tests/py\nfilterwarnings = error\n"
+        (stage / "pytest.ini").write_text(ini)
+        (stage / "cosmic-ray.toml").write_text(
+            "[cosmic-ray]\n"
+            f'module-path = "ndlab/{module}"\n'
+            "timeout = 300.0\n"
+            "excluded-modules = []\n"
+            f'test-command = "{python} -m pytest -x -q -p no:cacheprovider {tests}"\n'
+            '[cosmic-ray.distributor]\nname = "local"\n'
+        )
+        log(f"mutating ndlab/{module}, against {tests}")
+        run([bin_dir / "cosmic-ray", "init", "cosmic-ray.toml", "session.sqlite"], cwd=stage)
+        if sample:
+            keep_sample(stage / "session.sqlite", sample)
+        run([bin_dir / "cosmic-ray", "exec", "cosmic-ray.toml", "session.sqlite"], cwd=stage)
+        report = subprocess.run(
+            [bin_dir / "cr-report", "--surviving-only", "--show-diff", "session.sqlite"],
+            cwd=stage,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        (stage / "report.txt").write_text(report)
+        total = int(re.search(r"total jobs: (\d+)", report)[1])
+        survived = int(re.search(r"surviving mutants: (\d+)", report)[1])
+        scores.append((module, total, survived))
+        log(
+            f"ndlab/{module}: {total - survived} of {total} mutants killed; survivors listed "
+            f"in {(stage / 'report.txt').relative_to(ROOT)}"
+        )
+    killed = sum(t - s for _, t, s in scores)
+    total = sum(t for _, t, _ in scores)
+    log(f"mutation score: {killed} of {total} killed ({killed / total:.0%})")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -782,6 +914,11 @@ def main(argv: list[str] | None = None) -> int:
     p_serve.add_argument("--port", type=int, default=8000)
     p_serve.add_argument("--host", default="127.0.0.1")
     p_serve.add_argument(
+        "--lan",
+        action="store_true",
+        help="serve a classroom: every interface, with the address to type and its QR code",
+    )
+    p_serve.add_argument(
         "--no-isolation",
         action="store_true",
         help="omit the COOP/COEP headers (as a host that cannot set them would)",
@@ -791,6 +928,13 @@ def main(argv: list[str] | None = None) -> int:
         "bench", help="measure the page against CPython (prints, writes .cache/bench/)"
     )
     commands.add_parser("package", help="write ndlab-offline.zip: the site and a launcher")
+    p_mutate = commands.add_parser("mutate", help="mutation testing of py/ndlab (cosmic-ray)")
+    p_mutate.add_argument(
+        "modules", nargs="*", help=f"modules of py/ndlab (default: {' '.join(MUTATE_DEFAULT)})"
+    )
+    p_mutate.add_argument(
+        "--sample", type=int, default=0, help="run a seeded sample of this many mutants per module"
+    )
     p_gen = commands.add_parser("_generate")  # internal: runs inside the venv
     p_gen.add_argument("skimage_wheel")
     commands.add_parser("_chapter_data")  # internal: runs inside the venv
@@ -802,13 +946,15 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "build":
             build(args.pyodide_dist)
         elif args.command == "serve":
-            serve(args.port, args.host, not args.no_isolation)
+            serve(args.port, args.host, not args.no_isolation, args.lan)
         elif args.command == "test":
             return test(passed_on)
         elif args.command == "package":
             package()
         elif args.command == "bench":
             return bench(passed_on)
+        elif args.command == "mutate":
+            return mutate(args.modules, args.sample)
         elif args.command == "_generate":
             generate(args.skimage_wheel)
         elif args.command == "_chapter_data":

@@ -46,6 +46,8 @@ export class LabsView {
       this.runner.schedule();
     });
     el.cancel.addEventListener("click", () => this.runner.cancel());
+    // The Copy button beside the code, where the view has one (the full page does, embeds do not)
+    el.code.closest("details")?.querySelector("button")?.addEventListener("click", () => navigator.clipboard?.writeText(el.code.textContent));
     /** @type {[any, number] | null} the result on show and its round trip, drawn again at a new width */
     this.shown = null;
     // Plots are drawn to the width and colours they have: draw them again when the width changes

@@ -4,7 +4,11 @@
 
 /** @param {(reload: () => void) => void} onUpdate called when a new build is ready */
 export async function registerOffline(onUpdate) {
-  if (!("serviceWorker" in navigator) || location.protocol === "file:") return null;
+  if (location.protocol === "file:") return null;
+  // Over plain http to another computer (a classroom served with --lan) browsers give no service
+  // worker: say that the page will not work offline from this address.
+  if (!window.isSecureContext) /** @type {HTMLElement} */ (document.getElementById("online-only")).hidden = false;
+  if (!("serviceWorker" in navigator)) return null;
   const registration = await navigator.serviceWorker.register(new URL("../sw.js", import.meta.url), { scope: "../" });
   const offer = (/** @type {ServiceWorker} */ waiting) =>
     onUpdate(() => {

@@ -25,6 +25,7 @@ import build
 import ndlab
 from ndlab import labs, web
 from ndlab.pipeline import Cache
+from tools.load import SLOW_RATE, classroom_load
 from tools.server import make_server, other_site, running
 
 OUT = build.CACHE / "bench"
@@ -593,6 +594,39 @@ def report_drag(results):
     return lines
 
 
+def classroom_bench(clients):
+    """The classroom load test on `build.py serve` (a process of its own, as in class): `clients`
+    browsers' worth of fetches of the whole site at once, and three slow readers. Prints and
+    writes .cache/bench/classroom.md."""
+    server, url = serve()
+    try:
+        result = classroom_load(url, clients=clients)
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+    machine = f"{platform.machine()}, {os.cpu_count()} cores"
+    text = "\n".join(
+        [
+            f"# Classroom load ({time.strftime('%Y-%m-%d %H:%M')}, {machine}, loopback)",
+            "",
+            f"- {result['clients']} clients each fetched all {result['files']} files of the site "
+            f"(gzip accepted): {result['MB']:.0f} MB decoded in {result['seconds']:.1f} s, "
+            f"{result['MB_per_s']:.0f} MB/s; files differing from the manifest's sha256: "
+            f"{len(result['corrupted'])}",
+            f"- One client's share, the whole site as a first visit's service worker precaches it: "
+            f"{result['wire_MB_per_client']:.1f} MB over the connection (gzip where the build "
+            f"has a twin; counted by the client, as the server sent it)",
+            f"- {len(result['slow_seconds'])} slow readers at {SLOW_RATE / 1e3:.0f} kB/s, "
+            f"meanwhile: {', '.join(f'{s} s' for s in result['slow_seconds'])}, "
+            f"{'intact' if result['slow_intact'] else 'CORRUPTED'}",
+        ]
+    )
+    OUT.mkdir(parents=True, exist_ok=True)
+    (OUT / "classroom.md").write_text(text + "\n")
+    print(text)
+    return 0 if not result["corrupted"] and result["slow_intact"] else 1
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=3, help="fresh browser profiles for start-up")
@@ -603,7 +637,15 @@ def main():
         choices=("startup", "compute"),
         help="measure only start-up against the floor, or only operations and labs",
     )
+    parser.add_argument(
+        "--classroom",
+        type=int,
+        metavar="CLIENTS",
+        help="instead, the classroom load test with this many clients (30 for a class)",
+    )
     args = parser.parse_args()
+    if args.classroom:
+        return classroom_bench(args.classroom)
     server, url = serve()
     try:
         with sync_playwright() as p:
@@ -653,4 +695,4 @@ def main():
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

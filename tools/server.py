@@ -5,6 +5,7 @@ import contextlib
 import email.utils
 import functools
 import http.server
+import io
 import os
 import re
 import threading
@@ -33,14 +34,25 @@ def versioned_folder(sha256_hex):
     return f"h-{sha256_hex[:16]}"
 
 
+#: A client silent this long (seconds) is dropped, so a stuck one cannot hold a thread for good.
+CONNECTION_TIMEOUT = 30
+#: Connections served at once; more are answered 503 at once (a room of thirty browsers opens
+#: about six each while the page loads).
+MAX_CONNECTIONS = 256
+
+
 class Handler(http.server.SimpleHTTPRequestHandler):
-    """Static files with the MIME types Pyodide needs, cross-origin isolated by default.
+    """The site's files, with the MIME types Pyodide needs, cross-origin isolated by default.
 
     Isolation (COOP/COEP) gives the page SharedArrayBuffer, so a running computation can be
-    cancelled through Pyodide's interrupt buffer instead of by replacing the worker.
+    cancelled through Pyodide's interrupt buffer instead of by replacing the worker. Only GET and
+    HEAD are answered (other methods get 501), folders are not listed, and a path with a ``..``
+    segment is refused rather than quietly mapped into the site.
     """
 
     isolated = True
+    timeout = CONNECTION_TIMEOUT
+    classroom_svg = None  # port -> bytes of /classroom.svg, when serving a classroom
     status = 0  # of the response being sent
     html = False  # whether it is an HTML page
 
@@ -56,6 +68,12 @@ class Handler(http.server.SimpleHTTPRequestHandler):
 
     def send_head(self):
         """Send the .gz twin of a file to a client that accepts gzip (the build writes them)."""
+        url_path = urllib.parse.unquote(urllib.parse.urlsplit(self.path).path)
+        if ".." in re.split(r"[/\\]", url_path):
+            self.send_error(http.HTTPStatus.BAD_REQUEST, "Paths may not leave the site")
+            return None
+        if url_path == "/classroom.svg" and self.classroom_svg:
+            return self.send_bytes(self.classroom_svg(self.server.server_port), "image/svg+xml")
         path = self.translate_path(self.path)
         packed = path + ".gz"
         if "gzip" not in self.headers.get("Accept-Encoding", "") or not os.path.isfile(packed):
@@ -74,6 +92,19 @@ class Handler(http.server.SimpleHTTPRequestHandler):
         self.send_header("Vary", "Accept-Encoding")
         self.end_headers()
         return open(packed, "rb")  # noqa: SIM115 (the base class closes it after copying)
+
+    def send_bytes(self, data, content_type):
+        """Answer with `data`; return it as the file object send_head returns."""
+        self.send_response(http.HTTPStatus.OK)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        return io.BytesIO(data)
+
+    def list_directory(self, path):
+        """Folders are not listed: only the site's files are served."""
+        self.send_error(http.HTTPStatus.NOT_FOUND, "No such file")
+        return None
 
     def send_response(self, code, message=None):
         self.status = code
@@ -103,12 +134,48 @@ class Handler(http.server.SimpleHTTPRequestHandler):
             super().log_message(format, *args)
 
 
-def make_server(directory, port, host="127.0.0.1", isolated=True):
-    """Serve `directory` on host:port (port 0 picks a free one), with or without COOP/COEP."""
+class LimitedServer(http.server.ThreadingHTTPServer):
+    """A thread per connection, at most MAX_CONNECTIONS at once; past that, 503 and close."""
+
+    daemon_threads = True
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.slots = threading.BoundedSemaphore(MAX_CONNECTIONS)
+
+    def process_request(self, request, client_address):
+        if not self.slots.acquire(blocking=False):
+            with contextlib.suppress(OSError):
+                request.sendall(BUSY)
+            self.shutdown_request(request)
+            return
+        super().process_request(request, client_address)
+
+    def process_request_thread(self, request, client_address):
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            self.slots.release()
+
+
+BUSY = (
+    b"HTTP/1.0 503 Service Unavailable\r\nRetry-After: 2\r\nContent-Length: 0\r\n"
+    b"Connection: close\r\n\r\n"
+)
+
+
+def make_server(directory, port, host="127.0.0.1", isolated=True, classroom_svg=None):
+    """Serve `directory` on host:port (port 0 picks a free one), with or without COOP/COEP;
+    `classroom_svg`, when given, makes /classroom.svg from the port served (tools/classroom.py's
+    svg_for_port)."""
     name = "IsolatedHandler" if isolated else "PlainHandler"
-    handler_class = type(name, (Handler,), {"isolated": isolated})
+    attributes = {
+        "isolated": isolated,
+        "classroom_svg": classroom_svg and staticmethod(classroom_svg),
+    }
+    handler_class = type(name, (Handler,), attributes)
     handler = functools.partial(handler_class, directory=str(directory))
-    return http.server.ThreadingHTTPServer((host, port), handler)
+    return LimitedServer((host, port), handler)
 
 
 class QuietHandler(http.server.SimpleHTTPRequestHandler):

@@ -15,8 +15,9 @@ let pyodide;
 /** @type {any} the ndlab.labs.web module, once a lab has run */
 let labs;
 
-/** Who this runtime is, for pages that check their demos share one. */
-const runtime = { id: crypto.randomUUID(), shared: "onconnect" in self, connections: 0 };
+/** Who this runtime is, for pages that check their demos share one. (Not crypto.randomUUID:
+ * browsers have it only in secure contexts, and a classroom's LAN address over http is not one.) */
+const runtime = { id: Array.from(crypto.getRandomValues(new Uint32Array(4)), (n) => n.toString(16)).join("-"), shared: "onconnect" in self, connections: 0 };
 /** @type {Set<MessagePort | Worker>} every connection: the page, or each embedded demo */
 const ports = new Set();
 /** The start-up messages so far, replayed to a demo that connects later. */

@@ -10,13 +10,16 @@ import pytest
 
 import build
 from pages import Guarded
+from proxy import RecordingProxy
 from tools.server import other_site, running
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def serve(*args):
-    """`python3 build.py serve` on a free port, as a user starts it; yields its URL."""
+@contextlib.contextmanager
+def serving(*args):
+    """`python3 build.py serve` on a free port, as a user starts it; yields its URL and stops the
+    server when the block ends."""
     if not (build.DIST / "build.json").exists():
         pytest.fail("dist/ is not built: run `python3 build.py build`")
     server = subprocess.Popen(
@@ -42,26 +45,55 @@ def serve(*args):
 @pytest.fixture(scope="session")
 def base_url():
     """The page served cross-origin isolated (the default of build.py serve)."""
-    yield from serve()
+    with serving() as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
 def plain_url():
     """The page served without COOP/COEP, as a host that cannot set headers would."""
-    yield from serve("--no-isolation")
+    with serving("--no-isolation") as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
-def browser():
-    from playwright.sync_api import sync_playwright
+def proxy():
+    """The network guard: every request not to loopback, from any context, is recorded here."""
+    with RecordingProxy().running() as proxy:
+        yield proxy
 
+
+def launch(playwright, proxy, *args):
+    """Debian's Chromium with the guard as its proxy (loopback goes direct), and `args`."""
     executable = build.find_chromium()
     if executable is None:
         pytest.fail("no Chromium: install it (apt-get install chromium) or set NDLAB_CHROMIUM")
+    flags = [*build.CHROMIUM_FLAGS, f"--proxy-server=http://{proxy.address}", *args]
+    # not Playwright's proxy option: it adds <-loopback>, which sends loopback to the proxy too
+    return playwright.chromium.launch(executable_path=executable, args=flags)
+
+
+@pytest.fixture(scope="session")
+def playwright():
+    from playwright.sync_api import sync_playwright
+
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=executable, args=list(build.CHROMIUM_FLAGS))
-        yield browser
-        browser.close()
+        yield p
+
+
+@pytest.fixture(scope="session")
+def browser(playwright, proxy):
+    browser = launch(playwright, proxy)
+    yield browser
+    browser.close()
+
+
+@pytest.fixture(autouse=True)
+def no_request_leaves_loopback(proxy):
+    """Every browser test: no request went anywhere but 127.0.0.1 (tests that make one on
+    purpose take it from the proxy themselves)."""
+    yield
+    assert proxy.take() == [], "requests left 127.0.0.1"
 
 
 @pytest.fixture(scope="module")
@@ -70,7 +102,6 @@ def app(browser, base_url):
     guarded = Guarded(browser, base_url)
     guarded.wait_ready()
     yield guarded
-    assert guarded.outside == [], f"requests left 127.0.0.1: {guarded.outside}"
     guarded.close()
 
 
@@ -79,7 +110,6 @@ def fresh(browser, base_url):
     """A page of its own, not yet opened: the test goes to the URL it needs."""
     guarded = Guarded(browser)
     yield guarded
-    assert guarded.outside == [], f"requests left 127.0.0.1: {guarded.outside}"
     guarded.close()
 
 

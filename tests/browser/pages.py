@@ -1,12 +1,13 @@
 """Pages under test: a request guard, and reading pixels out of the page."""
 
 import base64
-import time
-from urllib.parse import urlparse
 
 import numpy as np
 
 READY_TIMEOUT_MS = 120_000
+# Playwright's waits default to 30 s; on a 2-core machine shared with other work, a run that takes
+# 3 s alone can take ten times as long, so every wait in a test context may take this long.
+DEFAULT_TIMEOUT_MS = 90_000
 
 # An 800×600 colour photograph opened as a file, as a user would: seconds of median filtering.
 OPEN_BIG_PHOTO = """async () => {
@@ -20,14 +21,18 @@ OPEN_BIG_PHOTO = """async () => {
 
 
 class Guarded:
-    """A page whose every request is checked: anything not on 127.0.0.1 is blocked and recorded."""
+    """A page in a context of its own, its console errors collected.
 
-    def __init__(self, browser, url=None):
-        """Open a guarded context and page; go to `url` if given."""
-        self.context = browser.new_context(viewport={"width": 1280, "height": 900})
-        self.outside = []
+    The session's proxy (conftest.py) guards its requests, as it guards every context's.
+    """
+
+    def __init__(self, browser, url=None, **options):
+        """Open a context (Playwright's new_context `options`) and page; go to `url` if given."""
+        self.context = browser.new_context(
+            **{"viewport": {"width": 1280, "height": 900}, **options}
+        )
+        self.context.set_default_timeout(DEFAULT_TIMEOUT_MS)
         self.console_errors = []
-        self.context.route("**/*", self._route)
         self.page = self.context.new_page()
         self.page.on(
             "console",
@@ -36,14 +41,6 @@ class Guarded:
         self.page.on("pageerror", lambda e: self.console_errors.append(str(e)))
         if url:
             self.page.goto(url)
-
-    def _route(self, route):
-        url = route.request.url
-        if urlparse(url).hostname == "127.0.0.1" or url.startswith(("data:", "blob:")):
-            route.continue_()
-        else:
-            self.outside.append(url)
-            route.abort()
 
     def wait_ready(self):
         self.page.wait_for_function(
@@ -81,12 +78,62 @@ def page_pixels(page, expression):
 
 
 def wait_until(page, async_predicate, timeout=120.0):
-    """Poll an async JS predicate until it is truthy (wait_for_function takes its Promise as true)."""
-    deadline = time.monotonic() + timeout
-    while not page.evaluate(async_predicate):
-        if time.monotonic() > deadline:
-            raise TimeoutError(f"still false after {timeout} s: {async_predicate}")
-        page.wait_for_timeout(200)
+    """Wait in the page until an async JS predicate is truthy (wait_for_function takes its Promise
+    as true); raise TimeoutError after `timeout` seconds."""
+    done = page.evaluate(
+        f"""async (timeout) => {{
+          const predicate = {async_predicate};
+          const deadline = performance.now() + timeout;
+          while (!(await predicate())) {{
+            if (performance.now() > deadline) return false;
+            await new Promise((resolve) => requestAnimationFrame(resolve));
+          }}
+          return true;
+        }}""",
+        timeout * 1000,
+    )
+    if not done:
+        raise TimeoutError(f"still false after {timeout} s: {async_predicate}")
+
+
+# Watches the workers' messages (an init script, in every frame): window.__runsStarted lists,
+# as "W×H", the image of each run a worker has reported "started", so a test can act while
+# Python is inside that run instead of guessing how long after a click it gets there.
+WATCH_RUNS = """(() => {
+  const sizes = new Map();
+  window.__runsStarted = [];
+  const record = (event) => {
+    if (event.data?.type === 'started') window.__runsStarted.push(sizes.get(event.data.id));
+  };
+  for (const target of [Worker.prototype, MessagePort.prototype]) {
+    const post = target.postMessage;
+    target.postMessage = function (message, ...rest) {
+      if (message?.image) sizes.set(message.id, `${message.image.width}×${message.image.height}`);
+      return post.call(this, message, ...rest);
+    };
+  }
+  window.Worker = class extends Worker {
+    constructor(...args) { super(...args); this.addEventListener('message', record); }
+  };
+  window.SharedWorker = class extends SharedWorker {
+    constructor(...args) { super(...args); this.port.addEventListener('message', record); }
+  };
+})();"""
+
+
+def runs_started(frame):
+    """How many runs the frame's workers have reported started so far; needs WATCH_RUNS."""
+    return frame.evaluate("window.__runsStarted.length")
+
+
+def wait_for_run_started(frame, size, since=0, timeout=120.0):
+    """Wait until a worker has started a run on an image of `size` ("W×H"), after the first
+    `since` runs (see runs_started); needs WATCH_RUNS."""
+    frame.wait_for_function(
+        "([size, since]) => window.__runsStarted.slice(since).includes(size)",
+        arg=[size, since],
+        timeout=timeout * 1000,
+    )
 
 
 # [light, dark]: how many opaque pixels of a canvas, in its left `fraction`, are light and dark.

@@ -6,6 +6,7 @@ from urllib.parse import quote
 import pytest
 
 import build
+from pages import Guarded
 
 AXE = build.ROOT / "node_modules" / "axe-core" / "axe.min.js"
 COINS = "#sample=coins&steps=" + quote(json.dumps([["gaussian_filter", {}], ["label", {}]]))
@@ -22,13 +23,9 @@ PAGES = {
 def test_no_serious_violations(browser, base_url, view, scheme):
     """In the light and the dark theme (the system's choice): contrast is among axe's checks."""
     # axe is injected as an inline script, which the page's own CSP rightly forbids
-    context = browser.new_context(bypass_csp=True, color_scheme=scheme)
-    page = context.new_page()
-    page.goto(base_url + PAGES[view])
-    page.wait_for_function("() => document.body.dataset.ready === 'true'", timeout=120_000)
-    page.locator("#result-caption:has-text('Label'), #lab-outputs .answer").first.wait_for(
-        timeout=90_000
-    )
+    guarded = Guarded(browser, base_url + PAGES[view], bypass_csp=True, color_scheme=scheme)
+    page = guarded.wait_ready()
+    page.locator("#result-caption:has-text('Label'), #lab-outputs .answer").first.wait_for()
     if view == "lab data":  # the open "Your data" panel with a preview and the data's credit
         page.locator("#lab-data summary").click()
         page.fill("#lab-data-text", "t, y\n0, 1.5\n1, 2.5")
@@ -45,5 +42,5 @@ def test_no_serious_violations(browser, base_url, view, scheme):
         for v in violations
         if v["impact"] in ("serious", "critical")
     ]
-    context.close()
+    guarded.close()
     assert serious == [], "\n".join(serious)

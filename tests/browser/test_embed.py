@@ -9,7 +9,7 @@ import pytest
 
 import build
 from conftest import static_site
-from pages import Guarded, cpython_pipeline, page_pixels
+from pages import READY_TIMEOUT_MS, Guarded, cpython_pipeline, page_pixels
 from test_page import assert_close, cpython
 
 AXE = build.ROOT / "node_modules" / "axe-core" / "axe.min.js"
@@ -49,7 +49,6 @@ def host(browser, base_url, tmp_path_factory):
         )
         guarded.url = url
         yield guarded
-        assert guarded.outside == [], f"requests left 127.0.0.1: {guarded.outside}"
         guarded.close()
 
 
@@ -173,30 +172,40 @@ def test_frame_sizes_itself_and_links_to_the_full_page(host):
 
 
 def test_requests_from_other_origins_are_ignored(browser, base_url, tmp_path):
-    """An embed answers only the origins its URL lists; a page elsewhere gets nothing back."""
-    (tmp_path / "index.html").write_text(
-        f'<!doctype html><title>other</title><iframe id="f" src="{base_url}embed.html#op=laplace&amp;sample=camera&amp;origins=https://docs.example.org"></iframe>'
-    )
+    """An embed answers only the origins its URL lists; a page elsewhere gets nothing back. The
+    control: a second embed that lists the page's origin is asked after the first, and answers."""
     with static_site(tmp_path) as url:
+        embed = f"{base_url}embed.html#op=laplace&amp;sample=camera&amp;origins="
+        (tmp_path / "index.html").write_text(
+            f'<!doctype html><title>other</title><iframe id="refuses" src="{embed}'
+            f'https://docs.example.org"></iframe><iframe id="answers" src="{embed}'
+            f'{url.rstrip("/")}"></iframe>'
+        )
         guarded = Guarded(browser, url)
         page = guarded.page
-        frame = page.frame_locator("#f")
-        frame.locator("body[data-state=ready]").wait_for(timeout=120_000)
+        for frame in ("refuses", "answers"):
+            page.frame_locator(f"#{frame}").locator("body[data-state=ready]").wait_for()
         replies = page.evaluate(
             """() => new Promise((resolve) => {
               const got = [];
-              addEventListener('message', (e) => e.data?.type === 'reply' && got.push(e.data));
-              document.getElementById('f').contentWindow.postMessage({ndlab: 'embed', id: 1, type: 'get'}, '*');
-              setTimeout(() => resolve(got), 2000);
+              addEventListener('message', (e) => {
+                if (e.data?.type !== 'reply') return;
+                got.push(e.data.id);
+                if (e.data.id === 2) resolve(got);
+              });
+              const ask = (frame, id) => document.getElementById(frame).contentWindow
+                .postMessage({ndlab: 'embed', id, type: 'get'}, '*');
+              ask('refuses', 1);
+              ask('answers', 2);
             })"""
         )
         guarded.close()
-    assert replies == []
+    assert replies == [2]
 
 
 def test_embed_view_has_no_serious_accessibility_violations(browser, base_url):
-    context = browser.new_context(bypass_csp=True)  # axe is injected as an inline script
-    page = context.new_page()
+    guarded = Guarded(browser, bypass_csp=True)  # axe is injected as an inline script
+    page = guarded.page
     for hash_ in (
         "#op=gaussian_filter&sample=camera&sigma=3",
         "#op=label&sample=coins&theme=dark",
@@ -204,14 +213,14 @@ def test_embed_view_has_no_serious_accessibility_violations(browser, base_url):
         "#lab=camelback&theme=dark",
     ):
         page.goto(base_url + "embed.html" + hash_)
-        page.wait_for_function("document.body.dataset.state === 'ready'", timeout=120_000)
+        page.wait_for_function("document.body.dataset.state === 'ready'", timeout=READY_TIMEOUT_MS)
         page.add_script_tag(path=str(AXE))
         violations = page.evaluate("async () => (await axe.run(document)).violations")
         serious = [
             f"{v['id']}: {v['help']}" for v in violations if v["impact"] in ("serious", "critical")
         ]
         assert serious == [], f"{hash_}: {serious}"
-    context.close()
+    guarded.close()
 
 
 def test_embed_view_shows_a_pipeline_and_a_host_sets_its_last_step(fresh, base_url):

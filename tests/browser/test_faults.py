@@ -8,7 +8,15 @@ from PIL import Image
 
 from conftest import static_site
 from ndlab import web
-from pages import OPEN_BIG_PHOTO, Guarded, page_pixels, to_array, wait_until
+from pages import (
+    OPEN_BIG_PHOTO,
+    WATCH_RUNS,
+    Guarded,
+    page_pixels,
+    runs_started,
+    to_array,
+    wait_for_run_started,
+)
 from test_page import assert_close, cpython
 
 
@@ -45,20 +53,19 @@ class Workers:
 
 def test_worker_killed_mid_run_is_replaced_and_state_kept(fresh, base_url):
     page = fresh.page
+    fresh.context.add_init_script(WATCH_RUNS)
     page.goto(base_url + "#sample=camera")
     fresh.wait_ready()
-    workers = Workers(page)
-    wait_until(page, "async () => true")  # let the auto-attach events arrive
+    workers = Workers(page)  # attached to the one worker, which is running
     page.click("#op-list button[data-op='median_filter']")
     page.locator("#param-size").fill("25")
     page.evaluate(OPEN_BIG_PHOTO)
-    page.locator("#busy").wait_for(state="visible", timeout=30_000)
     page.locator("#original-caption", has_text="big.png").wait_for()
-    page.wait_for_timeout(1500)  # well inside SciPy's median filter
+    wait_for_run_started(page, "800×600")  # Python is inside the seconds of median filtering
     workers.kill()
 
     message = page.locator("#message")
-    message.wait_for(state="visible", timeout=10_000)
+    message.wait_for(state="visible")
     text = message.inner_text()
     assert "The Python worker stopped" in text and "image and settings are kept" in text
     page.locator("#busy").wait_for(state="hidden")
@@ -184,21 +191,23 @@ def test_shared_worker_killed_mid_run_moves_every_demo_to_a_fresh_one(browser, b
     run gives CPython's pixels from a fresh shared Python, instead of waiting forever."""
     (tmp_path / "index.html").write_text(SHARED_HOST.format(ndlab=base_url))
     with static_site(tmp_path) as url:
-        host = Guarded(browser, url)
+        host = Guarded(browser)
+        host.context.add_init_script(WATCH_RUNS)
         page = host.page
+        page.goto(url)
         page.wait_for_function(
             "() => ['slow', 'blur'].every(id => document.getElementById(id).dataset.ndlabState === 'ready')",
             timeout=120_000,
         )
         status = "(id) => ndlabEmbed.request(document.getElementById(id), {type: 'status'})"
         before = page.evaluate(status, "blur")["runtime"]["id"]
+        slow = next(f for f in page.frames if "median_filter" in f.url)
+        since = runs_started(slow)
         page.evaluate(
             """() => { window.slow = ndlabEmbed.request(document.getElementById('slow'),
                 {type: 'set', params: {size: 25}}).then(() => 'answered', (e) => e.message); }"""
         )
-        slow = next(f for f in page.frames if "median_filter" in f.url)
-        slow.locator("#busy").wait_for(state="visible", timeout=30_000)
-        page.wait_for_timeout(1500)  # well inside SciPy's median filter
+        wait_for_run_started(slow, "512×512", since)  # the camera, in seconds of median filtering
         cdp = browser.new_browser_cdp_session()
         (worker,) = [
             t for t in cdp.send("Target.getTargets")["targetInfos"] if t["type"] == "shared_worker"
@@ -221,5 +230,4 @@ def test_shared_worker_killed_mid_run_moves_every_demo_to_a_fresh_one(browser, b
         coins = page_pixels(frame, "document.getElementById('original')")
         result = page_pixels(frame, "document.getElementById('result')")
         assert_close(result, cpython("gaussian_filter", coins, {"sigma": 5}))
-        assert host.outside == []
         host.close()

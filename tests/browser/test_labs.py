@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from ndlab import labs
-from pages import ink, wait_for_ink
+from pages import ink, wait_for_ink, wait_until
 
 LABS = [lab["name"] for lab in labs.catalog()["labs"]]
 CHAPTER_DATA = Path(__file__).resolve().parents[2] / "data" / "scipy-lectures"
@@ -211,3 +211,21 @@ def test_plots_follow_the_theme(fresh, base_url):
     page.emulate_media(color_scheme="dark")
     wait_for_ink(page, *axis)
     assert ink(page, *axis)[0] > 50
+
+
+def test_copy_button_copies_the_lab_code(fresh, base_url):
+    fresh.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=base_url)
+    page = fresh.page
+    page.goto(f"{base_url}#lab=find_roots")
+    fresh.wait_ready()
+    page.wait_for_function(
+        "() => document.querySelector('#lab-code').textContent.startsWith('\"\"\"')"
+    )
+    page.click("#lab-copy-code")
+    wait_until(
+        page,
+        "async () => (await navigator.clipboard.readText())"
+        " === document.querySelector('#lab-code').textContent",
+        timeout=30,
+    )
+    assert "scipy" in page.evaluate("navigator.clipboard.readText()")

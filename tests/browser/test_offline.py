@@ -1,47 +1,55 @@
-"""Offline-first: after one visit the page starts and computes with the network off."""
+"""Offline-first: after one visit the page starts and computes with its server stopped."""
 
-from urllib.parse import urlparse
+import urllib.error
+import urllib.request
 
-from pages import wait_until
+import pytest
 
-READY = "() => document.body.dataset.ready === 'true'"
+from conftest import serving
+from ndlab import labs
+from pages import Guarded, page_pixels, wait_until
+from test_page import assert_close, cpython
+
+RUN_BLUR = "ndlab.loadSample('coins').then((c) => ndlab.run('gaussian_filter', {sigma: 2.5}, c))"
 
 
-def test_page_works_offline_after_first_visit(browser, base_url):
-    context = browser.new_context()
-    hosts = set()
-    context.on(
-        "request",
-        lambda request: (
-            request.url.startswith("http") and hosts.add(urlparse(request.url).hostname)
-        ),
-    )
-    page = context.new_page()
-    page.goto(base_url)
-    page.wait_for_function(READY, timeout=120_000)
-    # the service worker has precached the build and controls the page
+def wait_for_precache(page):
+    """Wait until the service worker has cached the whole build and controls the page."""
     page.evaluate("async () => { await navigator.serviceWorker.ready; }")
-    page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=60_000)
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null")
 
-    context.set_offline(True)
+
+def assert_works_offline(guarded, url):
+    """The server of `url` is gone: reloaded, the page starts, and an operation and a lab give
+    CPython's pixels and numbers."""
+    with pytest.raises(urllib.error.URLError):
+        urllib.request.urlopen(url, timeout=30)
+    page = guarded.page
     page.reload()
-    page.wait_for_function(READY, timeout=120_000)
-    width = page.evaluate(
-        "async () => (await ndlab.run('gaussian_filter', {sigma: 2}, await ndlab.loadSample('coins'))).image.width"
+    guarded.wait_ready()
+    coins = page_pixels(page, "ndlab.loadSample('coins')")
+    assert_close(
+        page_pixels(page, f"{RUN_BLUR}.then((r) => r.image)"),
+        cpython("gaussian_filter", coins, {"sigma": 2.5}),
     )
-    assert width == 384
-    root = page.evaluate("async () => (await ndlab.runLab('find_roots', {x0: -3})).outputs.values")
-    assert any(abs(v + 2.4795) < 1e-3 for v in root.values() if isinstance(v, float))
+    got = page.evaluate("async () => (await ndlab.runLab('find_roots', {x0: -3})).outputs.values")
+    expected = labs.run("find_roots", x0=-3).outputs["values"]
+    assert got == pytest.approx(expected, rel=1e-9)
     assert page.locator("#message").is_hidden()
-    assert hosts <= {"127.0.0.1"}
-    context.close()
 
 
-def test_build_id_names_the_service_worker_cache(browser, base_url):
-    context = browser.new_context()
-    page = context.new_page()
+def test_page_works_with_its_server_stopped(browser):
+    with serving() as url:  # a server of its own, to stop
+        guarded = Guarded(browser, url)
+        guarded.wait_ready()
+        wait_for_precache(guarded.page)
+    assert_works_offline(guarded, url)
+    guarded.close()
+
+
+def test_build_id_names_the_service_worker_cache(fresh, base_url):
+    page = fresh.page
     page.goto(base_url)
     page.evaluate("async () => { await navigator.serviceWorker.ready; }")
     build_id = page.evaluate("async () => (await (await fetch('build.json')).json()).id")
     wait_until(page, f"async () => (await caches.keys()).includes('ndlab-{build_id}')")
-    context.close()

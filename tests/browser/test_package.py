@@ -1,4 +1,5 @@
-"""The classroom package: unzipped into an empty folder, its launcher serves a working page."""
+"""The classroom package: unzipped into an empty folder, its launcher serves a working page,
+which keeps working once the launcher is stopped."""
 
 import re
 import subprocess
@@ -7,6 +8,7 @@ import zipfile
 
 import build
 from pages import Guarded
+from test_offline import assert_works_offline, wait_for_precache
 
 
 def test_unzipped_package_runs_an_operation(browser, tmp_path):
@@ -29,9 +31,10 @@ def test_unzipped_package_runs_an_operation(browser, tmp_path):
             "async () => (await ndlab.run('sobel', {}, await ndlab.loadSample('coins'))).image.width"
         )
         assert width == 384
-        assert guarded.outside == []  # nothing but 127.0.0.1 was asked for
-        guarded.close()
+        wait_for_precache(guarded.page)
     finally:
         launcher.terminate()
         launcher.wait(timeout=10)
         launcher.stdout.close()
+    assert_works_offline(guarded, url)
+    guarded.close()

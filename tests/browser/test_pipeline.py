@@ -66,7 +66,8 @@ def test_undo_restores_previous_parameters(fresh, base_url):
     page = open_link(fresh, permalink(base_url, "camera", [["gaussian_filter", {"sigma": 2}]]))
     page.locator("#param-sigma").fill("6")
     page.wait_for_function("() => location.hash.includes('6')")
-    page.wait_for_timeout(800)  # edits are grouped into one undo entry
+    # edits are grouped into one undo entry, recorded once they pause
+    page.wait_for_function("() => !document.querySelector('#undo').disabled")
     page.click("#undo")
     page.wait_for_function("() => document.querySelector('#param-sigma').value === '2'")
     assert '"sigma":2' in page.evaluate("decodeURIComponent(location.hash)")

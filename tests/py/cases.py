@@ -9,6 +9,57 @@ import numpy as np
 import ndlab
 
 OPERATION_NAMES = [operation["name"] for operation in ndlab.catalog()["operations"]]
+# How each operation's result is mapped to 8 bits, written here rather than read from the result
+# under test (clip: round and clip; rescale: stretch min..max; mask: 0/255; labels: colours)
+OUTPUT_KINDS = {
+    "gaussian_filter": "clip",
+    "median_filter": "clip",
+    "uniform_filter": "clip",
+    "wiener": "clip",
+    "unsharp_mask": "clip",
+    "sobel": "rescale",
+    "prewitt": "rescale",
+    "laplace": "rescale",
+    "gaussian_gradient_magnitude": "rescale",
+    "gaussian_laplace": "rescale",
+    "gaussian_noise": "clip",
+    "salt_and_pepper": "clip",
+    "periodic_noise": "clip",
+    "rotate": "clip",
+    "zoom": "clip",
+    "shift": "clip",
+    "crop": "clip",
+    "flip": "clip",
+    "affine_transform": "clip",
+    "threshold_otsu": "mask",
+    "threshold_global": "mask",
+    "threshold_local": "mask",
+    "binary_erosion": "mask",
+    "binary_dilation": "mask",
+    "binary_opening": "mask",
+    "binary_closing": "mask",
+    "fill_holes": "mask",
+    "grey_erosion": "clip",
+    "grey_dilation": "clip",
+    "grey_opening": "clip",
+    "grey_closing": "clip",
+    "white_tophat": "rescale",
+    "black_tophat": "rescale",
+    "morphological_gradient": "rescale",
+    "equalize_hist": "clip",
+    "contrast_stretch": "clip",
+    "adjust_gamma": "clip",
+    "kmeans_colours": "clip",
+    "label": "labels",
+    "remove_small_objects": "mask",
+    "watershed": "labels",
+    "fourier_spectrum": "rescale",
+    "fourier_lowpass": "clip",
+    "notch_filter": "clip",
+    "svd_approximation": "clip",
+    "rgb_to_grey": "clip",
+    "split_channel": "clip",
+}
 
 
 def make_image(kind, shape=(24, 32), dtype=np.uint8, seed=0):

@@ -33,6 +33,23 @@ def test_exported_code_reproduces_the_result(name, kind, capsys):
     np.testing.assert_array_equal(exported, result.image)
 
 
+@pytest.mark.parametrize("kind", ["grey", "rgb", "rgba"])
+def test_the_loading_comment_loads_the_image_the_code_expects(kind, tmp_path):
+    """Uncommented, the exported code's Pillow lines read a PNG of the input back as the same
+    array, so the script gives the page's result from the learner's own file."""
+    from PIL import Image
+
+    image = INPUTS[kind]
+    Image.fromarray(image).save(tmp_path / "photo.png")
+    result = ndlab.run("gaussian_filter", image, sigma=1.5)
+    code = result.code.replace("# from PIL", "from PIL").replace("# image = ", "image = ")
+    code = code.replace('"photo.png"', repr(str(tmp_path / "photo.png")))
+    namespace = {}
+    exec(compile(code, "<export>", "exec"), namespace)
+    np.testing.assert_array_equal(namespace["image"], image)
+    np.testing.assert_array_equal(namespace["result"], result.image)
+
+
 @pytest.mark.parametrize(
     ("name", "params"),
     [

@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import ndlab
-from cases import OPERATION_NAMES, make_image
+from cases import OPERATION_NAMES, OUTPUT_KINDS, make_image
 from ndlab.registry import Param, get_operation, operation, operations
 
 
@@ -150,3 +150,23 @@ def test_operation_names_are_unique():
 def test_unknown_operation_name_of_any_type():
     with pytest.raises(ValueError, match="unknown operation"):
         get_operation(["sobel"])
+
+
+@pytest.mark.parametrize("name", OPERATION_NAMES)
+def test_output_kind_is_the_declared_one(name):
+    """Every operation's result is mapped as tests/py/cases.py says (a new operation adds its
+    line there), whatever the input."""
+    assert set(OUTPUT_KINDS) == set(OPERATION_NAMES)
+    for kind in ("grey", "rgb"):
+        assert ndlab.run(name, make_image(kind)).output == OUTPUT_KINDS[name]
+
+
+def test_every_step_is_positive():
+    """A control's step of 0 would freeze its slider in the page."""
+    steps = [
+        (op["name"], p["name"], p["step"])
+        for op in ndlab.catalog()["operations"]
+        for p in op["params"]
+        if p["step"] is not None
+    ]
+    assert steps and all(step > 0 for _, _, step in steps), steps

@@ -42,6 +42,16 @@ def test_otsu_on_a_realistic_image_matches_brute_force():
     assert 60 < t < 200
 
 
+@pytest.mark.parametrize("seed", range(30))
+def test_otsu_on_colour_is_brute_force_over_the_grey_levels(seed):
+    """A colour picture's grey is fractional: Otsu's levels are its whole grey levels (bins of
+    one level, [k, k + 1)), and the threshold maximises their between-class variance."""
+    image = make_image("rgb", shape=(30, 40), seed=seed)
+    levels = np.floor(rgb_to_grey(image.astype(np.float64))).ravel()
+    t = ndlab.run("threshold_otsu", image).info["threshold"]
+    assert between_class_variance(levels, t) == pytest.approx(brute_force_best(levels), rel=1e-12)
+
+
 def test_otsu_separates_two_levels():
     image = np.array([[10, 10, 200], [200, 10, 200]], np.uint8)
     result = ndlab.run("threshold_otsu", image)
@@ -71,7 +81,7 @@ def test_global_threshold(threshold):
 
 
 @pytest.mark.parametrize("method", ["mean", "gaussian"])
-@pytest.mark.parametrize("block_size", [3, 15])
+@pytest.mark.parametrize("block_size", [3, 5, 15])  # 5: odd, yet 5 & 2 == 0
 @pytest.mark.parametrize("offset", [-5.0, 0.0, 8.0])
 def test_local_threshold_follows_scikit_image(method, block_size, offset):
     image = make_image("grey", shape=(40, 50))
@@ -98,3 +108,12 @@ def test_local_threshold_copes_with_a_lighting_gradient():
 def test_even_block_size_is_refused():
     with pytest.raises(ValueError, match="block_size must be odd, got 4"):
         ndlab.run("threshold_local", make_image("grey"), block_size=4)
+
+
+def test_defaults_are_the_declared_ones():
+    """Run without parameters, the thresholds use the defaults their documentation states."""
+    image = make_image("grey", shape=(60, 60))
+    assert (image == 128).any()  # so that a threshold of 127 and one of 128 differ
+    np.testing.assert_array_equal(ndlab.run("threshold_global", image).data, image > 127)
+    stated = ndlab.run("threshold_local", image, method="gaussian", block_size=35, offset=0.0)
+    np.testing.assert_array_equal(ndlab.run("threshold_local", image).data, stated.data)

@@ -33,6 +33,16 @@ def test_brute_searches_the_grid_then_polishes():
     assert found["brute_x"] == pytest.approx(-1.3064, abs=1e-4)  # the global minimum
 
 
+def test_minimize_sentences_give_each_method_its_own_minimum():
+    """Basin hopping's minimum is the global one, the bounded search's the one in (0, 10)."""
+    text = labs.run("minimize_scalar_function", x0=5.0).outputs["text"]
+    assert text == [
+        "From x0 = 5, BFGS stops after 5 iterations at x = 3.8375 (f = 8.3156), a local minimum.",
+        "Basin hopping (30 hops) reports x = -1.3064, f = -7.9458; "
+        "the bounded search on (0, 10) finds x = 3.8375, f = 8.3156.",
+    ]
+
+
 @pytest.mark.parametrize(("x0", "root"), [(1.0, 0.0), (-3.0, -2.4795), (-2.0, -2.4795)])
 def test_roots(x0, root):
     found = values("find_roots", x0=x0)
@@ -61,6 +71,17 @@ def test_alaska_offsets_compared_with_their_errors():
         (found["max_offset_error"] ** 2 + found["min_offset_error"] ** 2) ** 0.5
     )
     assert "not equal within the fit accuracy" in result.outputs["text"][1]
+
+
+def test_alaska_sentence_gives_each_offset_its_own_error():
+    result = labs.run("alaska_temperatures")
+    found = result.outputs["values"]
+    # the lows scatter more about their cosine than the highs: a larger error on their offset
+    assert found["max_offset_error"] == pytest.approx(0.0984, abs=1e-4)
+    assert found["min_offset_error"] == pytest.approx(0.1348, abs=1e-4)
+    assert result.outputs["text"][0] == (
+        "The highs peak at t0 = 5.72 ± 0.10 months and the lows at t0 = 6.16 ± 0.13 months."
+    )
 
 
 @pytest.mark.parametrize("method", ["BFGS", "Nelder-Mead", "Powell", "L-BFGS-B", "CG"])
