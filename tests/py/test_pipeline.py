@@ -9,9 +9,13 @@ from cases import make_image
 from ndlab.convert import GREY_WEIGHTS
 from ndlab.pipeline import Cache
 
-PHOTO = (
-    ndlab.SAMPLES["coffee"].load() if "coffee" in ndlab.SAMPLES else make_image("rgb", (96, 128))
-)
+#: Blur, grey, Otsu, label: a photograph measured through its mask.
+PHOTO_STEPS = [
+    {"name": "gaussian_filter", "params": {"sigma": 2}},
+    {"name": "rgb_to_grey"},
+    {"name": "threshold_otsu"},
+    {"name": "label"},
+]
 
 
 def chapter_signal():
@@ -48,12 +52,7 @@ def test_the_chapters_measurements_of_sig():
 
 def test_photograph_measured_through_its_mask():
     image = make_image("rgb", (90, 120))
-    steps = [
-        {"name": "gaussian_filter", "params": {"sigma": 2}},
-        {"name": "rgb_to_grey"},
-        {"name": "threshold_otsu"},
-        {"name": "label"},
-    ]
+    steps = [dict(step) for step in PHOTO_STEPS]
     result = ndlab.run_pipeline(image, steps)
     # independently: the same steps with SciPy and NumPy, in full precision
     blurred = np.stack(
@@ -74,12 +73,7 @@ def test_photograph_measured_through_its_mask():
 
 def test_exported_pipeline_reproduces_every_array_and_the_picture(capsys):
     image = make_image("rgb", (90, 120))
-    steps = [
-        {"name": "gaussian_filter", "params": {"sigma": 2}},
-        {"name": "rgb_to_grey"},
-        {"name": "threshold_otsu"},
-        {"name": "label"},
-    ]
+    steps = [dict(step) for step in PHOTO_STEPS]
     result = ndlab.run_pipeline(image, steps)
     code = result.code
     ast.parse(code)
@@ -144,12 +138,7 @@ def test_float_images_are_stretched_for_display_and_kept_in_full():
 def test_editing_the_last_step_recomputes_only_it():
     cache = Cache(limit=10**8)
     image = make_image("rgb", (60, 80))
-    steps = [
-        {"name": "gaussian_filter", "params": {"sigma": 2}},
-        {"name": "rgb_to_grey"},
-        {"name": "threshold_otsu"},
-        {"name": "label"},
-    ]
+    steps = [dict(step) for step in PHOTO_STEPS]
     first = ndlab.run_pipeline(image, steps, cache=cache, key="photo")
     assert [s["reused"] for s in first.timings["steps"]] == [False] * 4
     steps[3] = {"name": "label", "params": {"connectivity": 2}}
