@@ -44,7 +44,7 @@ function heldInputs(client) {
   const remember = (input, id) => {
     const runner = client.primary;
     held.set(input, { runner, id });
-    id.then((value) => release.register(input, { runner, id: value }), () => held.delete(input));
+    id.then((value) => release.register(input, { runner, id: value }, input), () => held.delete(input));
     return id;
   };
   /** The input's id in the worker that answers now, sending it if needed. @param {any} input */
@@ -53,6 +53,17 @@ function heldInputs(client) {
     return known && known.runner === client.primary ? known.id : remember(input, send(input));
   };
   return {
+    /** Forget `input` in the worker now, rather than when it is collected. @param {any} input */
+    release(input) {
+      const known = held.get(input);
+      held.delete(input);
+      if (known && known.runner === client.primary) {
+        known.id.then((id) => {
+          release.unregister(input);
+          return client.request({ type: JOB.release, input: id });
+        }).catch(() => {});
+      }
+    },
     /** A readArray handle's array is already in the worker. @param {object} handle @param {number} id */
     adopt: (handle, id) => remember(handle, Promise.resolve(id)),
     /**
@@ -127,6 +138,12 @@ export function createApi(onProgress, options = {}) {
       if (!sample) throw new NdlabError(errorInfo("ValueError", `Unknown sample “${name}”.`, HINTS.unknownSample));
       return loadImage(new URL(`../${sample.file}`, import.meta.url).href);
     },
+    /**
+     * Free the memory an input holds in the worker (its array and cached steps) now; it is
+     * freed anyway once the object is garbage-collected.
+     * @param {any} input
+     */
+    release: (input) => inputs.release(input),
     /**
      * Run a pipeline on an input; the input stays in the worker, and so does every step's array in
      * full precision: running again after editing step k recomputes steps k and after only.

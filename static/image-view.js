@@ -292,6 +292,7 @@ export class ImageView {
    *   `input`: what runs take when it is not `image` itself (a readArray handle)
    */
   setImage(image, caption, { sample = null, input = image } = {}) {
+    if (this.input && this.input !== input) this.ndlab.release(this.input); // its memory, now
     this.image = image;
     this.input = input;
     this.sample = sample;

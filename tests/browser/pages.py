@@ -100,15 +100,20 @@ def wait_until(page, async_predicate, timeout=120.0):
 # as "W×H", the image of each run a worker has reported "started", so a test can act while
 # Python is inside that run instead of guessing how long after a click it gets there.
 WATCH_RUNS = """(() => {
-  const sizes = new Map();
+  const inputs = new Map();  // input id in the worker -> "W×H"
+  const loads = new Map();  // load job id -> "W×H"
+  const runs = new Map();  // pipeline job id -> "W×H"
   window.__runsStarted = [];
   const record = (event) => {
-    if (event.data?.type === 'started') window.__runsStarted.push(sizes.get(event.data.id));
+    const m = event.data;
+    if (m?.type === 'started' && runs.has(m.id)) window.__runsStarted.push(runs.get(m.id));
+    if (m?.ok && loads.has(m.id)) inputs.set(m.meta.input, loads.get(m.id));
   };
   for (const target of [Worker.prototype, MessagePort.prototype]) {
     const post = target.postMessage;
     target.postMessage = function (message, ...rest) {
-      if (message?.image) sizes.set(message.id, `${message.image.width}×${message.image.height}`);
+      if (message?.type === 'load') loads.set(message.id, `${message.image.width}×${message.image.height}`);
+      if (message?.type === 'pipeline') runs.set(message.id, inputs.get(message.input));
       return post.call(this, message, ...rest);
     };
   }

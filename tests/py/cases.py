@@ -59,6 +59,7 @@ OUTPUT_KINDS = {
     "svd_approximation": "clip",
     "rgb_to_grey": "clip",
     "split_channel": "clip",
+    "local_std": "rescale",
 }
 
 

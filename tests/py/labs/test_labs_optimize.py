@@ -40,6 +40,7 @@ def test_minimize_sentences_give_each_method_its_own_minimum():
         "From x0 = 5, BFGS stops after 5 iterations at x = 3.8375 (f = 8.3156), a local minimum.",
         "Basin hopping (30 hops) reports x = -1.3064, f = -7.9458; "
         "the bounded search on (0, 10) finds x = 3.8375, f = 8.3156.",
+        "brute: the best point of the grid is x = -1.3; polished by fmin, x = -1.3064.",
     ]
 
 
