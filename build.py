@@ -600,37 +600,29 @@ def generate(skimage_wheel: str) -> None:
     samples_dir = DIST / "samples"
     samples_dir.mkdir(parents=True, exist_ok=True)
     samples = []
-    with zipfile.ZipFile(skimage_wheel) as wheel:
-        for name, (title, credit) in PHOTOS.items():
-            (samples_dir / f"{name}.png").write_bytes(wheel.read(f"skimage/data/{name}.png"))
-            with Image.open(samples_dir / f"{name}.png") as im:
-                width, height = im.size
-            samples.append(
-                dict(
-                    name=name,
-                    title=title,
-                    kind="photo",
-                    credit=credit,
-                    file=f"samples/{name}.png",
-                    width=width,
-                    height=height,
-                )
-            )
-    for name, (file_name, title) in CHAPTER_PHOTOS.items():
-        shutil.copy2(CHAPTER_DIR / file_name, samples_dir / file_name)
-        with Image.open(CHAPTER_DIR / file_name) as im:
+
+    def photo(name, title, credit, file_name):
+        with Image.open(samples_dir / file_name) as im:
             width, height = im.size
         samples.append(
             dict(
                 name=name,
                 title=title,
                 kind="photo",
-                credit=CHAPTER_CREDIT,
+                credit=credit,
                 file=f"samples/{file_name}",
                 width=width,
                 height=height,
             )
         )
+
+    with zipfile.ZipFile(skimage_wheel) as wheel:
+        for name, (title, credit) in PHOTOS.items():
+            (samples_dir / f"{name}.png").write_bytes(wheel.read(f"skimage/data/{name}.png"))
+            photo(name, title, credit, f"{name}.png")
+    for name, (file_name, title) in CHAPTER_PHOTOS.items():
+        shutil.copy2(CHAPTER_DIR / file_name, samples_dir / file_name)
+        photo(name, title, CHAPTER_CREDIT, file_name)
     # the chapter's files as the exported lab scripts load them, to download beside the code
     shutil.copytree(CHAPTER_DIR, DIST / "data" / "scipy-lectures")
     for name, sample in ndlab.SAMPLES.items():
