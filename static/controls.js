@@ -89,12 +89,28 @@ export function readControls(container, params) {
   return values;
 }
 
+/** @type {WeakMap<HTMLElement, ResizeObserver>} lists kept showing their pressed button */
+const revealing = new WeakMap();
+
 /**
  * Scroll a list of buttons that scrolls in a box of its own (on narrow screens) so that its
- * pressed button shows; the page itself does not move.
+ * pressed button shows; the page itself does not move. The list is scrolled again whenever it
+ * or its groups change size (a scroll bar appearing, text wrapping anew), so it stays right.
  * @param {HTMLElement} list
  */
 export function revealPressed(list) {
+  let observer = revealing.get(list);
+  if (!observer) {
+    observer = new ResizeObserver(() => centrePressed(list));
+    revealing.set(list, observer);
+  }
+  observer.disconnect();
+  for (const element of [list, ...list.children]) observer.observe(element);
+  centrePressed(list);
+}
+
+/** @param {HTMLElement} list */
+function centrePressed(list) {
   const pressed = /** @type {HTMLElement | null} */ (list.querySelector('[aria-pressed="true"]'));
   if (!pressed || list.scrollHeight <= list.clientHeight) return;
   list.scrollTop = pressed.offsetTop - (list.clientHeight - pressed.offsetHeight) / 2;
