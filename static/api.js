@@ -150,13 +150,14 @@ export function createApi(onProgress, options = {}) {
      * @param {{name: string, params?: Record<string, any>}[]} steps
      * @param {any} input ImageData, a canvas, {data, width, height} with RGBA bytes, or what
      *   readArray returns (its array is already in the worker)
-     * @param {{signal?: AbortSignal, values?: boolean}} options `values`: also return the last
-     *   array's values (Float32Array) when it is an image, to read them under the cursor
+     * @param {{signal?: AbortSignal, values?: boolean, histogram?: boolean}} options `values`: also
+     *   return the last array's values (Float32Array) when it is an image, to read them under the
+     *   cursor; `histogram: false` leaves out the count of its values (a slider preview)
      * @returns {Promise<PipelineResult>}
      */
     async runPipeline(steps, input, options = {}) {
       const list = steps.map((s) => ({ name: s.name, params: s.params ?? {} }));
-      const { meta, image, values } = await inputs.request(input, (id) => ({ type: JOB.pipeline, input: id, steps: list, values: Boolean(options.values) }), options);
+      const { meta, image, values } = await inputs.request(input, (id) => ({ type: JOB.pipeline, input: id, steps: list, values: Boolean(options.values), histogram: options.histogram !== false }), options);
       return { ...meta, image: imageData(image), values: values ? new Float32Array(values) : null };
     },
     /**

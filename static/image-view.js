@@ -228,11 +228,13 @@ export class ImageView {
     if (!this.input || !this.steps.length) return;
     await this.ndlab.ready.catch(() => {}); // time the run, not Python's start (a failed start shows below)
     const started = performance.now();
+    // a slider preview brings back the display only; the values and their histogram come when it is let go
+    const preview = this.previewing;
     try {
-      const result = await this.ndlab.runPipeline(this.steps, this.input, { signal, values: !this.previewing });
+      const result = await this.ndlab.runPipeline(this.steps, this.input, { signal, values: !preview, histogram: !preview });
       this.result = result;
       this.onMessage(null);
-      this.showResult(performance.now() - started);
+      this.showResult(performance.now() - started, preview);
       this.onResult(result);
     } catch (error) {
       const e = /** @type {any} */ (error);
@@ -242,8 +244,8 @@ export class ImageView {
     }
   }
 
-  /** @param {number} roundTripMs */
-  showResult(roundTripMs) {
+  /** @param {number} roundTripMs @param {boolean} preview a slider preview: the histograms wait for the full result */
+  showResult(roundTripMs, preview = false) {
     const { result, image, el } = this;
     if (!result || !image) return;
     if (this.compare) this.compare.set(image, result.image, result.values && { values: result.values, shape: result.shape });
@@ -252,7 +254,7 @@ export class ImageView {
       show(el.result, result.image);
     }
     performance.mark("ndlab:result"); // counted by `build.py bench`
-    this.drawHistograms();
+    if (!preview) this.drawHistograms();
     const op = this.opOf(this.steps[this.steps.length - 1].name);
     const kind = result.returns === "image" ? `${result.dtype} ${result.range.map(format).join(" to ")}` : result.returns;
     el.resultCaption.textContent = `${op.title} · ${result.image.width}×${result.image.height} · ${kind} · ${OUTPUTS[/** @type {keyof OUTPUTS} */ (result.output)]}`;

@@ -422,9 +422,8 @@ def lab_times(page, repeats):
 
 def drag(page, seconds, steps):
     """Previews per second while a slider of the last of `steps` moves, on the photograph."""
-    page.evaluate(
-        f"() => {{ location.hash = 'steps=' + encodeURIComponent('{json.dumps(steps)}'); }}"
-    )
+    link = json.dumps([[step["name"], step["params"]] for step in steps])  # the permalink's form
+    page.evaluate(f"() => {{ location.hash = 'steps=' + encodeURIComponent('{link}'); }}")
     page.wait_for_function(f"() => document.querySelectorAll('#steps li').length === {len(steps)}")
     page.locator("#steps li button.step").last.click()
     page.wait_for_function("() => document.querySelector('#busy').hidden")

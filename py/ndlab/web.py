@@ -224,7 +224,7 @@ def release(input_id):
     _cache.forget_input(input_id)
 
 
-def run_steps(input_id, steps_json, values=False):
+def run_steps(input_id, steps_json, values=False, histogram=True):
     """Run a pipeline on input `input_id`, reusing cached steps; never raises.
 
     Parameters
@@ -236,6 +236,9 @@ def run_steps(input_id, steps_json, values=False):
     values : bool
         Also return the last array's values as float32, to read them under
         the cursor (images only; masks and labels read from their pixels).
+    histogram : bool
+        Count the last array's values (images only). A slider preview
+        leaves it out: counting costs about a third of the conversion.
 
     Returns
     -------
@@ -249,7 +252,7 @@ def run_steps(input_id, steps_json, values=False):
         When asked for and the result is an image: its values.
     """
     try:
-        return _run_steps(input_id, steps_json, values)
+        return _run_steps(input_id, steps_json, values, histogram)
     except (Exception, KeyboardInterrupt) as exc:
         return (*_error(exc), None)
 
@@ -267,7 +270,7 @@ def _steps(steps_json):
     return steps
 
 
-def _run_steps(input_id, steps_json, want_values):
+def _run_steps(input_id, steps_json, want_values, want_histogram):
     image, file = _input(input_id)
     steps = _steps(steps_json)
     inputs_bytes = sum(array.nbytes for array, _ in _inputs.values())
@@ -297,7 +300,7 @@ def _run_steps(input_id, steps_json, want_values):
         "shape": list(data.shape),
         "dtype": str(data.dtype),
         "range": [float(data.min()), float(data.max())],
-        "histogram": histogram(data) if returns == "image" else None,
+        "histogram": histogram(data) if want_histogram and returns == "image" else None,
         "channels_in": result.channels_in,
     }
     values = np.ascontiguousarray(data, np.float32) if want_values and returns == "image" else None

@@ -96,6 +96,11 @@ def test_steps_run_on_full_precision_and_edits_reuse_the_steps_before():
     _, meta, values = web.run_steps(input_id, json.dumps(steps[:1]), True)
     assert values.dtype == np.float32 and values.shape == expected.steps[0].data.shape
     np.testing.assert_allclose(values, expected.steps[0].data, rtol=1e-6)
+    blurred = expected.steps[0].data
+    counts = np.histogram(blurred[..., 0], bins=256, range=(blurred.min(), blurred.max()))[0]
+    assert json.loads(meta)["histogram"]["counts"][0] == counts.tolist()
+    _, meta, values = web.run_steps(input_id, json.dumps(steps[:1]), False, False)  # a preview
+    assert values is None and json.loads(meta)["histogram"] is None
     saved = np.load(io.BytesIO(web.step_npy(input_id, json.dumps(steps[:2]))))
     np.testing.assert_array_equal(saved, expected.steps[1].data)
     web.release(input_id)
