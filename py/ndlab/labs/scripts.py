@@ -11,6 +11,7 @@ its figures, with none of ndlab's output dicts.
 """
 
 import ast
+import functools
 import inspect
 import json
 import sys
@@ -63,32 +64,48 @@ def script(item, params, data=None):
     """
     imports, definitions = dependencies(item.function)
     constants = [
-        _constant_source(definition, item.function.__globals__) for definition in definitions[:-1]
+        _constant_source(definition, item.function.__globals__).strip("\n")
+        for definition in definitions[:-1]
     ]
-    body, source, outputs = _body(item.function)
+    program, figures = _written(item.function)
     load = []
     if item.data is not None:
         argument = next(iter(inspect.signature(item.function).parameters))
         load_import, load = _data_source(item.data, params, data, argument)
         imports = (*imports, load_import)
-    writer = _Writer(source)
-    answers, figures = writer.outputs(outputs, item.name)
-    about = textwrap.fill(item.about, WIDTH - 1)
     settings = [f"{key} = {_literal(value)}" for key, value in params.items()]
-    program = [
-        "\n".join(["# The lab's parameters: change them and run the script again.", *settings]),
-        "\n".join(load),
-        body,
-        "\n".join(answers),
-    ]
+    if settings:
+        settings.insert(0, "# The lab's parameters: change them and run the script again.")
     parts = [
-        f'"""{item.title}, as run by ndlab {__version__}.\n\n{about}\n"""',
+        _docstring(item.title, item.about),
         _imports([*imports, "import matplotlib.pyplot as plt"]),
         *constants,
-        _spaced("\n\n".join(part for part in program if part)),
-        "\n".join([*figures, "plt.show()"]),
+        "\n".join(settings),
+        "\n".join(load),
+        program,  # starts with a blank line if with a function: two blank lines before it
+        figures,
     ]
-    return "\n\n".join(part.strip("\n") for part in parts if part) + "\n"
+    return "\n\n".join(part for part in parts if part) + "\n"
+
+
+@functools.cache
+def _docstring(title, about):
+    return f'"""{title}, as run by ndlab {__version__}.\n\n{textwrap.fill(about, WIDTH - 1)}\n"""'
+
+
+@functools.cache
+def _written(function):
+    """Return the parts of `function`'s script that its parameters do not change.
+
+    That is its body followed by the lines that print its answers, and the
+    lines that draw its figures. Reading and parsing the source takes longer
+    than the quicker labs themselves, and a lab runs again at every change
+    of a parameter.
+    """
+    body, source, outputs = _body(function)
+    answers, figures = _Writer(source).outputs(outputs, function.__name__)
+    program = _spaced("\n\n".join([body, *(["\n".join(answers)] if answers else [])]))
+    return program, "\n".join([*figures, "plt.show()"])
 
 
 def _body(function):
@@ -120,16 +137,22 @@ def _body(function):
 
 
 def _spaced(source):
-    """Return `source` with two blank lines around each top-level function, as PEP 8 asks."""
+    """Return `source` with two blank lines around each top-level function, as PEP 8 asks.
+
+    A function on the first line gets one blank line before it, to which
+    the script adds the blank line that separates its parts.
+    """
     lines = source.split("\n")
     for node in reversed(ast.parse(source).body):
         if isinstance(node, ast.FunctionDef):
             start = node.lineno - 1
             while start and lines[start - 1].lstrip().startswith("#"):  # its comment goes with it
                 start -= 1
-            before = "\n".join(lines[:start]).rstrip("\n").split("\n")
-            after = "\n".join(lines[node.end_lineno :]).lstrip("\n").split("\n")
-            lines = [*before, "", "", *lines[start : node.end_lineno], "", "", *after]
+            before = "\n".join(lines[:start]).rstrip("\n")
+            after = "\n".join(lines[node.end_lineno :]).lstrip("\n")
+            function = "\n".join(lines[start : node.end_lineno])
+            spaced = (f"{before}\n\n\n" if before else "\n") + function
+            lines = (spaced + (f"\n\n\n{after}" if after else "")).split("\n")
     return "\n".join(lines)
 
 
