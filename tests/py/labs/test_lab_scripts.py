@@ -20,6 +20,7 @@ import pytest
 
 from lab_cases import LAB_NAMES
 from ndlab import labs
+from ndlab.labs import core
 from ndlab.labs.core import get_lab
 from ndlab.labs.data import DATA_DIR
 
@@ -180,3 +181,26 @@ def test_the_script_writes_the_parameters_and_the_learners_small_data():
     rows = LEARNER_DATA["population_periodicity"].tolist()
     code = labs.run("population_periodicity", data=rows).code
     assert "populations = np.array(\n    [[1990.0, " in code
+
+
+def test_a_lab_whose_outputs_cannot_be_written_out_is_refused_with_a_reason():
+    @core.lab(category="io", title="Opaque", about="Returns a dict built earlier.")
+    def opaque():
+        """Return outputs built before the return."""
+        outputs = {"values": {"x": 1}}
+        return outputs
+
+    @core.lab(category="io", title="Built", about="Builds its series in the body.")
+    def built():
+        """Return a plot whose series were built before the return."""
+        series = [{"label": "y", "x": [0, 1], "y": [1, 2], "kind": "line"}]
+        return {"plots": [{"id": "p", "title": "", "x_label": "", "y_label": "", "series": series}]}
+
+    try:
+        with pytest.raises(ValueError, match=r"opaque must end with return \{...\}"):
+            labs.run("opaque")
+        with pytest.raises(ValueError, match="a series must be a dict literal"):
+            labs.run("built")
+    finally:
+        core.LABS.remove("opaque")
+        core.LABS.remove("built")
