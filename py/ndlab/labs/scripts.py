@@ -165,11 +165,7 @@ class _Writer:
 
     def outputs(self, node, name):
         """Return the lines that print the answers and the lines that draw the figures."""
-        sections = {}
-        for key, value in zip(node.keys, node.values, strict=True):
-            if not isinstance(key, ast.Constant):
-                raise ValueError(f"{name} must return a dict literal with constant keys")
-            sections[key.value] = value
+        sections = _fields(node, f"what {name} returns")
         if "values" in sections:
             self.values(sections["values"], name)
         if "tables" in sections:
@@ -280,7 +276,10 @@ class _Writer:
 
     def series(self, node, depth, kind=None):
         fields = _fields(node, "a series")
-        kind = kind or fields["kind"].value
+        if kind is None:
+            kind = getattr(fields["kind"], "value", None)
+            if kind not in DRAW:
+                raise ValueError(f"a series' kind must be written as one of {tuple(DRAW)}")
         function, style = DRAW[kind]
         xy = [self.text(fields["x"]), self.text(fields["y"])]
         self.call(depth, function, *xy, *style, f"label={self.text(fields['label'])}")
@@ -297,7 +296,7 @@ class _Writer:
         self.line(depth, "plt.colorbar()")
         for key, kind in (("paths", "line"), ("points", "points")):
             if key in fields:
-                self.each(fields[key], depth, key[:-1], lambda n, d, k=kind: self.series(n, d, k))
+                self.each(fields[key], depth, key[:-1], functools.partial(self.series, kind=kind))
         self.call(depth, "plt.title", self.text(fields["title"]))
         if "paths" in fields or "points" in fields:
             self.line(depth, "plt.legend()")

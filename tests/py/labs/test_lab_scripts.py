@@ -196,11 +196,29 @@ def test_a_lab_whose_outputs_cannot_be_written_out_is_refused_with_a_reason():
         series = [{"label": "y", "x": [0, 1], "y": [1, 2], "kind": "line"}]
         return {"plots": [{"id": "p", "title": "", "x_label": "", "y_label": "", "series": series}]}
 
+    @core.lab(category="io", title="Styled", about="Picks the kind of its series in the body.")
+    def styled():
+        """Return a plot whose series' kind is a variable."""
+        kind = "line"
+        return {
+            "plots": [
+                {
+                    "id": "p",
+                    "title": "",
+                    "x_label": "",
+                    "y_label": "",
+                    "series": [{"label": "y", "x": [0, 1], "y": [1, 2], "kind": kind}],
+                }
+            ]
+        }
+
     try:
         with pytest.raises(ValueError, match=r"opaque must end with return \{...\}"):
             labs.run("opaque")
         with pytest.raises(ValueError, match="a series must be a dict literal"):
             labs.run("built")
+        with pytest.raises(ValueError, match="a series' kind must be written as one of"):
+            labs.run("styled")
     finally:
-        core.LABS.remove("opaque")
-        core.LABS.remove("built")
+        for name in ("opaque", "built", "styled"):
+            core.LABS.remove(name)
