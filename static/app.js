@@ -88,7 +88,7 @@ function wireFiles() {
 const labs = new LabsView(
   {
     list: $("lab-list"), title: $("lab-title"), about: $("lab-about"), doc: $("lab-doc"), form: $("lab-params"),
-    controls: $("lab-controls"), outputs: $("lab-outputs"), code: $("lab-code"), timings: $("lab-timings"),
+    controls: $("lab-controls"), outputs: $("lab-outputs"), code: $("lab-code"), downloadCode: $("lab-download-code"), timings: $("lab-timings"),
     busy: $("lab-busy"), cancel: $("lab-cancel"), progress: $("lab-progress"), data: $("lab-data"),
   },
   ndlab,

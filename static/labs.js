@@ -1,7 +1,8 @@
 // @ts-check
 // The SciPy labs: pick a lab, move its parameters (or click its plots), see plots, heat maps,
-// tables, values, sentences and the NumPy/SciPy code that reproduces them.
+// tables, values, sentences and the script (NumPy, SciPy, matplotlib) that reproduces them.
 import { readControls, renderControls, revealPressed } from "./controls.js";
+import { download } from "./download.js";
 import { format, tableView, valuesView } from "./info.js";
 import { LabData } from "./lab-data.js";
 import { drawHeatmap, drawPlot } from "./plots.js";
@@ -12,7 +13,8 @@ import { LatestRunner } from "./scheduler.js";
 export class LabsView {
   /**
    * @param {Record<string, any>} el the view's elements (title, about, controls, outputs, code,
-   *   timings, busy, cancel, progress; optionally list, doc and data, the "Your data" panel)
+   *   timings, busy, cancel, progress; optionally list, doc, data (the "Your data" panel) and
+   *   downloadCode (a button that saves the script as <lab>.py))
    * @param {any} ndlab the JS API
    * @param {{onChange: (lab: string, params: object) => void, onMessage: (problem: Problem) => void,
    *   onResult?: (result: any) => void}} hooks
@@ -48,6 +50,7 @@ export class LabsView {
     el.cancel.addEventListener("click", () => this.runner.cancel());
     // The Copy button beside the code, where the view has one (the full page does, embeds do not)
     el.code.closest("details")?.querySelector("button")?.addEventListener("click", () => navigator.clipboard?.writeText(el.code.textContent));
+    el.downloadCode?.addEventListener("click", () => this.shown && download(new Blob([this.shown[0].code], { type: "text/x-python" }), `${this.shown[0].name}.py`));
     /** @type {[any, number] | null} the result on show and its round trip, drawn again at a new width */
     this.shown = null;
     // Plots are drawn to the width and colours they have: draw them again when the width changes
@@ -151,6 +154,7 @@ export class LabsView {
     if (Object.keys(outputs.values ?? {}).length) box.append(valuesView(outputs.values));
     for (const table of outputs.tables ?? []) box.append(tableView(table, `${result.name}-${table.title ?? "table"}`));
     this.el.code.textContent = result.code;
+    if (this.el.downloadCode) this.el.downloadCode.disabled = false;
     this.el.timings.textContent = `SciPy ${format(result.timings.compute_ms)} ms · round trip ${roundTripMs.toFixed(1)} ms`;
   }
 }

@@ -4,8 +4,10 @@ Each lab is one plain function, registered with its parameter specs by
 :func:`~ndlab.labs.core.lab`, that computes with NumPy and SciPy and returns
 plots, heat maps, tables, values and sentences (see
 :mod:`ndlab.labs.outputs`). :func:`run` validates parameters and returns a
-:class:`LabResult` whose ``code`` is a standalone script printing the same
-numbers; :func:`catalog` lists every lab for the page.
+:class:`LabResult` whose ``code`` is the script a learner would write: the
+lab's own code, then ``print`` calls for the same numbers and matplotlib
+calls for the same plots (:mod:`ndlab.labs.scripts`); :func:`catalog` lists
+every lab for the page.
 
 A lab's source is its exported code, so each lab body is self-contained:
 small pieces (a random generator, a model function) are repeated across

@@ -8,17 +8,13 @@ exported script.
 """
 
 import inspect
-import textwrap
 from dataclasses import dataclass
 from time import perf_counter
 
-import numpy as np
-
-from .. import __version__, interrupt
-from ..codegen import dependencies, function_source
+from .. import interrupt
 from ..registry import Param, Registry, validate_params
-from .data import CREDIT, LOADERS
 from .outputs import present
+from .scripts import script
 
 CATEGORIES = (
     "optimize",
@@ -163,8 +159,10 @@ class LabResult:
         JSON-ready ``plots, heatmaps, tables, values, text``, see
         :func:`ndlab.labs.outputs.present`.
     code : str
-        Standalone NumPy/SciPy script that prints the same values, tables
-        and sentences.
+        Standalone script, as a learner would write it: the lab's own
+        NumPy/SciPy code, ``print`` calls for the same values, tables and
+        sentences, and matplotlib code drawing the same plots
+        (:func:`ndlab.labs.scripts.script`).
     timings : dict
         ``compute_ms`` spent in the lab function.
     """
@@ -232,7 +230,7 @@ def run(name, /, progress=None, data=None, **params):
     started = perf_counter()
     raw = item.function(*arguments, **params, **extra)
     compute_ms = 1000 * (perf_counter() - started)
-    code = script(item, params, raw, None if data is None else arguments[0])
+    code = script(item, params, None if data is None else arguments[0])
     return LabResult(name, params, present(raw), code, {"compute_ms": compute_ms})
 
 
@@ -252,122 +250,3 @@ def catalog():
     'optimize'
     """
     return {"labs": [item.to_dict() for item in labs()]}
-
-
-def print_outputs(outputs):
-    """Print the values, tables and sentences of a lab's outputs."""
-    for name, value in outputs.get("values", {}).items():
-        print(f"{name}: {value}")
-    for table in outputs.get("tables", []):
-        print(f"\n{table['title']}")
-        print(" | ".join(table["columns"]))
-        for row in table["rows"]:
-            print(" | ".join(str(cell) for cell in row))
-    for sentence in outputs.get("text", []):
-        print(sentence)
-
-
-_HINTS = {
-    "plots": """\
-# To draw the first plot with matplotlib:
-# import matplotlib.pyplot as plt
-# for series in outputs["plots"][0]["series"]:
-#     plt.plot(series["x"], series["y"], label=series["label"])
-# plt.legend(); plt.show()""",
-    "heatmaps": """\
-# To draw the first heat map with matplotlib (row 0 of "z" is at the bottom):
-# import matplotlib.pyplot as plt
-# heatmap = outputs["heatmaps"][0]
-# plt.imshow(heatmap["z"], origin="lower", extent=heatmap["extent"], aspect="auto")
-# plt.show()""",
-}
-
-
-def script(item, params, outputs, data=None):
-    """Return a standalone script that runs lab `item` with `params` and prints its outputs.
-
-    Parameters
-    ----------
-    item : Lab
-        The lab.
-    params : dict
-        Validated parameters; written as literals.
-    outputs : dict
-        What the lab returned; a comment shows how to draw its first plot
-        or heat map.
-    data : numpy.ndarray, optional
-        The learner's data; without it the script loads the chapter's file.
-
-    Returns
-    -------
-    str
-        Python source: imports, the constants and function the lab uses,
-        :func:`print_outputs`, and the call.
-    """
-    imports, definitions = dependencies(item.function)
-    constants = [
-        _constant_source(definition, item.function.__globals__) for definition in definitions[:-1]
-    ]
-    arguments = [f"{key}={value!r}" for key, value in params.items()]
-    load = []
-    if item.data is not None:
-        argument = next(iter(inspect.signature(item.function).parameters))
-        arguments.insert(0, argument)
-        load_import, load = _data_source(item.data, params, data, argument)
-        imports = (*imports, load_import)
-    import_lines = ["import numpy as np"] + sorted(set(imports) - {"import numpy as np"})
-    call = f"outputs = {item.name}({', '.join(arguments)})"
-    if len(call) > 100:
-        call = f"outputs = {item.name}(\n" + "".join(f"    {a},\n" for a in arguments) + ")"
-    parts = [
-        f'"""{item.title}, as run by ndlab {__version__}.\n\n{item.summary}\n"""\n\n'
-        + "\n".join(import_lines),
-        *constants,
-        definitions[-1],
-        function_source(print_outputs),
-        "\n".join([*load, call, "print_outputs(outputs)"]),
-        *[hint for section, hint in _HINTS.items() if outputs.get(section)][:1],
-    ]
-    return "\n\n\n".join(part.strip("\n") for part in parts) + "\n"
-
-
-def _data_source(spec, params, data, argument):
-    """Return the import and the lines that load a lab's data in its exported script."""
-    if data is None:
-        source = spec.source(params)
-        if source is None:
-            return "import numpy as np", [f"{argument} = None  # the lab makes its own data"]
-        if not isinstance(source, str):  # a matrix written in the lab
-            data = np.array(source, dtype=np.float64)
-        else:
-            load_import, expression = LOADERS[source[source.rindex(".") :]]
-            return load_import, [
-                f"# {source}: {CREDIT}",
-                f"{argument} = {expression.format(file=source)}",
-            ]
-    if data.size <= 200:
-        rows = textwrap.wrap(
-            repr(data.tolist()), width=92, break_long_words=False, break_on_hyphens=False
-        )
-        return "import numpy as np", [
-            f"{argument} = np.array(\n" + "".join(f"    {row}\n" for row in rows) + ")"
-        ]
-    return "import numpy as np", [
-        f"# your data, saved with np.save({argument + '.npy'!r}, {argument})",
-        f"{argument} = np.load({argument + '.npy'!r})",
-    ]
-
-
-def _constant_source(definition, namespace):
-    """Return a constant's ``NAME = value``, a long tuple laid out like ruff would.
-
-    Labs are self-contained, so every definition but the lab's own is a constant.
-    """
-    name = definition.partition(" = ")[0]
-    value = namespace[name]
-    if len(definition.rstrip("\n")) <= 100 or not isinstance(value, tuple):
-        return definition
-    items = [f"{item!r}," for item in value]
-    if not all(isinstance(item, tuple) for item in value):
-        items = textwrap.wrap(" ".join(items), width=96)
-    return f"{name} = (\n" + "".join(f"    {line}\n" for line in items) + ")"

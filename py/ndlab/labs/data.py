@@ -20,9 +20,9 @@ DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 CREDIT = "Scientific Python Lectures (scipy-lectures.org), CC BY 4.0"
 #: How the exported script reads each kind of file: (import line, expression with {file}).
 LOADERS = {
-    ".npy": ("import numpy as np", "np.load({file!r})"),
-    ".txt": ("import numpy as np", "np.loadtxt({file!r})"),
-    ".jpg": ("from PIL import Image", "np.asarray(Image.open({file!r}))"),
+    ".npy": ("import numpy as np", 'np.load("{file}")'),
+    ".txt": ("import numpy as np", 'np.loadtxt("{file}")'),
+    ".jpg": ("from PIL import Image", 'np.asarray(Image.open("{file}"))'),
 }
 
 

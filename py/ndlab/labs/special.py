@@ -52,7 +52,7 @@ def special_functions(*, function="jv", order=0.0, m=0.5, x_min=0.0, x_max=20.0)
     text = []
     if function == "jv":
         y = special.jv(order, x)
-        series = [{"label": f"J_{order:g}(x)", "x": x, "y": y, "kind": "line"}]
+        curves = {f"J_{order:g}(x)": y}
         # J_{v-1}(x) + J_{v+1}(x) = 2v/x J_v(x), away from x = 0 (and where J_v is real).
         ok = (np.abs(x) > 1e-3) & np.isfinite(y)
         residual = (
@@ -70,16 +70,14 @@ def special_functions(*, function="jv", order=0.0, m=0.5, x_min=0.0, x_max=20.0)
         )
     elif function == "gamma":
         y = special.gamma(x)
-        series = [
-            {"label": "Γ(x)", "x": x, "y": np.where(np.abs(y) <= 30, y, np.nan), "kind": "line"}
-        ]
+        curves = {"Γ(x)": np.where(np.abs(y) <= 30, y, np.nan)}
         finite = np.isfinite(y) & np.isfinite(special.gamma(x + 1))
         error = np.abs(special.gamma(x + 1)[finite] / y[finite] - x[finite]).max(initial=0)
         identity = "Γ(x + 1) / Γ(x) = x"
         text.append(f"Γ(5) = {special.gamma(5.0):g} = 4!")
     elif function == "gammaln":
         y = special.gammaln(x)
-        series = [{"label": "ln |Γ(x)|", "x": x, "y": y, "kind": "line"}]
+        curves = {"ln |Γ(x)|": y}
         gamma = np.abs(special.gamma(x))
         ok = np.isfinite(gamma) & (gamma > 0)
         error = np.abs(np.exp(y[ok]) / gamma[ok] - 1).max(initial=0)
@@ -87,16 +85,12 @@ def special_functions(*, function="jv", order=0.0, m=0.5, x_min=0.0, x_max=20.0)
         text.append(f"gammaln(171.7) = {special.gammaln(171.7):.2f} while Γ(171.7) overflows.")
     elif function == "erf":
         y = special.erf(x)
-        series = [{"label": "erf(x)", "x": x, "y": y, "kind": "line"}]
+        curves = {"erf(x)": y}
         error = np.abs(special.erf(-x) + y).max()
         identity = "erf(-x) = -erf(x)"
     else:
         sn, cn, dn, _ = special.ellipj(x, m)
-        series = [
-            {"label": "sn", "x": x, "y": sn, "kind": "line"},
-            {"label": "cn", "x": x, "y": cn, "kind": "line"},
-            {"label": "dn", "x": x, "y": dn, "kind": "line"},
-        ]
+        curves = {"sn": sn, "cn": cn, "dn": dn}
         error = np.abs(sn**2 + cn**2 - 1).max()
         identity = "sn² + cn² = 1"
     text.append(f"Identity {identity} holds to {error:.1e} on this range.")
@@ -107,7 +101,10 @@ def special_functions(*, function="jv", order=0.0, m=0.5, x_min=0.0, x_max=20.0)
                 "title": function,
                 "x_label": "x",
                 "y_label": "value",
-                "series": series,
+                "series": [
+                    {"label": label, "x": x, "y": curve, "kind": "line"}
+                    for label, curve in curves.items()
+                ],
             }
         ],
         "values": {"identity_error": error},
