@@ -1,0 +1,185 @@
+"""Many images at once: the pipeline over several files, results in one zip, failures listed.
+
+Each result in the zip is compared with ``ndlab.run_pipeline`` in CPython on the same file as
+Pillow decodes it, and the CSV with the tables CPython computes.
+"""
+
+import csv
+import io
+import json
+import zipfile
+from urllib.parse import quote
+
+import numpy as np
+import pytest
+from PIL import Image
+from scipy import ndimage
+
+import ndlab
+from ndlab import web
+from pages import WATCH_RUNS, page_pixels, wait_for_run_started
+
+# blur, Otsu's threshold, then labelling: a picture, an int array and a measurement table
+STEPS = [["gaussian_filter", {"sigma": 1.5}], ["threshold_otsu", {}], ["label", {}]]
+
+
+def blobs(shape, seed, colour=False):
+    """Bright blobs on a dark ground (a few objects to label), grey or colour, as uint8."""
+    noise = np.random.default_rng(seed).random(shape)
+    grey = ndimage.gaussian_filter(noise, 4)
+    grey = (255 * (grey - grey.min()) / np.ptp(grey)).astype(np.uint8)
+    return np.stack([grey, 255 - grey // 2, grey // 3], axis=-1) if colour else grey
+
+
+def write_png(path, array):
+    Image.fromarray(array).save(path)
+    return path
+
+
+def damaged_png(path):
+    """The first half of a valid PNG: the browser cannot decode it."""
+    data = io.BytesIO()
+    Image.fromarray(blobs((90, 70), 9)).save(data, format="PNG")
+    path.write_bytes(data.getvalue()[: len(data.getvalue()) // 2])
+    return path
+
+
+def expected(path, steps):
+    """CPython's result for the file as the page keeps it (grey 2-D, opaque colour RGB)."""
+    rgba = np.asarray(Image.open(path).convert("RGBA"))
+    return ndlab.run_pipeline(web.canonical(np.ascontiguousarray(rgba)), [list(s) for s in steps])
+
+
+def open_page(fresh, base_url, steps):
+    fresh.context.add_init_script(WATCH_RUNS)
+    fresh.page.goto(f"{base_url}#sample=camera&steps={quote(json.dumps(steps))}")
+    fresh.wait_ready()
+    fresh.page.locator("#result-caption", has_text="512×512").wait_for()
+    return fresh.page
+
+
+def run_batch(page, paths, output):
+    """Open the batch controls (as a user would, if closed), choose the output, pick the files."""
+    if not page.eval_on_selector("#batch", "(d) => d.open"):
+        page.click("#batch summary")
+    page.select_option("#batch-output", output)
+    page.set_input_files("#batch-files", [str(p) for p in paths])
+
+
+def download_zip(page, tmp_path):
+    page.locator("#batch-download").wait_for(state="visible")
+    with page.expect_download() as info:
+        page.click("#batch-download")
+    saved = tmp_path / info.value.suggested_filename
+    info.value.save_as(saved)
+    return zipfile.ZipFile(saved)
+
+
+def csv_rows(archive, name):
+    with archive.open(name) as f:
+        return list(csv.reader(io.TextIOWrapper(f, encoding="utf-8", newline="")))
+
+
+def assert_results(archive, path, output):
+    """The zip's PNG and .npy of `path` are CPython's picture and last array."""
+    result = expected(path, STEPS)
+    stem = path.stem
+    if output in ("png", "both"):
+        with archive.open(f"{stem}.png") as f:
+            shown = np.asarray(Image.open(f).convert("RGBA"))
+        want = web.to_rgba(result.image)
+        assert shown.shape == want.shape
+        assert np.abs(shown.astype(int) - want.astype(int)).max() <= 1
+    if output in ("npy", "both"):
+        with archive.open(f"{stem}.npy") as f:
+            array = np.load(f)
+        assert array.dtype == result.data.dtype
+        assert np.array_equal(array, result.data)
+    return result
+
+
+def assert_table_rows(rows, name, result):
+    """The CSV's rows for file `name` are CPython's table, number for number."""
+    mine = [row[1:] for row in rows if row[0] == name]
+    table = result.info["table"]["rows"]
+    assert len(mine) == len(table) > 0
+    for got, want in zip(mine, table, strict=True):
+        assert [float(v) for v in got] == pytest.approx([float(v) for v in want], abs=0)
+
+
+@pytest.mark.parametrize("output", ["both", "png"])
+def test_five_files_one_damaged_give_four_results_one_csv_and_one_message(
+    fresh, base_url, tmp_path, output
+):
+    page = open_page(fresh, base_url, STEPS)
+    original = page_pixels(page, "document.querySelector('#original')")
+    valid = [
+        write_png(tmp_path / "grey.png", blobs((64, 80), 1)),
+        write_png(tmp_path / "colour.png", blobs((100, 90), 2, colour=True)),
+        write_png(tmp_path / "wide, with a comma.png", blobs((48, 160), 3)),
+        write_png(tmp_path / 'tall "quoted".png', blobs((150, 60), 4, colour=True)),
+    ]
+    broken = damaged_png(tmp_path / "broken.png")
+    run_batch(page, [*valid[:2], broken, *valid[2:]], output)
+    archive = download_zip(page, tmp_path)
+
+    failed = page.locator("#batch-list li[data-state='failed']")
+    assert failed.count() == 1
+    assert "broken.png" in failed.inner_text()
+    assert "damaged or incomplete" in failed.inner_text()
+    assert page.locator("#batch-list li[data-state='done']").count() == 4
+    assert "4 of 5 files done, 1 failed" in page.inner_text("#batch-status")
+
+    extensions = {"both": ["npy", "png"], "png": ["png"]}[output]
+    csv_name = "measurements-step3-label.csv"
+    assert sorted(archive.namelist()) == sorted(
+        [csv_name] + [f"{p.stem}.{ext}" for p in valid for ext in extensions]
+    )
+    rows = csv_rows(archive, csv_name)
+    assert rows[0] == ["file", *expected(valid[0], STEPS).info["table"]["columns"]]
+    assert {row[0] for row in rows[1:]} == {p.name for p in valid}
+    for path in valid:
+        assert_table_rows(rows[1:], path.name, assert_results(archive, path, output))
+
+    # the workspace is as it was: its image, and its pipeline still runs
+    assert np.array_equal(page_pixels(page, "document.querySelector('#original')"), original)
+    assert (
+        page.evaluate(
+            "async () => (await ndlab.run('sobel', {}, await ndlab.loadSample('coins'))).image.width"
+        )
+        == 384
+    )
+
+
+def test_cancel_mid_batch_keeps_the_finished_results_and_the_page(fresh, base_url, tmp_path):
+    # a wide median filter makes the 1200×1000 image take seconds: cancel while Python is in it
+    steps = [["median_filter", {"size": 15}], ["threshold_otsu", {}], ["label", {}]]
+    page = open_page(fresh, base_url, steps)
+    original = page_pixels(page, "document.querySelector('#original')")
+    sizes = [(60, 50), (70, 40), (1000, 1200), (50, 50), (40, 60)]
+    paths = [write_png(tmp_path / f"{i}.png", blobs(s, i)) for i, s in enumerate(sizes)]
+    run_batch(page, paths, "npy")
+    wait_for_run_started(page, "1200×1000")
+    page.click("#batch-cancel")
+    archive = download_zip(page, tmp_path)
+
+    states = page.eval_on_selector_all(
+        "#batch-list li", "(items) => items.map((li) => li.dataset.state)"
+    )
+    assert states == ["done", "done", "cancelled", "cancelled", "cancelled"]
+    assert page.inner_text("#batch-status").startswith("Cancelled: 2 of 5 files done")
+    csv_name = "measurements-step3-label.csv"
+    assert sorted(archive.namelist()) == sorted([csv_name, "0.npy", "1.npy"])
+    rows = csv_rows(archive, csv_name)
+    assert {row[0] for row in rows[1:]} == {"0.png", "1.png"}
+    for path in paths[:2]:
+        result = expected(path, steps)
+        with archive.open(f"{path.stem}.npy") as f:
+            assert np.array_equal(np.load(f), result.data)
+        assert_table_rows(rows[1:], path.name, result)
+
+    assert np.array_equal(page_pixels(page, "document.querySelector('#original')"), original)
+    # a new batch runs after the cancelled one
+    run_batch(page, paths[:1], "png")
+    page.locator("#batch-list li[data-state='done']").wait_for()
+    assert page.locator("#batch-list li").count() == 1
