@@ -125,8 +125,7 @@ async function walk(entry) {
     if (!piece.length) break;
     children.push(...piece);
   }
-  // hidden files (.DS_Store and the like) are the system's, not the user's images
-  return (await Promise.all(children.filter((child) => !child.name.startsWith(".")).map(walk))).flat();
+  return (await Promise.all(children.map(walk))).flat();
 }
 
 export class Batch {
@@ -166,10 +165,16 @@ export class Batch {
       el.status.textContent = "A batch is running: cancel it, or wait until it ends, to start another.";
       return;
     }
+    // hidden files and folders in a folder (.DS_Store, .git) are the system's, not the user's images
+    files = files.filter(({ path }) => !path.split("/").some((part) => part.startsWith(".")));
+    if (!files.length) {
+      el.status.textContent = "There are no files to run the pipeline on: choose image, .npy, .npz or .mat files, or a folder of them.";
+      return;
+    }
+    files.sort((a, b) => a.path.localeCompare(b.path, undefined, { numeric: true }));
     const controller = (this.controller = new AbortController());
     const steps = structuredClone(this.pipeline());
     const output = el.output.value;
-    files = [...files].sort((a, b) => a.path.localeCompare(b.path, undefined, { numeric: true }));
     const items = files.map(({ path }) => this.item(path));
     el.list.replaceChildren(...items);
     el.download.hidden = true;

@@ -58,12 +58,26 @@ def open_page(fresh, base_url, steps):
     return fresh.page
 
 
-def run_batch(page, paths, output):
-    """Open the batch controls (as a user would, if closed), choose the output, pick the files."""
+def choose_output(page, output):
+    """Open the batch controls (as a user would, if closed) and choose what the zip holds."""
     if not page.eval_on_selector("#batch", "(d) => d.open"):
         page.click("#batch summary")
     page.select_option("#batch-output", output)
+
+
+def run_batch(page, paths, output):
+    choose_output(page, output)
     page.set_input_files("#batch-files", [str(p) for p in paths])
+
+
+def drop(page, paths):
+    """Drag files or folders from the system onto the page, through Chromium's own drag and drop
+    (so a folder arrives as a folder entry, as when a user drops one)."""
+    cdp = page.context.new_cdp_session(page)
+    data = {"items": [], "files": [str(p) for p in paths], "dragOperationsMask": 1}
+    for event in ("dragEnter", "dragOver", "drop"):
+        cdp.send("Input.dispatchDragEvent", {"type": event, "x": 700, "y": 500, "data": data})
+    cdp.detach()
 
 
 def download_zip(page, tmp_path):
@@ -80,10 +94,9 @@ def csv_rows(archive, name):
         return list(csv.reader(io.TextIOWrapper(f, encoding="utf-8", newline="")))
 
 
-def assert_results(archive, path, output):
-    """The zip's PNG and .npy of `path` are CPython's picture and last array."""
+def assert_results(archive, path, stem, output):
+    """The zip's PNG and .npy of `path`, named `stem`, are CPython's picture and last array."""
     result = expected(path, STEPS)
-    stem = path.stem
     if output in ("png", "both"):
         with archive.open(f"{stem}.png") as f:
             shown = np.asarray(Image.open(f).convert("RGBA"))
@@ -107,20 +120,31 @@ def assert_table_rows(rows, name, result):
         assert [float(v) for v in got] == pytest.approx([float(v) for v in want], abs=0)
 
 
-@pytest.mark.parametrize("output", ["both", "png"])
+@pytest.mark.parametrize(
+    "how, output", [("drop files", "both"), ("drop a folder", "npy"), ("choose files", "png")]
+)
 def test_five_files_one_damaged_give_four_results_one_csv_and_one_message(
-    fresh, base_url, tmp_path, output
+    fresh, base_url, tmp_path, how, output
 ):
     page = open_page(fresh, base_url, STEPS)
     original = page_pixels(page, "document.querySelector('#original')")
+    folder = tmp_path / "images"
+    (folder / "more").mkdir(parents=True)
     valid = [
-        write_png(tmp_path / "grey.png", blobs((64, 80), 1)),
-        write_png(tmp_path / "colour.png", blobs((100, 90), 2, colour=True)),
-        write_png(tmp_path / "wide, with a comma.png", blobs((48, 160), 3)),
-        write_png(tmp_path / 'tall "quoted".png', blobs((150, 60), 4, colour=True)),
+        write_png(folder / "grey.png", blobs((64, 80), 1)),
+        write_png(folder / "colour.png", blobs((100, 90), 2, colour=True)),
+        write_png(folder / "more" / "wide, with a comma.png", blobs((48, 160), 3)),
+        write_png(folder / 'tall "quoted".png', blobs((150, 60), 4, colour=True)),
     ]
-    broken = damaged_png(tmp_path / "broken.png")
-    run_batch(page, [*valid[:2], broken, *valid[2:]], output)
+    broken = damaged_png(folder / "broken.png")
+    (folder / ".DS_Store").write_bytes(b"the system's, not an image: skipped")
+    choose_output(page, output)
+    if how == "drop files":
+        drop(page, [*valid[:2], broken, *valid[2:]])
+    elif how == "drop a folder":
+        drop(page, [folder])
+    else:
+        page.set_input_files("#batch-files", [str(p) for p in [*valid[:2], broken, *valid[2:]]])
     archive = download_zip(page, tmp_path)
 
     failed = page.locator("#batch-list li[data-state='failed']")
@@ -130,16 +154,22 @@ def test_five_files_one_damaged_give_four_results_one_csv_and_one_message(
     assert page.locator("#batch-list li[data-state='done']").count() == 4
     assert "4 of 5 files done, 1 failed" in page.inner_text("#batch-status")
 
-    extensions = {"both": ["npy", "png"], "png": ["png"]}[output]
+    # a folder's files keep their path in it; files chosen or dropped one by one, their name
+    name = {
+        p: (p.relative_to(tmp_path) if how == "drop a folder" else p.relative_to(p.parent))
+        for p in valid
+    }
+    extensions = {"both": ["npy", "png"], "png": ["png"], "npy": ["npy"]}[output]
     csv_name = "measurements-step3-label.csv"
     assert sorted(archive.namelist()) == sorted(
-        [csv_name] + [f"{p.stem}.{ext}" for p in valid for ext in extensions]
+        [csv_name] + [f"{name[p].with_suffix('')}.{ext}" for p in valid for ext in extensions]
     )
     rows = csv_rows(archive, csv_name)
     assert rows[0] == ["file", *expected(valid[0], STEPS).info["table"]["columns"]]
-    assert {row[0] for row in rows[1:]} == {p.name for p in valid}
+    assert {row[0] for row in rows[1:]} == {str(name[p]) for p in valid}
     for path in valid:
-        assert_table_rows(rows[1:], path.name, assert_results(archive, path, output))
+        result = assert_results(archive, path, str(name[path].with_suffix("")), output)
+        assert_table_rows(rows[1:], str(name[path]), result)
 
     # the workspace is as it was: its image, and its pipeline still runs
     assert np.array_equal(page_pixels(page, "document.querySelector('#original')"), original)
