@@ -19,6 +19,25 @@ import ndlab
 from ndlab import web
 from pages import WATCH_RUNS, page_pixels, wait_for_run_started
 
+# Watches the page's worker: window.__held lists, in order, each input the worker was given
+# ("load" or "read_array" answered: +id) and each one released (-id).
+WATCH_INPUTS = """(() => {
+  const loads = new Set();
+  window.__held = [];
+  const post = Worker.prototype.postMessage;
+  Worker.prototype.postMessage = function (message, ...rest) {
+    if (message?.type === 'load' || message?.type === 'read_array') loads.add(message.id);
+    if (message?.type === 'release') window.__held.push(-message.input);
+    return post.call(this, message, ...rest);
+  };
+  window.Worker = class extends Worker {
+    constructor(...args) {
+      super(...args);
+      this.addEventListener('message', ({data}) => data?.ok && loads.has(data.id) && window.__held.push(data.meta.input));
+    }
+  };
+})();"""
+
 # blur, Otsu's threshold, then labelling: a picture, an int array and a measurement table
 STEPS = [["gaussian_filter", {"sigma": 1.5}], ["threshold_otsu", {}], ["label", {}]]
 
@@ -52,6 +71,7 @@ def expected(path, steps):
 
 def open_page(fresh, base_url, steps):
     fresh.context.add_init_script(WATCH_RUNS)
+    fresh.context.add_init_script(WATCH_INPUTS)
     fresh.page.goto(f"{base_url}#sample=camera&steps={quote(json.dumps(steps))}")
     fresh.wait_ready()
     fresh.page.locator("#result-caption", has_text="512×512").wait_for()
@@ -171,6 +191,7 @@ def test_five_files_one_damaged_give_four_results_one_csv_and_one_message(
         result = assert_results(archive, path, str(name[path].with_suffix("")), output)
         assert_table_rows(rows[1:], str(name[path]), result)
 
+    assert_one_file_at_a_time(page, files=5)
     # the workspace is as it was: its image, and its pipeline still runs
     assert np.array_equal(page_pixels(page, "document.querySelector('#original')"), original)
     assert (
@@ -179,6 +200,17 @@ def test_five_files_one_damaged_give_four_results_one_csv_and_one_message(
         )
         == 384
     )
+
+
+def assert_one_file_at_a_time(page, files):
+    """The batch's inputs (all but the sample shown, loaded first) reached the worker one at a
+    time: each was released before the next arrived, so memory holds one image."""
+    held = page.evaluate("window.__held")
+    batch = [event for event in held if abs(event) != held[0]]
+    loaded = [event for event in batch if event > 0]
+    assert batch == [x for i in loaded for x in (i, -i)]
+    # the damaged file never reached the worker; the others did, once each
+    assert len(set(loaded)) == len(loaded) >= files - 1
 
 
 def test_cancel_mid_batch_keeps_the_finished_results_and_the_page(fresh, base_url, tmp_path):
