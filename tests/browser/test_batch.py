@@ -12,6 +12,7 @@ from urllib.parse import quote
 
 import numpy as np
 import pytest
+import scipy.io
 from PIL import Image
 from scipy import ndimage
 
@@ -245,3 +246,44 @@ def test_cancel_mid_batch_keeps_the_finished_results_and_the_page(fresh, base_ur
     run_batch(page, paths[:1], "png")
     page.locator("#batch-list li[data-state='done']").wait_for()
     assert page.locator("#batch-list li").count() == 1
+
+
+def test_arrays_run_and_each_bad_file_says_what_is_wrong(fresh, base_url, tmp_path):
+    """.npy and .mat arrays run as the page runs them; a file of the wrong type, one too large and
+    a refused array fail with the page's own messages, and the others go on."""
+    steps = [["gaussian_filter", {"sigma": 1.0}], ["threshold_otsu", {}], ["label", {}]]
+    page = open_page(fresh, base_url, steps)
+    signal = np.sin(np.linspace(0, 6, 70))[:, None] * np.cos(np.linspace(0, 9, 50))[None, :]
+    np.save(tmp_path / "signal.npy", signal)
+    scipy.io.savemat(tmp_path / "matrix.mat", {"field": 3 * signal[:40, :30]})
+    (tmp_path / "notes.png").write_bytes(b"just some text, not a picture")
+    huge = tmp_path / "huge.png"
+    Image.new("L", (20000, 20000), 90).save(huge)
+    objects = tmp_path / "objects.npy"
+    np.save(objects, np.array([{"a": 1}, None], dtype=object), allow_pickle=True)
+    run_batch(page, sorted(tmp_path.iterdir()), "npy")
+    archive = download_zip(page, tmp_path)
+
+    states = page.eval_on_selector_all(
+        "#batch-list li",
+        "(items) => items.map((li) => [li.querySelector('.batch-name').textContent, li.dataset.state, li.innerText])",
+    )
+    by_name = {name: (state, text) for name, state, text in states}
+    assert by_name["notes.png"][0] == "failed"
+    assert "not an image the browser can read" in by_name["notes.png"][1]
+    assert by_name["huge.png"][0] == "failed"
+    assert "400 megapixels" in by_name["huge.png"][1]
+    assert by_name["objects.npy"][0] == "failed"
+    assert "object" in by_name["objects.npy"][1].lower()
+    assert "2 of 5 files done, 3 failed" in page.inner_text("#batch-status")
+
+    arrays = {"signal": signal, "matrix": 3 * signal[:40, :30]}
+    csv_name = "measurements-step3-label.csv"
+    assert sorted(archive.namelist()) == sorted([csv_name, "matrix.npy", "signal.npy"])
+    rows = csv_rows(archive, csv_name)
+    for stem, array in arrays.items():
+        result = ndlab.run_pipeline(array, steps)
+        with archive.open(f"{stem}.npy") as f:
+            assert np.array_equal(np.load(f), result.data)
+        extension = ".npy" if stem == "signal" else ".mat"
+        assert_table_rows(rows[1:], stem + extension, result)
