@@ -18,7 +18,8 @@ from scipy import ndimage
 
 import ndlab
 from ndlab import web
-from pages import WATCH_RUNS, page_pixels, wait_for_run_started
+from pages import WATCH_RUNS, Guarded, page_pixels, wait_for_run_started
+from test_accessibility import AXE
 
 # Watches the page's worker: window.__held lists, in order, each input the worker was given
 # ("load" or "read_array" answered: +id) and each one released (-id).
@@ -287,3 +288,23 @@ def test_arrays_run_and_each_bad_file_says_what_is_wrong(fresh, base_url, tmp_pa
             assert np.array_equal(np.load(f), result.data)
         extension = ".npy" if stem == "signal" else ".mat"
         assert_table_rows(rows[1:], stem + extension, result)
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_a_finished_batch_has_no_serious_accessibility_violations(
+    browser, base_url, tmp_path, scheme
+):
+    """The open batch panel with a file done and one failed, in both themes (axe checks contrast)."""
+    # axe is injected as an inline script, which the page's own CSP rightly forbids
+    guarded = Guarded(browser, base_url + "#sample=coins", bypass_csp=True, color_scheme=scheme)
+    page = guarded.wait_ready()
+    good = write_png(tmp_path / "good.png", blobs((40, 50), 1))
+    run_batch(page, [good, damaged_png(tmp_path / "broken.png")], "png")
+    page.locator("#batch-download").wait_for(state="visible")
+    page.add_script_tag(path=str(AXE))
+    violations = page.evaluate("async () => (await axe.run('#batch')).violations")
+    guarded.close()
+    serious = [
+        f"{v['id']}: {v['help']}" for v in violations if v["impact"] in ("serious", "critical")
+    ]
+    assert serious == []
