@@ -173,12 +173,25 @@ export class Batch {
     }
     files.sort((a, b) => a.path.localeCompare(b.path, undefined, { numeric: true }));
     const controller = (this.controller = new AbortController());
-    const steps = structuredClone(this.pipeline());
-    const output = el.output.value;
-    const items = files.map(({ path }) => this.item(path));
-    el.list.replaceChildren(...items);
     el.download.hidden = true;
     el.cancel.hidden = false;
+    try {
+      await this.runAll(files, structuredClone(this.pipeline()), el.output.value, controller.signal);
+    } finally {
+      el.cancel.hidden = true;
+      this.controller = null;
+    }
+  }
+
+  /**
+   * Each file in turn, its results into the zip; then the zip is offered.
+   * @param {BatchFile[]} files @param {Step[]} steps @param {string} output "png", "npy" or "both"
+   * @param {AbortSignal} signal
+   */
+  async runAll(files, steps, output, signal) {
+    const { el } = this;
+    const items = files.map(({ path }) => this.item(path));
+    el.list.replaceChildren(...items);
     el.progress.hidden = false;
     el.progress.value = 0;
     const zip = new ZipWriter();
@@ -188,17 +201,17 @@ export class Batch {
     let done = 0;
     for (const [i, { file, path }] of files.entries()) {
       el.status.textContent = `${i + 1} of ${files.length}: ${path}`;
-      if (controller.signal.aborted) {
+      if (signal.aborted) {
         setState(items[i], "cancelled", "not run: the batch was cancelled");
         continue;
       }
       try {
-        const entries = await this.runOne(file, steps, output, controller.signal, (text) => setState(items[i], "running", text));
+        const outcome = await this.runOne(file, steps, output, signal, (text) => setState(items[i], "running", text));
         const stem = uniqueStem(path, stems);
-        for (const [extension, bytes] of entries.files) zip.add(`${stem}.${extension}`, bytes);
-        tables.add(path, steps, entries.infos);
+        for (const [extension, bytes] of outcome.files) zip.add(`${stem}.${extension}`, bytes);
+        tables.add(path, steps, outcome.infos);
         done++;
-        setState(items[i], "done", entries.summary);
+        setState(items[i], "done", outcome.summary);
       } catch (error) {
         const e = /** @type {any} */ (error);
         if (e.name === "AbortError") setState(items[i], "cancelled", "cancelled while it ran");
@@ -210,13 +223,11 @@ export class Batch {
     this.zip = { blob: await zip.finish(), name: `ndlab-batch-${steps.map((s) => s.name).join("-")}.zip` };
     const failed = items.filter((item) => item.dataset.state === "failed").length;
     el.status.textContent =
-      `${controller.signal.aborted ? "Cancelled: " : ""}${done} of ${files.length} files done` +
+      `${signal.aborted ? "Cancelled: " : ""}${done} of ${files.length} files done` +
       (failed ? `, ${failed} failed (see below)` : "") +
       `; the zip holds their results${tables.byStep.size ? " and the measurements as CSV" : ""}.`;
     el.download.textContent = `Download results (${done} ${done === 1 ? "file" : "files"}, zip)`;
     el.download.hidden = false;
-    el.cancel.hidden = true;
-    this.controller = null;
   }
 
   /**
@@ -231,6 +242,7 @@ export class Batch {
     try {
       say("running the pipeline…");
       const result = await this.ndlab.runPipeline(steps, input, { signal });
+      say("saving…");
       /** @type {[string, Uint8Array][]} */
       const files = [];
       if (output !== "npy") files.push(["png", new Uint8Array(await (await canvasPng(canvasOf(result.image))).arrayBuffer())]);
