@@ -18,7 +18,7 @@ from scipy import ndimage
 
 import ndlab
 from ndlab import web
-from pages import WATCH_RUNS, Guarded, page_pixels, wait_for_run_started
+from pages import WATCH_RUNS, Guarded, page_pixels, wait_for_run_started, wait_until
 from test_accessibility import AXE
 
 # Watches the page's worker: window.__held lists, in order, each input the worker was given
@@ -215,10 +215,17 @@ def assert_one_file_at_a_time(page, files):
     assert len(set(loaded)) == len(loaded) >= files - 1
 
 
-def test_cancel_mid_batch_keeps_the_finished_results_and_the_page(fresh, base_url, tmp_path):
+@pytest.mark.parametrize("isolation", ["isolated", "plain"])
+def test_cancel_mid_batch_keeps_the_finished_results_and_the_page(
+    fresh, base_url, plain_url, tmp_path, isolation
+):
+    """Cancelled inside a file: Python interrupted (isolated), or the busy worker stopped and the
+    warm spare taking over (plain)."""
     # a wide median filter makes the 1200×1000 image take seconds: cancel while Python is in it
     steps = [["median_filter", {"size": 15}], ["threshold_otsu", {}], ["label", {}]]
-    page = open_page(fresh, base_url, steps)
+    page = open_page(fresh, base_url if isolation == "isolated" else plain_url, steps)
+    if isolation == "plain":
+        wait_until(page, "async () => (await ndlab.status()).spare === 'ready'")
     original = page_pixels(page, "document.querySelector('#original')")
     sizes = [(60, 50), (70, 40), (1000, 1200), (50, 50), (40, 60)]
     paths = [write_png(tmp_path / f"{i}.png", blobs(s, i)) for i, s in enumerate(sizes)]
