@@ -198,6 +198,7 @@ function cycleCompare() {
 function cancelOrLeave() {
   const runner = inLabs() ? labs.runner : images.runner;
   if (runner.running) return runner.cancel();
+  if (!inLabs() && batch.running) return batch.cancel();
   if (presenter.on) return presenter.set(false);
   return false;
 }
@@ -209,7 +210,7 @@ const SHORTCUTS = [
   { keys: ["f"], description: "Full screen on or off", action: () => presenter.toggleFullscreen() },
   { keys: ["c"], description: "Next comparison: side by side, before/after split, difference", action: cycleCompare },
   { keys: ["r"], description: "Run again", action: () => $(inLabs() ? "lab-params" : "params").requestSubmit() },
-  { keys: ["Escape"], description: "Cancel the computation running, or else leave presenter mode", action: cancelOrLeave, whileTyping: true },
+  { keys: ["Escape"], description: "Cancel the computation (or the batch) running, or else leave presenter mode", action: cancelOrLeave, whileTyping: true },
   { keys: ["ArrowRight", "PageDown"], description: "Next step of the lesson", action: lesson.next },
   { keys: ["ArrowLeft", "PageUp"], description: "Previous step of the lesson", action: lesson.previous },
   { keys: ["Ctrl+z"], description: "Undo the last change to the pipeline", action: () => !inLabs() && images.undo() },

@@ -144,8 +144,17 @@ export class Batch {
     this.zip = null;
     el.files.addEventListener("change", () => this.chose(el.files));
     el.folder.addEventListener("change", () => this.chose(el.folder));
-    el.cancel.addEventListener("click", () => this.controller?.abort());
+    el.cancel.addEventListener("click", () => this.cancel());
     el.download.addEventListener("click", () => this.zip && download(this.zip.blob, this.zip.name));
+  }
+
+  get running() {
+    return this.controller !== null;
+  }
+
+  /** Stop the file running and skip the rest; the zip keeps the files finished. */
+  cancel() {
+    this.controller?.abort();
   }
 
   /** @param {HTMLInputElement} input */
