@@ -143,7 +143,13 @@ def assert_table_rows(rows, name, result):
 
 
 @pytest.mark.parametrize(
-    "how, output", [("drop files", "both"), ("drop a folder", "npy"), ("choose files", "png")]
+    "how, output",
+    [
+        ("drop files", "both"),
+        ("drop a folder", "npy"),
+        ("choose files", "png"),
+        ("choose a folder", "both"),
+    ],
 )
 def test_five_files_one_damaged_give_four_results_one_csv_and_one_message(
     fresh, base_url, tmp_path, how, output
@@ -165,6 +171,8 @@ def test_five_files_one_damaged_give_four_results_one_csv_and_one_message(
         drop(page, [*valid[:2], broken, *valid[2:]])
     elif how == "drop a folder":
         drop(page, [folder])
+    elif how == "choose a folder":
+        page.set_input_files("#batch-folder", str(folder))
     else:
         page.set_input_files("#batch-files", [str(p) for p in [*valid[:2], broken, *valid[2:]]])
     archive = download_zip(page, tmp_path)
@@ -178,7 +186,7 @@ def test_five_files_one_damaged_give_four_results_one_csv_and_one_message(
 
     # a folder's files keep their path in it; files chosen or dropped one by one, their name
     name = {
-        p: (p.relative_to(tmp_path) if how == "drop a folder" else p.relative_to(p.parent))
+        p: (p.relative_to(tmp_path) if how.endswith("a folder") else p.relative_to(p.parent))
         for p in valid
     }
     extensions = {"both": ["npy", "png"], "png": ["png"], "npy": ["npy"]}[output]
