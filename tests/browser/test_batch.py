@@ -327,3 +327,13 @@ def test_a_finished_batch_has_no_serious_accessibility_violations(
         f"{v['id']}: {v['help']}" for v in violations if v["impact"] in ("serious", "critical")
     ]
     assert serious == []
+
+
+def test_one_file_dropped_opens_in_the_workspace_not_as_a_batch(fresh, base_url, tmp_path):
+    page = open_page(fresh, base_url, STEPS)
+    photo = blobs((90, 120), 7, colour=True)
+    drop(page, [write_png(tmp_path / "one.png", photo)])
+    page.locator("#original-caption", has_text="one.png · 120×90").wait_for()
+    assert np.array_equal(page_pixels(page, "document.querySelector('#original')")[..., :3], photo)
+    assert page.locator("#batch-list li").count() == 0
+    assert not page.eval_on_selector("#batch", "(d) => d.open")
