@@ -104,8 +104,8 @@ export const chosenFiles = (list) => [...list].map((file) => ({ file, path: file
  * @param {DataTransfer} transfer @returns {Promise<{files: BatchFile[], many: boolean}>}
  */
 export async function droppedFiles(transfer) {
+  // items that are not files (dragged text or links) have no entry
   const entries = [...transfer.items].map((item) => item.webkitGetAsEntry()).filter((entry) => entry !== null);
-  if (!entries.length) return { files: chosenFiles(transfer.files), many: transfer.files.length > 1 };
   const files = (await Promise.all(entries.map(walk))).flat();
   return { files, many: files.length > 1 || entries.some((entry) => entry.isDirectory) };
 }
