@@ -54,6 +54,8 @@ VENDOR = (
     ("uplot", "dist/uPlot.esm.js"),
     ("uplot", "dist/uPlot.min.css"),
     ("uplot", "LICENSE"),
+    ("fflate", "esm/browser.js"),  # the batch's zip, written as results arrive
+    ("fflate", "LICENSE"),
 )
 
 

@@ -2,6 +2,7 @@
 // The page's shell: Python's start, the image workspace and the labs (each one view), routing
 // by the URL, lessons, presenter mode and keyboard shortcuts.
 import { createApi } from "./api.js";
+import { Batch, droppedFiles } from "./batch.js";
 import { Compare } from "./compare.js";
 import { ImageView } from "./image-view.js";
 import { LabsView } from "./labs.js";
@@ -62,6 +63,14 @@ const images = new ImageView(
   ndlab,
   { compare, onChange: () => writeImagesHash(), onMessage: showMessage },
 );
+const batch = new Batch(
+  {
+    box: $("batch"), files: $("batch-files"), folder: $("batch-folder"), output: $("batch-output"), cancel: $("batch-cancel"),
+    download: $("batch-download"), progress: $("batch-progress"), status: $("batch-status"), list: $("batch-list"),
+  },
+  ndlab,
+  () => images.steps,
+);
 matchMedia("(prefers-color-scheme: dark)").addEventListener("change", () => images.drawHistograms());
 
 /** Open dropped, pasted or chosen files. */
@@ -72,10 +81,12 @@ function wireFiles() {
     e.target.value = "";
   });
   document.addEventListener("dragover", (e) => e.preventDefault());
-  document.addEventListener("drop", (e) => {
+  document.addEventListener("drop", async (e) => {
     e.preventDefault();
-    const file = e.dataTransfer?.files?.[0];
-    if (file) images.openFile(file);
+    if (!e.dataTransfer) return;
+    const { files, many } = await droppedFiles(e.dataTransfer);
+    if (many) batch.run(files);
+    else if (files.length) images.openFile(files[0].file);
   });
   document.addEventListener("paste", (e) => {
     const file = e.clipboardData?.files?.[0];
@@ -187,6 +198,7 @@ function cycleCompare() {
 function cancelOrLeave() {
   const runner = inLabs() ? labs.runner : images.runner;
   if (runner.running) return runner.cancel();
+  if (!inLabs() && batch.running) return batch.cancel();
   if (presenter.on) return presenter.set(false);
   return false;
 }
@@ -198,7 +210,7 @@ const SHORTCUTS = [
   { keys: ["f"], description: "Full screen on or off", action: () => presenter.toggleFullscreen() },
   { keys: ["c"], description: "Next comparison: side by side, before/after split, difference", action: cycleCompare },
   { keys: ["r"], description: "Run again", action: () => $(inLabs() ? "lab-params" : "params").requestSubmit() },
-  { keys: ["Escape"], description: "Cancel the computation running, or else leave presenter mode", action: cancelOrLeave, whileTyping: true },
+  { keys: ["Escape"], description: "Cancel the computation (or the batch) running, or else leave presenter mode", action: cancelOrLeave, whileTyping: true },
   { keys: ["ArrowRight", "PageDown"], description: "Next step of the lesson", action: lesson.next },
   { keys: ["ArrowLeft", "PageUp"], description: "Previous step of the lesson", action: lesson.previous },
   { keys: ["Ctrl+z"], description: "Undo the last change to the pipeline", action: () => !inLabs() && images.undo() },

@@ -1,5 +1,5 @@
 // @ts-check
-// Saves a Blob as a file the user downloads.
+// Saves a Blob as a file the user downloads; pictures as PNG.
 
 /** @param {Blob} blob @param {string} filename */
 export function download(blob, filename) {
@@ -14,3 +14,10 @@ export function download(blob, filename) {
 /** @param {HTMLCanvasElement} canvas @returns {Promise<Blob>} */
 export const canvasPng = (canvas) =>
   new Promise((resolve, reject) => canvas.toBlob((blob) => (blob ? resolve(blob) : reject(new Error("PNG encoding failed"))), "image/png"));
+
+/** `image` drawn on a canvas of its size. @param {ImageData} image */
+export function canvasOf(image) {
+  const canvas = Object.assign(document.createElement("canvas"), { width: image.width, height: image.height });
+  /** @type {CanvasRenderingContext2D} */ (canvas.getContext("2d")).putImageData(image, 0, 0);
+  return canvas;
+}

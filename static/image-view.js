@@ -3,9 +3,9 @@
 // full-precision arrays, the result shown with its code. The full page and the embed view both
 // use it; elements a page does not have (the operation list, histograms, downloads…) are left out.
 import { readControls, renderControls, revealPressed } from "./controls.js";
-import { canvasPng, download } from "./download.js";
+import { canvasOf, canvasPng, download } from "./download.js";
 import { drawCounts, drawHistogram } from "./histogram.js";
-import { ImageInputError, readImage } from "./images.js";
+import { ImageInputError, isArrayFile, readImage } from "./images.js";
 import { renderInfo } from "./info.js";
 import { LatestRunner } from "./scheduler.js";
 import { show } from "./viewer.js";
@@ -330,7 +330,7 @@ export class ImageView {
   /** An image, or a .npy, .npz or .mat array (kept in full precision in the worker). @param {File} file */
   async openFile(file, downscale = false, variable = "") {
     try {
-      if (/\.(npy|npz|mat)$/i.test(file.name)) {
+      if (isArrayFile(file)) {
         const handle = await this.ndlab.readArray(file, variable);
         this.showVariables(file, handle.meta);
         const { variable: name, shape, dtype } = handle.meta;
@@ -412,13 +412,6 @@ export function button(label, onClick, className = "small") {
   const b = Object.assign(document.createElement("button"), { type: "button", textContent: label, className });
   b.addEventListener("click", onClick);
   return b;
-}
-
-/** `image` drawn on a canvas of its size. @param {ImageData} image */
-function canvasOf(image) {
-  const canvas = Object.assign(document.createElement("canvas"), { width: image.width, height: image.height });
-  /** @type {CanvasRenderingContext2D} */ (canvas.getContext("2d")).putImageData(image, 0, 0);
-  return canvas;
 }
 
 /** `image` with its width and height multiplied by `scale` (rounded down), smoothed by the browser. @param {ImageData} image @param {number} scale */

@@ -4,6 +4,9 @@
 /** Larger images are refused (or downscaled on request) before they reach Python. */
 export const MAX_PIXELS = 40_000_000;
 
+/** A .npy, .npz or MATLAB .mat file: an array the worker reads, not an image. @param {File} file */
+export const isArrayFile = (file) => /\.(npy|npz|mat)$/i.test(file.name);
+
 /** An image that cannot be used, with a hint for the user. */
 export class ImageInputError extends Error {
   /** @param {string} message @param {string} hint @param {{width: number, height: number}=} size */

@@ -7,11 +7,12 @@ import { download } from "./download.js";
 export const format = (value) =>
   value === null || value === undefined ? "—" : typeof value === "number" ? (Number.isInteger(value) ? String(value) : value.toPrecision(5)) : Array.isArray(value) ? value.map(format).join(", ") : String(value);
 
+/** One CSV line, fields with a comma, quote or line break quoted (RFC 4180). @param {any[]} row */
+export const csvLine = (row) =>
+  row.map((v) => (/[",\r\n]/.test(String(v)) ? `"${String(v).replaceAll('"', '""')}"` : String(v))).join(",") + "\n";
+
 /** @param {{columns: string[], rows: any[][]}} table */
-function toCsv(table) {
-  const cell = (/** @type {any} */ v) => (/[",\n]/.test(String(v)) ? `"${String(v).replaceAll('"', '""')}"` : String(v));
-  return [table.columns, ...table.rows].map((row) => row.map(cell).join(",")).join("\n") + "\n";
-}
+const toCsv = (table) => [table.columns, ...table.rows].map(csvLine).join("");
 
 /**
  * @param {HTMLElement} container

@@ -7,6 +7,7 @@ measures; it asserts nothing (timings belong here, not in tests).
 import argparse
 import base64
 import contextlib
+import io
 import json
 import os
 import platform
@@ -19,6 +20,7 @@ import time
 from pathlib import Path
 
 import numpy as np
+from PIL import Image
 from playwright.sync_api import sync_playwright
 
 import build
@@ -105,6 +107,37 @@ DRAG = """async ([seconds]) => {
   await new Promise(r => setTimeout(r, 500));
   return {previews: performance.getEntriesByName('ndlab:result').length - before, seconds,
           long_tasks: long.length, longest_task_ms: Math.max(0, ...long)};
+}"""
+
+
+# A batch of files of the photograph, chosen in the page's batch controls; long main-thread
+# tasks meanwhile, and Python's memory (the WebAssembly heap, which never shrinks) after.
+TIME_BATCH = """async ([count, output]) => {
+  const files = [];
+  for (let i = 0; i < count; i++) {
+    const c = document.createElement('canvas'); c.width = window.__photo.width; c.height = window.__photo.height;
+    const cx = c.getContext('2d');
+    cx.putImageData(window.__photo, 0, 0);
+    cx.fillText(String(i), 10 + i, 20);  // a different image each time
+    files.push(new File([await new Promise(r => c.toBlob(r))], `photo-${i}.png`, {type: 'image/png'}));
+  }
+  document.querySelector('#batch').open = true;
+  document.querySelector('#batch-output').value = output;
+  const dt = new DataTransfer(); for (const f of files) dt.items.add(f);
+  const long = [];
+  const observer = new PerformanceObserver(l => long.push(...l.getEntries().map(e => e.duration)));
+  observer.observe({type: 'longtask'});
+  const input = document.querySelector('#batch-files'); input.files = dt.files;
+  const start = performance.now();
+  input.dispatchEvent(new Event('change'));
+  const download = document.querySelector('#batch-download');
+  while (download.hidden) await new Promise(r => setTimeout(r, 20));
+  const ms = performance.now() - start;
+  observer.disconnect();
+  const done = document.querySelectorAll('#batch-list li[data-state=done]').length;
+  const tiny = new ImageData(new Uint8ClampedArray([1, 2, 3, 255]), 1);
+  const { memory_mb } = await ndlab.run('sobel', {}, tiny);
+  return {count, done, ms, long_tasks: long.length, longest_task_ms: Math.max(0, ...long), memory_mb};
 }"""
 
 
@@ -444,6 +477,34 @@ def drag(page, seconds, steps):
     return result
 
 
+def batch(page, rgba, counts):
+    """Batches of `counts` files (PNG and .npy out) in the page, and one file's work in CPython:
+    decode its PNG (Pillow), run the pipeline, write a PNG and a .npy of the last array."""
+    link = json.dumps([[step["name"], step["params"]] for step in PIPELINE_STEPS])
+    page.evaluate(f"() => {{ location.hash = 'steps=' + encodeURIComponent('{link}'); }}")
+    # the view's own run of the new pipeline is over: only the batch runs while it is timed
+    page.wait_for_function(
+        f"() => document.querySelectorAll('#steps li').length === {len(PIPELINE_STEPS)}"
+    )
+    page.wait_for_function("() => document.querySelector('#busy').hidden")
+    runs = [page.evaluate(TIME_BATCH, [count, "both"]) for count in counts]
+    native = []
+    for _ in range(3):
+        start = time.perf_counter()
+        decoded = np.asarray(Image.open(io.BytesIO(png(rgba))).convert("RGBA"))
+        result = ndlab.run_pipeline(web.canonical(decoded), PIPELINE_STEPS)
+        png(web.to_rgba(result.image))
+        np.save(io.BytesIO(), result.data)
+        native.append(1000 * (time.perf_counter() - start))
+    return {"runs": runs, "cpython_per_file_ms": median(native)}
+
+
+def png(array):
+    out = io.BytesIO()
+    Image.fromarray(array).save(out, format="PNG")
+    return out.getvalue()
+
+
 def report(results):
     """The markdown report of the parts that ran (see ``--only``)."""
     lines = [f"# ndlab benchmark ({results['date']} UTC, {results['machine']})", ""]
@@ -455,6 +516,7 @@ def report(results):
         ("embeds", report_embeds),
         ("pipeline", report_pipeline),
         ("drag", report_drag),
+        ("batch", report_batch),
     ):
         if part in results:
             lines += write(results)
@@ -593,6 +655,31 @@ def report_drag(results):
     return lines
 
 
+def report_batch(results):
+    b = results["batch"]
+    steps = ", ".join(step["name"] for step in PIPELINE_STEPS)
+    lines = [
+        f"## Batches of PNG files of the {WIDTH}×{HEIGHT} photograph ({steps}; PNG and .npy out)",
+        "",
+        "| files | done | page s | per file ms | CPython per file ms | ratio | main-thread tasks "
+        "over 50 ms (longest ms) | Python memory after, MB |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for r in b["runs"]:
+        per_file = r["ms"] / r["count"]
+        lines.append(
+            f"| {r['count']} | {r['done']} | {r['ms'] / 1000:.1f} | {per_file:.0f} | "
+            f"{b['cpython_per_file_ms']:.0f} | {per_file / b['cpython_per_file_ms']:.2f} | "
+            f"{r['long_tasks']} ({r['longest_task_ms']:.0f}) | {r['memory_mb']:.0f} |"
+        )
+    return [
+        *lines,
+        "",
+        "CPython per file: decode the PNG (Pillow), run the pipeline, write a PNG and a .npy.",
+        "",
+    ]
+
+
 def classroom_bench(clients):
     """The classroom load test on `build.py serve` (a process of its own, as in class): `clients`
     browsers' worth of fetches of the whole site at once, and three slow readers. Prints and
@@ -631,10 +718,11 @@ def main():
     parser.add_argument("--runs", type=int, default=3, help="fresh browser profiles for start-up")
     parser.add_argument("--repeats", type=int, default=3, help="runs per operation and lab")
     parser.add_argument("--drag-seconds", type=float, default=4.0)
+    parser.add_argument("--batch", type=int, default=12, help="files in the measured batch")
     parser.add_argument(
         "--only",
-        choices=("startup", "compute"),
-        help="measure only start-up against the floor, or only operations and labs",
+        choices=("startup", "compute", "batch"),
+        help="measure only start-up against the floor, only operations and labs, or only batches",
     )
     parser.add_argument(
         "--classroom",
@@ -657,7 +745,7 @@ def main():
                 "repeats": args.repeats,
                 "date": time.strftime("%Y-%m-%d %H:%M", time.gmtime()),
             }
-            if args.only != "compute":
+            if args.only not in ("compute", "batch"):
                 results["startup"] = startup_against_floor(browser, url, args.runs)
             if args.only is None:
                 results["embeds"] = embeds(browser, url, args.runs)
@@ -667,6 +755,10 @@ def main():
                 page.wait_for_function(READY, timeout=120_000)
                 pixels = base64.b64decode(page.evaluate(PHOTO))
                 rgba = np.frombuffer(pixels, np.uint8).reshape(HEIGHT, WIDTH, 4).copy()
+            if args.only in (None, "batch"):
+                # one file, then many: Python's memory stays where one file took it
+                results["batch"] = batch(page, rgba, [1, args.batch])
+            if args.only not in ("startup", "batch"):
                 results["operations"] = operations(page, rgba, args.repeats)
                 results["labs"] = lab_times(page, args.repeats)
                 results["pipeline"] = pipeline(page, rgba, args.repeats)
