@@ -250,7 +250,7 @@ export class Batch {
     const input = isArrayFile(file) ? await this.ndlab.readArray(file, "", { signal }) : await readImage(file);
     try {
       say("running the pipeline…");
-      const result = await this.ndlab.runPipeline(steps, input, { signal });
+      const result = await this.ndlab.runPipeline(steps, input, { signal, histogram: false });
       say("saving…");
       /** @type {[string, Uint8Array][]} */
       const files = [];
