@@ -55,6 +55,35 @@ VENDOR = (
     ("uplot", "dist/uPlot.min.css"),
     ("uplot", "LICENSE"),
 )
+# The code editor: CodeMirror 6 is ES modules with bare imports, so the build bundles these
+# exports into one file, dist/vendor/codemirror/codemirror.js (cached by the lock's digest).
+CODEMIRROR_ENTRY = (
+    'export { basicSetup } from "codemirror";\n'
+    'export { EditorView, keymap } from "@codemirror/view";\n'
+    'export { indentWithTab } from "@codemirror/commands";\n'
+    'export { python } from "@codemirror/lang-python";\n'
+)
+# Their licences, shipped beside the bundle (all MIT).
+CODEMIRROR_PACKAGES = (
+    "codemirror",
+    "@codemirror/autocomplete",
+    "@codemirror/commands",
+    "@codemirror/lang-python",
+    "@codemirror/language",
+    "@codemirror/lint",
+    "@codemirror/search",
+    "@codemirror/state",
+    "@codemirror/view",
+    "@lezer/common",
+    "@lezer/highlight",
+    "@lezer/lr",
+    "@lezer/python",
+    "crelt",
+    "style-mod",
+    "w3c-keyname",
+)
+# Pyodide packages shipped for code a learner writes, loaded only when it imports them.
+ON_DEMAND = ["matplotlib", "micropip"]
 
 
 @dataclass(frozen=True)
@@ -360,7 +389,7 @@ def extract_packages(lock: dict, names: list[str], pyodide_dist: str | None, out
 def pyodide_packages(pyodide_dist: str | None) -> Path:
     """A folder with the verified (and, with Python 3.12, py-compiled) runtime and its lock."""
     lock = official_lock()
-    names = closure(lock, ["numpy", "scipy"])
+    names = closure(lock, ["numpy", "scipy", *ON_DEMAND])
     compile_ = venv_can_compile()
     key_parts = [lock["packages"][n]["sha256"] for n in names]
     key_parts += [sha256(NODE_PYODIDE / "python_stdlib.zip"), str(compile_)]
@@ -506,6 +535,27 @@ def copy_page() -> None:
         target = DIST / "vendor" / package / Path(path).name
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(ROOT / "node_modules" / package / path, target)
+    editor = DIST / "vendor" / "codemirror"
+    editor.mkdir(parents=True)
+    shutil.copy2(codemirror_bundle(), editor / "codemirror.js")
+    licences = [
+        f"{name}\n{'=' * len(name)}\n\n{(ROOT / 'node_modules' / name / 'LICENSE').read_text()}"
+        for name in CODEMIRROR_PACKAGES
+    ]
+    (editor / "LICENSE").write_text("\n\n".join(licences))
+
+
+def codemirror_bundle() -> Path:
+    """CodeMirror 6 with Python, bundled by esbuild into one ES module (cached)."""
+    target = CACHE / "vendor" / f"codemirror-{sha256(ROOT / 'package-lock.json')[:16]}.js"
+    if target.exists():
+        return target
+    target.parent.mkdir(parents=True, exist_ok=True)
+    esbuild = ROOT / "node_modules" / ".bin" / "esbuild"
+    args = ["--bundle", "--format=esm", "--minify", "--legal-comments=none", f"--outfile={target}"]
+    run([esbuild, *args, "--log-level=warning"], cwd=ROOT, input=CODEMIRROR_ENTRY, text=True)
+    log(f"bundled  CodeMirror with esbuild ({size(target.stat().st_size)})")
+    return target
 
 
 def manifest() -> dict:
