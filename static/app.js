@@ -3,6 +3,7 @@
 // by the URL, lessons, presenter mode and keyboard shortcuts.
 import { createApi } from "./api.js";
 import { Compare } from "./compare.js";
+import { CodeEditor } from "./editor.js";
 import { ImageView } from "./image-view.js";
 import { LabsView } from "./labs.js";
 import { LessonView } from "./lesson.js";
@@ -62,6 +63,15 @@ const images = new ImageView(
   ndlab,
   { compare, onChange: () => writeImagesHash(), onMessage: showMessage },
 );
+const editor = new CodeEditor(
+  {
+    panel: $("editor"), host: $("editor-host"), run: $("editor-run"), cancel: $("editor-cancel"), busy: $("editor-busy"),
+    close: $("editor-close"), note: $("editor-note"), error: $("editor-error"), stdout: $("editor-stdout"), stderr: $("editor-stderr"),
+    value: $("editor-value"), figures: $("editor-figures"),
+  },
+  ndlab,
+  { input: () => images.input, onResult: (result) => images.showCode(result), onChange: () => writeImagesHash(), onMessage: showMessage },
+);
 matchMedia("(prefers-color-scheme: dark)").addEventListener("change", () => images.drawHistograms());
 
 /** Open dropped, pasted or chosen files. */
@@ -83,6 +93,7 @@ function wireFiles() {
   });
   $("copy-link").addEventListener("click", () => navigator.clipboard?.writeText(location.href));
   $("copy-code").addEventListener("click", () => navigator.clipboard?.writeText($("code").textContent));
+  $("edit-code").addEventListener("click", () => editor.open($("code").textContent));
 }
 
 const labs = new LabsView(
@@ -110,7 +121,7 @@ function showMode(/** @type {"images" | "labs"} */ mode) {
 
 /** The image workspace's state goes into the URL while it is the one shown. */
 function writeImagesHash() {
-  if (!$("images-view").hidden) writeHash(encode({ sample: images.sample, steps: images.steps }));
+  if (!$("images-view").hidden) writeHash(encode({ sample: images.sample, steps: images.steps, code: editor.code }));
 }
 
 /** Put the view shown into the URL, after the lesson if one is open. */
@@ -140,6 +151,7 @@ function openImagesLink() {
   const newSample = link.sample && link.sample !== images.sample ? link.sample : null;
   if (newSample) images.sample = newSample; // so the URL written meanwhile names it
   if (link.steps && JSON.stringify(link.steps) !== JSON.stringify(images.steps)) images.setSteps(link.steps);
+  if (link.code !== null && link.code !== editor.code) editor.open(link.code, lesson.lesson ? "the lesson" : "the link");
   if (newSample) images.openSample(newSample);
   else writeImagesHash();
 }
@@ -172,7 +184,8 @@ const lesson = new LessonView(
 function currentView() {
   if (inLabs()) return { title: labs.lab.title, text: "", lab: labs.lab.name, params: { ...labs.params } };
   if (!images.sample) return "A lesson shows the bundled sample images only, and this image was opened from a file. Pick a sample image, then add the view.";
-  return { title: images.describe(), text: "", sample: images.sample, steps: images.steps.map((s) => [s.name, s.params]) };
+  const code = editor.code === null ? {} : { code: editor.code };
+  return { title: images.describe(), text: "", sample: images.sample, steps: images.steps.map((s) => [s.name, s.params]), ...code };
 }
 
 /** Side by side, then the before/after split, then the difference (those the images allow). */
@@ -222,10 +235,11 @@ async function main() {
   followLesson();
   const labLink = decodeLab(location.hash, labList);
   if (labLink) showMode("labs"); // before the sample opens, so the lab's link is kept
-  const link = labLink ? { sample: null, steps: null, error: null } : decode(location.hash, images.ops);
+  const link = labLink ? { sample: null, steps: null, code: null, error: null } : decode(location.hash, images.ops);
   images.start(link.steps ?? [{ name: images.ops[0].name, params: {} }]);
   performance.mark("ndlab:controls");
   if (link.error) showMessage({ message: link.error, hint: "The page opened with its default settings instead." });
+  if (link.code !== null) editor.open(link.code, lesson.lesson ? "the lesson" : "the link");
   await images.openSample(link.sample && samples.some((s) => s.name === link.sample) ? link.sample : samples[0].name);
   if (link.sample && !samples.some((s) => s.name === link.sample)) {
     showMessage({ message: `The link names an unknown sample “${link.sample}”.`, hint: "The first sample is shown instead." });

@@ -243,6 +243,38 @@ const handlers = {
     const progress = (fraction, message) => reply({ type: EVENT.jobProgress, id, fraction, message });
     return { meta: JSON.parse(labs.run_lab_json(name, JSON.stringify(params ?? {}), progress)) };
   },
+
+  /** Run a learner's code on an input (or none); its figures come back as PNG files. */
+  [JOB.code](web, { input, code, data }) {
+    const tuple = web.run_user_code(input ?? null, code, JSON.stringify(data ?? null));
+    const npy = tuple.get(3);
+    const figures = tuple.get(4);
+    try {
+      const out = fromTuple(tuple);
+      const image = out.image.width ? out.image : undefined;
+      return { ...out, image, bytes: npy?.toJs(), figures: figures.toJs().map((/** @type {Uint8Array} */ png) => png.buffer) };
+    } finally {
+      npy?.destroy();
+      figures.destroy();
+    }
+  },
+};
+
+/**
+ * Work a job needs before its Python call, done while the worker still answers messages.
+ * @type {Record<string, (request: any, reply: (message: any) => void) => Promise<void>>}
+ */
+const preparations = {
+  /** The Pyodide packages the code imports (matplotlib and its dependencies), loaded once. */
+  async [JOB.code]({ id, code }, reply) {
+    /** @type {string[]} */
+    const failures = [];
+    await pyodide.loadPackagesFromImports(code, {
+      messageCallback: (/** @type {string} */ message) => reply({ type: EVENT.jobProgress, id, fraction: 0, message }),
+      errorCallback: (/** @type {string} */ message) => failures.push(message),
+    });
+    if (failures.length) throw new Error(failures.join(" "));
+  },
 };
 
 /** The size of Python's WebAssembly memory, in MB (it grows, never shrinks). */
@@ -274,7 +306,7 @@ function crash(message) {
 }
 
 /** A result's transferable buffers. */
-const transferables = (result) => [result.image?.buffer, result.bytes?.buffer, result.values].filter(Boolean);
+const transferables = (result) => [result.image?.buffer, result.bytes?.buffer, result.values, ...(result.figures ?? [])].filter(Boolean);
 
 /** Requests cancelled before they started, per connection. @type {WeakMap<object, Set<number>>} */
 const skipped = new WeakMap();
@@ -292,6 +324,7 @@ async function handle(request, port) {
     if (!handler) throw new TypeError(`unknown request type ${request.type}`);
     if (interrupt) interrupt[0] = 0;
     reply({ type: EVENT.started, id: request.id });
+    await preparations[request.type]?.(request, reply);
     let result;
     underway = request;
     try {

@@ -195,7 +195,8 @@ def _describe(exc):
         line = next((f.lineno for f in reversed(frames) if f.filename == FILENAME), None)
     text = "".join(traceback.format_exception_only(type(exc), exc))
     if frames:
-        text = "Traceback (most recent call last):\n" + "".join(traceback.format_list(frames)) + text
+        stack = "".join(traceback.format_list(frames))
+        text = f"Traceback (most recent call last):\n{stack}{text}"
     return {"type": type(exc).__name__, "message": str(exc), "line": line, "traceback": text}
 
 

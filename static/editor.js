@@ -1,0 +1,145 @@
+// @ts-check
+// The code editor: a result's (or a lab's) code opened in CodeMirror, edited, and run in the
+// worker against the current input (ndlab.runCode). What it prints and its traceback appear
+// under the editor, its figures as images; the array it leaves in `result` goes to the view's
+// own viewers (onResult). Code that arrives from a link or a lesson is shown and never run
+// until the person presses Run.
+// @ts-ignore: build.py bundles CodeMirror 6 with its Python mode into this file
+import { EditorView, basicSetup, indentWithTab, keymap, python } from "../vendor/codemirror/codemirror.js";
+import { LatestRunner } from "./scheduler.js";
+
+/**
+ * @typedef {{
+ *   panel: HTMLElement, host: HTMLElement, run: HTMLButtonElement, cancel: HTMLElement, busy: HTMLElement,
+ *   close: HTMLButtonElement, note: HTMLElement, error: HTMLElement, stdout: HTMLElement, stderr: HTMLElement,
+ *   value: HTMLElement, figures: HTMLElement
+ * }} EditorElements
+ * @typedef {import("./api.js").CodeResult} CodeResult
+ */
+
+/** The editor's size and colours (the page's own style sheet does not reach into its shadow root). */
+const THEME = EditorView.theme({
+  "&": { maxHeight: "28rem", fontSize: "0.85rem", backgroundColor: "var(--panel)", color: "var(--ink)" },
+  ".cm-scroller": { overflow: "auto" },
+  ".cm-gutters": { backgroundColor: "var(--subtle)", color: "var(--muted)", borderRight: "1px solid var(--line)" },
+});
+
+export class CodeEditor {
+  /**
+   * @param {EditorElements} el
+   * @param {any} ndlab the JS API (api.js)
+   * @param {{input: () => any, data?: () => any, onResult?: (result: CodeResult) => void,
+   *   onChange?: () => void, onMessage?: (problem: any) => void}} hooks `input`: what `image` is
+   *   bound to; `data`: what `data` is bound to; `onResult`: show a result that is an image;
+   *   `onChange`: the code changed, or the editor opened or closed (write the URL)
+   */
+  constructor(el, ndlab, { input, data = () => null, onResult = () => {}, onChange = () => {}, onMessage = () => {} }) {
+    this.el = el;
+    this.ndlab = ndlab;
+    this.hooks = { input, data, onResult, onChange, onMessage };
+    /** @type {string[]} object URLs of the figures shown */
+    this.figureUrls = [];
+    this.runner = new LatestRunner((signal) => this.run(signal), {
+      onBusy: (busy) => {
+        el.busy.hidden = !busy;
+        el.run.disabled = busy;
+      },
+      onCancellable: (show) => (el.cancel.hidden = !show),
+    });
+    const run = () => (this.runner.schedule(), true);
+    // In a shadow root CodeMirror styles itself with constructed style sheets, which the page's
+    // CSP (style-src 'self') allows; in the document it would add <style> elements, which it blocks.
+    const root = el.host.attachShadow({ mode: "open" });
+    this.view = new EditorView({
+      root,
+      parent: root,
+      extensions: [
+        basicSetup,
+        python(),
+        THEME,
+        keymap.of([{ key: "Mod-Enter", run }, { key: "Shift-Enter", run }, indentWithTab]),
+        EditorView.contentAttributes.of({ "aria-label": "Python code" }),
+        EditorView.updateListener.of((update) => update.docChanged && onChange()),
+      ],
+    });
+    el.run.addEventListener("click", run);
+    el.cancel.addEventListener("click", () => this.runner.cancel());
+    el.close.addEventListener("click", () => this.close());
+  }
+
+  /** The code in the editor while it is open, else null (what a link or a lesson carries). */
+  get code() {
+    return this.el.panel.hidden ? null : this.view.state.doc.toString();
+  }
+
+  /**
+   * Show `code` in the editor, without running it.
+   * @param {string} code
+   * @param {string | null} from where it came from when not from this page ("the link",
+   *   "the lesson"): the person is told it has not run
+   */
+  open(code, from = null) {
+    if (code !== this.code) this.view.dispatch({ changes: { from: 0, to: this.view.state.doc.length, insert: code } });
+    this.el.note.hidden = !from;
+    this.el.note.textContent = from ? `This code came with ${from} and has not run: read it, then press Run.` : "";
+    const opening = this.el.panel.hidden;
+    this.el.panel.hidden = false;
+    if (opening) this.hooks.onChange();
+    if (!from) this.view.focus();
+  }
+
+  close() {
+    this.runner.cancel();
+    this.el.panel.hidden = true;
+    this.hooks.onChange();
+  }
+
+  /** Run the code in the worker and show what it did. @param {AbortSignal} signal */
+  async run(signal) {
+    const code = this.view.state.doc.toString();
+    this.el.note.hidden = true;
+    try {
+      const result = await this.ndlab.runCode(code, this.hooks.input(), { signal, data: this.hooks.data() });
+      this.hooks.onMessage(null);
+      this.show(result);
+    } catch (error) {
+      this.hooks.onMessage(/** @type {any} */ (error));
+    }
+  }
+
+  /** @param {CodeResult} result */
+  show(result) {
+    const { el } = this;
+    setText(el.stdout, result.stdout);
+    setText(el.stderr, result.stderr);
+    const error = result.error;
+    el.error.hidden = !error;
+    if (error) {
+      const where = error.line ? `Line ${error.line}: ` : "";
+      const title = Object.assign(document.createElement("strong"), { textContent: `${where}${error.type}: ${error.message}` });
+      el.error.replaceChildren(title, Object.assign(document.createElement("pre"), { textContent: error.traceback }));
+      if (error.line) this.markLine(error.line);
+    }
+    const repr = result.data && "repr" in result.data ? result.data.repr : "";
+    setText(el.value, repr && `result = ${repr}`);
+    for (const url of this.figureUrls) URL.revokeObjectURL(url);
+    this.figureUrls = result.figures.map((png) => URL.createObjectURL(png));
+    el.figures.replaceChildren(
+      ...this.figureUrls.map((src, i) => Object.assign(document.createElement("img"), { src, alt: `Figure ${i + 1} drawn by your code` })),
+    );
+    if (result.image) this.hooks.onResult(result);
+  }
+
+  /** Select line `line` of the code and bring it into view. @param {number} line from 1 */
+  markLine(line) {
+    const doc = this.view.state.doc;
+    const { from, to } = doc.line(Math.min(Math.max(line, 1), doc.lines));
+    this.view.dispatch({ selection: { anchor: from, head: to }, scrollIntoView: true });
+  }
+}
+
+/** Show `text` in `element`, hidden when empty. @param {HTMLElement} element @param {string} text */
+function setText(element, text) {
+  element.textContent = text;
+  element.hidden = !text;
+}
