@@ -125,7 +125,9 @@ def run_code(code, *, image=None, data=None):
     try:
         with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
             with warnings.catch_warnings():
-                warnings.simplefilter("default")  # printed to stderr, as a script would
+                # printed to stderr once per place, as a script would
+                warnings.simplefilter("default")
+                warnings.showwarning = _print_warning
                 warnings.filterwarnings("ignore", "FigureCanvasAgg is non-interactive")
                 last = _execute(code, namespace)
     except KeyboardInterrupt:
@@ -140,6 +142,10 @@ def run_code(code, *, image=None, data=None):
         outcome.result = namespace["result"] if "result" in namespace else last
         outcome.picture, outcome.output = picture(outcome.result)
     return outcome
+
+
+def _print_warning(message, category, filename, lineno, file=None, line=None):
+    sys.stderr.write(warnings.formatwarning(message, category, filename, lineno, line))
 
 
 def _execute(code, namespace):
