@@ -61,7 +61,7 @@ def test_edited_code_runs_and_its_result_is_shown_as_cpython_computes_it(app):
     expected = ndlab.run_pipeline(camera(), [{"name": "gaussian_filter", "params": {"sigma": 5}}])
     shown = result_pixels(page)
     np.testing.assert_array_equal(shown, web.to_rgba(expected.image))
-    assert page.locator("#editor-stdout").inner_text() == f"mean {expected.image.mean()}"
+    assert page.locator("#editor-stdout").text_content() == f"mean {expected.image.mean()}\n"
     # the viewers' histogram, values under the cursor and downloads take the code's array
     assert page.locator("#download-npy").is_enabled()
     with page.expect_download() as download:
@@ -78,9 +78,8 @@ def test_run_code_api(app):
           const image = await ndlab.loadSample('camera');
           const r = await ndlab.runCode('import sys\\nprint(image.shape)\\nprint("careful", file=sys.stderr)\\nimage > 100', image);
           return {w: r.image.width, h: r.image.height, stdout: r.stdout, stderr: r.stderr, data: {...r.data, npy: null},
-                  error: r.error, figures: r.figures.length, pixels: (%s)(r.image)};
-        }"""
-        % JS_PIXELS
+                  error: r.error, figures: r.figures.length, pixels: (TO_PIXELS)(r.image)};
+        }""".replace("TO_PIXELS", JS_PIXELS)
     )
     assert out["stdout"] == "(512, 512)\n" and out["stderr"] == "careful\n"
     assert out["error"] is None and out["figures"] == 0
