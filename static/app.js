@@ -63,15 +63,14 @@ const images = new ImageView(
   ndlab,
   { compare, onChange: () => writeImagesHash(), onMessage: showMessage },
 );
-const editor = new CodeEditor(
-  {
-    panel: $("editor"), host: $("editor-host"), run: $("editor-run"), cancel: $("editor-cancel"), busy: $("editor-busy"),
-    close: $("editor-close"), note: $("editor-note"), error: $("editor-error"), stdout: $("editor-stdout"), stderr: $("editor-stderr"),
-    value: $("editor-value"), figures: $("editor-figures"),
-  },
-  ndlab,
-  { input: () => images.input, onResult: (result) => images.showCode(result), onChange: () => writeImagesHash(), onMessage: showMessage },
-);
+const editor = new CodeEditor($("editor"), ndlab, {
+  about: "Runs in this page's Python with image bound to the image shown (and the chapter's data files in its folder). " +
+    "The array you leave in result, or your last expression, is shown above; figures drawn with matplotlib below.",
+  input: () => images.input,
+  onResult: (result) => images.showCode(result),
+  onChange: () => writeImagesHash(),
+  onMessage: showMessage,
+});
 matchMedia("(prefers-color-scheme: dark)").addEventListener("change", () => images.drawHistograms());
 
 /** Open dropped, pasted or chosen files. */
@@ -108,6 +107,13 @@ const labs = new LabsView(
     onMessage: (problem) => showMessageIn($("lab-message"), problem),
   },
 );
+const labEditor = new CodeEditor($("lab-editor"), ndlab, {
+  about: "Runs in this page's Python, in the folder of the chapter's data files, with data bound to the table you gave the lab " +
+    "(None if you gave none). What it prints, and figures drawn with matplotlib, show below.",
+  data: () => labs.data,
+  onMessage: (problem) => showMessageIn($("lab-message"), problem),
+});
+$("lab-edit-code").addEventListener("click", () => labEditor.open($("lab-code").textContent));
 
 /** Show the image workspace or the labs, as the URL fragment says. */
 function showMode(/** @type {"images" | "labs"} */ mode) {

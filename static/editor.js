@@ -8,14 +8,37 @@
 import { EditorView, basicSetup, indentWithTab, keymap, python } from "../vendor/codemirror/codemirror.js";
 import { LatestRunner } from "./scheduler.js";
 
+/** @typedef {import("./api.js").CodeResult} CodeResult */
+
 /**
- * @typedef {{
- *   panel: HTMLElement, host: HTMLElement, run: HTMLButtonElement, cancel: HTMLElement, busy: HTMLElement,
- *   close: HTMLButtonElement, note: HTMLElement, error: HTMLElement, stdout: HTMLElement, stderr: HTMLElement,
- *   value: HTMLElement, figures: HTMLElement
- * }} EditorElements
- * @typedef {import("./api.js").CodeResult} CodeResult
+ * The editor's elements, made in `panel` (the same for every view that has an editor).
+ * @param {HTMLElement} panel @param {string} about what the code runs on, shown above it
  */
+function makeElements(panel, about) {
+  const make = (/** @type {string} */ tag, /** @type {Record<string, any>} */ props = {}) => Object.assign(document.createElement(tag), props);
+  const el = {
+    note: make("p", { className: "message info note", role: "status", hidden: true }),
+    host: make("div", { className: "editor-host" }),
+    run: make("button", { type: "button", className: "run", textContent: "Run", title: "Run (Ctrl+Enter)" }),
+    busy: make("span", { className: "busy", textContent: "running…", hidden: true }),
+    cancel: make("button", { type: "button", className: "cancel small secondary", textContent: "Cancel", hidden: true }),
+    close: make("button", { type: "button", className: "close small secondary", textContent: "Close the editor" }),
+    error: make("div", { className: "message error", role: "alert", hidden: true }),
+    stdout: make("pre", { className: "output stdout", hidden: true }),
+    stderr: make("pre", { className: "output stderr", hidden: true }),
+    value: make("pre", { className: "output value", hidden: true }),
+    figures: make("div", { className: "figures" }),
+  };
+  el.run.setAttribute("aria-keyshortcuts", "Control+Enter Shift+Enter");
+  el.stdout.setAttribute("aria-label", "Printed output");
+  el.stderr.setAttribute("aria-label", "Warnings and errors printed");
+  el.value.setAttribute("aria-label", "The value of result");
+  const actions = make("div", { className: "editor-actions" });
+  actions.append(el.run, el.busy, el.cancel, el.close);
+  panel.append(make("h2", { textContent: "Your code" }), make("p", { className: "hint", textContent: about }), el.note, el.host, actions);
+  panel.append(el.error, el.stdout, el.stderr, el.value, el.figures);
+  return el;
+}
 
 /** The editor's size and colours (the page's own style sheet does not reach into its shadow root). */
 const THEME = EditorView.theme({
@@ -26,14 +49,17 @@ const THEME = EditorView.theme({
 
 export class CodeEditor {
   /**
-   * @param {EditorElements} el
+   * @param {HTMLElement} panel where the editor goes (hidden while it is closed)
    * @param {any} ndlab the JS API (api.js)
-   * @param {{input: () => any, data?: () => any, onResult?: (result: CodeResult) => void,
-   *   onChange?: () => void, onMessage?: (problem: any) => void}} hooks `input`: what `image` is
-   *   bound to; `data`: what `data` is bound to; `onResult`: show a result that is an image;
-   *   `onChange`: the code changed, or the editor opened or closed (write the URL)
+   * @param {{about: string, input?: () => any, data?: () => any, onResult?: (result: CodeResult) => void,
+   *   onChange?: () => void, onMessage?: (problem: any) => void}} hooks `about`: what the code runs
+   *   on, said above it; `input`: what `image` is bound to; `data`: what `data` is bound to (a
+   *   lab's); `onResult`: show a result that is an image; `onChange`: the code changed, or the
+   *   editor opened or closed (write the URL)
    */
-  constructor(el, ndlab, { input, data = () => null, onResult = () => {}, onChange = () => {}, onMessage = () => {} }) {
+  constructor(panel, ndlab, { about, input = () => null, data = () => null, onResult = () => {}, onChange = () => {}, onMessage = () => {} }) {
+    const el = makeElements(panel, about);
+    this.panel = panel;
     this.el = el;
     this.ndlab = ndlab;
     this.hooks = { input, data, onResult, onChange, onMessage };
@@ -69,7 +95,7 @@ export class CodeEditor {
 
   /** The code in the editor while it is open, else null (what a link or a lesson carries). */
   get code() {
-    return this.el.panel.hidden ? null : this.view.state.doc.toString();
+    return this.panel.hidden ? null : this.view.state.doc.toString();
   }
 
   /**
@@ -82,15 +108,15 @@ export class CodeEditor {
     if (code !== this.code) this.view.dispatch({ changes: { from: 0, to: this.view.state.doc.length, insert: code } });
     this.el.note.hidden = !from;
     this.el.note.textContent = from ? `This code came with ${from} and has not run: read it, then press Run.` : "";
-    const opening = this.el.panel.hidden;
-    this.el.panel.hidden = false;
+    const opening = this.panel.hidden;
+    this.panel.hidden = false;
     if (opening) this.hooks.onChange();
     if (!from) this.view.focus();
   }
 
   close() {
     this.runner.cancel();
-    this.el.panel.hidden = true;
+    this.panel.hidden = true;
     this.hooks.onChange();
   }
 

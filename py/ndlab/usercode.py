@@ -101,7 +101,7 @@ def run_code(code, *, image=None, data=None):
     image : ndarray, optional
         Bound to ``image`` (a copy: the caller's array is not changed).
     data : object, optional
-        Bound to ``data``, for a lab's code.
+        Bound to ``data`` (a lab's data; None for none).
 
     Returns
     -------
@@ -117,9 +117,8 @@ def run_code(code, *, image=None, data=None):
     """
     outcome = Outcome()
     stdout, stderr = io.StringIO(), io.StringIO()
-    namespace = {"__name__": "__main__", "image": None if image is None else image.copy()}
-    if data is not None:
-        namespace["data"] = data
+    image = None if image is None else image.copy()
+    namespace = {"__name__": "__main__", "image": image, "data": data}
     os.environ.setdefault("MPLBACKEND", "Agg")  # figures are drawn to PNG, never shown
     linecache.cache[FILENAME] = (len(code), None, code.splitlines(True), FILENAME)
     try:

@@ -8,10 +8,12 @@ C-contiguous uint8 H×W×4 arrays; files as bytes; everything else travels as
 JSON strings, so the worker never needs to convert Python objects.
 """
 
+import contextlib
 import io
 import itertools
 import json
 import math
+from pathlib import Path
 from time import perf_counter
 
 import numpy as np
@@ -38,6 +40,10 @@ MEMORY_LIMIT = 2**31 - 2**27
 #: quarter of what Python may use, room for the four float64 steps of a 10-megapixel photograph
 #: in colour. A run that needs more memory first empties the cache.
 CACHE_BYTES = 2**29
+
+#: The chapter's data files, where learners' code runs so that it finds them by name (the same
+#: folder as ndlab.labs.data.DATA_DIR, named here so that running code does not import the labs).
+CHAPTER_FILES = Path(__file__).resolve().parent / "data"
 
 _HINTS = {
     ValueError: "Check the parameter values and try again.",
@@ -310,6 +316,9 @@ def _run_steps(input_id, steps_json, want_values):
 def run_user_code(input_id, code, data_json="null"):
     """Run a learner's code with ``image`` bound to input `input_id`'s array; never raises.
 
+    The code runs in the folder of the chapter's data files (:data:`CHAPTER_FILES`), so that a
+    lab's script finds them by name as it would beside them.
+
     Parameters
     ----------
     input_id : int or None
@@ -317,7 +326,8 @@ def run_user_code(input_id, code, data_json="null"):
     code : str
         The code (see :func:`ndlab.usercode.run_code`).
     data_json : str
-        JSON bound to ``data`` (a lab's data), "null" for none.
+        JSON bound to ``data``: a table given to a lab as text (bound as the float array
+        :func:`ndlab.labs.data.parse_table` reads from it), a list of rows, or null for none.
 
     Returns
     -------
@@ -338,7 +348,16 @@ def run_user_code(input_id, code, data_json="null"):
     """
     try:
         image = None if input_id is None else _input(input_id)[0]
-        outcome = run_code(code, image=image, data=json.loads(data_json))
+        data = json.loads(data_json)
+        if isinstance(data, str):
+            from .labs.data import parse_table  # the labs are imported by then
+
+            data = np.array(parse_table(data))
+        elif data is not None:
+            data = np.array(data, dtype=np.float64)
+        here = CHAPTER_FILES if CHAPTER_FILES.is_dir() else "."
+        with contextlib.chdir(here):
+            outcome = run_code(code, image=image, data=data)
     except (Exception, KeyboardInterrupt) as exc:
         return (*_error(exc), None, None, [])
     meta = {"stdout": outcome.stdout, "stderr": outcome.stderr, "user_error": outcome.error}

@@ -8,7 +8,7 @@ import pytest
 from PIL import Image
 
 import ndlab
-from ndlab import web
+from ndlab import labs, web
 from pages import JS_PIXELS, Guarded, page_pixels, to_array
 
 # The camera sample through the page's Gaussian blur, then the same code with another sigma.
@@ -54,14 +54,14 @@ def test_edited_code_runs_and_its_result_is_shown_as_cpython_computes_it(app):
     edited = code.replace("sigma=2.0)", "sigma=5.0)")
     assert edited != code
     type_code(page, edited + "\nprint('mean', result.mean())\n")
-    page.click("#editor-run")
+    page.click("#editor .run")
     page.wait_for_function(
         "() => document.querySelector('#result-caption').textContent.startsWith('Your code')"
     )
     expected = ndlab.run_pipeline(camera(), [{"name": "gaussian_filter", "params": {"sigma": 5}}])
     shown = result_pixels(page)
     np.testing.assert_array_equal(shown, web.to_rgba(expected.image))
-    assert page.locator("#editor-stdout").text_content() == f"mean {expected.image.mean()}\n"
+    assert page.locator("#editor .stdout").text_content() == f"mean {expected.image.mean()}\n"
     # the viewers' histogram, values under the cursor and downloads take the code's array
     assert page.locator("#download-npy").is_enabled()
     with page.expect_download() as download:
@@ -100,8 +100,8 @@ def test_a_syntax_error_shows_the_traceback_at_its_line(app):
     page = app.page
     open_editor(page)
     type_code(page, "import numpy as np\nx = np.ones(3)\nresult = (x +\n")
-    page.click("#editor-run")
-    error = page.locator("#editor-error")
+    page.click("#editor .run")
+    error = page.locator("#editor .message.error")
     error.wait_for(state="visible")
     assert error.locator("strong").inner_text().startswith("Line 3: SyntaxError")
     assert "line 3" in error.locator("pre").inner_text()
@@ -119,14 +119,14 @@ def test_a_matplotlib_figure_is_shown(app):
         "plt.title('column means')\n"
         "plt.show()\n",
     )
-    page.click("#editor-run")
-    figure = page.locator("#editor-figures img")
+    page.click("#editor .run")
+    figure = page.locator("#editor .figures img")
     figure.wait_for(state="visible", timeout=120_000)
     size = page.evaluate(
-        "async () => { const i = document.querySelector('#editor-figures img'); await i.decode(); return [i.naturalWidth, i.naturalHeight]; }"
+        "async () => { const i = document.querySelector('#editor .figures img'); await i.decode(); return [i.naturalWidth, i.naturalHeight]; }"
     )
     assert size == [640, 480]  # matplotlib's default figure, 6.4×4.8 inches at 100 dpi
-    assert page.locator("#editor-error").is_hidden()
+    assert page.locator("#editor .message.error").is_hidden()
 
 
 @pytest.mark.parametrize("kind", ["isolated", "plain"])
@@ -143,20 +143,20 @@ def test_an_endless_loop_is_cancelled_and_the_page_keeps_its_state(
     open_editor(page)
     type_code(page, "n = 0\nwhile True:\n    n += 1\n")
     before = result_pixels(page)
-    page.click("#editor-run")
-    cancel = page.locator("#editor-cancel")
+    page.click("#editor .run")
+    cancel = page.locator("#editor .cancel")
     cancel.wait_for(state="visible")
     cancel.click()
     message = page.locator("#message")
     message.wait_for(state="visible")
     assert "Cancelled" in message.inner_text()
-    page.locator("#editor-busy").wait_for(state="hidden")
+    page.locator("#editor .busy").wait_for(state="hidden")
     # the page kept its image, its result and the code; Python answers the next run
     assert "Greek coins" in page.locator("#original-caption").inner_text()
     np.testing.assert_array_equal(result_pixels(page), before)
     assert "while True" in page.locator("#editor .cm-content").inner_text()
     type_code(page, "result = image[:10, :20]")
-    page.click("#editor-run")
+    page.click("#editor .run")
     page.wait_for_function(
         "() => document.querySelector('#result-caption').textContent.startsWith('Your code · 20×10')"
     )
@@ -184,18 +184,43 @@ def test_code_from_a_link_is_shown_and_runs_only_when_run_is_pressed(browser, ba
     content = page.locator("#editor .cm-content")
     content.wait_for(state="visible")
     assert content.inner_text().startswith("print('ran')")
-    assert "has not run" in page.locator("#editor-note").inner_text()
+    assert "has not run" in page.locator("#editor .note").inner_text()
     # the pipeline ran on the link's image and its result is shown; the code was not sent
     page.wait_for_function(
         "() => document.querySelector('#result-caption').textContent.startsWith('Gaussian blur')"
     )
     assert "pipeline" in page.evaluate("() => window.__jobs")
     assert "code" not in page.evaluate("() => window.__jobs")
-    assert page.locator("#editor-stdout").is_hidden()
-    page.click("#editor-run")
+    assert page.locator("#editor .stdout").is_hidden()
+    page.click("#editor .run")
     page.wait_for_function(
-        "() => document.querySelector('#editor-stdout').textContent === 'ran\\n'"
+        "() => document.querySelector('#editor .stdout').textContent === 'ran\\n'"
     )
     assert page.evaluate("() => window.__jobs.filter((t) => t === 'code').length") == 1
     np.testing.assert_array_equal(result_pixels(page), web.to_rgba(255 - camera()))
     guarded.close()
+
+
+def test_a_labs_code_runs_on_the_chapters_files_and_on_the_learners_table(app):
+    """The lab's script, edited in the page, finds populations.txt by name; `data` is the table."""
+    page = app.page
+    page.goto(f"{page.url.split('#')[0]}#lab=population_periodicity")
+    app.wait_ready()
+    page.wait_for_function(
+        "() => document.querySelector('#lab-code').textContent.includes('print_outputs(outputs)')"
+    )
+    page.click("#lab-edit-code")
+    editor = page.locator("#lab-editor")
+    editor.locator(".cm-content").wait_for(state="visible")
+    code = page.locator("#lab-code").text_content() + "\nprint(data)\n"
+    editor.locator(".cm-content").click()
+    page.keyboard.press("Control+a")
+    page.keyboard.insert_text(code)
+    editor.locator(".run").click()
+    page.wait_for_function(
+        "() => document.querySelector('#lab-editor .stdout').textContent.endsWith('None\\n')"
+    )
+    printed = editor.locator(".stdout").text_content()
+    hare = labs.run("population_periodicity").outputs["values"]["hare_period"]
+    assert printed.startswith(f"hare_period: {hare}\n")
+    assert editor.locator(".message.error").is_hidden()

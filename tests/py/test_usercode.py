@@ -8,7 +8,7 @@ import pytest
 from PIL import Image
 
 import ndlab
-from ndlab import interrupt, web
+from ndlab import interrupt, labs, web
 from ndlab.usercode import imports_matplotlib, picture, run_code
 
 RNG = np.random.default_rng(15)
@@ -36,6 +36,7 @@ def test_image_is_a_copy_and_the_last_expression_is_the_result():
     outcome = run_code("image[:] = 0\nimage.sum() + 1", image=image)
     np.testing.assert_array_equal(image, GREY)
     assert outcome.result == 1 and outcome.picture is None and outcome.output is None
+    assert run_code("data").result is None  # bound, to nothing
     # `result` wins over the last expression
     assert run_code("result = 'kept'\n'last'").result == "kept"
     assert run_code("x = 1").result is None
@@ -174,6 +175,22 @@ def test_the_bridge_returns_pixels_values_npy_and_figures():
     assert json.loads(meta)["user_error"]["type"] == "NameError"
     _, meta, *_ = web.run_user_code(10**9, "result = 1")
     assert json.loads(meta)["error"]["type"] == "UnknownInput"
-    _, meta, *_ = web.run_user_code(None, "data['x'] * 2", '{"x": 21}')
-    assert json.loads(meta)["result"] == {"repr": "42"}
+    # a lab's table, read as the lab reads it, and its script finding the chapter's files
+    _, meta, *_ = web.run_user_code(None, "data.sum()", json.dumps("year,n\n1900,20\n1901,1"))
+    assert json.loads(meta)["result"] == {"repr": "np.float64(3822.0)"}
+    code = labs.run("population_periodicity").code
+    _, meta, *_ = web.run_user_code(None, code)
+    meta = json.loads(meta)
+    assert meta["user_error"] is None
+    assert meta["stdout"].startswith(f"hare_period: {expected_hare_period()}\n")
     web.release(input_id)
+
+
+def expected_hare_period():
+    """The hares' dominant period, as the chapter computes it (its steps written out)."""
+    from scipy import fft
+
+    years, hares = np.loadtxt(web.CHAPTER_FILES / "populations.txt")[:, :2].T
+    power = np.abs(fft.rfft(hares - hares.mean())) ** 2
+    periods = 1 / fft.rfftfreq(years.size, d=1.0)[1:]
+    return periods[power[1:].argmax()]
