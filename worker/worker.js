@@ -265,17 +265,51 @@ const handlers = {
  * @type {Record<string, (request: any, reply: (message: any) => void) => Promise<void>>}
  */
 const preparations = {
-  /** The Pyodide packages the code imports (matplotlib and its dependencies), loaded once. */
+  /**
+   * The Pyodide packages the code imports (matplotlib and its dependencies), and the teacher's
+   * wheels whose modules it imports, installed with micropip; each once.
+   */
   async [JOB.code]({ id, code }, reply) {
+    const say = (/** @type {string} */ message) => reply({ type: EVENT.jobProgress, id, fraction: 0, message });
     /** @type {string[]} */
     const failures = [];
-    await pyodide.loadPackagesFromImports(code, {
-      messageCallback: (/** @type {string} */ message) => reply({ type: EVENT.jobProgress, id, fraction: 0, message }),
-      errorCallback: (/** @type {string} */ message) => failures.push(message),
-    });
+    await pyodide.loadPackagesFromImports(code, { messageCallback: say, errorCallback: (/** @type {string} */ m) => failures.push(m) });
     if (failures.length) throw new Error(failures.join(" "));
+    await installWheels(code, say);
   },
 };
+
+/**
+ * The teacher's wheels that came with the site (`build.py package --wheel`), as wheels/wheels.json
+ * lists them: [{file, name, version, imports, sha256}].
+ * @type {Promise<{file: string, name: string, imports: string[]}[]> | undefined}
+ */
+let wheels;
+/** @type {Set<string>} the wheels installed in this Python */
+const installed = new Set();
+
+/** Install, with micropip, the teacher's wheels whose modules `code` imports. @param {string} code @param {(message: string) => void} say */
+async function installWheels(code, say) {
+  wheels ??= fetchJson("../wheels/wheels.json").catch(() => []);
+  const pending = (await wheels).filter((wheel) => !installed.has(wheel.file));
+  if (!pending.length) return;
+  const found = pyodide.pyimport("pyodide.code").find_imports(code);
+  const imported = new Set(found.toJs());
+  found.destroy();
+  const wanted = pending.filter((wheel) => wheel.imports.some((name) => imported.has(name)));
+  if (!wanted.length) return;
+  await pyodide.loadPackage("micropip", { messageCallback: say });
+  const micropip = pyodide.pyimport("micropip");
+  try {
+    for (const wheel of wanted) {
+      say(`Installing ${wheel.name} with micropip`);
+      await micropip.install(new URL(`../wheels/${wheel.file}`, import.meta.url).href);
+      installed.add(wheel.file);
+    }
+  } finally {
+    micropip.destroy();
+  }
+}
 
 /** The size of Python's WebAssembly memory, in MB (it grows, never shrinks). */
 function memoryMB() {
