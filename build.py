@@ -624,6 +624,14 @@ def build(pyodide_dist: str | None = None) -> None:
     total = sum(info["files"].values())
     startup = size(info["startup_bytes"])
     log(f"dist/: {len(info['files'])} files, {size(total)}; Python start-up loads {startup}")
+    lock = json.loads((runtime / "pyodide-lock.json").read_text())
+    on_demand = [n for n in closure(lock, ON_DEMAND) if n not in closure(lock, ["ndlab"])]
+    extra = sum(info["files"][f"pyodide/{lock['packages'][n]['file_name']}"] for n in on_demand)
+    editor = info["files"]["vendor/codemirror/codemirror.js"]
+    log(
+        f"of which {', '.join(ON_DEMAND)} and their {len(on_demand) - len(ON_DEMAND)} dependencies "
+        f"(loaded when learners' code imports them) {size(extra)}, the code editor {size(editor)}"
+    )
     log(f"done in {time.perf_counter() - started:.1f} s")
 
 
