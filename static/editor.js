@@ -123,9 +123,13 @@ export class CodeEditor {
   /** Run the code in the worker and show what it did. @param {AbortSignal} signal */
   async run(signal) {
     const code = this.view.state.doc.toString();
-    this.el.note.hidden = true;
+    const { note, busy } = this.el;
+    note.hidden = true;
+    busy.textContent = "running…";
+    // packages the code imports load first (matplotlib: seconds), and say so
+    const onProgress = (/** @type {{message: string}} */ p) => (busy.textContent = `${p.message}…`);
     try {
-      const result = await this.ndlab.runCode(code, this.hooks.input(), { signal, data: this.hooks.data() });
+      const result = await this.ndlab.runCode(code, this.hooks.input(), { signal, data: this.hooks.data(), onProgress });
       this.hooks.onMessage(null);
       this.show(result);
     } catch (error) {

@@ -57,6 +57,7 @@ export const HINTS = Object.freeze({
   crashed: "A fresh Python is starting; your image and settings are kept. Try a smaller image if this repeats.",
   startFailed: "Python could not start. Reload the page; if it keeps failing, rebuild with `python3 build.py build`.",
   unknownSample: "See ndlab.samples().",
+  packages: "A package your code imports could not be loaded from this site. Rebuild it (`python3 build.py build`), or check the wheel given to `build.py package --wheel`.",
 });
 
 /** @typedef {{type: string, message: string, hint: string, fit?: number}} ErrorInfo */

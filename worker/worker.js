@@ -273,9 +273,13 @@ const preparations = {
     const say = (/** @type {string} */ message) => reply({ type: EVENT.jobProgress, id, fraction: 0, message });
     /** @type {string[]} */
     const failures = [];
-    await pyodide.loadPackagesFromImports(code, { messageCallback: say, errorCallback: (/** @type {string} */ m) => failures.push(m) });
-    if (failures.length) throw new Error(failures.join(" "));
-    await installWheels(code, say);
+    try {
+      await pyodide.loadPackagesFromImports(code, { messageCallback: say, errorCallback: (/** @type {string} */ m) => failures.push(m) });
+      if (failures.length) throw new Error(failures.join(" "));
+      await installWheels(code, say);
+    } catch (error) {
+      throw Object.assign(new Error(String(error?.message ?? error)), { type: "ImportError", hint: HINTS.packages });
+    }
   },
 };
 
@@ -380,7 +384,8 @@ async function handle(request, port) {
     // report it, tell every connection, and close so each starts a fresh worker.
     const fatal = web !== undefined && !alive();
     const message = String(error?.message ?? error);
-    reply({ id: request.id, ok: false, error: errorInfo(error?.type ?? error?.name ?? "Error", message, fatal ? HINTS.restarting : HINTS.bug) });
+    const hint = fatal ? HINTS.restarting : (error?.hint ?? HINTS.bug);
+    reply({ id: request.id, ok: false, error: errorInfo(error?.type ?? error?.name ?? "Error", message, hint) });
     if (fatal) crash(message);
   }
 }
