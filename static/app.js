@@ -158,6 +158,7 @@ function openImagesLink() {
   if (newSample) images.sample = newSample; // so the URL written meanwhile names it
   if (link.steps && JSON.stringify(link.steps) !== JSON.stringify(images.steps)) images.setSteps(link.steps);
   if (link.code !== null && link.code !== editor.code) editor.open(link.code, lesson.lesson ? "the lesson" : "the link");
+  else if (link.code === null && lesson.lesson && editor.code !== null) editor.close(); // a lesson step shows its own view
   if (newSample) images.openSample(newSample);
   else writeImagesHash();
 }

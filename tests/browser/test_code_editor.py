@@ -224,3 +224,33 @@ def test_a_labs_code_runs_on_the_chapters_files_and_on_the_learners_table(app):
     hare = labs.run("population_periodicity").outputs["values"]["hare_period"]
     assert printed.startswith(f"hare_period: {hare}\n")
     assert editor.locator(".message.error").is_hidden()
+
+
+def test_code_in_a_lesson_step_is_shown_and_not_run(browser, base_url):
+    step = {"title": "Invert", "text": "Read the code, then run it.", "sample": "camera"}
+    step |= {"steps": STEPS, "code": "result = 255 - image\n"}
+    plain = {"title": "Blur", "sample": "camera", "steps": STEPS}
+    lesson = {"title": "Code", "steps": [step, plain]}
+    guarded = Guarded(browser)
+    guarded.context.add_init_script(WATCH_JOBS)
+    guarded.page.goto(f"{base_url}#lesson={urllib.parse.quote(json.dumps(lesson))}&at=1")
+    page = guarded.wait_ready()
+    content = page.locator("#editor .cm-content")
+    content.wait_for(state="visible")
+    assert content.inner_text().startswith("result = 255 - image")
+    assert "came with the lesson and has not run" in page.locator("#editor .note").inner_text()
+    page.wait_for_function(
+        "() => document.querySelector('#result-caption').textContent.startsWith('Gaussian blur')"
+    )
+    assert "code" not in page.evaluate("() => window.__jobs")
+    # the lesson's link keeps the code with the view it shows
+    code = "() => new URLSearchParams(location.hash.slice(1)).get('code')"
+    assert page.evaluate(code) == "result = 255 - image\n"
+    # the next step has no code: the editor closes; back, its code is shown again, not run
+    page.click("#lesson-next")
+    page.locator("#editor").wait_for(state="hidden")
+    assert page.evaluate(code) is None
+    page.click("#lesson-previous")
+    page.locator("#editor .note").wait_for(state="visible")
+    assert "code" not in page.evaluate("() => window.__jobs")
+    guarded.close()
