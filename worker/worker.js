@@ -83,9 +83,13 @@ function watchDownloads(total) {
     return counted(input, init);
   };
   return {
-    /** Request the lock's packages now; Pyodide asks for them once it has started. @param {any} lock */
+    /**
+     * Request ndlab and the packages it depends on now; Pyodide asks for them once it has started.
+     * (The lock lists matplotlib and micropip too: they load only when learners' code imports them.)
+     * @param {any} lock
+     */
     requestAhead(lock) {
-      for (const entry of Object.values(lock.packages)) {
+      for (const entry of closure(lock, "ndlab")) {
         const url = new URL(entry.file_name, PYODIDE_URL).href;
         const integrity = `sha256-${btoa(String.fromCharCode(...entry.sha256.match(/../g).map((/** @type {string} */ h) => parseInt(h, 16))))}`;
         const response = crypto.subtle ? checked(url, entry.sha256) : counted(url, { integrity });
@@ -102,6 +106,13 @@ function watchDownloads(total) {
       self.fetch = fetchOriginal;
     },
   };
+}
+
+/** The lock's entry of package `name` and of every package it depends on. @param {any} lock @param {string} name */
+function closure(lock, name) {
+  const names = new Set([name]);
+  for (const n of names) for (const dependency of lock.packages[n].depends) names.add(dependency);
+  return [...names].map((n) => lock.packages[n]);
 }
 
 /** @param {string} path relative to this file */
