@@ -63,6 +63,8 @@ CODEMIRROR_ENTRY = (
     'export { EditorView, keymap } from "@codemirror/view";\n'
     'export { indentWithTab } from "@codemirror/commands";\n'
     'export { python } from "@codemirror/lang-python";\n'
+    'export { HighlightStyle, syntaxHighlighting } from "@codemirror/language";\n'
+    'export { tags } from "@lezer/highlight";\n'
 )
 # Their licences, shipped beside the bundle (all MIT).
 CODEMIRROR_PACKAGES = (
@@ -551,7 +553,8 @@ def copy_page() -> None:
 
 def codemirror_bundle() -> Path:
     """CodeMirror 6 with Python, bundled by esbuild into one ES module (cached)."""
-    target = CACHE / "vendor" / f"codemirror-{sha256(ROOT / 'package-lock.json')[:16]}.js"
+    key = hashlib.sha256((sha256(ROOT / "package-lock.json") + CODEMIRROR_ENTRY).encode())
+    target = CACHE / "vendor" / f"codemirror-{key.hexdigest()[:16]}.js"
     if target.exists():
         return target
     target.parent.mkdir(parents=True, exist_ok=True)

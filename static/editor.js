@@ -5,7 +5,7 @@
 // own viewers (onResult). Code that arrives from a link or a lesson is shown and never run
 // until the person presses Run.
 // @ts-ignore: build.py bundles CodeMirror 6 with its Python mode into this file
-import { EditorView, basicSetup, indentWithTab, keymap, python } from "../vendor/codemirror/codemirror.js";
+import { EditorView, HighlightStyle, basicSetup, indentWithTab, keymap, python, syntaxHighlighting, tags } from "../vendor/codemirror/codemirror.js";
 import { LatestRunner } from "./scheduler.js";
 
 /** @typedef {import("./api.js").CodeResult} CodeResult */
@@ -44,8 +44,18 @@ function makeElements(panel, about) {
 const THEME = EditorView.theme({
   "&": { maxHeight: "28rem", fontSize: "0.85rem", backgroundColor: "var(--panel)", color: "var(--ink)" },
   ".cm-scroller": { overflow: "auto" },
+  ".cm-activeLine, .cm-activeLineGutter": { backgroundColor: "var(--hover)" },
   ".cm-gutters": { backgroundColor: "var(--subtle)", color: "var(--muted)", borderRight: "1px solid var(--line)" },
 });
+
+/** Python's colours, readable on the page's light and dark panels (CodeMirror's own are for light only). */
+const COLOURS = HighlightStyle.define([
+  { tag: [tags.keyword, tags.operatorKeyword, tags.controlKeyword], color: "light-dark(#7a1fa2, #d7a8ff)" },
+  { tag: [tags.string, tags.special(tags.string)], color: "light-dark(#a31515, #ffb4a8)" },
+  { tag: tags.comment, color: "var(--muted)", fontStyle: "italic" },
+  { tag: [tags.number, tags.bool, tags.null], color: "light-dark(#116644, #8fe3b0)" },
+  { tag: [tags.definition(tags.variableName), tags.function(tags.definition(tags.variableName)), tags.className], color: "light-dark(#1d4ed8, #9ab8ff)" },
+]);
 
 export class CodeEditor {
   /**
@@ -83,6 +93,7 @@ export class CodeEditor {
         basicSetup,
         python(),
         THEME,
+        syntaxHighlighting(COLOURS),
         keymap.of([{ key: "Mod-Enter", run }, { key: "Shift-Enter", run }, indentWithTab]),
         EditorView.contentAttributes.of({ "aria-label": "Python code" }),
         EditorView.updateListener.of((update) => update.docChanged && onChange()),
