@@ -7,7 +7,8 @@
     python3 build.py test [PYTEST ARGS]            install test tools, build, run the whole suite
     python3 build.py bench [--runs N]              measure the page against CPython (not a test)
     python3 build.py bench --classroom 30          serve 30 clients at once from build.py serve
-    python3 build.py package                       write ndlab-offline.zip for offline classrooms
+    python3 build.py package [--wheel FILE ...]    write ndlab-offline.zip for offline classrooms
+                                                   (--wheel: a teacher's pure-Python wheel with it)
     python3 build.py mutate [--sample N] [MODULE ...]  mutation testing of py/ndlab (cosmic-ray)
 
 Standard library only: the steps that need NumPy, Pillow or pyodide-build run in a virtual
@@ -57,6 +58,37 @@ VENDOR = (
     ("fflate", "esm/browser.js"),  # the batch's zip, written as results arrive
     ("fflate", "LICENSE"),
 )
+# The code editor: CodeMirror 6 is ES modules with bare imports, so the build bundles these
+# exports into one file, dist/vendor/codemirror/codemirror.js (cached by the lock's digest).
+CODEMIRROR_ENTRY = (
+    'export { basicSetup } from "codemirror";\n'
+    'export { EditorView, keymap } from "@codemirror/view";\n'
+    'export { indentWithTab } from "@codemirror/commands";\n'
+    'export { python } from "@codemirror/lang-python";\n'
+    'export { HighlightStyle, syntaxHighlighting } from "@codemirror/language";\n'
+    'export { tags } from "@lezer/highlight";\n'
+)
+# Their licences, shipped beside the bundle (all MIT).
+CODEMIRROR_PACKAGES = (
+    "codemirror",
+    "@codemirror/autocomplete",
+    "@codemirror/commands",
+    "@codemirror/lang-python",
+    "@codemirror/language",
+    "@codemirror/lint",
+    "@codemirror/search",
+    "@codemirror/state",
+    "@codemirror/view",
+    "@lezer/common",
+    "@lezer/highlight",
+    "@lezer/lr",
+    "@lezer/python",
+    "crelt",
+    "style-mod",
+    "w3c-keyname",
+)
+# Pyodide packages shipped for code a learner writes, loaded only when it imports them.
+ON_DEMAND = ["matplotlib", "micropip"]
 
 
 @dataclass(frozen=True)
@@ -362,7 +394,7 @@ def extract_packages(lock: dict, names: list[str], pyodide_dist: str | None, out
 def pyodide_packages(pyodide_dist: str | None) -> Path:
     """A folder with the verified (and, with Python 3.12, py-compiled) runtime and its lock."""
     lock = official_lock()
-    names = closure(lock, ["numpy", "scipy"])
+    names = closure(lock, ["numpy", "scipy", *ON_DEMAND])
     compile_ = venv_can_compile()
     key_parts = [lock["packages"][n]["sha256"] for n in names]
     key_parts += [sha256(NODE_PYODIDE / "python_stdlib.zip"), str(compile_)]
@@ -508,6 +540,31 @@ def copy_page() -> None:
         target = DIST / "vendor" / package / Path(path).name
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(ROOT / "node_modules" / package / path, target)
+    # the teacher's own wheels, which `package --wheel` adds; learners' code installs them on import
+    (DIST / WHEELS).mkdir()
+    (DIST / WHEELS / "wheels.json").write_text("[]\n")
+    editor = DIST / "vendor" / "codemirror"
+    editor.mkdir(parents=True)
+    shutil.copy2(codemirror_bundle(), editor / "codemirror.js")
+    licences = [
+        f"{name}\n{'=' * len(name)}\n\n{(ROOT / 'node_modules' / name / 'LICENSE').read_text()}"
+        for name in CODEMIRROR_PACKAGES
+    ]
+    (editor / "LICENSE").write_text("\n\n".join(licences))
+
+
+def codemirror_bundle() -> Path:
+    """CodeMirror 6 with Python, bundled by esbuild into one ES module (cached)."""
+    key = hashlib.sha256((sha256(ROOT / "package-lock.json") + CODEMIRROR_ENTRY).encode())
+    target = CACHE / "vendor" / f"codemirror-{key.hexdigest()[:16]}.js"
+    if target.exists():
+        return target
+    target.parent.mkdir(parents=True, exist_ok=True)
+    esbuild = ROOT / "node_modules" / ".bin" / "esbuild"
+    args = ["--bundle", "--format=esm", "--minify", "--legal-comments=none", f"--outfile={target}"]
+    run([esbuild, *args, "--log-level=warning"], cwd=ROOT, input=CODEMIRROR_ENTRY, text=True)
+    log(f"bundled  CodeMirror with esbuild ({size(target.stat().st_size)})")
+    return target
 
 
 def manifest() -> dict:
@@ -572,6 +629,14 @@ def build(pyodide_dist: str | None = None) -> None:
     total = sum(info["files"].values())
     startup = size(info["startup_bytes"])
     log(f"dist/: {len(info['files'])} files, {size(total)}; Python start-up loads {startup}")
+    lock = json.loads((runtime / "pyodide-lock.json").read_text())
+    on_demand = [n for n in closure(lock, ON_DEMAND) if n not in closure(lock, ["ndlab"])]
+    extra = sum(info["files"][f"pyodide/{lock['packages'][n]['file_name']}"] for n in on_demand)
+    editor = info["files"]["vendor/codemirror/codemirror.js"]
+    log(
+        f"of which {', '.join(ON_DEMAND)} and their {len(on_demand) - len(ON_DEMAND)} dependencies "
+        f"(loaded when learners' code imports them) {size(extra)}, the code editor {size(editor)}"
+    )
     log(f"done in {time.perf_counter() - started:.1f} s")
 
 
@@ -747,6 +812,38 @@ def test(pytest_args: list[str]) -> int:
 
 
 PACKAGE = ROOT / "ndlab-offline.zip"
+#: Where the site keeps a teacher's own wheels and their list (read by the worker).
+WHEELS = "wheels"
+PURE_WHEEL = re.compile(r"^(?P<name>[\w.]+)-(?P<version>[^-]+)(-\d[^-]*)?-[^-]+-none-any\.whl$")
+
+
+def describe_wheel(path: Path) -> dict:
+    """The entry of wheels.json for a pure-Python wheel: file, name, version, imports, sha256."""
+    match = PURE_WHEEL.match(path.name)
+    if not path.is_file() or not match:
+        raise BuildError(
+            f"--wheel {path}: not a pure-Python wheel file (NAME-VERSION-PY-none-any.whl); "
+            "build one with `pip wheel --no-deps DIR`"
+        )
+    try:
+        with zipfile.ZipFile(path) as zf:
+            names = zf.namelist()
+    except zipfile.BadZipFile as exc:
+        raise BuildError(f"--wheel {path}: not a readable wheel ({exc})") from None
+    # top-level packages (folders) and modules (.py files); dist-info folders are no identifiers
+    tops = {n.split("/")[0] if "/" in n else n.removesuffix(".py") for n in names}
+    imports = sorted(top for top in tops if top.isidentifier())
+    if not imports:
+        raise BuildError(f"--wheel {path}: holds no Python module or package")
+    return {
+        "file": path.name,
+        "name": match["name"],
+        "version": match["version"],
+        "imports": imports,
+        "sha256": sha256(path),
+    }
+
+
 # Double-clickable launchers beside start.py (name in the zip, text)
 LAUNCHERS = {
     "Start ndlab (Windows).bat": (
@@ -775,14 +872,33 @@ Opening index.html directly does not work: browsers do not run Python from files
 """
 
 
-def package(out: Path = PACKAGE) -> Path:
-    """Write the classroom package: dist/ as site/, the launcher and its double-click wrappers."""
+def package(out: Path = PACKAGE, wheels: tuple[Path, ...] = ()) -> Path:
+    """Write the classroom package: dist/ as site/, the launcher and its double-click wrappers.
+
+    `wheels`, a teacher's pure-Python wheels, go into site/wheels/ and its list, and into the
+    files the service worker keeps for offline use: learners' code installs one (with micropip)
+    when it imports one of its modules.
+    """
     if not built():
         build()
+    helpers = {Path(w): describe_wheel(Path(w)) for w in wheels}
+    listing = (json.dumps(list(helpers.values()), indent=1) + "\n").encode()
+    # the files that differ from dist/: the list of wheels, the wheels, and build.json listing
+    # them for the service worker to keep
+    replaced = {f"{WHEELS}/wheels.json": listing}
+    replaced |= {f"{WHEELS}/{h['file']}": w.read_bytes() for w, h in helpers.items()}
+    listed = json.loads((DIST / "build.json").read_text())
+    for name, data in replaced.items():
+        listed["files"][name] = len(data)
+        listed["sha256"][name] = hashlib.sha256(data).hexdigest()
+    replaced["build.json"] = json.dumps(listed, indent=1).encode()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
         for path in sorted(DIST.rglob("*")):
-            if path.is_file():
-                zf.write(path, f"ndlab/site/{path.relative_to(DIST).as_posix()}")
+            name = path.relative_to(DIST).as_posix()
+            if path.is_file() and name.removesuffix(".gz") not in replaced:
+                zf.write(path, f"ndlab/site/{name}")
+        for name, data in replaced.items():
+            zf.writestr(f"ndlab/site/{name}", data)
         zf.write(ROOT / "tools" / "start.py", "ndlab/start.py")
         zf.write(ROOT / "tools" / "server.py", "ndlab/server.py")
         zf.write(ROOT / "tools" / "classroom.py", "ndlab/classroom.py")
@@ -921,7 +1037,17 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser(
         "bench", help="measure the page against CPython (prints, writes .cache/bench/)"
     )
-    commands.add_parser("package", help="write ndlab-offline.zip: the site and a launcher")
+    p_package = commands.add_parser(
+        "package", help="write ndlab-offline.zip: the site and a launcher"
+    )
+    p_package.add_argument(
+        "--wheel",
+        action="append",
+        default=[],
+        type=Path,
+        metavar="FILE",
+        help="a pure-Python wheel to ship with it: learners' code installs it on import",
+    )
     p_mutate = commands.add_parser("mutate", help="mutation testing of py/ndlab (cosmic-ray)")
     p_mutate.add_argument(
         "modules", nargs="*", help=f"modules of py/ndlab (default: {' '.join(MUTATE_DEFAULT)})"
@@ -944,7 +1070,7 @@ def main(argv: list[str] | None = None) -> int:
         elif args.command == "test":
             return test(passed_on)
         elif args.command == "package":
-            package()
+            package(wheels=tuple(args.wheel))
         elif args.command == "bench":
             return bench(passed_on)
         elif args.command == "mutate":

@@ -11,6 +11,12 @@ import { HINTS, JOB, errorInfo } from "./protocol.js";
  *   timings: {compute_ms: number, convert_ms: number, steps: {name: string, reused: boolean, compute_ms: number}[]},
  *   memory_mb?: number}} PipelineResult
  * @typedef {{image: ImageData, meta: any, source: {bytes: Uint8Array, filename: string, variable: string}}} ArrayInput
+ * @typedef {{type: string, message: string, line: number | null, traceback: string}} CodeError
+ * @typedef {{output: string, returns: "image" | "mask", shape: number[], dtype: string, range: [number, number],
+ *   histogram: {range: [number, number], counts: number[][]} | null, values: Float32Array | null, npy: Uint8Array}
+ *   | {repr: string}} CodeData
+ * @typedef {{image: ImageData | null, data: CodeData | null, stdout: string, stderr: string, figures: Blob[],
+ *   error: CodeError | null}} CodeResult
  */
 
 /** @param {{buffer: ArrayBuffer, width: number, height: number}} image */
@@ -159,6 +165,32 @@ export function createApi(onProgress, options = {}) {
       const list = steps.map((s) => ({ name: s.name, params: s.params ?? {} }));
       const { meta, image, values } = await inputs.request(input, (id) => ({ type: JOB.pipeline, input: id, steps: list, values: Boolean(options.values), histogram: options.histogram !== false }), options);
       return { ...meta, image: imageData(image), values: values ? new Float32Array(values) : null };
+    },
+    /**
+     * Run a learner's code in the worker, with `image` bound to the input's array (as runPipeline
+     * takes it) and `data` to `options.data`. Packages it imports (matplotlib) load first.
+     * Resolves to what it did: `image` the display of the array it left in `result` (or of its
+     * last expression), `data` that array described (or `{repr}` for anything else), `figures`
+     * its matplotlib figures as PNG blobs, `error` its own error with the line of the code; the
+     * promise rejects only for ndlab's own faults and cancellation.
+     * @param {string} code
+     * @param {any} input as for runPipeline, or null to bind `image` to None
+     * @param {{signal?: AbortSignal, data?: any, onProgress?: (p: {fraction: number, message: string}) => void}} options
+     * @returns {Promise<CodeResult>}
+     */
+    async runCode(code, input, options = {}) {
+      const job = (/** @type {number | null} */ id) => ({ type: JOB.code, input: id, code, data: options.data ?? null });
+      const { meta, image, values, bytes, figures } =
+        input == null ? await client.ready.then(() => client.request(job(null), options)) : await inputs.request(input, job, options);
+      const data = meta.result && "shape" in meta.result ? { ...meta.result, values: values ? new Float32Array(values) : null, npy: bytes } : meta.result;
+      return {
+        image: image ? imageData(image) : null,
+        data,
+        stdout: meta.stdout,
+        stderr: meta.stderr,
+        figures: figures.map((/** @type {ArrayBuffer} */ png) => new Blob([png], { type: "image/png" })),
+        error: meta.user_error,
+      };
     },
     /**
      * Run one operation: a pipeline of one step.

@@ -4,6 +4,7 @@
 import { createApi } from "./api.js";
 import { Batch, droppedFiles } from "./batch.js";
 import { Compare } from "./compare.js";
+import { CodeEditor } from "./editor.js";
 import { ImageView } from "./image-view.js";
 import { LabsView } from "./labs.js";
 import { LessonView } from "./lesson.js";
@@ -71,6 +72,14 @@ const batch = new Batch(
   ndlab,
   () => images.steps,
 );
+const editor = new CodeEditor($("editor"), ndlab, {
+  about: "Runs in this page's Python with image bound to the image shown (and the chapter's data files in its folder). " +
+    "The array you leave in result, or your last expression, is shown above; figures drawn with matplotlib below.",
+  input: () => images.input,
+  onResult: (result) => images.showCode(result),
+  onChange: () => writeImagesHash(),
+  onMessage: showMessage,
+});
 matchMedia("(prefers-color-scheme: dark)").addEventListener("change", () => images.drawHistograms());
 
 /** Open dropped, pasted or chosen files. */
@@ -94,6 +103,7 @@ function wireFiles() {
   });
   $("copy-link").addEventListener("click", () => navigator.clipboard?.writeText(location.href));
   $("copy-code").addEventListener("click", () => navigator.clipboard?.writeText($("code").textContent));
+  $("edit-code").addEventListener("click", () => editor.open($("code").textContent));
 }
 
 const labs = new LabsView(
@@ -108,6 +118,13 @@ const labs = new LabsView(
     onMessage: (problem) => showMessageIn($("lab-message"), problem),
   },
 );
+const labEditor = new CodeEditor($("lab-editor"), ndlab, {
+  about: "Runs in this page's Python, in the folder of the chapter's data files, with data bound to the table you gave the lab " +
+    "(None if you gave none). What it prints, and figures drawn with matplotlib, show below.",
+  data: () => labs.data,
+  onMessage: (problem) => showMessageIn($("lab-message"), problem),
+});
+$("lab-edit-code").addEventListener("click", () => labEditor.open($("lab-code").textContent));
 
 /** Show the image workspace or the labs, as the URL fragment says. */
 function showMode(/** @type {"images" | "labs"} */ mode) {
@@ -121,7 +138,7 @@ function showMode(/** @type {"images" | "labs"} */ mode) {
 
 /** The image workspace's state goes into the URL while it is the one shown. */
 function writeImagesHash() {
-  if (!$("images-view").hidden) writeHash(encode({ sample: images.sample, steps: images.steps }));
+  if (!$("images-view").hidden) writeHash(encode({ sample: images.sample, steps: images.steps, code: editor.code }));
 }
 
 /** Put the view shown into the URL, after the lesson if one is open. */
@@ -151,6 +168,8 @@ function openImagesLink() {
   const newSample = link.sample && link.sample !== images.sample ? link.sample : null;
   if (newSample) images.sample = newSample; // so the URL written meanwhile names it
   if (link.steps && JSON.stringify(link.steps) !== JSON.stringify(images.steps)) images.setSteps(link.steps);
+  if (link.code !== null && link.code !== editor.code) editor.open(link.code, lesson.lesson ? "the lesson" : "the link");
+  else if (link.code === null && lesson.lesson && editor.code !== null) editor.close(); // a lesson step shows its own view
   if (newSample) images.openSample(newSample);
   else writeImagesHash();
 }
@@ -183,7 +202,8 @@ const lesson = new LessonView(
 function currentView() {
   if (inLabs()) return { title: labs.lab.title, text: "", lab: labs.lab.name, params: { ...labs.params } };
   if (!images.sample) return "A lesson shows the bundled sample images only, and this image was opened from a file. Pick a sample image, then add the view.";
-  return { title: images.describe(), text: "", sample: images.sample, steps: images.steps.map((s) => [s.name, s.params]) };
+  const code = editor.code === null ? {} : { code: editor.code };
+  return { title: images.describe(), text: "", sample: images.sample, steps: images.steps.map((s) => [s.name, s.params]), ...code };
 }
 
 /** Side by side, then the before/after split, then the difference (those the images allow). */
@@ -234,10 +254,11 @@ async function main() {
   followLesson();
   const labLink = decodeLab(location.hash, labList);
   if (labLink) showMode("labs"); // before the sample opens, so the lab's link is kept
-  const link = labLink ? { sample: null, steps: null, error: null } : decode(location.hash, images.ops);
+  const link = labLink ? { sample: null, steps: null, code: null, error: null } : decode(location.hash, images.ops);
   images.start(link.steps ?? [{ name: images.ops[0].name, params: {} }]);
   performance.mark("ndlab:controls");
   if (link.error) showMessage({ message: link.error, hint: "The page opened with its default settings instead." });
+  if (link.code !== null) editor.open(link.code, lesson.lesson ? "the lesson" : "the link");
   await images.openSample(link.sample && samples.some((s) => s.name === link.sample) ? link.sample : samples[0].name);
   if (link.sample && !samples.some((s) => s.name === link.sample)) {
     showMessage({ message: `The link names an unknown sample “${link.sample}”.`, hint: "The first sample is shown instead." });

@@ -248,19 +248,8 @@ export class ImageView {
   showResult(roundTripMs, preview = false) {
     const { result, image, el } = this;
     if (!result || !image) return;
-    if (this.compare) this.compare.set(image, result.image, result.values && { values: result.values, shape: result.shape });
-    else {
-      show(el.original, image);
-      show(el.result, result.image);
-    }
+    this.draw(this.opOf(this.steps[this.steps.length - 1].name).title, this.describe(), preview);
     performance.mark("ndlab:result"); // counted by `build.py bench`
-    if (!preview) this.drawHistograms();
-    const op = this.opOf(this.steps[this.steps.length - 1].name);
-    const kind = result.returns === "image" ? `${result.dtype} ${result.range.map(format).join(" to ")}` : result.returns;
-    el.resultCaption.textContent = `${op.title} · ${result.image.width}×${result.image.height} · ${kind} · ${OUTPUTS[/** @type {keyof OUTPUTS} */ (result.output)]}`;
-    el.result.setAttribute("aria-label", `Result: ${this.describe()}`);
-    if (el.downloadPng && el.downloadNpy) el.downloadPng.disabled = el.downloadNpy.disabled = false;
-    this.showInfo();
     const t = result.timings;
     const ms = (/** @type {number} */ x) => `${x.toFixed(1)} ms`;
     const reused = t.steps.filter((/** @type {any} */ s) => s.reused).length;
@@ -271,6 +260,39 @@ export class ImageView {
       (result.memory_mb ? ` · Python memory ${result.memory_mb.toFixed(0)} MB` : "");
     // written from the record of the steps, with the result: no second call to Python
     el.code.textContent = result.code;
+  }
+
+  /**
+   * Show the array a learner's code left in `result` in the same viewers, with its histogram,
+   * values under the cursor and downloads (the .npy is the one the code made).
+   * @param {import("./api.js").CodeResult} code
+   */
+  showCode(code) {
+    const data = /** @type {any} */ (code.data);
+    if (!code.image || !this.image) return;
+    this.result = { ...data, image: code.image, infos: [], fromCode: true };
+    this.draw("Your code", "the array your code left in result");
+    this.el.timings.textContent = "";
+  }
+
+  /**
+   * Draw the result in the viewers, with its caption.
+   * @param {string} title @param {string} description
+   * @param {boolean} preview a slider preview: the histograms wait for the full result
+   */
+  draw(title, description, preview = false) {
+    const { result, image, el } = this;
+    if (this.compare) this.compare.set(image, result.image, result.values && { values: result.values, shape: result.shape });
+    else {
+      show(el.original, /** @type {ImageData} */ (image));
+      show(el.result, result.image);
+    }
+    if (!preview) this.drawHistograms();
+    const kind = result.returns === "image" ? `${result.dtype} ${result.range.map(format).join(" to ")}` : result.returns;
+    el.resultCaption.textContent = `${title} · ${result.image.width}×${result.image.height} · ${kind} · ${OUTPUTS[/** @type {keyof OUTPUTS} */ (result.output)]}`;
+    el.result.setAttribute("aria-label", `Result: ${description}`);
+    if (el.downloadPng && el.downloadNpy) el.downloadPng.disabled = el.downloadNpy.disabled = false;
+    this.showInfo();
   }
 
   showInfo() {
@@ -392,7 +414,8 @@ export class ImageView {
     el.downloadPng?.addEventListener("click", async () => this.result && download(await canvasPng(canvasOf(this.result.image)), `${this.fileStem()}.png`));
     el.downloadNpy?.addEventListener("click", async () => {
       try {
-        download(new Blob([await this.ndlab.npy(this.steps, this.input)]), `${this.fileStem()}.npy`);
+        const npy = this.result?.fromCode ? this.result.npy : await this.ndlab.npy(this.steps, this.input);
+        download(new Blob([npy]), `${this.fileStem()}.npy`);
       } catch (error) {
         this.onMessage(/** @type {any} */ (error));
       }
@@ -400,7 +423,7 @@ export class ImageView {
   }
 
   fileStem() {
-    return `ndlab-${this.steps.map((s) => s.name).join("-")}`;
+    return this.result?.fromCode ? "ndlab-your-code" : `ndlab-${this.steps.map((s) => s.name).join("-")}`;
   }
 }
 

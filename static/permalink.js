@@ -1,40 +1,48 @@
 // @ts-check
 // The page's state in the URL fragment:
-//   images:  #sample=camera&steps=[["gaussian_filter",{"sigma":3}],...]
+//   images:  #sample=camera&steps=[["gaussian_filter",{"sigma":3}],...]&code=... (the learner's
+//            code, when the editor is open)
 //   labs:    #lab=camelback&params={"x0":0.5,"y0":0.5}
 //   lessons: #lesson={"title":…,"steps":[…]}&at=2, followed by the view shown (one of the above)
 // Everything read from a URL or a lesson file is checked here before it is used; nothing in it is
-// ever run as code.
+// ever run by itself: code it carries is shown in the editor, and runs when the person presses Run.
 
 /** @typedef {{name: string, params: Record<string, number | boolean | string>}} Step */
 
 const MAX_STEPS = 20;
+/** The longest code a link or a lesson step may carry, in characters. */
+export const MAX_CODE = 20_000;
 
-/** @param {{sample: string | null, steps: Step[]}} state */
-export function encode({ sample, steps }) {
+/** @param {{sample: string | null, steps: Step[], code?: string | null}} state */
+export function encode({ sample, steps, code = null }) {
   const query = new URLSearchParams();
   if (sample) query.set("sample", sample);
   query.set("steps", JSON.stringify(steps.map((s) => [s.name, s.params])));
+  if (code !== null) query.set("code", code);
   return `#${query}`;
 }
 
 /**
  * @param {string} hash location.hash
  * @param {any[]} ops the catalogue's operations
- * @returns {{sample: string | null, steps: Step[] | null, error: string | null}}
+ * @returns {{sample: string | null, steps: Step[] | null, code: string | null, error: string | null}}
+ *   `code`: the learner's code the link carries (to show, never to run by itself)
  */
 export function decode(hash, ops) {
   const query = new URLSearchParams(hash.replace(/^#/, ""));
   const sample = query.get("sample");
   const raw = query.get("steps");
-  if (raw === null) return { sample, steps: null, error: null };
+  const code = query.get("code");
+  const codeError = checkText(code ?? undefined, "The link's code", MAX_CODE);
+  if (codeError) return { sample, steps: null, code: null, error: codeError };
+  if (raw === null) return { sample, steps: null, code, error: null };
   let parsed;
   try {
     parsed = JSON.parse(raw);
   } catch {
-    return { sample, steps: null, error: "The link's list of steps is not valid JSON." };
+    return { sample, steps: null, code, error: "The link's list of steps is not valid JSON." };
   }
-  return { sample, ...checkSteps(parsed, ops, "the link") };
+  return { sample, code, ...checkSteps(parsed, ops, "the link") };
 }
 
 /**
@@ -169,7 +177,7 @@ const isObject = (/** @type {unknown} */ value) => typeof value === "object" && 
 
 /**
  * A lesson step shows an image pipeline (exactly what an image link holds) or a lab.
- * @typedef {{title: string, text: string, sample: string, steps: [string, Record<string, any>][]}} ImageStep
+ * @typedef {{title: string, text: string, sample: string, steps: [string, Record<string, any>][], code?: string}} ImageStep
  * @typedef {{title: string, text: string, lab: string, params: Record<string, any>}} LabStep
  * @typedef {ImageStep | LabStep} LessonStep
  * @typedef {{title: string, steps: LessonStep[]}} Lesson
@@ -226,11 +234,13 @@ function checkLessonStep(raw, where, { ops, labs, samples }) {
     return error ?? { ...words, lab: raw.lab, params: raw.params ?? {} };
   }
   if (!("sample" in raw || "steps" in raw)) return `${capitalise(where)} must name a sample and its steps, or a lab.`;
-  const unknown = unknownField(raw, ["title", "text", "sample", "steps"], where);
+  const unknown = unknownField(raw, ["title", "text", "sample", "steps", "code"], where) ?? checkText(raw.code, `The code of ${where}`, MAX_CODE);
   if (unknown) return unknown;
   if (!samples.some((s) => s.name === raw.sample)) return `${capitalise(where)} names an unknown sample image: ${quoted(raw.sample)}.`;
   const { steps, error } = checkSteps(raw.steps, ops, `the pipeline of ${where}`);
-  return error ?? { ...words, sample: raw.sample, steps: /** @type {Step[]} */ (steps).map((s) => [s.name, s.params]) };
+  if (error) return error;
+  const code = raw.code === undefined ? {} : { code: raw.code };
+  return { ...words, sample: raw.sample, steps: /** @type {Step[]} */ (steps).map((s) => [s.name, s.params]), ...code };
 }
 
 /** @param {Record<string, any>} object @param {string[]} fields @param {string} where */
@@ -249,7 +259,7 @@ function checkText(value, what, max) {
 /** The view a lesson step shows, as the image or lab link would hold it. @param {LessonStep} step */
 export function stepView(step) {
   if ("lab" in step) return encodeLab(step.lab, step.params);
-  return encode({ sample: step.sample, steps: step.steps.map(([name, params]) => ({ name, params })) });
+  return encode({ sample: step.sample, steps: step.steps.map(([name, params]) => ({ name, params })), code: step.code ?? null });
 }
 
 /** The lesson part of a URL fragment, without "#". @param {Lesson} lesson @param {number} at from 0 */

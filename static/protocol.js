@@ -12,6 +12,10 @@
 //     npy         {input, steps}                           -> bytes (.npy of the last array)
 //     release     {input}                                  -> meta {}
 //     lab         {name, params}                           -> meta (see ndlab.labs.web)
+//     code        {input: id | null, code, data}           -> meta (see ndlab.web.run_user_code),
+//                                                             image, values, bytes (.npy), figures
+//                                                             (PNG buffers); packages the code
+//                                                             imports (matplotlib) load first
 //   page -> worker, control (act at once, never queued):
 //     status -> {type: "status", runtime}; probe (sent after each "started": if that job never
 //     answered, the worker reports "crashed"); cancel {id} (skip a job not started);
@@ -28,6 +32,7 @@ export const JOB = Object.freeze({
   npy: "npy",
   release: "release",
   lab: "lab",
+  code: "code",
 });
 
 /** Control messages, handled as they arrive. */
@@ -52,6 +57,7 @@ export const HINTS = Object.freeze({
   crashed: "A fresh Python is starting; your image and settings are kept. Try a smaller image if this repeats.",
   startFailed: "Python could not start. Reload the page; if it keeps failing, rebuild with `python3 build.py build`.",
   unknownSample: "See ndlab.samples().",
+  packages: "A package your code imports could not be loaded from this site. Rebuild it (`python3 build.py build`), or check the wheel given to `build.py package --wheel`.",
 });
 
 /** @typedef {{type: string, message: string, hint: string, fit?: number}} ErrorInfo */

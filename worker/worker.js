@@ -83,9 +83,13 @@ function watchDownloads(total) {
     return counted(input, init);
   };
   return {
-    /** Request the lock's packages now; Pyodide asks for them once it has started. @param {any} lock */
+    /**
+     * Request ndlab and the packages it depends on now; Pyodide asks for them once it has started.
+     * (The lock lists matplotlib and micropip too: they load only when learners' code imports them.)
+     * @param {any} lock
+     */
     requestAhead(lock) {
-      for (const entry of Object.values(lock.packages)) {
+      for (const entry of closure(lock, "ndlab")) {
         const url = new URL(entry.file_name, PYODIDE_URL).href;
         const integrity = `sha256-${btoa(String.fromCharCode(...entry.sha256.match(/../g).map((/** @type {string} */ h) => parseInt(h, 16))))}`;
         const response = crypto.subtle ? checked(url, entry.sha256) : counted(url, { integrity });
@@ -102,6 +106,13 @@ function watchDownloads(total) {
       self.fetch = fetchOriginal;
     },
   };
+}
+
+/** The lock's entry of package `name` and of every package it depends on. @param {any} lock @param {string} name */
+function closure(lock, name) {
+  const names = new Set([name]);
+  for (const n of names) for (const dependency of lock.packages[n].depends) names.add(dependency);
+  return [...names].map((n) => lock.packages[n]);
 }
 
 /** @param {string} path relative to this file */
@@ -243,7 +254,77 @@ const handlers = {
     const progress = (fraction, message) => reply({ type: EVENT.jobProgress, id, fraction, message });
     return { meta: JSON.parse(labs.run_lab_json(name, JSON.stringify(params ?? {}), progress)) };
   },
+
+  /** Run a learner's code on an input (or none); its figures come back as PNG files. */
+  [JOB.code](web, { input, code, data }) {
+    const tuple = web.run_user_code(input ?? null, code, JSON.stringify(data ?? null));
+    const npy = tuple.get(3);
+    const figures = tuple.get(4);
+    try {
+      const out = fromTuple(tuple);
+      const image = out.image.width ? out.image : undefined;
+      return { ...out, image, bytes: npy?.toJs(), figures: figures.toJs().map((/** @type {Uint8Array} */ png) => png.buffer) };
+    } finally {
+      npy?.destroy();
+      figures.destroy();
+    }
+  },
 };
+
+/**
+ * Work a job needs before its Python call, done while the worker still answers messages.
+ * @type {Record<string, (request: any, reply: (message: any) => void) => Promise<void>>}
+ */
+const preparations = {
+  /**
+   * The Pyodide packages the code imports (matplotlib and its dependencies), and the teacher's
+   * wheels whose modules it imports, installed with micropip; each once.
+   */
+  async [JOB.code]({ id, code }, reply) {
+    const say = (/** @type {string} */ message) => reply({ type: EVENT.jobProgress, id, fraction: 0, message });
+    /** @type {string[]} */
+    const failures = [];
+    try {
+      await pyodide.loadPackagesFromImports(code, { messageCallback: say, errorCallback: (/** @type {string} */ m) => failures.push(m) });
+      if (failures.length) throw new Error(failures.join(" "));
+      await installWheels(code, say);
+    } catch (error) {
+      throw Object.assign(new Error(String(error?.message ?? error)), { type: "ImportError", hint: HINTS.packages });
+    }
+  },
+};
+
+/**
+ * The teacher's wheels that came with the site (`build.py package --wheel`), as wheels/wheels.json
+ * lists them: [{file, name, version, imports, sha256}].
+ * @type {Promise<{file: string, name: string, imports: string[]}[]> | undefined}
+ */
+let wheels;
+/** @type {Set<string>} the wheels installed in this Python */
+const installed = new Set();
+
+/** Install, with micropip, the teacher's wheels whose modules `code` imports. @param {string} code @param {(message: string) => void} say */
+async function installWheels(code, say) {
+  wheels ??= fetchJson("../wheels/wheels.json").catch(() => []);
+  const pending = (await wheels).filter((wheel) => !installed.has(wheel.file));
+  if (!pending.length) return;
+  const found = pyodide.pyimport("pyodide.code").find_imports(code);
+  const imported = new Set(found.toJs());
+  found.destroy();
+  const wanted = pending.filter((wheel) => wheel.imports.some((name) => imported.has(name)));
+  if (!wanted.length) return;
+  await pyodide.loadPackage("micropip", { messageCallback: say });
+  const micropip = pyodide.pyimport("micropip");
+  try {
+    for (const wheel of wanted) {
+      say(`Installing ${wheel.name} with micropip`);
+      await micropip.install(new URL(`../wheels/${wheel.file}`, import.meta.url).href);
+      installed.add(wheel.file);
+    }
+  } finally {
+    micropip.destroy();
+  }
+}
 
 /** The size of Python's WebAssembly memory, in MB (it grows, never shrinks). */
 function memoryMB() {
@@ -274,7 +355,7 @@ function crash(message) {
 }
 
 /** A result's transferable buffers. */
-const transferables = (result) => [result.image?.buffer, result.bytes?.buffer, result.values].filter(Boolean);
+const transferables = (result) => [result.image?.buffer, result.bytes?.buffer, result.values, ...(result.figures ?? [])].filter(Boolean);
 
 /** Requests cancelled before they started, per connection. @type {WeakMap<object, Set<number>>} */
 const skipped = new WeakMap();
@@ -292,6 +373,7 @@ async function handle(request, port) {
     if (!handler) throw new TypeError(`unknown request type ${request.type}`);
     if (interrupt) interrupt[0] = 0;
     reply({ type: EVENT.started, id: request.id });
+    await preparations[request.type]?.(request, reply);
     let result;
     underway = request;
     try {
@@ -313,7 +395,8 @@ async function handle(request, port) {
     // report it, tell every connection, and close so each starts a fresh worker.
     const fatal = web !== undefined && !alive();
     const message = String(error?.message ?? error);
-    reply({ id: request.id, ok: false, error: errorInfo(error?.type ?? error?.name ?? "Error", message, fatal ? HINTS.restarting : HINTS.bug) });
+    const hint = fatal ? HINTS.restarting : (error?.hint ?? HINTS.bug);
+    reply({ id: request.id, ok: false, error: errorInfo(error?.type ?? error?.name ?? "Error", message, hint) });
     if (fatal) crash(message);
   }
 }

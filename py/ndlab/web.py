@@ -8,10 +8,12 @@ C-contiguous uint8 H×W×4 arrays; files as bytes; everything else travels as
 JSON strings, so the worker never needs to convert Python objects.
 """
 
+import contextlib
 import io
 import itertools
 import json
 import math
+from pathlib import Path
 from time import perf_counter
 
 import numpy as np
@@ -22,6 +24,7 @@ from .convert import check_image, is_grey, rescale
 from .pipeline import Cache, run_pipeline
 from .registry import get_operation
 from .samples import SAMPLES
+from .usercode import describe, run_code
 
 #: Largest accepted image, in pixels (about 160 MB as RGBA).
 MAX_PIXELS = 40_000_000
@@ -37,6 +40,10 @@ MEMORY_LIMIT = 2**31 - 2**27
 #: quarter of what Python may use, room for the four float64 steps of a 10-megapixel photograph
 #: in colour. A run that needs more memory first empties the cache.
 CACHE_BYTES = 2**29
+
+#: The chapter's data files, where learners' code runs so that it finds them by name (the same
+#: folder as ndlab.labs.data.DATA_DIR, named here so that running code does not import the labs).
+CHAPTER_FILES = Path(__file__).resolve().parent / "data"
 
 _HINTS = {
     ValueError: "Check the parameter values and try again.",
@@ -307,6 +314,72 @@ def _run_steps(input_id, steps_json, want_values, want_histogram):
     convert_ms = result.timings["convert_ms"] + 1000 * (perf_counter() - started)
     meta["timings"] = dict(result.timings, convert_ms=convert_ms)
     return out, json.dumps(meta, allow_nan=False), values
+
+
+def run_user_code(input_id, code, data_json="null"):
+    """Run a learner's code with ``image`` bound to input `input_id`'s array; never raises.
+
+    The code runs in the folder of the chapter's data files (:data:`CHAPTER_FILES`), so that a
+    lab's script finds them by name as it would beside them.
+
+    Parameters
+    ----------
+    input_id : int or None
+        An id from :func:`load_pixels` or :func:`read_array`; None binds ``image`` to None.
+    code : str
+        The code (see :func:`ndlab.usercode.run_code`).
+    data_json : str
+        JSON bound to ``data``: a table given to a lab as text (bound as the float array
+        :func:`ndlab.labs.data.parse_table` reads from it), a list of rows, or null for none.
+
+    Returns
+    -------
+    out : (H, W, 4) ndarray of uint8
+        The display of ``result``; shape (0, 0, 4) when it is not an image.
+    meta : str
+        JSON ``{stdout, stderr, user_error, result}``: `user_error` is the code's own error
+        ``{type, message, line, traceback}`` or null; `result` describes ``result`` as
+        :func:`run_steps` does (``output, returns, shape, dtype, range, histogram``), or
+        ``{"repr"}`` when it is not an image, or null. On ndlab's own failure (or a cancel),
+        ``{"error": {"type", "message", "hint"}}`` as the other calls.
+    values : ndarray of float32 or None
+        ``result``'s values, when it is an image.
+    npy : bytes or None
+        ``result`` as a ``.npy`` file, when it is an image.
+    figures : list of bytes
+        The figures drawn with matplotlib, as PNG files.
+    """
+    try:
+        image = None if input_id is None else _input(input_id)[0]
+        data = json.loads(data_json)
+        if isinstance(data, str):
+            from .labs.data import parse_table  # the labs are imported by then
+
+            data = np.array(parse_table(data))
+        elif data is not None:
+            data = np.array(data, dtype=np.float64)
+        here = CHAPTER_FILES if CHAPTER_FILES.is_dir() else "."
+        with contextlib.chdir(here):
+            outcome = run_code(code, image=image, data=data)
+    except (Exception, KeyboardInterrupt) as exc:
+        return (*_error(exc), None, None, [])
+    meta = {"stdout": outcome.stdout, "stderr": outcome.stderr, "user_error": outcome.error}
+    if outcome.picture is None:
+        meta["result"] = None if outcome.result is None else {"repr": describe(outcome.result)}
+        return np.zeros((0, 0, 4), np.uint8), json.dumps(meta), None, None, outcome.figures
+    data = np.asarray(outcome.result)
+    meta["result"] = {
+        "output": outcome.output,
+        "returns": "mask" if outcome.output == "mask" else "image",
+        "shape": list(data.shape),
+        "dtype": str(data.dtype),
+        "range": [float(data.min()), float(data.max())],
+        "histogram": histogram(data) if outcome.output != "mask" else None,
+    }
+    buffer = io.BytesIO()
+    np.save(buffer, data, allow_pickle=False)
+    values = np.ascontiguousarray(data, np.float32) if outcome.output != "mask" else None
+    return to_rgba(outcome.picture), json.dumps(meta), values, buffer.getvalue(), outcome.figures
 
 
 def histogram(data, bins=256):

@@ -15,6 +15,9 @@ PAGES = {
     "lab": "#lab=camelback",
     "lab data": "#lab=lidar_waveform",
     "presenter": COINS,
+    "editor": COINS
+    + "&code="
+    + quote("import numpy as np\nresult = np.flipud(image)  # upside down\n"),
 }
 
 
@@ -30,6 +33,9 @@ def test_no_serious_violations(browser, base_url, view, scheme):
         page.locator("#lab-data summary").click()
         page.fill("#lab-data-text", "t, y\n0, 1.5\n1, 2.5")
         page.locator("#lab-data .lab-data-preview table").wait_for()
+    if view == "editor":  # a link's code in the editor, then run: its output and result shown
+        page.locator("#editor .run").click()
+        page.locator("#result-caption:has-text('Your code')").wait_for()
     if view == "presenter":
         page.keyboard.press("p")
         page.wait_for_function("() => document.body.classList.contains('presenter')")

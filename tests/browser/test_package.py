@@ -1,18 +1,48 @@
 """The classroom package: unzipped into an empty folder, its launcher serves a working page,
-which keeps working once the launcher is stopped."""
+which keeps working once the launcher is stopped, with a teacher's own wheel."""
 
 import re
 import subprocess
 import sys
 import zipfile
 
+import numpy as np
+import pytest
+from PIL import Image
+
 import build
 from pages import Guarded
 from test_offline import assert_works_offline, wait_for_precache
 
 
+def helpers_wheel(folder):
+    """A teacher's pure-Python wheel, as pip would make it: one module and its metadata."""
+    path = folder / "class_helpers-1.0-py3-none-any.whl"
+    info = "class_helpers-1.0.dist-info"
+    files = {
+        "class_helpers.py": "def mean_level(image):\n    return float(image.mean())\n",
+        f"{info}/METADATA": "Metadata-Version: 2.1\nName: class-helpers\nVersion: 1.0\n",
+        f"{info}/WHEEL": "Wheel-Version: 1.0\nGenerator: hand\nRoot-Is-Purelib: true\nTag: py3-none-any\n",
+        f"{info}/top_level.txt": "class_helpers\n",
+    }
+    files[f"{info}/RECORD"] = "".join(f"{name},,\n" for name in [*files, f"{info}/RECORD"])
+    with zipfile.ZipFile(path, "w") as zf:
+        for name, text in files.items():
+            zf.writestr(name, text)
+    return path
+
+
+# Learners' code importing the teacher's wheel and matplotlib, both shipped in the package.
+HELPERS_CODE = """async () => {
+  const r = await ndlab.runCode(
+    'import class_helpers\\nimport matplotlib.pyplot as plt\\nplt.plot([1, 2])\\nprint(class_helpers.mean_level(image))',
+    await ndlab.loadSample('coins'));
+  return {stdout: r.stdout, figures: r.figures.length, error: r.error};
+}"""
+
+
 def test_unzipped_package_runs_an_operation(browser, tmp_path):
-    archive = build.package(tmp_path / "ndlab-offline.zip")
+    archive = build.package(tmp_path / "ndlab-offline.zip", wheels=(helpers_wheel(tmp_path),))
     with zipfile.ZipFile(archive) as zf:
         zf.extractall(tmp_path / "unzipped")
     folder = tmp_path / "unzipped" / "ndlab"
@@ -37,4 +67,14 @@ def test_unzipped_package_runs_an_operation(browser, tmp_path):
         launcher.wait(timeout=10)
         launcher.stdout.close()
     assert_works_offline(guarded, url)
+    coins = np.asarray(Image.open(build.DIST / "samples" / "coins.png").convert("L"))
+    ran = guarded.page.evaluate(HELPERS_CODE)
+    assert ran == {"stdout": f"{coins.mean()}\n", "figures": 1, "error": None}
     guarded.close()
+
+
+def test_a_wheel_that_is_not_pure_python_is_refused(tmp_path):
+    wheel = tmp_path / "fast-1.0-cp312-cp312-linux_x86_64.whl"
+    wheel.write_bytes(b"")
+    with pytest.raises(build.BuildError, match="not a pure-Python wheel"):
+        build.package(tmp_path / "out.zip", wheels=(wheel,))

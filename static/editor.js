@@ -1,0 +1,186 @@
+// @ts-check
+// The code editor: a result's (or a lab's) code opened in CodeMirror, edited, and run in the
+// worker against the current input (ndlab.runCode). What it prints and its traceback appear
+// under the editor, its figures as images; the array it leaves in `result` goes to the view's
+// own viewers (onResult). Code that arrives from a link or a lesson is shown and never run
+// until the person presses Run.
+// @ts-ignore: build.py bundles CodeMirror 6 with its Python mode into this file
+import { EditorView, HighlightStyle, basicSetup, indentWithTab, keymap, python, syntaxHighlighting, tags } from "../vendor/codemirror/codemirror.js";
+import { LatestRunner } from "./scheduler.js";
+
+/** @typedef {import("./api.js").CodeResult} CodeResult */
+
+/**
+ * The editor's elements, made in `panel` (the same for every view that has an editor).
+ * @param {HTMLElement} panel @param {string} about what the code runs on, shown above it
+ */
+function makeElements(panel, about) {
+  const make = (/** @type {string} */ tag, /** @type {Record<string, any>} */ props = {}) => Object.assign(document.createElement(tag), props);
+  const el = {
+    note: make("p", { className: "message info note", role: "status", hidden: true }),
+    host: make("div", { className: "editor-host" }),
+    run: make("button", { type: "button", className: "run", textContent: "Run", title: "Run (Ctrl+Enter)" }),
+    busy: make("span", { className: "busy", textContent: "running…", hidden: true }),
+    cancel: make("button", { type: "button", className: "cancel small secondary", textContent: "Cancel", hidden: true }),
+    close: make("button", { type: "button", className: "close small secondary", textContent: "Close the editor" }),
+    error: make("div", { className: "message error", role: "alert", hidden: true }),
+    stdout: make("pre", { className: "output stdout", hidden: true }),
+    stderr: make("pre", { className: "output stderr", hidden: true }),
+    value: make("pre", { className: "output value", hidden: true }),
+    figures: make("div", { className: "figures" }),
+  };
+  el.run.setAttribute("aria-keyshortcuts", "Control+Enter Shift+Enter");
+  el.stdout.setAttribute("aria-label", "Printed output");
+  el.stderr.setAttribute("aria-label", "Warnings and errors printed");
+  el.value.setAttribute("aria-label", "The value of result");
+  const actions = make("div", { className: "editor-actions" });
+  actions.append(el.run, el.busy, el.cancel, el.close);
+  panel.append(make("h2", { textContent: "Your code" }), make("p", { className: "hint", textContent: about }), el.note, el.host, actions);
+  panel.append(el.error, el.stdout, el.stderr, el.value, el.figures);
+  return el;
+}
+
+/** The editor's size and colours (the page's own style sheet does not reach into its shadow root). */
+const THEME = EditorView.theme({
+  "&": { maxHeight: "28rem", fontSize: "0.85rem", backgroundColor: "var(--panel)", color: "var(--ink)" },
+  ".cm-scroller": { overflow: "auto" },
+  ".cm-activeLine, .cm-activeLineGutter": { backgroundColor: "var(--hover)" },
+  ".cm-gutters": { backgroundColor: "var(--subtle)", color: "var(--muted)", borderRight: "1px solid var(--line)" },
+});
+
+/** Python's colours, readable on the page's light and dark panels (CodeMirror's own are for light only). */
+const COLOURS = HighlightStyle.define([
+  { tag: [tags.keyword, tags.operatorKeyword, tags.controlKeyword], color: "light-dark(#7a1fa2, #d7a8ff)" },
+  { tag: [tags.string, tags.special(tags.string)], color: "light-dark(#a31515, #ffb4a8)" },
+  { tag: tags.comment, color: "var(--muted)", fontStyle: "italic" },
+  { tag: [tags.number, tags.bool, tags.null], color: "light-dark(#116644, #8fe3b0)" },
+  { tag: [tags.definition(tags.variableName), tags.function(tags.definition(tags.variableName)), tags.className], color: "light-dark(#1d4ed8, #9ab8ff)" },
+]);
+
+export class CodeEditor {
+  /**
+   * @param {HTMLElement} panel where the editor goes (hidden while it is closed)
+   * @param {any} ndlab the JS API (api.js)
+   * @param {{about: string, input?: () => any, data?: () => any, onResult?: (result: CodeResult) => void,
+   *   onChange?: () => void, onMessage?: (problem: any) => void}} hooks `about`: what the code runs
+   *   on, said above it; `input`: what `image` is bound to; `data`: what `data` is bound to (a
+   *   lab's); `onResult`: show a result that is an image; `onChange`: the code changed, or the
+   *   editor opened or closed (write the URL)
+   */
+  constructor(panel, ndlab, { about, input = () => null, data = () => null, onResult = () => {}, onChange = () => {}, onMessage = () => {} }) {
+    const el = makeElements(panel, about);
+    this.panel = panel;
+    this.el = el;
+    this.ndlab = ndlab;
+    this.hooks = { input, data, onResult, onChange, onMessage };
+    /** @type {string[]} object URLs of the figures shown */
+    this.figureUrls = [];
+    this.runner = new LatestRunner((signal) => this.run(signal), {
+      onBusy: (busy) => {
+        el.busy.hidden = !busy;
+        el.run.disabled = busy;
+      },
+      onCancellable: (show) => (el.cancel.hidden = !show),
+    });
+    const run = () => (this.runner.schedule(), true);
+    // In a shadow root CodeMirror styles itself with constructed style sheets, which the page's
+    // CSP (style-src 'self') allows; in the document it would add <style> elements, which it blocks.
+    const root = el.host.attachShadow({ mode: "open" });
+    this.view = new EditorView({
+      root,
+      parent: root,
+      extensions: [
+        basicSetup,
+        python(),
+        THEME,
+        syntaxHighlighting(COLOURS),
+        keymap.of([{ key: "Mod-Enter", run }, { key: "Shift-Enter", run }, indentWithTab]),
+        EditorView.contentAttributes.of({ "aria-label": "Python code" }),
+        EditorView.updateListener.of((update) => update.docChanged && onChange()),
+      ],
+    });
+    el.run.addEventListener("click", run);
+    el.cancel.addEventListener("click", () => this.runner.cancel());
+    el.close.addEventListener("click", () => this.close());
+  }
+
+  /** The code in the editor while it is open, else null (what a link or a lesson carries). */
+  get code() {
+    return this.panel.hidden ? null : this.view.state.doc.toString();
+  }
+
+  /**
+   * Show `code` in the editor, without running it.
+   * @param {string} code
+   * @param {string | null} from where it came from when not from this page ("the link",
+   *   "the lesson"): the person is told it has not run
+   */
+  open(code, from = null) {
+    if (code !== this.code) this.view.dispatch({ changes: { from: 0, to: this.view.state.doc.length, insert: code } });
+    this.el.note.hidden = !from;
+    this.el.note.textContent = from ? `This code came with ${from} and has not run: read it, then press Run.` : "";
+    const opening = this.panel.hidden;
+    this.panel.hidden = false;
+    if (opening) this.hooks.onChange();
+    if (!from) this.view.focus();
+  }
+
+  close() {
+    this.runner.cancel();
+    this.panel.hidden = true;
+    this.hooks.onChange();
+  }
+
+  /** Run the code in the worker and show what it did. @param {AbortSignal} signal */
+  async run(signal) {
+    const code = this.view.state.doc.toString();
+    const { note, busy } = this.el;
+    note.hidden = true;
+    busy.textContent = "running…";
+    // packages the code imports load first (matplotlib: seconds), and say so
+    const onProgress = (/** @type {{message: string}} */ p) => (busy.textContent = `${p.message}…`);
+    try {
+      const result = await this.ndlab.runCode(code, this.hooks.input(), { signal, data: this.hooks.data(), onProgress });
+      this.hooks.onMessage(null);
+      this.show(result);
+    } catch (error) {
+      this.hooks.onMessage(/** @type {any} */ (error));
+    }
+  }
+
+  /** @param {CodeResult} result */
+  show(result) {
+    const { el } = this;
+    setText(el.stdout, result.stdout);
+    setText(el.stderr, result.stderr);
+    const error = result.error;
+    el.error.hidden = !error;
+    if (error) {
+      const where = error.line ? `Line ${error.line}: ` : "";
+      const title = Object.assign(document.createElement("strong"), { textContent: `${where}${error.type}: ${error.message}` });
+      el.error.replaceChildren(title, Object.assign(document.createElement("pre"), { textContent: error.traceback }));
+      if (error.line) this.markLine(error.line);
+    }
+    const repr = result.data && "repr" in result.data ? result.data.repr : "";
+    setText(el.value, repr && `result = ${repr}`);
+    for (const url of this.figureUrls) URL.revokeObjectURL(url);
+    this.figureUrls = result.figures.map((png) => URL.createObjectURL(png));
+    el.figures.replaceChildren(
+      ...this.figureUrls.map((src, i) => Object.assign(document.createElement("img"), { src, alt: `Figure ${i + 1} drawn by your code` })),
+    );
+    if (result.image) this.hooks.onResult(result);
+  }
+
+  /** Select line `line` of the code and bring it into view. @param {number} line from 1 */
+  markLine(line) {
+    const doc = this.view.state.doc;
+    const { from, to } = doc.line(Math.min(Math.max(line, 1), doc.lines));
+    this.view.dispatch({ selection: { anchor: from, head: to }, scrollIntoView: true });
+  }
+}
+
+/** Show `text` in `element`, hidden when empty. @param {HTMLElement} element @param {string} text */
+function setText(element, text) {
+  element.textContent = text;
+  element.hidden = !text;
+}
