@@ -8,6 +8,7 @@ exception is reported with the line of the learner's code it came from.
 
 import ast
 import contextlib
+import importlib
 import io
 import linecache
 import os
@@ -120,6 +121,10 @@ def run_code(code, *, image=None, data=None):
     image = None if image is None else image.copy()
     namespace = {"__name__": "__main__", "image": image, "data": data}
     os.environ.setdefault("MPLBACKEND", "Agg")  # figures are drawn to PNG, never shown
+    if imports_matplotlib(code):
+        # Imported outside the learner's streams: the first import builds matplotlib's font
+        # cache and says so on stderr, which is not the learner's output.
+        importlib.import_module("matplotlib.pyplot")
     linecache.cache[FILENAME] = (len(code), None, code.splitlines(True), FILENAME)
     try:
         with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):

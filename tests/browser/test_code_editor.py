@@ -202,12 +202,13 @@ def test_code_from_a_link_is_shown_and_runs_only_when_run_is_pressed(browser, ba
 
 
 def test_a_labs_code_runs_on_the_chapters_files_and_on_the_learners_table(app):
-    """The lab's script, edited in the page, finds populations.txt by name; `data` is the table."""
+    """The lab's script, edited in the page, finds populations.txt by name, prints what the lab
+    shows and draws its two plots; `data` is the table."""
     page = app.page
     page.goto(f"{page.url.split('#')[0]}#lab=population_periodicity")
     app.wait_ready()
     page.wait_for_function(
-        "() => document.querySelector('#lab-code').textContent.includes('print_outputs(outputs)')"
+        "() => document.querySelector('#lab-code').textContent.includes('plt.show()')"
     )
     page.click("#lab-edit-code")
     editor = page.locator("#lab-editor")
@@ -224,6 +225,8 @@ def test_a_labs_code_runs_on_the_chapters_files_and_on_the_learners_table(app):
     hare = labs.run("population_periodicity").outputs["values"]["hare_period"]
     assert printed.startswith(f"hare_period: {hare}\n")
     assert editor.locator(".message.error").is_hidden()
+    assert editor.locator(".stderr").text_content() == ""
+    assert editor.locator(".figures img").count() == 2
 
 
 def test_code_in_a_lesson_step_is_shown_and_not_run(browser, base_url):
