@@ -110,8 +110,8 @@ def dask_notes(steps):
 
     Examples
     --------
-    >>> dask_notes([("gaussian_filter", {}), ("fourier_lowpass", {})])  # doctest: +ELLIPSIS
-    ['Step 2, Fourier low-pass, cannot be computed in chunks exactly...']
+    >>> print(*dask_notes([("gaussian_filter", {}), ("fourier_lowpass", {})]))  # doctest: +ELLIPSIS
+    Step 2, Fourier low-pass, cannot be computed in chunks exactly (...): the Dask script runs it...
     """
     return _notes(normalise_steps(steps))
 
