@@ -101,6 +101,7 @@ def in_chunks(function, image, depth, dtype=np.float64, **params):
     afterwards. When `depth` covers the footprint of `function`, the result
     equals ``function(image)`` computed on the whole image.
     """
+    depth = {axis: min(depth, size) for axis, size in enumerate(image.shape)}  # no more exists
     return image.map_overlap(function, depth=depth, boundary="none", dtype=dtype, **params)
 
 

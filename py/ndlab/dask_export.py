@@ -214,10 +214,9 @@ def _step_lines(operation, params, source, kind, name, whole_before):
                 f'infos.append(("{operation.title}", info))',
             ], [operation.function]
         return [f"{name} = {call}"], [operation.function]
-    if depth == 0:
-        if each:
-            mapped = f"partial({function}{arguments})" if params else function
-            return [f"{name} = each_channel({mapped}, {source})"], [operation.function]
+    if operation.channels == "colour":
+        # Pixel by pixel from three channels to one: NumPy's indexing and arithmetic, which a
+        # Dask array does chunk by chunk (map_overlap keeps the number of axes).
         return [f"{name} = {function}({_input(operation, source, kind)}{arguments})"], [
             operation.function
         ]

@@ -412,7 +412,8 @@ def operation(
         - an int, or a function of the validated parameters giving one: the operation is
           local, its result at a pixel depends on the pixels at most that far away (its
           footprint's half-width), so chunks that overlap by that much give the whole
-          image's result; 0 for pixel-wise operations;
+          image's result; 0 for pixel-wise operations (the only chunking of "colour"
+          ones, which the script applies to the Dask array itself);
         - "histogram": a threshold chosen from the 256-bin histogram of the whole image
           (Otsu's), computed in a first pass over all chunks;
         - "labels": connected objects numbered across chunks, and measured;
