@@ -28,6 +28,7 @@ _EXTRA_IMPORTS = {
 }
 #: Variables of the pipeline function that steps' results must not take.
 _RESERVED = {"image", "infos", "info", "levels", "counts", "threshold", "structure", "count"}
+_RESERVED |= {"foreground", "table"}
 #: How the script is run, for its docstring.
 USAGE = "python pipeline_dask.py INPUT... --out DIR [--scheduler ADDRESS] [--chunk N]"
 
@@ -191,8 +192,9 @@ def _step_lines(operation, params, source, kind, name, whole_before):
             intensity = f"grey_levels(image if image.shape[:2] == {name}.shape else {source})"
         return [
             f"structure = ndimage.generate_binary_structure(2, {params['connectivity']})",
-            f"{name}, count = ndmeasure.label({mask}, structure)",
-            f"{name} = {name}.persist()  # computed once, measured and saved",
+            f"foreground = {_grouped(mask)}.persist()  # computed once: labelling reads it often",
+            f"{name}, count = ndmeasure.label(foreground, structure)",
+            f"{name}, count = dask.persist({name}, count)  # computed once, measured and saved",
             "count = int(count)",
             f"table = measure({name}, count, {intensity})",
             f'infos.append(("{operation.title}", {{"objects": count, "table": table}}))',
@@ -228,6 +230,11 @@ def _step_lines(operation, params, source, kind, name, whole_before):
     if dtype != "np.float64":
         call += f", dtype={dtype}"
     return [f"{name} = {call}{arguments})"], [operation.function]
+
+
+def _grouped(expression):
+    """`expression` in parentheses if it is more than a name."""
+    return expression if expression.isidentifier() else f"({expression})"
 
 
 def _returns_info(function):
