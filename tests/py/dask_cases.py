@@ -26,10 +26,13 @@ def run_chunked(namespace, image, chunk):
 def label_mapping(labels, reference):
     """Return {label: reference label}, asserting the two label images differ only in numbering."""
     np.testing.assert_array_equal(labels > 0, reference > 0)
-    pairs = np.unique(np.stack([labels.ravel(), reference.ravel()]), axis=1)
-    mapping = dict(zip(pairs[0].tolist(), pairs[1].tolist(), strict=True))  # one each way:
-    assert len(set(mapping.values())) == len(mapping), "two objects merged or one split"
-    return mapping
+    base = int(reference.max()) + 1
+    pairs = np.unique(labels.astype(np.int64) * base + reference)  # each pair of labels met
+    found, expected = np.divmod(pairs, base)
+    assert len(set(found.tolist())) == len(set(expected.tolist())) == len(pairs), (
+        "an object split or two merged"
+    )
+    return dict(zip(found.tolist(), expected.tolist(), strict=True))
 
 
 def assert_same(chunked, whole, returns):
