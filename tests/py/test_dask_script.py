@@ -57,7 +57,7 @@ def assert_same_as_ndlab(image, steps, out, name, measured):
     labels = np.load(out / f"{name.rpartition('.')[0]}.npy")
     assert labels.dtype == whole.data.dtype
     mapping = label_mapping(labels, whole.data)
-    assert len(mapping) == whole.info["objects"] > 10
+    assert len(mapping) - 1 == whole.info["objects"] >= 5  # and the background, 0
     rows = [[mapping[int(row[0])], *row[1:]] for row in measured[name]]
     assert sorted(rows) == mapped_rows(whole.info["table"], {n: n for n in mapping.values()})
 
@@ -80,7 +80,7 @@ def folder(tmp_path_factory):
 @pytest.fixture(scope="module")
 def cluster():
     """A LocalCluster of two workers, for the script's --scheduler."""
-    with LocalCluster(n_workers=2, threads_per_worker=1, dashboard_address=None) as cluster:
+    with LocalCluster(n_workers=2, threads_per_worker=1, dashboard_address=":0") as cluster:
         yield cluster
 
 
@@ -88,7 +88,7 @@ def cluster():
 def test_a_folder_of_six_images_on_a_cluster_equals_ndlab(steps, folder, cluster, tmp_path):
     out = tmp_path / "out"
     printed = run_script(
-        steps, [folder], out, "--scheduler", cluster.scheduler_address, "--chunk", "128"
+        steps, [folder], out, "--scheduler", cluster.scheduler_address, "--chunk", "256"
     )
     assert f"Dask scheduler {cluster.scheduler_address}, 2 workers" in printed
     measured = tables(out)
@@ -120,6 +120,6 @@ def test_a_missing_input_is_named_and_nothing_runs(tmp_path):
 
 def test_the_script_needs_no_ndlab_and_says_which_step_runs_whole():
     script = ndlab.dask_script([("gaussian_filter", {}), ("fourier_lowpass", {}), ("label", {})])
-    assert "ndlab" not in script.partition('"""\n')[2].partition("if __name__")[0]
+    assert "import ndlab" not in script and "from ndlab" not in script
     assert "Step 2, Fourier low-pass, cannot be computed in chunks exactly" in script
     assert "filtered = each_channel(partial(gathered, fourier_lowpass" in script
