@@ -14,9 +14,10 @@ import functools
 import importlib
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 
 from . import __version__
-from .codegen import _describe, _variable, dependencies
+from .codegen import _describe, _variable, dependencies, function_source
 from .pipeline import normalise_steps
 from .registry import CHUNKINGS
 from .threshold import otsu_level
@@ -72,38 +73,42 @@ def dask_script(steps):
     for number, (operation, params) in enumerate(normalised, start=1):
         name = _variable(operation, taken)
         lines, used = _step_lines(operation, params, source, kind, name, whole_before)
-        body += ["", f"# {number}. {_describe(_Described(operation, params))}."]
-        body += [f"# {_how(operation, params)}", *lines]
+        body += ["", f"# {number}. {_title(operation, params)}.", f"# {_how(operation, params)}"]
+        body += lines
         functions.update(dict.fromkeys(used))
         source, kind = name, operation.returns
         whole_before |= _gathered(operation, params)
     pipeline = _pipeline_function(body, source)
     helpers = _helper_sources()
     needed = _helpers_needed(pipeline, helpers)
+    import_lines, ndlab_functions = _helper_imports()
+    functions.update(
+        dict.fromkeys(ndlab_functions[name] for name in needed if name in ndlab_functions)
+    )
     imports, definitions = {}, {}
-    ndlab_functions = _helper_imports()[1]
-    for function in [
-        *functions,
-        *(ndlab_functions[name] for name in needed if name in ndlab_functions),
-    ]:
+    for function in functions:
         more_imports, more_definitions = dependencies(function)
         imports.update(dict.fromkeys(more_imports))
         definitions.update(dict.fromkeys(more_definitions))
-    definitions.update(dict.fromkeys(helpers[name] for name in needed if name in helpers))
-    text = "\n".join([*definitions, pipeline])
-    used_names = {node.id for node in ast.walk(ast.parse(text)) if isinstance(node, ast.Name)}
-    available = {**_helper_imports()[0], **_EXTRA_IMPORTS}
-    imports.update(dict.fromkeys(available[name] for name in used_names if name in available))
     helper_sources = [helpers[name] for name in needed if name in helpers]
+    text = "\n".join([*definitions, pipeline, *helper_sources])
+    used_names = {node.id for node in ast.walk(ast.parse(text)) if isinstance(node, ast.Name)}
+    available = {**import_lines, **_EXTRA_IMPORTS}
+    imports.update(dict.fromkeys(available[name] for name in used_names if name in available))
     parts = [
         f'"""{_docstring(normalised)}"""',
         _import_block(imports),
-        *(definition for definition in definitions if definition not in helper_sources),
+        *definitions,
         pipeline,
         *helper_sources,
         'if __name__ == "__main__":\n    main(pipeline, __doc__.partition("\\n")[0])',
     ]
     return "\n\n\n".join(part.strip("\n") for part in parts) + "\n"
+
+
+def _title(operation, params):
+    """The step's title and parameters, as ndlab's other scripts list them."""
+    return _describe(SimpleNamespace(operation=operation, params=params))
 
 
 def dask_notes(steps):
@@ -150,13 +155,6 @@ def _how(operation, params):
     if depth == 0:
         return "Pixel by pixel."
     return f"Each chunk with {depth} pixels of its neighbours, the footprint's half-width."
-
-
-class _Described:
-    """What :func:`ndlab.codegen._describe` reads of a step."""
-
-    def __init__(self, operation, params):
-        self.operation, self.params = operation, params
 
 
 def _arguments(params):
@@ -238,16 +236,11 @@ def _grouped(expression):
 
 
 def _returns_info(function):
-    """Whether `function` returns ``(array, info)`` (a ``return`` of a tuple in its source)."""
-    tree = ast.parse(Path(function.__code__.co_filename).read_text())
-    node = next(
-        node
-        for node in ast.walk(tree)
-        if isinstance(node, ast.FunctionDef) and node.name == function.__name__
-    )
+    """Whether `function` returns ``(array, info)``: a ``return`` of a tuple in its source."""
+    tree = ast.parse(function_source(function))
     return any(
-        isinstance(child, ast.Return) and isinstance(child.value, ast.Tuple)
-        for child in ast.walk(node)
+        isinstance(node, ast.Return) and isinstance(node.value, ast.Tuple)
+        for node in ast.walk(tree)
     )
 
 
@@ -265,7 +258,7 @@ def _pipeline_function(body, last):
 
 def _docstring(normalised):
     listing = "\n".join(
-        f"{number}. {_describe(_Described(operation, params))}"
+        f"{number}. {_title(operation, params)}"
         for number, (operation, params) in enumerate(normalised, start=1)
     )
     notes = _notes(normalised)
