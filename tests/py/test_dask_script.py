@@ -8,6 +8,7 @@ image (labels up to their numbering), and so do its tables, read back from measu
 """
 
 import csv
+import json
 import subprocess
 import sys
 
@@ -18,6 +19,7 @@ from PIL import Image
 
 import ndlab
 from dask_cases import label_mapping, mapped_rows
+from ndlab import web
 from ndlab.samples import random_blobs
 
 BLUR_OTSU_LABEL = [("gaussian_filter", {"sigma": 2.0}), ("threshold_otsu", {}), ("label", {})]
@@ -123,3 +125,14 @@ def test_the_script_needs_no_ndlab_and_says_which_step_runs_whole():
     assert "import ndlab" not in script and "from ndlab" not in script
     assert "Step 2, Fourier low-pass, cannot be computed in chunks exactly" in script
     assert "filtered = each_channel(partial(gathered, fourier_lowpass" in script
+
+
+def test_the_worker_call_gives_the_script_and_the_notes_or_names_a_bad_step():
+    steps = [{"name": "median_filter", "params": {}}, {"name": "zoom", "params": {"factor": 2}}]
+    answer = json.loads(web.dask_export(json.dumps(steps)))
+    assert answer["script"] == ndlab.dask_script(steps)
+    assert [note.split(",")[:2] for note in answer["notes"]] == [["Step 2", " Zoom"]]
+    with pytest.raises(ValueError, match="step 2: sigma must be between 0 and 20, got 99"):
+        web.dask_export(
+            json.dumps([steps[0], {"name": "gaussian_filter", "params": {"sigma": 99}}])
+        )
