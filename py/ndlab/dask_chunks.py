@@ -204,7 +204,7 @@ def main(pipeline, description):
     paths = inputs(args.inputs)
     args.out.mkdir(parents=True, exist_ok=True)
     tables = []
-    # Without an address, Client starts a LocalCluster (a worker per core) and stops it at the end.
+    # Without an address, Client starts a LocalCluster sized to the cores and stops it at the end.
     with Client(args.scheduler) as client:
         print(f"Dask scheduler {client.scheduler.address}, {len(client.nthreads())} workers")
         for path in paths:
