@@ -204,6 +204,18 @@ export function createApi(onProgress, options = {}) {
       return api.runPipeline([{ name, params: params ?? {} }], input, options);
     },
     /**
+     * The pipeline as a script for Dask (ndlab.dask_script), and a note for each step that cannot
+     * run in chunks exactly (the script runs it on the whole array).
+     * @param {{name: string, params?: Record<string, any>}[]} steps
+     * @param {{signal?: AbortSignal}} options
+     * @returns {Promise<{script: string, notes: string[]}>}
+     */
+    async daskScript(steps, options = {}) {
+      await client.ready;
+      const list = steps.map((s) => ({ name: s.name, params: s.params ?? {} }));
+      return (await client.request({ type: JOB.daskScript, steps: list }, options)).meta;
+    },
+    /**
      * The pipeline's last array as .npy bytes (float where it is float), from the worker's cache.
      * @param {{name: string, params?: Record<string, any>}[]} steps @param {any} input
      * @param {{signal?: AbortSignal}} options

@@ -59,6 +59,7 @@ const images = new ImageView(
     title: $("op-title"), summary: $("op-summary"), doc: $("op-doc"), opList: $("op-list"), opSearch: $("op-search"),
     steps: $("steps"), undo: $("undo"), addStep: $("add-step"), histOriginal: $("hist-original"), histResult: $("hist-result"),
     info: $("info"), downloadPng: $("download-png"), downloadNpy: $("download-npy"),
+    daskExport: $("dask-export"), daskNotes: $("dask-notes"),
     variableLabel: $("variable-label"), variableSelect: $("variable-select"), sampleSelect: $("sample-select"),
   },
   ndlab,

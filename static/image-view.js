@@ -22,6 +22,7 @@ import { show } from "./viewer.js";
  *   opSearch?: HTMLInputElement, steps?: HTMLElement, undo?: HTMLButtonElement,
  *   addStep?: HTMLButtonElement, histOriginal?: HTMLCanvasElement, histResult?: HTMLCanvasElement,
  *   info?: HTMLElement, downloadPng?: HTMLButtonElement, downloadNpy?: HTMLButtonElement,
+ *   daskExport?: HTMLButtonElement, daskNotes?: HTMLElement,
  *   variableLabel?: HTMLElement, variableSelect?: HTMLSelectElement, sampleSelect?: HTMLSelectElement
  * }} ImageElements
  */
@@ -412,6 +413,7 @@ export class ImageView {
     el.undo?.addEventListener("click", () => this.undo());
     el.cancel.addEventListener("click", () => this.runner.cancel());
     el.downloadPng?.addEventListener("click", async () => this.result && download(await canvasPng(canvasOf(this.result.image)), `${this.fileStem()}.png`));
+    el.daskExport?.addEventListener("click", () => this.exportDask());
     el.downloadNpy?.addEventListener("click", async () => {
       try {
         const npy = this.result?.fromCode ? this.result.npy : await this.ndlab.npy(this.steps, this.input);
@@ -420,6 +422,21 @@ export class ImageView {
         this.onMessage(/** @type {any} */ (error));
       }
     });
+  }
+
+  /** Download the pipeline as a Dask script; say which steps it runs on the whole array. */
+  async exportDask() {
+    const { daskNotes } = this.el;
+    try {
+      const { script, notes } = await this.ndlab.daskScript(this.steps);
+      download(new Blob([script], { type: "text/x-python" }), `${this.fileStem()}-dask.py`);
+      if (daskNotes) {
+        daskNotes.textContent = notes.join(" ");
+        daskNotes.hidden = notes.length === 0;
+      }
+    } catch (error) {
+      this.onMessage(/** @type {any} */ (error));
+    }
   }
 
   fileStem() {

@@ -10,6 +10,7 @@
 //     pipeline    {input, steps: [{name, params}], values} -> meta (see ndlab.web.run_steps),
 //                                                             image, values (Float32Array) or none
 //     npy         {input, steps}                           -> bytes (.npy of the last array)
+//     dask_script {steps}                                  -> meta {script, notes} (ndlab.web.dask_export)
 //     release     {input}                                  -> meta {}
 //     lab         {name, params}                           -> meta (see ndlab.labs.web)
 //     code        {input: id | null, code, data}           -> meta (see ndlab.web.run_user_code),
@@ -30,6 +31,7 @@ export const JOB = Object.freeze({
   readArray: "read_array",
   pipeline: "pipeline",
   npy: "npy",
+  daskScript: "dask_script",
   release: "release",
   lab: "lab",
   code: "code",

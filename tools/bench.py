@@ -713,6 +713,59 @@ def classroom_bench(clients):
     return 0 if not result["corrupted"] and result["slow_intact"] else 1
 
 
+#: The pipeline of the Dask comparison: a filter, a global threshold, labelling and measurements.
+DASK_STEPS = [("gaussian_filter", {"sigma": 2.0}), ("threshold_otsu", {}), ("label", {})]
+
+
+def dask_bench(size=8000, chunk=1024):
+    """The exported Dask script on a LocalCluster against ``ndlab.run_pipeline`` in one process.
+
+    Both on one `size` × `size` image of random blobs, saving the last array as ``.npy``; the
+    script's time includes starting its cluster, as a user's run does. Prints and writes
+    .cache/bench/dask.md.
+    """
+    from ndlab.samples import random_blobs
+
+    image = random_blobs((size // 8, size // 8), seed=7, scale=3, zoom=8)
+    with tempfile.TemporaryDirectory() as folder:
+        folder = Path(folder)
+        np.save(folder / "image.npy", image)
+        (folder / "pipeline_dask.py").write_text(ndlab.dask_script(DASK_STEPS))
+        command = [sys.executable, "pipeline_dask.py", "image.npy", "--out", "out"]
+        started = time.perf_counter()
+        printed = subprocess.run(
+            [*command, "--chunk", str(chunk)],
+            cwd=folder,
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
+        dask_seconds = time.perf_counter() - started
+        started = time.perf_counter()
+        result = ndlab.run_pipeline(image, DASK_STEPS)
+        np.save(folder / "one.npy", result.data)
+        one_seconds = time.perf_counter() - started
+    workers = re.search(r"(\d+) workers", printed).group(1)
+    machine = f"{platform.machine()}, {os.cpu_count()} cores"
+    text = "\n".join(
+        [
+            f"# Dask against one process ({time.strftime('%Y-%m-%d %H:%M', time.gmtime())} UTC, "
+            f"{machine})",
+            "",
+            f"- Gaussian blur, Otsu threshold, labelling with measurements on a {size}×{size} "
+            f"image ({result.info['objects']} objects), its last array saved as .npy:",
+            f"- the exported Dask script, {chunk}×{chunk} chunks, its own LocalCluster of "
+            f"{workers} workers (started in the time): {dask_seconds:.1f} s",
+            f"- ndlab.run_pipeline in one process: {one_seconds:.1f} s",
+            f"- Dask / one process: {dask_seconds / one_seconds:.2f}",
+        ]
+    )
+    OUT.mkdir(parents=True, exist_ok=True)
+    (OUT / "dask.md").write_text(text + "\n")
+    print(text)
+    return 0
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=3, help="fresh browser profiles for start-up")
@@ -721,8 +774,9 @@ def main():
     parser.add_argument("--batch", type=int, default=12, help="files in the measured batch")
     parser.add_argument(
         "--only",
-        choices=("startup", "compute", "batch"),
-        help="measure only start-up against the floor, only operations and labs, or only batches",
+        choices=("startup", "compute", "batch", "dask"),
+        help="measure only start-up against the floor, only operations and labs, only batches, "
+        "or only the exported Dask script against one process (no browser)",
     )
     parser.add_argument(
         "--classroom",
@@ -733,6 +787,8 @@ def main():
     args = parser.parse_args()
     if args.classroom:
         return classroom_bench(args.classroom)
+    if args.only == "dask":
+        return dask_bench()
     server, url = serve()
     try:
         with sync_playwright() as p:
@@ -783,6 +839,10 @@ def main():
     (OUT / "latest.md").write_text(text)
     print(text)
     print(f"\n(written to {OUT.relative_to(build.ROOT)}/latest.md and latest.json)")
+    if args.only is None:
+        print()
+        return dask_bench()
+    return 0
 
 
 if __name__ == "__main__":

@@ -242,6 +242,11 @@ const handlers = {
     }
   },
 
+  /** The pipeline as a Dask script, and the notes on steps that run on the whole array. */
+  [JOB.daskScript](web, { steps }) {
+    return { meta: JSON.parse(web.dask_export(JSON.stringify(steps))) };
+  },
+
   /** Forget an input and its cached steps. */
   [JOB.release](web, { input }) {
     web.release(input);

@@ -24,7 +24,17 @@ from . import (  # noqa: F401, E402
     transforms,
 )
 from .api import catalog, estimate_memory, run  # noqa: E402
+from .dask_export import dask_script  # noqa: E402
 from .pipeline import Result, run_pipeline  # noqa: E402
 from .samples import SAMPLES  # noqa: E402
 
-__all__ = ["SAMPLES", "Result", "__version__", "catalog", "estimate_memory", "run", "run_pipeline"]
+__all__ = [
+    "SAMPLES",
+    "Result",
+    "__version__",
+    "catalog",
+    "dask_script",
+    "estimate_memory",
+    "run",
+    "run_pipeline",
+]

@@ -10,6 +10,7 @@ operation(
     output="clip",
     memory=2,
     name_as="grey",
+    chunking=0,
 )(rgb_to_grey)
 
 
@@ -28,6 +29,7 @@ operation(
     channels="colour",
     output="clip",
     memory=1.5,
+    chunking=0,
 )
 def split_channel(image, *, channel="red"):
     """Show one colour channel as a grey image.

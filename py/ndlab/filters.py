@@ -15,6 +15,22 @@ def _size(default, help="Width of the square window, in pixels."):
     return Param("size", "int", default, min=1, max=25, step=1, help=help)
 
 
+def gaussian_radius(sigma):
+    """Return the radius of ``ndimage.gaussian_filter``'s kernel: ``truncate * sigma``, rounded.
+
+    Examples
+    --------
+    >>> gaussian_radius(2.0), gaussian_radius(0.1)
+    (8, 0)
+    """
+    return int(4.0 * sigma + 0.5)  # 4.0: ndimage's default truncate
+
+
+def _wiener_depth(params):
+    """Its window's half-width, if the noise is given; estimating it averages the whole image."""
+    return params["size"] // 2 if params["noise"] else None
+
+
 def median_3x3(image):
     """Return the median of each pixel's 3×3 neighbourhood, as ``ndimage.median_filter``.
 
@@ -70,6 +86,7 @@ def median_3x3(image):
     channels="each",
     output="clip",
     name_as="blurred",
+    chunking=lambda params: gaussian_radius(params["sigma"]),
 )
 def gaussian_filter(image, *, sigma=2.0):
     """Blur with a Gaussian kernel.
@@ -107,6 +124,7 @@ def gaussian_filter(image, *, sigma=2.0):
     name_as="denoised",
     # size 3: the padded channel, three sorted columns and three selections
     memory=lambda params: 9 if params["size"] == 3 else DEFAULT_MEMORY,
+    chunking=lambda params: params["size"] // 2,
 )
 def median_filter(image, *, size=3):
     """Replace each pixel by the median of its square neighbourhood.
@@ -143,6 +161,7 @@ def median_filter(image, *, size=3):
     params=[_size(5)],
     channels="each",
     output="clip",
+    chunking=lambda params: params["size"] // 2,
 )
 def uniform_filter(image, *, size=5):
     """Replace each pixel by the mean of its square neighbourhood.
@@ -187,6 +206,7 @@ def uniform_filter(image, *, size=5):
     channels="each",
     output="clip",
     memory=9,
+    chunking=_wiener_depth,
 )
 def wiener(image, *, size=5, noise=0.0):
     """Smooth where the local variance is low and keep detail where it is high.
@@ -252,6 +272,7 @@ def wiener(image, *, size=5, noise=0.0):
     ],
     channels="each",
     output="clip",
+    chunking=lambda params: gaussian_radius(params["radius"]),
 )
 def unsharp_mask(image, *, radius=2.0, amount=1.0):
     """Sharpen by adding back the difference between the image and a blur.
@@ -289,6 +310,7 @@ def unsharp_mask(image, *, radius=2.0, amount=1.0):
     channels="each",
     output="rescale",
     name_as="edges",
+    chunking=1,
 )
 def sobel(image):
     """Gradient magnitude from Sobel derivatives along rows and columns.
@@ -319,6 +341,7 @@ def sobel(image):
     title="Prewitt edges",
     channels="each",
     output="rescale",
+    chunking=1,
 )
 def prewitt(image):
     """Gradient magnitude from Prewitt derivatives along rows and columns.
@@ -350,6 +373,7 @@ def prewitt(image):
     title="Laplace",
     channels="each",
     output="rescale",
+    chunking=1,
 )
 def laplace(image):
     """Discrete Laplacian: the sum of second differences along rows and columns.
@@ -384,6 +408,7 @@ def laplace(image):
     params=[_sigma(2.0)],
     channels="each",
     output="rescale",
+    chunking=lambda params: gaussian_radius(params["sigma"]),
 )
 def gaussian_gradient_magnitude(image, *, sigma=2.0):
     """Edge strength from derivatives of a Gaussian blur.
@@ -419,6 +444,7 @@ def gaussian_gradient_magnitude(image, *, sigma=2.0):
     params=[_sigma(2.0)],
     channels="each",
     output="rescale",
+    chunking=lambda params: gaussian_radius(params["sigma"]),
 )
 def gaussian_laplace(image, *, sigma=2.0):
     """Laplacian of a Gaussian blur: responds to blobs about ``sigma * sqrt(2)`` in radius.

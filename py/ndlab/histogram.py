@@ -124,6 +124,7 @@ def contrast_stretch(image, *, low=2.0, high=98.0):
     ],
     channels="each",
     output="clip",
+    chunking=0,
 )
 def adjust_gamma(image, *, gamma=0.5):
     """Apply the power curve ``255 * (image / 255) ** gamma``.

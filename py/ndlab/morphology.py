@@ -150,6 +150,16 @@ THRESHOLD = Param(
 )
 
 
+def _binary_depth(passes):
+    """The depth of `passes` rounds of `iterations` erosions or dilations (see ``chunking``)."""
+    return lambda params: passes * params["radius"] * params["iterations"]
+
+
+def _grey_depth(passes):
+    """The depth of `passes` grey erosions or dilations in turn (see ``chunking``)."""
+    return lambda params: passes * params["radius"]
+
+
 def _footprint(default):
     return Param(
         "footprint",
@@ -188,6 +198,7 @@ _GREY = [_footprint("disk"), _radius(3)]
     accepts="mask",
     name_as="eroded",
     memory=2,
+    chunking=_binary_depth(1),
 )
 def binary_erosion(image, *, threshold=127, footprint="cross", radius=1, iterations=1):
     """Shrink the mask ``image > threshold``: keep pixels whose whole footprint is foreground.
@@ -230,6 +241,7 @@ def binary_erosion(image, *, threshold=127, footprint="cross", radius=1, iterati
     accepts="mask",
     name_as="dilated",
     memory=2,
+    chunking=_binary_depth(1),
 )
 def binary_dilation(image, *, threshold=127, footprint="cross", radius=1, iterations=1):
     """Grow the mask ``image > threshold`` by the footprint.
@@ -272,6 +284,7 @@ def binary_dilation(image, *, threshold=127, footprint="cross", radius=1, iterat
     accepts="mask",
     name_as="opened",
     memory=2,
+    chunking=_binary_depth(2),
 )
 def binary_opening(image, *, threshold=127, footprint="cross", radius=1, iterations=1):
     """Remove small bright specks from the mask ``image > threshold``.
@@ -318,6 +331,7 @@ def binary_opening(image, *, threshold=127, footprint="cross", radius=1, iterati
     accepts="mask",
     name_as="closed",
     memory=2,
+    chunking=_binary_depth(2),
 )
 def binary_closing(image, *, threshold=127, footprint="cross", radius=1, iterations=1):
     """Fill small dark gaps in the mask ``image > threshold``.
@@ -395,6 +409,7 @@ def fill_holes(image, *, threshold=127):
     channels="each",
     output="clip",
     memory=6,  # the padded channel, running extremes, the result
+    chunking=_grey_depth(1),
 )
 def grey_erosion(image, *, footprint="disk", radius=3):
     """Replace each pixel by the minimum over the footprint: dark areas grow.
@@ -429,6 +444,7 @@ def grey_erosion(image, *, footprint="disk", radius=3):
     channels="each",
     output="clip",
     memory=6,  # the padded channel, running extremes, the result
+    chunking=_grey_depth(1),
 )
 def grey_dilation(image, *, footprint="disk", radius=3):
     """Replace each pixel by the maximum over the footprint: bright areas grow.
@@ -464,6 +480,7 @@ def grey_dilation(image, *, footprint="disk", radius=3):
     channels="each",
     output="clip",
     memory=7,  # the padded channel, running extremes, two results
+    chunking=_grey_depth(2),
 )
 def grey_opening(image, *, footprint="disk", radius=3):
     """Erode then dilate: remove bright details smaller than the footprint.
@@ -499,6 +516,7 @@ def grey_opening(image, *, footprint="disk", radius=3):
     channels="each",
     output="clip",
     memory=7,  # the padded channel, running extremes, two results
+    chunking=_grey_depth(2),
 )
 def grey_closing(image, *, footprint="disk", radius=3):
     """Dilate then erode: remove dark details smaller than the footprint.
@@ -534,6 +552,7 @@ def grey_closing(image, *, footprint="disk", radius=3):
     channels="each",
     output="rescale",
     memory=7,  # the padded channel, running extremes, two results
+    chunking=_grey_depth(2),
 )
 def white_tophat(image, *, footprint="disk", radius=3):
     """Bright details smaller than the footprint: the image minus its opening.
@@ -570,6 +589,7 @@ def white_tophat(image, *, footprint="disk", radius=3):
     channels="each",
     output="rescale",
     memory=7,  # the padded channel, running extremes, two results
+    chunking=_grey_depth(2),
 )
 def black_tophat(image, *, footprint="disk", radius=3):
     """Dark details smaller than the footprint: the closing minus the image.
@@ -606,6 +626,7 @@ def black_tophat(image, *, footprint="disk", radius=3):
     channels="each",
     output="rescale",
     memory=7,  # the padded channel, running extremes, two results
+    chunking=_grey_depth(1),
 )
 def morphological_gradient(image, *, footprint="disk", radius=3):
     """Dilation minus erosion: the grey-level range over the footprint, large on edges.

@@ -44,6 +44,8 @@ RESULT_NAMES = {
     "linear algebra": "approximation",
     "colour": "converted",
 }
+#: How an operation that is not local runs on an image in chunks (see :mod:`ndlab.dask_export`).
+CHUNKINGS = ("histogram", "labels")
 #: Peak memory of a typical run, in float64 copies of the input's channels: ndlab's own copies
 #: (float channels, the results, their stack, the display image) and a filter's temporaries.
 DEFAULT_MEMORY = 4.5
@@ -241,6 +243,8 @@ class Operation:
         Whether the function takes grey levels to measure as ``intensity=``.
     name_as : str or None
         What exported code calls the result, see :func:`operation`.
+    chunking : int, callable, str or None
+        How the operation runs on an image in chunks, see :func:`operation`.
     """
 
     function: Callable
@@ -253,6 +257,7 @@ class Operation:
     accepts: str = "image"
     measures: bool = False
     name_as: str | None = None
+    chunking: int | Callable[[dict], int] | str | None = None
 
     @property
     def name(self):
@@ -281,6 +286,24 @@ class Operation:
     def validate(self, params: Mapping[str, Any]) -> dict:
         """Return the complete, validated parameters (defaults filled in)."""
         return validate_params(self.name, self.params, params)
+
+    def depth(self, params: Mapping[str, Any]) -> int | None:
+        """Return how many pixels around each pixel its result depends on, or None if not local.
+
+        A local operation gives the same result on the whole image as on chunks that each
+        include that many pixels of their neighbours (the depth of Dask's ``map_overlap``).
+
+        Examples
+        --------
+        >>> get_operation("gaussian_filter").depth({"sigma": 2.0})
+        8
+        >>> get_operation("threshold_otsu").depth({}) is None
+        True
+        """
+        if isinstance(self.chunking, str) or self.chunking is None:
+            return None
+        params = self.validate(params)
+        return self.chunking(params) if callable(self.chunking) else self.chunking
 
     def memory_bytes(self, shape, params: Mapping[str, Any]) -> int:
         """Return an upper estimate of the bytes a run on an image of `shape` allocates.
@@ -330,6 +353,7 @@ def operation(
     accepts="image",
     measures=False,
     name_as=None,
+    chunking=None,
 ):
     """Register the decorated function as an operation and return it unchanged.
 
@@ -381,6 +405,23 @@ def operation(
     name_as : str, optional
         What exported code calls the result ("blurred"); by default "mask",
         "labels", or a name for the category's images ("filtered").
+    chunking : int, callable, {"histogram", "labels"} or None, optional
+        How the operation runs on an image too large for one machine's pass, in chunks
+        (:func:`ndlab.dask_script`):
+
+        - an int, or a function of the validated parameters giving one: the operation is
+          local, its result at a pixel depends on the pixels at most that far away (its
+          footprint's half-width), so chunks that overlap by that much give the whole
+          image's result; 0 for pixel-wise operations (the only chunking of "colour"
+          ones, which the script applies to the Dask array itself);
+        - "histogram": a threshold chosen from the 256-bin histogram of the whole image
+          (Otsu's), computed in a first pass over all chunks;
+        - "labels": connected objects numbered across chunks, and measured;
+        - None (the default): no chunking gives the whole image's result exactly (a
+          Fourier transform, a random seed drawn over the image, a shape change); the
+          operation runs on the whole array, and the script and the page say so.
+
+        ``tests/py/test_chunking.py`` checks every declared depth.
 
     Examples
     --------
@@ -399,6 +440,9 @@ def operation(
         raise ValueError(f"output must be one of {OUTPUTS}, got {output!r}")
     if output == "labels" and channels not in ("grey", "colour"):
         raise ValueError(f"output 'labels' needs channels 'grey' or 'colour', got {channels!r}")
+    local = callable(chunking) or (isinstance(chunking, int) and chunking >= 0)
+    if not (local or chunking is None or chunking in CHUNKINGS):
+        raise ValueError(f"chunking must be a depth, a function, {CHUNKINGS} or None: {chunking!r}")
     if accepts not in ("image", "mask") or (accepts == "mask" and channels != "grey"):
         raise ValueError(
             f"accepts must be 'image', or 'mask' with channels 'grey', got {accepts!r}"
@@ -417,6 +461,7 @@ def operation(
                 accepts,
                 measures,
                 name_as,
+                chunking,
             )
         )
         return function

@@ -39,6 +39,27 @@ def blobs():
     return np.rint(scaled).astype(np.uint8)
 
 
+def random_blobs(shape, seed=0, scale=8.0, zoom=1):
+    """Return a uint8 picture of random bright and dark blobs, for images of any size.
+
+    Uniform noise blurred with a Gaussian of sigma `scale`, stretched to
+    0–255, then enlarged `zoom` times (linear interpolation): blobs about
+    ``2 * scale * zoom`` pixels across. ``random_blobs((1000, 1000), scale=3,
+    zoom=8)`` is an 8000×8000 image in seconds, too large for the page.
+
+    Examples
+    --------
+    >>> image = random_blobs((40, 60), zoom=2)
+    >>> image.shape, image.dtype, int(image.min()), int(image.max())
+    ((80, 120), dtype('uint8'), 0, 255)
+    """
+    from scipy import ndimage  # imported here: the page's start-up imports samples
+
+    field = ndimage.gaussian_filter(np.random.default_rng(seed).random(shape), scale)
+    field = np.rint(255 * (field - field.min()) / (field.max() - field.min())).astype(np.uint8)
+    return ndimage.zoom(field, zoom, order=1) if zoom != 1 else field
+
+
 def noisy_square():
     """Return a 128×128 dark image with a bright square and Gaussian noise."""
     image = np.full((128, 128), 40.0)

@@ -102,6 +102,7 @@ def kmeans_colours(image, *, k=4, seed=0):
     accepts="mask",
     measures=True,
     memory=4.5,
+    chunking="labels",
 )
 def label(image, *, threshold=127, connectivity=1, intensity=None):
     """Number the connected objects of ``image > threshold`` and measure each.

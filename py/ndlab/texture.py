@@ -29,6 +29,7 @@ from .registry import Param, operation
     channels="grey",
     output="rescale",
     memory=5,
+    chunking=lambda params: params["size"] // 2,
 )
 def local_std(image, *, size=7):
     """Standard deviation of the grey levels in a window around each pixel.

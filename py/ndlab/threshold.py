@@ -3,7 +3,36 @@
 import numpy as np
 from scipy import ndimage
 
+from .filters import gaussian_radius
 from .registry import Param, operation
+
+
+def otsu_level(counts):
+    """Return Otsu's threshold from a 256-bin histogram of grey levels, an int.
+
+    The level `t` maximises the between-class variance of the classes
+    ``image <= t`` and ``image > t``; it depends on the histogram alone, so
+    the histogram of an image in chunks (the sum of theirs) gives the whole
+    image's threshold. A histogram of one level gives 0.
+
+    Examples
+    --------
+    >>> counts = np.zeros(256)
+    >>> counts[[10, 20, 200, 210]] = 1
+    >>> otsu_level(counts)
+    20
+    """
+    counts = np.asarray(counts, dtype=np.float64)
+    levels = np.arange(256)
+    total, total_sum = counts.sum(), (counts * levels).sum()
+    weight_below = np.cumsum(counts)
+    sum_below = np.cumsum(counts * levels)
+    # Between-class variance times total**2, written without the class means
+    # so that empty classes only need a guard on the denominator.
+    numerator = (total * sum_below - total_sum * weight_below) ** 2
+    denominator = weight_below * (total - weight_below)
+    variance = np.divide(numerator, denominator, out=np.zeros(256), where=denominator > 0)
+    return int(np.argmax(variance))
 
 
 @operation(
@@ -12,6 +41,7 @@ from .registry import Param, operation
     channels="grey",
     output="mask",
     memory=5,
+    chunking="histogram",
 )
 def threshold_otsu(image):
     """Separate foreground from background with Otsu's threshold.
@@ -43,17 +73,7 @@ def threshold_otsu(image):
            [ True,  True]])
     """
     counts, _ = np.histogram(image, bins=256, range=(0, 256))
-    counts = counts.astype(np.float64)
-    levels = np.arange(256)
-    total, total_sum = counts.sum(), (counts * levels).sum()
-    weight_below = np.cumsum(counts)
-    sum_below = np.cumsum(counts * levels)
-    # Between-class variance times total**2, written without the class means
-    # so that empty classes only need a guard on the denominator.
-    numerator = (total * sum_below - total_sum * weight_below) ** 2
-    denominator = weight_below * (total - weight_below)
-    variance = np.divide(numerator, denominator, out=np.zeros(256), where=denominator > 0)
-    threshold = int(np.argmax(variance))
+    threshold = otsu_level(counts)
     return image > threshold, {"threshold": threshold}
 
 
@@ -88,6 +108,7 @@ def threshold_otsu(image):
     channels="grey",
     output="mask",
     memory=2,
+    chunking=0,
 )
 def threshold_global(image, *, keep="above", threshold=127.0, upper=255.0):
     """Separate foreground from background with one or two chosen levels.
@@ -132,6 +153,13 @@ def threshold_global(image, *, keep="above", threshold=127.0, upper=255.0):
     return (threshold <= image) & (image <= upper)
 
 
+def _local_depth(params):
+    """The half-width of the neighbourhood whose mean each pixel is compared with."""
+    if params["method"] == "mean":
+        return params["block_size"] // 2
+    return gaussian_radius((params["block_size"] - 1) / 6)
+
+
 @operation(
     category="threshold",
     title="Adaptive threshold",
@@ -165,6 +193,7 @@ def threshold_global(image, *, keep="above", threshold=127.0, upper=255.0):
     channels="grey",
     output="mask",
     memory=3,
+    chunking=_local_depth,
 )
 def threshold_local(image, *, method="gaussian", block_size=35, offset=0.0):
     """Compare each pixel with the mean of its neighbourhood, for uneven lighting.

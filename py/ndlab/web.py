@@ -21,6 +21,7 @@ import scipy.io
 
 from .api import catalog, estimate_memory
 from .convert import check_image, is_grey, rescale
+from .dask_export import dask_notes, dask_script
 from .pipeline import Cache, run_pipeline
 from .registry import get_operation
 from .samples import SAMPLES
@@ -415,6 +416,20 @@ def step_npy(input_id, steps_json):
     buffer = io.BytesIO()
     np.save(buffer, result.data, allow_pickle=False)
     return buffer.getvalue()
+
+
+def dask_export(steps_json):
+    """Return the pipeline's Dask script and the notes on steps run whole, as JSON.
+
+    ``{"script": str, "notes": [str, ...]}``, see :func:`ndlab.dask_script`.
+
+    Raises
+    ------
+    ValueError
+        If a step is invalid.
+    """
+    steps = _steps(steps_json)
+    return json.dumps({"script": dask_script(steps), "notes": dask_notes(steps)})
 
 
 def sample_rgba(name):
