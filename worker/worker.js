@@ -296,8 +296,28 @@ const preparations = {
     } catch (error) {
       throw Object.assign(new Error(String(error?.message ?? error)), { type: "ImportError", hint: HINTS.packages });
     }
+    await fetchChapterPictures(code);
   },
 };
+
+/**
+ * The chapter's pictures that `code` opens by name, fetched once into Python's data folder (the
+ * wheel holds them decoded for the labs; a learner's script reads the file itself).
+ * @param {string} code
+ */
+async function fetchChapterPictures(code) {
+  const web = pyodide.pyimport("ndlab.web");
+  const missing = web.missing_chapter_files(code);
+  const paths = /** @type {string[]} */ (missing.toJs());
+  missing.destroy();
+  web.destroy();
+  for (const path of paths) {
+    const name = /** @type {string} */ (path.split("/").pop());
+    const response = await fetch(new URL(`../data/scipy-lectures/${name}`, import.meta.url));
+    if (!response.ok) throw Object.assign(new Error(`The chapter's file ${name} could not be read (HTTP ${response.status}).`), { type: "OSError" });
+    pyodide.FS.writeFile(path, new Uint8Array(await response.arrayBuffer()));
+  }
+}
 
 /**
  * The teacher's wheels that came with the site (`build.py package --wheel`), as wheels/wheels.json

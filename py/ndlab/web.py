@@ -317,6 +317,27 @@ def _run_steps(input_id, steps_json, want_values, want_histogram):
     return out, json.dumps(meta, allow_nan=False), values
 
 
+def missing_chapter_files(code):
+    """Return the paths of the chapter's pictures that `code` names and the data folder lacks.
+
+    The wheel holds the chapter's images decoded (``MV_HFV_012.jpg.npy``), for the labs; a
+    learner's script opens the picture itself, so the worker fetches it into the folder first.
+
+    Examples
+    --------
+    >>> [Path(p).name for p in missing_chapter_files("Image.open('MV_HFV_012.jpg')")]
+    ['MV_HFV_012.jpg']
+    >>> missing_chapter_files("np.loadtxt('populations.txt')")
+    []
+    """
+    pictures = sorted(path.name.removesuffix(".npy") for path in CHAPTER_FILES.glob("*.*.npy"))
+    return [
+        str(CHAPTER_FILES / name)
+        for name in pictures
+        if name in code and not (CHAPTER_FILES / name).exists()
+    ]
+
+
 def run_user_code(input_id, code, data_json="null"):
     """Run a learner's code with ``image`` bound to input `input_id`'s array; never raises.
 

@@ -229,6 +229,34 @@ def test_a_labs_code_runs_on_the_chapters_files_and_on_the_learners_table(app):
     assert editor.locator(".figures img").count() == 2
 
 
+def test_the_micrograph_labs_script_opens_the_chapters_picture(app):
+    """The script opens MV_HFV_012.jpg itself with Pillow: the worker fetches the picture (the
+    wheel holds it decoded only) and the script prints the lab's numbers."""
+    page = app.page
+    page.goto(f"{page.url.split('#')[0]}#lab=glass_sand_bubbles")
+    app.wait_ready()
+    page.wait_for_function(
+        "() => document.querySelector('#lab-code').textContent.includes('MV_HFV_012.jpg')",
+        timeout=120_000,
+    )
+    page.click("#lab-edit-code")
+    editor = page.locator("#lab-editor")
+    editor.locator(".cm-content").wait_for(state="visible")
+    editor.locator(".run").click()
+    page.wait_for_function(
+        """() => document.querySelector('#lab-editor .stdout').textContent.includes('median_bubble_area')
+          || !document.querySelector('#lab-editor .message.error').hidden""",
+        timeout=180_000,
+    )
+    assert editor.locator(".message.error").is_hidden(), editor.locator(
+        ".message.error"
+    ).inner_text()
+    values = labs.run("glass_sand_bubbles").outputs["values"]
+    printed = editor.locator(".stdout").text_content()
+    for name in ("bubble_fraction", "bubbles", "mean_bubble_area", "median_bubble_area"):
+        assert f"{name}: {values[name]}\n" in printed
+
+
 def test_code_in_a_lesson_step_is_shown_and_not_run(browser, base_url):
     step = {"title": "Invert", "text": "Read the code, then run it.", "sample": "camera"}
     step |= {"steps": STEPS, "code": "result = 255 - image\n"}
