@@ -63,7 +63,7 @@ VENDOR = (
 CODEMIRROR_ENTRY = (
     'export { basicSetup } from "codemirror";\n'
     'export { EditorView, keymap } from "@codemirror/view";\n'
-    'export { indentWithTab } from "@codemirror/commands";\n'
+    'export { indentWithTab, isolateHistory } from "@codemirror/commands";\n'
     'export { python } from "@codemirror/lang-python";\n'
     'export { HighlightStyle, syntaxHighlighting } from "@codemirror/language";\n'
     'export { tags } from "@lezer/highlight";\n'

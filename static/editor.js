@@ -5,7 +5,7 @@
 // own viewers (onResult). Code that arrives from a link or a lesson is shown and never run
 // until the person presses Run.
 // @ts-ignore: build.py bundles CodeMirror 6 with its Python mode into this file
-import { EditorView, HighlightStyle, basicSetup, indentWithTab, keymap, python, syntaxHighlighting, tags } from "../vendor/codemirror/codemirror.js";
+import { EditorView, HighlightStyle, basicSetup, indentWithTab, isolateHistory, keymap, python, syntaxHighlighting, tags } from "../vendor/codemirror/codemirror.js";
 import { LatestRunner } from "./scheduler.js";
 
 /** @typedef {import("./api.js").CodeResult} CodeResult */
@@ -75,6 +75,8 @@ export class CodeEditor {
     this.hooks = { input, data, onResult, onChange, onMessage };
     /** @type {string[]} object URLs of the figures shown */
     this.figureUrls = [];
+    /** @type {string | null} the code last put in the editor (not typed) */
+    this.loaded = null;
     this.runner = new LatestRunner((signal) => this.run(signal), {
       onBusy: (busy) => {
         el.busy.hidden = !busy;
@@ -116,9 +118,15 @@ export class CodeEditor {
    *   "the lesson"): the person is told it has not run
    */
   open(code, from = null) {
-    if (code !== this.code) this.view.dispatch({ changes: { from: 0, to: this.view.state.doc.length, insert: code } });
-    this.el.note.hidden = !from;
-    this.el.note.textContent = from ? `This code came with ${from} and has not run: read it, then press Run.` : "";
+    const current = this.code;
+    // code the person typed is replaced as one undoable change: Ctrl+Z brings it back
+    const edited = current !== null && current !== this.loaded && current !== code;
+    if (code !== current) this.view.dispatch({ changes: { from: 0, to: this.view.state.doc.length, insert: code }, annotations: isolateHistory.of("full") });
+    this.loaded = code;
+    this.el.note.hidden = !from && !edited;
+    this.el.note.textContent = from
+      ? `This code came with ${from} and has not run: read it, then press Run.`
+      : edited ? "Your edited code was replaced: Ctrl+Z (⌘Z) in the editor brings it back." : "";
     const opening = this.panel.hidden;
     this.panel.hidden = false;
     if (opening) this.hooks.onChange();

@@ -14,7 +14,7 @@ const LABELS = { ArrowLeft: "←", ArrowRight: "→", PageUp: "Page Up", PageDow
 /** @param {KeyboardEvent} e */
 const keyName = (e) => `${e.ctrlKey || e.metaKey ? "Ctrl+" : ""}${e.key.length === 1 ? e.key.toLowerCase() : e.key}`;
 
-/** @param {EventTarget | null} target */
+/** @param {EventTarget | undefined} target where the key went: inside a shadow root (the code editor's), its own element */
 const typing = (target) => target instanceof HTMLElement && (target.isContentEditable || target.matches("input, select, textarea"));
 
 /** @param {Shortcut[]} shortcuts */
@@ -24,7 +24,7 @@ export function installShortcuts(shortcuts) {
     if (document.querySelector("dialog[open]")) return; // the dialog has the keyboard; Esc closes it
     const name = keyName(e);
     const shortcut = shortcuts.find((s) => s.keys.includes(name));
-    if (!shortcut || (typing(e.target) && !shortcut.whileTyping)) return;
+    if (!shortcut || (typing(e.composedPath()[0]) && !shortcut.whileTyping)) return;
     if (shortcut.action() !== false) e.preventDefault();
   });
 }

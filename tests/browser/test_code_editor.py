@@ -201,6 +201,36 @@ def test_code_from_a_link_is_shown_and_runs_only_when_run_is_pressed(browser, ba
     guarded.close()
 
 
+def test_typing_is_the_editors_and_edit_again_keeps_the_typing_undoable(browser, base_url):
+    """Keys typed in the editor are not the page's shortcuts ("r" runs the pipeline again,
+    Ctrl+Z undoes its last change); Edit pressed again replaces typed code as one change that
+    Ctrl+Z takes back, and says so."""
+    guarded = Guarded(browser)
+    guarded.context.add_init_script(WATCH_JOBS)
+    hash_ = urllib.parse.urlencode({"sample": "camera", "steps": json.dumps(STEPS)})
+    guarded.page.goto(f"{base_url}#{hash_}")
+    page = guarded.wait_ready()
+    open_editor(page)
+    page.wait_for_function("() => document.querySelector('#busy').hidden")
+    runs = page.evaluate("() => window.__jobs.filter((t) => t === 'pipeline').length")
+    page.keyboard.press("Control+a")
+    page.keyboard.type("result = image * 2  # r\n")
+    typed = page.locator("#editor .cm-content").inner_text()
+    assert typed.startswith("result = image * 2  # r")
+    page.click("#edit-code")
+    note = page.locator("#editor .note")
+    note.wait_for(state="visible")
+    assert "Ctrl+Z" in note.inner_text()
+    assert "result = paint" not in page.locator("#editor .cm-content").inner_text()
+    assert "gaussian_filter" in page.locator("#editor .cm-content").inner_text()
+    page.locator("#editor .cm-content").click()
+    page.keyboard.press("Control+z")  # CodeMirror's undo, not the pipeline's
+    assert page.locator("#editor .cm-content").inner_text() == typed
+    assert page.locator("#steps li").count() == 1
+    assert page.evaluate("() => window.__jobs.filter((t) => t === 'pipeline').length") == runs
+    guarded.close()
+
+
 def test_a_labs_code_runs_on_the_chapters_files_and_on_the_learners_table(app):
     """The lab's script, edited in the page, finds populations.txt by name, prints what the lab
     shows and draws its two plots; `data` is the table."""
