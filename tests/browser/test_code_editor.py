@@ -174,13 +174,21 @@ WATCH_JOBS = """(() => {
 })();"""
 
 
+def watched(browser, url):
+    """A guarded page opened at `url` that records the type of every job sent to the worker
+    (``window.__jobs``), once Python is ready."""
+    guarded = Guarded(browser)
+    guarded.context.add_init_script(WATCH_JOBS)
+    guarded.page.goto(url)
+    guarded.wait_ready()
+    return guarded
+
+
 def test_code_from_a_link_is_shown_and_runs_only_when_run_is_pressed(browser, base_url):
     code = "print('ran')\nresult = 255 - image\n"
     hash_ = urllib.parse.urlencode({"sample": "camera", "steps": json.dumps(STEPS), "code": code})
-    guarded = Guarded(browser)
-    guarded.context.add_init_script(WATCH_JOBS)
-    guarded.page.goto(f"{base_url}#{hash_}")
-    page = guarded.wait_ready()
+    guarded = watched(browser, f"{base_url}#{hash_}")
+    page = guarded.page
     content = page.locator("#editor .cm-content")
     content.wait_for(state="visible")
     assert content.inner_text().startswith("print('ran')")
@@ -205,11 +213,9 @@ def test_typing_is_the_editors_and_edit_again_keeps_the_typing_undoable(browser,
     """Keys typed in the editor are not the page's shortcuts ("r" runs the pipeline again,
     Ctrl+Z undoes its last change); Edit pressed again replaces typed code as one change that
     Ctrl+Z takes back, and says so."""
-    guarded = Guarded(browser)
-    guarded.context.add_init_script(WATCH_JOBS)
     hash_ = urllib.parse.urlencode({"sample": "camera", "steps": json.dumps(STEPS)})
-    guarded.page.goto(f"{base_url}#{hash_}")
-    page = guarded.wait_ready()
+    guarded = watched(browser, f"{base_url}#{hash_}")
+    page = guarded.page
     open_editor(page)
     page.wait_for_function("() => document.querySelector('#busy').hidden")
     runs = page.evaluate("() => window.__jobs.filter((t) => t === 'pipeline').length")
@@ -292,10 +298,8 @@ def test_code_in_a_lesson_step_is_shown_and_not_run(browser, base_url):
     step |= {"steps": STEPS, "code": "result = 255 - image\n"}
     plain = {"title": "Blur", "sample": "camera", "steps": STEPS}
     lesson = {"title": "Code", "steps": [step, plain]}
-    guarded = Guarded(browser)
-    guarded.context.add_init_script(WATCH_JOBS)
-    guarded.page.goto(f"{base_url}#lesson={urllib.parse.quote(json.dumps(lesson))}&at=1")
-    page = guarded.wait_ready()
+    guarded = watched(browser, f"{base_url}#lesson={urllib.parse.quote(json.dumps(lesson))}&at=1")
+    page = guarded.page
     content = page.locator("#editor .cm-content")
     content.wait_for(state="visible")
     assert content.inner_text().startswith("result = 255 - image")
