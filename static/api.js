@@ -6,10 +6,11 @@ import { HINTS, JOB, errorInfo } from "./protocol.js";
 
 /**
  * @typedef {{image: ImageData, values: Float32Array | null, name: string, params: object, output: string,
- *   returns: "image" | "mask" | "labels", info: any, infos: any[], code: string, shape: number[], dtype: string,
+ *   returns: "image" | "mask" | "labels", info: any, infos: any[], code: string | null, shape: number[], dtype: string,
  *   range: [number, number], histogram: {range: [number, number], counts: number[][]} | null,
- *   timings: {compute_ms: number, convert_ms: number, steps: {name: string, reused: boolean, compute_ms: number}[]},
- *   memory_mb?: number}} PipelineResult
+ *   timings: {compute_ms: number, convert_ms: number, python_ms: number,
+ *     steps: {name: string, reused: boolean, compute_ms: number}[]},
+ *   draft: number, display_shape?: [number, number], memory_mb?: number}} PipelineResult
  * @typedef {{image: ImageData, meta: any, source: {bytes: Uint8Array, filename: string, variable: string}}} ArrayInput
  * @typedef {{type: string, message: string, line: number | null, traceback: string}} CodeError
  * @typedef {{output: string, returns: "image" | "mask", shape: number[], dtype: string, range: [number, number],
@@ -156,14 +157,17 @@ export function createApi(onProgress, options = {}) {
      * @param {{name: string, params?: Record<string, any>}[]} steps
      * @param {any} input ImageData, a canvas, {data, width, height} with RGBA bytes, or what
      *   readArray returns (its array is already in the worker)
-     * @param {{signal?: AbortSignal, values?: boolean, histogram?: boolean}} options `values`: also
-     *   return the last array's values (Float32Array) when it is an image, to read them under the
-     *   cursor; `histogram: false` leaves out the count of its values (a slider preview)
+     * @param {{signal?: AbortSignal, values?: boolean, histogram?: boolean, preview?: boolean}} options
+     *   `values`: also return the last array's values (Float32Array) when it is an image, to read
+     *   them under the cursor; `histogram: false` leaves out the count of its values; `preview`: a
+     *   slider preview, which may come back as a draft (`draft` k > 1: the steps ran on a copy k
+     *   times smaller with their lengths in pixels divided by k; `image` is that small,
+     *   `display_shape` the full result's [rows, columns], `code` null)
      * @returns {Promise<PipelineResult>}
      */
     async runPipeline(steps, input, options = {}) {
       const list = steps.map((s) => ({ name: s.name, params: s.params ?? {} }));
-      const { meta, image, values } = await inputs.request(input, (id) => ({ type: JOB.pipeline, input: id, steps: list, values: Boolean(options.values), histogram: options.histogram !== false }), options);
+      const { meta, image, values } = await inputs.request(input, (id) => ({ type: JOB.pipeline, input: id, steps: list, values: Boolean(options.values), histogram: options.histogram !== false, preview: Boolean(options.preview) }), options);
       return { ...meta, image: imageData(image), values: values ? new Float32Array(values) : null };
     },
     /**

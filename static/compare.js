@@ -2,9 +2,9 @@
 // Compare the original and the result: side by side, a draggable before/after split, or the
 // difference; zoom with both views kept aligned; a pixel inspector under the cursor.
 import { format } from "./info.js";
-import { show } from "./viewer.js";
+import { enlarged, show } from "./viewer.js";
 
-/** @param {ImageData} a @param {ImageData} b */
+/** @param {{width: number, height: number}} a @param {{width: number, height: number}} b */
 const sameSize = (a, b) => a.width === b.width && a.height === b.height;
 
 /** Before/after split: the result left of `fraction` of the width, the original right of it. */
@@ -40,6 +40,10 @@ export class Compare {
     /** @type {ImageData | null} */ this.result = null;
     /** @type {{values: Float32Array, shape: number[]} | null} the result's own values, when an image */
     this.values = null;
+    /** @type {{width: number, height: number} | null} when the result is a draft: the size of the result it stands for */
+    this.full = null;
+    /** @type {ImageData | null} the original the left canvas shows */
+    this.shown = null;
     el.mode.addEventListener("change", () => this.render());
     el.split.addEventListener("input", () => this.render());
     el.zoom.addEventListener("change", () => this.applyZoom());
@@ -62,25 +66,32 @@ export class Compare {
   /**
    * @param {ImageData | null} original @param {ImageData | null} result
    * @param {{values: Float32Array, shape: number[]} | null} values the result's values, read under the cursor
+   * @param {{width: number, height: number} | null} full when `result` is a slider preview's draft:
+   *   the size of the result it stands for
    */
-  set(original, result, values = null) {
+  set(original, result, values = null, full = null) {
     this.original = original;
     this.result = result;
     this.values = values;
+    this.full = full;
     this.render();
   }
 
   render() {
-    const { original, result, el } = this;
-    if (original) show(el.original, original);
-    const comparable = Boolean(original && result && sameSize(original, result));
+    const { original, full, el } = this;
+    let { result } = this;
+    if (original && original !== this.shown) show(el.original, original);
+    this.shown = original;
+    const comparable = Boolean(original && result && sameSize(original, full ?? result));
+    // a draft is enlarged to be split or subtracted; side by side, the page's styles enlarge it
+    if (full && comparable && el.mode.value !== "side") result = enlarged(/** @type {ImageData} */ (result), full);
     el.mode.querySelectorAll("option").forEach((o) => (o.disabled = o.value !== "side" && !comparable));
     const mode = comparable ? el.mode.value : "side";
     el.split.hidden = mode !== "split";
     el.views.dataset.mode = mode;
     if (result && original) {
       const view = mode === "split" ? split(original, result, Number(el.split.value)) : mode === "difference" ? difference(original, result) : result;
-      show(el.result, view);
+      show(el.result, view, Boolean(full) && view === this.result);
     }
     this.applyZoom();
   }
@@ -104,7 +115,8 @@ export class Compare {
       const [r, g, b, a] = img.data.subarray(i, i + 4);
       return r === g && g === b ? `${r}${a < 255 ? ` α${a}` : ""}` : `(${r}, ${g}, ${b}${a < 255 ? `, α${a}` : ""})`;
     };
-    this.el.inspector.textContent = `row ${row}, col ${col}: original ${at(this.original)} → result ${this.valueAt(row, col) ?? at(this.result)}`;
+    const result = this.full ? "(a draft: let go of the slider)" : (this.valueAt(row, col) ?? at(this.result));
+    this.el.inspector.textContent = `row ${row}, col ${col}: original ${at(this.original)} → result ${result}`;
   }
 
   /** The result's value at (row, col), as NumPy holds it, or null. @param {number} row @param {number} col */

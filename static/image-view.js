@@ -229,10 +229,11 @@ export class ImageView {
     if (!this.input || !this.steps.length) return;
     await this.ndlab.ready.catch(() => {}); // time the run, not Python's start (a failed start shows below)
     const started = performance.now();
-    // a slider preview brings back the display only; the values and their histogram come when it is let go
+    // a slider preview brings back the display only, or a draft of it when the full run is slow;
+    // the exact result, its values and their histogram come when the slider is let go
     const preview = this.previewing;
     try {
-      const result = await this.ndlab.runPipeline(this.steps, this.input, { signal, values: !preview, histogram: !preview });
+      const result = await this.ndlab.runPipeline(this.steps, this.input, { signal, values: !preview, histogram: !preview, preview });
       this.result = result;
       this.onMessage(null);
       this.showResult(performance.now() - started, preview);
@@ -249,9 +250,11 @@ export class ImageView {
   showResult(roundTripMs, preview = false) {
     const { result, image, el } = this;
     if (!result || !image) return;
+    const painting = performance.now();
     this.draw(this.opOf(this.steps[this.steps.length - 1].name).title, this.describe(), preview);
-    performance.mark("ndlab:result"); // counted by `build.py bench`
     const t = result.timings;
+    const detail = { draft: result.draft ?? 1, round_trip_ms: roundTripMs, python_ms: t.python_ms, paint_ms: performance.now() - painting };
+    performance.mark("ndlab:result", { detail }); // counted by `build.py bench`
     const ms = (/** @type {number} */ x) => `${x.toFixed(1)} ms`;
     const reused = t.steps.filter((/** @type {any} */ s) => s.reused).length;
     el.timings.textContent =
@@ -259,8 +262,9 @@ export class ImageView {
       (reused ? ` · ${reused} of ${t.steps.length} steps reused` : "") +
       ` · round trip ${ms(roundTripMs)}` +
       (result.memory_mb ? ` · Python memory ${result.memory_mb.toFixed(0)} MB` : "");
-    // written from the record of the steps, with the result: no second call to Python
-    el.code.textContent = result.code;
+    // written from the record of the steps, with the result: no second call to Python (a draft
+    // has none: the code comes with the full-size result)
+    if (result.code !== null) el.code.textContent = result.code;
   }
 
   /**
@@ -283,17 +287,22 @@ export class ImageView {
    */
   draw(title, description, preview = false) {
     const { result, image, el } = this;
-    if (this.compare) this.compare.set(image, result.image, result.values && { values: result.values, shape: result.shape });
+    const [height, width] = result.display_shape ?? [];
+    const full = result.draft > 1 ? { width, height } : null;
+    if (this.compare) this.compare.set(image, result.image, result.values && { values: result.values, shape: result.shape }, full);
     else {
       show(el.original, /** @type {ImageData} */ (image));
-      show(el.result, result.image);
+      show(el.result, result.image, Boolean(full));
     }
     if (!preview) this.drawHistograms();
     const kind = result.returns === "image" ? `${result.dtype} ${result.range.map(format).join(" to ")}` : result.returns;
-    el.resultCaption.textContent = `${title} · ${result.image.width}×${result.image.height} · ${kind} · ${OUTPUTS[/** @type {keyof OUTPUTS} */ (result.output)]}`;
+    el.resultCaption.textContent =
+      result.draft > 1
+        ? `${title} · draft at 1/${result.draft} size while the slider moves (lengths in pixels scaled); exact when you let go`
+        : `${title} · ${result.image.width}×${result.image.height} · ${kind} · ${OUTPUTS[/** @type {keyof OUTPUTS} */ (result.output)]}`;
     el.result.setAttribute("aria-label", `Result: ${description}`);
-    if (el.downloadPng && el.downloadNpy) el.downloadPng.disabled = el.downloadNpy.disabled = false;
-    this.showInfo();
+    if (el.downloadPng && el.downloadNpy) el.downloadPng.disabled = el.downloadNpy.disabled = result.draft > 1;
+    if (!(result.draft > 1)) this.showInfo(); // a draft's measurements are of the smaller copy
   }
 
   showInfo() {

@@ -4,10 +4,26 @@
 /** Images smaller than this are shown with visible pixels rather than blurred when enlarged. */
 const SMALL = 256;
 
-/** @param {HTMLCanvasElement} canvas @param {ImageData} image */
-export function show(canvas, image) {
-  canvas.width = image.width;
-  canvas.height = image.height;
+/**
+ * @param {HTMLCanvasElement} canvas @param {ImageData} image
+ * @param {boolean} draft a draft of a larger result: the page's styles enlarge it smoothly
+ */
+export function show(canvas, image, draft = false) {
+  // setting a canvas's size clears and reallocates it, even to the same size
+  if (canvas.width !== image.width) canvas.width = image.width;
+  if (canvas.height !== image.height) canvas.height = image.height;
   /** @type {CanvasRenderingContext2D} */ (canvas.getContext("2d")).putImageData(image, 0, 0);
-  canvas.classList.toggle("pixelated", Math.max(image.width, image.height) < SMALL);
+  canvas.classList.toggle("pixelated", !draft && Math.max(image.width, image.height) < SMALL);
+}
+
+/**
+ * `image` drawn at `size`, smoothly: a draft made as large as the result it stands for.
+ * @param {ImageData} image @param {{width: number, height: number}} size
+ */
+export function enlarged(image, { width, height }) {
+  const source = new OffscreenCanvas(image.width, image.height);
+  /** @type {OffscreenCanvasRenderingContext2D} */ (source.getContext("2d")).putImageData(image, 0, 0);
+  const target = /** @type {OffscreenCanvasRenderingContext2D} */ (new OffscreenCanvas(width, height).getContext("2d"));
+  target.drawImage(source, 0, 0, width, height);
+  return target.getImageData(0, 0, width, height);
 }

@@ -105,7 +105,12 @@ DRAG = """async ([seconds]) => {
     await new Promise(r => setTimeout(r, 16));
   }
   await new Promise(r => setTimeout(r, 500));
-  return {previews: performance.getEntriesByName('ndlab:result').length - before, seconds,
+  const shown = performance.getEntriesByName('ndlab:result').slice(before);
+  const drafts = shown.map(m => m.detail.draft).filter(k => k > 1);
+  const median = xs => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  return {previews: shown.length, drafts: drafts.length, draft_factor: Math.max(1, ...drafts), seconds,
+          ...Object.fromEntries(['round_trip_ms', 'python_ms', 'paint_ms'].map(
+            key => [key, median(shown.map(m => m.detail[key]))])),
           long_tasks: long.length, longest_task_ms: Math.max(0, ...long)};
 }"""
 
@@ -648,8 +653,11 @@ def report_drag(results):
         lines += [
             f"## Slider drag ({d['label']}, {WIDTH}×{HEIGHT}, {d['seconds']} s)",
             "",
-            f"{d['previews_per_second']:.1f} previews per second reached the screen; {d['long_tasks']} "
-            f"main-thread tasks over 50 ms (longest {d['longest_task_ms']:.0f} ms).",
+            f"{d['previews_per_second']:.1f} previews per second reached the screen, "
+            f"{d['drafts']} of {d['previews']} drafts (at most 1/{d['draft_factor']} size), "
+            f"medians: the round trip {d['round_trip_ms']:.0f} ms, of which Python "
+            f"{d['python_ms']:.0f} ms, then painting {d['paint_ms']:.0f} ms; "
+            f"{d['long_tasks']} main-thread tasks over 50 ms (longest {d['longest_task_ms']:.0f} ms).",
             "",
         ]
     return lines
@@ -774,9 +782,9 @@ def main():
     parser.add_argument("--batch", type=int, default=12, help="files in the measured batch")
     parser.add_argument(
         "--only",
-        choices=("startup", "compute", "batch", "dask"),
-        help="measure only start-up against the floor, only operations and labs, only batches, "
-        "or only the exported Dask script against one process (no browser)",
+        choices=("startup", "compute", "drag", "batch", "dask"),
+        help="measure only start-up against the floor, only operations and labs, only slider "
+        "drags, only batches, or only the exported Dask script against one process (no browser)",
     )
     parser.add_argument(
         "--classroom",
@@ -801,7 +809,7 @@ def main():
                 "repeats": args.repeats,
                 "date": time.strftime("%Y-%m-%d %H:%M", time.gmtime()),
             }
-            if args.only not in ("compute", "batch"):
+            if args.only in (None, "startup"):
                 results["startup"] = startup_against_floor(browser, url, args.runs)
             if args.only is None:
                 results["embeds"] = embeds(browser, url, args.runs)
@@ -814,21 +822,21 @@ def main():
             if args.only in (None, "batch"):
                 # one file, then many: Python's memory stays where one file took it
                 results["batch"] = batch(page, rgba, [1, args.batch])
-            if args.only not in ("startup", "batch"):
+            if args.only in (None, "compute"):
                 results["operations"] = operations(page, rgba, args.repeats)
                 results["labs"] = lab_times(page, args.repeats)
                 results["pipeline"] = pipeline(page, rgba, args.repeats)
                 results["kernels"] = kernels(browser)
-                if args.only is None:
-                    blur = [{"name": "gaussian_filter", "params": {}}]
-                    last = [*PIPELINE_STEPS[:3], {"name": "binary_opening", "params": {}}]
-                    results["drag"] = [
-                        dict(drag(page, args.drag_seconds, blur), label="Gaussian blur"),
-                        dict(
-                            drag(page, args.drag_seconds, last),
-                            label="the last of four steps (binary opening after blur, grey, Otsu)",
-                        ),
-                    ]
+            if args.only in (None, "drag"):
+                blur = [{"name": "gaussian_filter", "params": {}}]
+                last = [*PIPELINE_STEPS[:3], {"name": "binary_opening", "params": {}}]
+                results["drag"] = [
+                    dict(drag(page, args.drag_seconds, blur), label="Gaussian blur"),
+                    dict(
+                        drag(page, args.drag_seconds, last),
+                        label="the last of four steps (binary opening after blur, grey, Otsu)",
+                    ),
+                ]
             browser.close()
     finally:
         server.terminate()

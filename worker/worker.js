@@ -224,9 +224,9 @@ const handlers = {
   },
 
   /** Run a pipeline on an input, reusing the steps cached since the last edit. */
-  [JOB.pipeline](web, { input, steps, values, histogram }) {
+  [JOB.pipeline](web, { input, steps, values, histogram, preview }) {
     const t0 = performance.now();
-    const out = fromTuple(web.run_steps(input, JSON.stringify(steps), Boolean(values), histogram !== false));
+    const out = fromTuple(web.run_steps(input, JSON.stringify(steps), Boolean(values), histogram !== false, Boolean(preview)));
     out.meta.timings = { ...out.meta.timings, python_ms: performance.now() - t0 };
     out.meta.memory_mb = memoryMB();
     return out;

@@ -8,11 +8,11 @@ from .registry import DEFAULT_MEMORY, Param, operation
 
 
 def _sigma(default, help="Standard deviation of the Gaussian, in pixels."):
-    return Param("sigma", "float", default, min=0.0, max=20.0, step=0.1, help=help)
+    return Param("sigma", "float", default, min=0.0, max=20.0, step=0.1, help=help, unit="px")
 
 
 def _size(default, help="Width of the square window, in pixels."):
-    return Param("size", "int", default, min=1, max=25, step=1, help=help)
+    return Param("size", "int", default, min=1, max=25, step=1, help=help, unit="px")
 
 
 def gaussian_radius(sigma):
@@ -259,6 +259,7 @@ def wiener(image, *, size=5, noise=0.0):
             max=20.0,
             step=0.1,
             help="Standard deviation of the blur that defines detail, in pixels.",
+            unit="px",
         ),
         Param(
             "amount",

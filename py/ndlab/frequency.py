@@ -107,6 +107,7 @@ def fourier_lowpass(image, *, keep_fraction=0.1):
             max=0.7,
             step=0.01,
             help="Frequencies below this (cycles per pixel) are never removed.",
+            unit="1/px",
         ),
         Param(
             "percentile",

@@ -179,6 +179,7 @@ def _radius(default):
         max=10,
         step=1,
         help="Half-width of the structuring element, in pixels.",
+        unit="px",
     )
 
 

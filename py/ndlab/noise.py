@@ -130,6 +130,7 @@ def salt_and_pepper(image, *, fraction=0.05, seed=0):
             max=1000.0,
             step=0.5,
             help="Distance between stripes, in pixels.",
+            unit="px",
         ),
         Param(
             "angle",

@@ -125,6 +125,10 @@ class Cache:
             self._entries.move_to_end(key)
         return outcome
 
+    def holds(self, key):
+        """Whether an outcome is stored under `key` (without making it recently used)."""
+        return key in self._entries
+
     def put(self, key, outcome):
         """Store `outcome`, then drop the least recently used until within the limit."""
         self.discard(key)
@@ -179,6 +183,14 @@ def normalise_steps(steps):
                 raise
             raise ValueError(f"step {number}: {exc}") from None
     return normalised
+
+
+def prefixes(normalised):
+    """Yield, for each step of `normalised`, the steps so far: what its cache key holds."""
+    prefix = ()
+    for operation, params in normalised:
+        prefix += ((operation.name, json.dumps(params, sort_keys=True)),)
+        yield prefix
 
 
 def run_pipeline(image, steps, /, *, cache=None, key=None, stretch=None, before=None, file=None):
@@ -239,9 +251,8 @@ def run_pipeline(image, steps, /, *, cache=None, key=None, stretch=None, before=
     if cache is not None and key is None:
         raise ValueError("a cache needs a key naming the image")
     stretch = image.dtype != np.uint8 if stretch is None else stretch
-    array, kind, prefix, outcomes, timings = image, "image", (), [], []
-    for operation, params in normalised:
-        prefix += ((operation.name, json.dumps(params, sort_keys=True)),)
+    array, kind, outcomes, timings = image, "image", [], []
+    for (operation, params), prefix in zip(normalised, prefixes(normalised), strict=True):
         outcome = cache.get((key, prefix)) if cache is not None else None
         reused = outcome is not None
         if not reused:

@@ -16,6 +16,9 @@ from typing import Any
 import numpy as np
 
 PARAM_TYPES = ("float", "int", "bool", "choice")
+#: Units of parameters measured on the image, and the power of the pixel size in each: a length
+#: or an area in pixels, a frequency in cycles per pixel (drafts scale them, see ndlab.draft).
+UNITS = {"px": 1, "px²": 2, "1/px": -1}
 CATEGORIES = (
     "filters",
     "noise",
@@ -121,6 +124,10 @@ class Param:
     typical : (float, float), optional
         The range a slider offers when `min` or `max` is not set: values
         outside it are valid (a threshold on float data of any scale).
+    unit : {"px", "px²", "1/px"}, optional
+        A length, an area or a frequency measured in pixels of the image: a
+        draft on a copy k times smaller divides it by k, k² or 1/k (see
+        :mod:`ndlab.draft`).
     """
 
     name: str
@@ -132,8 +139,13 @@ class Param:
     choices: tuple | None = None
     help: str = ""
     typical: tuple | None = None
+    unit: str | None = None
 
     def __post_init__(self):
+        if self.unit is not None and (self.unit not in UNITS or self.type not in ("int", "float")):
+            units = ", ".join(UNITS)
+            message = f"{self.name}: unit must be one of {units} on a number, got {self.unit!r}"
+            raise ValueError(message)
         if self.type not in PARAM_TYPES:
             raise ValueError(f"{self.name}: type must be one of {PARAM_TYPES}, got {self.type!r}")
         if (self.type == "choice") != (self.choices is not None):
@@ -191,6 +203,7 @@ class Param:
             "choices": None if self.choices is None else list(self.choices),
             "help": self.help,
             "typical": None if self.typical is None else list(self.typical),
+            "unit": self.unit,
         }
 
 

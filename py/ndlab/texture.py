@@ -24,6 +24,7 @@ from .registry import Param, operation
             max=51,
             step=2,
             help="Side of the square window, in pixels.",
+            unit="px",
         )
     ],
     channels="grey",

@@ -179,6 +179,7 @@ def _local_depth(params):
             max=301,
             step=2,
             help="Odd width of the neighbourhood, in pixels.",
+            unit="px",
         ),
         Param(
             "offset",

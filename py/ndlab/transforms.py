@@ -157,6 +157,7 @@ def zoom(image, *, factor=2.0, order=3):
             max=2000.0,
             step=1.0,
             help="Shift down by this many pixels (negative: up).",
+            unit="px",
         ),
         Param(
             "cols",
@@ -166,6 +167,7 @@ def zoom(image, *, factor=2.0, order=3):
             max=2000.0,
             step=1.0,
             help="Shift right by this many pixels (negative: left).",
+            unit="px",
         ),
         _order(),
         _mode(),
@@ -211,6 +213,7 @@ def _side(name, where):
         max=4000,
         step=1,
         help=f"Pixels removed at the {where}.",
+        unit="px",
     )
 
 
@@ -303,7 +306,7 @@ def _entry(name, default, help):
 
 
 def _offset(name, help):
-    return Param(name, "float", 0.0, min=-2000.0, max=2000.0, step=1.0, help=help)
+    return Param(name, "float", 0.0, min=-2000.0, max=2000.0, step=1.0, help=help, unit="px")
 
 
 @operation(

@@ -22,7 +22,8 @@ import scipy.io
 from .api import catalog, estimate_memory
 from .convert import check_image, is_grey, rescale
 from .dask_export import dask_notes, dask_script
-from .pipeline import Cache, run_pipeline
+from .draft import MAX_FACTOR, draft_steps, factor_for, shrink
+from .pipeline import Cache, normalise_steps, prefixes, run_pipeline
 from .registry import get_operation
 from .samples import SAMPLES
 from .usercode import describe, run_code
@@ -200,6 +201,11 @@ _inputs = {}
 _ids = itertools.count(1)
 #: Step results of every input (the inputs' own bytes count against the memory limit too).
 _cache = Cache(CACHE_BYTES)
+#: What computing each step last cost at full size, in ms, by (input, position, operation), and
+#: making the display of a result by (input, None, None): what a preview would cost.
+_costs = {}
+#: Each input shrunk for drafts, by (input, factor).
+_drafts = {}
 
 
 def _keep(array, file=None):
@@ -230,9 +236,14 @@ def release(input_id):
     """Forget input `input_id` and its step results (nothing if unknown)."""
     _inputs.pop(input_id, None)
     _cache.forget_input(input_id)
+    for factor in range(2, MAX_FACTOR + 1):
+        _cache.forget_input((input_id, factor))
+        _drafts.pop((input_id, factor), None)
+    for key in [key for key in _costs if key[0] == input_id]:
+        del _costs[key]
 
 
-def run_steps(input_id, steps_json, values=False, histogram=True):
+def run_steps(input_id, steps_json, values=False, histogram=True, preview=False):
     """Run a pipeline on input `input_id`, reusing cached steps; never raises.
 
     Parameters
@@ -247,6 +258,11 @@ def run_steps(input_id, steps_json, values=False, histogram=True):
     histogram : bool
         Count the last array's values (images only). A slider preview
         leaves it out: counting costs about a third of the conversion.
+    preview : bool
+        A slider preview: when the steps to compute took longer than
+        :data:`ndlab.draft.BUDGET_MS` at full size, run a draft on a copy k
+        times smaller instead (``draft`` in the meta is k, with the
+        ``display_shape`` to show it at and no ``code``).
 
     Returns
     -------
@@ -255,12 +271,13 @@ def run_steps(input_id, steps_json, values=False, histogram=True):
     meta : str
         JSON with ``name, params, output, returns, info, infos`` (one per
         step), ``code, shape, dtype, range, histogram, channels_in,
-        timings`` or, on error, ``{"error": {"type", "message", "hint"}}``.
+        timings, draft`` or, on error, ``{"error": {"type", "message",
+        "hint"}}``.
     values : ndarray of float32 or None
         When asked for and the result is an image: its values.
     """
     try:
-        return _run_steps(input_id, steps_json, values, histogram)
+        return _run_steps(input_id, steps_json, values, histogram, preview)
     except (Exception, KeyboardInterrupt) as exc:
         return (*_error(exc), None)
 
@@ -278,9 +295,11 @@ def _steps(steps_json):
     return steps
 
 
-def _run_steps(input_id, steps_json, want_values, want_histogram):
+def _run_steps(input_id, steps_json, want_values, want_histogram, preview):
+    started = perf_counter()
     image, file = _input(input_id)
     steps = _steps(steps_json)
+    factor = factor_for(_cost(input_id, steps), image.shape) if preview else 1
     inputs_bytes = sum(array.nbytes for array, _ in _inputs.values())
 
     def before(operation, shape, params):
@@ -292,8 +311,17 @@ def _run_steps(input_id, steps_json, want_values, want_histogram):
             _cache.trim(0)
             check_memory(operation.name, shape, params, held, inputs_bytes)
 
-    result = run_pipeline(image, steps, cache=_cache, key=input_id, before=before, file=file)
-    started = perf_counter()
+    if factor == 1:
+        result = run_pipeline(image, steps, cache=_cache, key=input_id, before=before, file=file)
+    else:
+        small = _drafts.get((input_id, factor))
+        if small is None:
+            small = _drafts[input_id, factor] = shrink(image, factor)
+        draft = draft_steps(steps, factor)
+        stretch = image.dtype != np.uint8  # as the full run displays it
+        key = (input_id, factor)
+        result = run_pipeline(small, draft, cache=_cache, key=key, before=before, stretch=stretch)
+    finishing = perf_counter()
     out = to_rgba(result.image)
     data = result.data
     returns = get_operation(result.name).returns
@@ -312,9 +340,47 @@ def _run_steps(input_id, steps_json, want_values, want_histogram):
         "channels_in": result.channels_in,
     }
     values = np.ascontiguousarray(data, np.float32) if want_values and returns == "image" else None
-    convert_ms = result.timings["convert_ms"] + 1000 * (perf_counter() - started)
+    convert_ms = result.timings["convert_ms"] + 1000 * (perf_counter() - finishing)
     meta["timings"] = dict(result.timings, convert_ms=convert_ms)
+    meta["draft"] = factor
+    if factor == 1:
+        _record_costs(input_id, result, 1000 * (perf_counter() - started))
+    else:
+        meta["code"] = None  # the code of the full run comes with it
+        # the input's size when the steps keep the size, else the draft's enlarged
+        same = result.data.shape[:2] == small.shape[:2]
+        shape = image.shape[:2] if same else np.multiply(out.shape[:2], factor)
+        meta["display_shape"] = [int(n) for n in shape]
     return out, json.dumps(meta, allow_nan=False), values
+
+
+def _cost(input_id, steps):
+    """What running `steps` at full size would cost now, in ms, from earlier runs (None: unknown).
+
+    The steps whose results the cache holds cost nothing; the others what they last cost at their
+    position, and the display what it last cost.
+    """
+    normalised = normalise_steps(steps)
+    total = _costs.get((input_id, None, None))
+    keyed = zip(normalised, prefixes(normalised), strict=True)
+    for position, ((operation, _), prefix) in enumerate(keyed):
+        if _cache.holds((input_id, prefix)):
+            continue
+        cost = _costs.get((input_id, position, operation.name))
+        total = None if cost is None or total is None else total + cost
+    return total
+
+
+def _record_costs(input_id, result, total_ms):
+    """Keep what each step computed in `result` and its display cost, for :func:`_cost`."""
+    computed = 0.0
+    timed = zip(result.steps, result.timings["steps"], strict=True)
+    for position, (outcome, timing) in enumerate(timed):
+        if not timing["reused"]:
+            cost = outcome.compute_ms + outcome.convert_ms
+            _costs[input_id, position, timing["name"]] = cost
+            computed += cost
+    _costs[input_id, None, None] = max(0.0, total_ms - computed)
 
 
 def missing_chapter_files(code):

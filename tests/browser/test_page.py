@@ -5,7 +5,9 @@ import json
 import numpy as np
 import pytest
 
+import ndlab
 from ndlab import web
+from ndlab.draft import shrink
 from pages import Guarded, cpython_pipeline, ink, page_pixels, wait_for_ink
 
 CATALOG = json.loads(web.catalog_json())
@@ -176,9 +178,10 @@ def test_page_loads_with_no_console_errors(fresh, base_url):
     assert fresh.console_errors == []
 
 
-def test_slider_drag_previews_at_full_size_and_values_come_on_release(fresh, base_url):
-    """While a slider moves, each preview is the exact full-size result; once it is let go, the
-    cursor reads the array's own float values."""
+def test_slider_drag_shows_drafts_of_a_slow_step_and_the_exact_result_on_release(fresh, base_url):
+    """While the slider of a slow step moves, previews are drafts: the step on the input shrunk
+    k times with sigma divided by k (the same pixels as CPython's), shown at full size, the code
+    left as it was; let go, the exact full-size result, its code and float values come."""
     page = fresh.page
     page.goto(base_url)
     fresh.wait_ready()
@@ -194,23 +197,60 @@ def test_slider_drag_previews_at_full_size_and_values_come_on_release(fresh, bas
         }"""
     )
     page.locator("#original-caption", has_text="big.png").wait_for()
+    page.locator("#result-caption", has_text="1024×768").wait_for(timeout=60_000)
+    page.wait_for_function("() => document.querySelector('#busy').hidden")
     slider = "document.querySelector('#controls input[type=range]')"
     page.evaluate(
         f"() => {{ const r = {slider}; r.value = '4'; r.dispatchEvent(new Event('input', {{bubbles: true}})); }}"
     )
-    page.wait_for_function(
-        "() => document.querySelector('#code').textContent.includes('sigma=4.0')", timeout=60_000
-    )
+    caption = page.locator("#result-caption", has_text="draft at 1/")
+    caption.wait_for(timeout=60_000)
     page.wait_for_function("() => document.querySelector('#busy').hidden")
-    assert page.evaluate("() => document.querySelector('#result').width") == 1024
+    factor = int(caption.inner_text().split("draft at 1/")[1].split()[0])
+    assert 2 <= factor <= 4
+    assert "sigma=4.0" not in page.locator("#code").text_content()
+    # shown as large as the original (the page's styles enlarge the draft's canvas)
+    sizes = page.evaluate(
+        "() => ['#original', '#result'].map(s => document.querySelector(s).getBoundingClientRect().width)"
+    )
+    assert abs(sizes[0] - sizes[1]) < 1
     original = page_pixels(page, "document.querySelector('#original')")
+    draft = page_pixels(page, "document.querySelector('#result')")
+    small = shrink(web.canonical(original), factor)
+    expected = web.to_rgba(
+        ndlab.run_pipeline(
+            small, [{"name": "gaussian_filter", "params": {"sigma": 4 / factor}}]
+        ).image
+    )
+    assert_close(draft, expected)
+    page.evaluate(f"() => {{ {slider}.dispatchEvent(new Event('change', {{bubbles: true}})); }}")
+    page.locator("#result-caption", has_text="1024×768").wait_for(timeout=60_000)
+    page.wait_for_function("() => document.querySelector('#busy').hidden")
+    assert "sigma=4.0" in page.locator("#code").text_content()
     shown = page_pixels(page, "document.querySelector('#result')")
     assert_close(shown, cpython("gaussian_filter", original, {"sigma": 4}))
-    page.evaluate(f"() => {{ {slider}.dispatchEvent(new Event('change', {{bubbles: true}})); }}")
-    page.wait_for_function("() => document.querySelector('#busy').hidden")
     page.locator("#result").hover(position={"x": 40, "y": 40})
     # a float value (five significant digits), not a grey level
     page.locator("#inspector", has_text=".").wait_for(timeout=30_000)
+
+
+def test_slider_previews_on_a_small_image_are_exact(fresh, base_url):
+    """An image too small to shrink previews at full size: each preview is the result itself."""
+    page = fresh.page
+    page.goto(base_url + "#sample=blobs")
+    fresh.wait_ready()
+    page.locator("#result-caption", has_text="100×100").wait_for(timeout=60_000)
+    slider = "document.querySelector('#controls input[type=range]')"
+    page.evaluate(
+        f"() => {{ const r = {slider}; r.value = '5'; r.dispatchEvent(new Event('input', {{bubbles: true}})); }}"
+    )
+    page.wait_for_function(
+        "() => document.querySelector('#code').textContent.includes('sigma=5.0')", timeout=60_000
+    )
+    assert "draft" not in page.locator("#result-caption").inner_text()
+    original = page_pixels(page, "document.querySelector('#original')")
+    shown = page_pixels(page, "document.querySelector('#result')")
+    assert_close(shown, cpython("gaussian_filter", original, {"sigma": 5}))
 
 
 def test_histograms_follow_the_theme(fresh, base_url):

@@ -52,7 +52,9 @@ def test_run_steps_round_trip(kind, channels_in):
         "histogram",
         "channels_in",
         "timings",
+        "draft",
     }
+    assert meta["draft"] == 1  # not a preview: full size
     assert set(meta["timings"]) == {"compute_ms", "convert_ms", "steps"}
     expected = ndlab.run("gaussian_filter", web.canonical(rgba), sigma=1).image
     np.testing.assert_array_equal(out, web.to_rgba(expected))
