@@ -5,6 +5,8 @@ import re
 import numpy as np
 import pytest
 import scipy.io
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import ndlab
 from cases import make_image
@@ -99,8 +101,15 @@ def test_steps_run_on_full_precision_and_edits_reuse_the_steps_before():
     assert values.dtype == np.float32 and values.shape == expected.steps[0].data.shape
     np.testing.assert_allclose(values, expected.steps[0].data, rtol=1e-6)
     blurred = expected.steps[0].data
-    counts = np.histogram(blurred[..., 0], bins=256, range=(blurred.min(), blurred.max()))[0]
-    assert json.loads(meta)["histogram"]["counts"][0] == counts.tolist()
+    low, high = blurred.min(), blurred.max()
+    counted = json.loads(meta)["histogram"]["counts"]
+    for channel in range(3):
+        # np.histogram's bins, but for values within rounding of an edge
+        reference = np.histogram(blurred[..., channel], bins=256, range=(low, high))[0]
+        assert np.abs(np.array(counted[channel]) - reference).sum() <= 2
+        # the definition, counted independently: bin floor((v - min) / (max - min) * 256)
+        bins = np.minimum(((blurred[..., channel] - low) * (256 / (high - low))).astype(int), 255)
+        assert counted[channel] == [int(np.sum(bins == b)) for b in range(256)]
     _, meta, values = web.run_steps(input_id, json.dumps(steps[:1]), False, False)  # a preview
     assert values is None and json.loads(meta)["histogram"] is None
     saved = np.load(io.BytesIO(web.step_npy(input_id, json.dumps(steps[:2]))))
@@ -324,3 +333,23 @@ def test_to_rgba_packs_any_layout(depth, layout):
     out = web.to_rgba(image)
     assert out.flags.c_contiguous
     np.testing.assert_array_equal(out, expected)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    shape=st.sampled_from([(7, 5), (6, 4, 3), (5, 3, 4)]),
+    dtype=st.sampled_from([np.uint8, np.int32, np.float64, bool]),
+    seed=st.integers(0, 2**32 - 1),
+)
+def test_histogram_counts_each_channel_in_equal_bins_over_the_range(shape, dtype, seed):
+    rng = np.random.default_rng(seed)
+    data = (rng.normal(0, 50, shape) * rng.integers(0, 2)).astype(dtype)  # constant at times
+    out = web.histogram(data, bins=16)
+    channels = [data] if data.ndim == 2 else [data[..., c] for c in range(3)]
+    low, high = float(data.min()), float(data.max())
+    assert out["range"] == [low, high]
+    for counts, channel in zip(out["counts"], channels, strict=True):
+        edges = (low, high if high > low else low + 1)
+        reference = np.histogram(channel.astype(float), bins=16, range=edges)[0]
+        assert np.abs(np.array(counts) - reference).sum() <= 2  # values at an edge may differ
+        assert sum(counts) == channel.size
