@@ -28,7 +28,7 @@ function openImage(blob) {
       reject(
         new ImageInputError(
           `“${blob instanceof File ? blob.name : "This file"}” is not an image the browser can read.`,
-          "Open a PNG, JPEG, WebP or GIF image.",
+          "Open a PNG, JPEG, WebP or GIF image, or a .npy, .npz or .mat array.",
         ),
       );
     img.src = url;

@@ -130,6 +130,7 @@ def test_non_image_file_is_refused_and_image_kept(app, tmp_path):
     message = page.locator("#message")
     message.wait_for(state="visible")
     assert "not an image" in message.inner_text()
+    assert ".npy, .npz or .mat array" in message.inner_text()  # what it can open instead
     assert np.array_equal(page_pixels(page, "document.querySelector('#original')"), before)
 
 
