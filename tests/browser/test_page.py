@@ -224,6 +224,11 @@ def test_slider_drag_shows_drafts_of_a_slow_step_and_the_exact_result_on_release
         ).image
     )
     assert_close(draft, expected)
+    # split and difference views need the original's size: the draft is enlarged to it
+    page.select_option("#compare-mode", "split")
+    assert page.evaluate("() => document.querySelector('#result').width") == 1024
+    assert page.evaluate("() => document.querySelector('#views').dataset.mode") == "split"
+    page.select_option("#compare-mode", "side")
     page.evaluate(f"() => {{ {slider}.dispatchEvent(new Event('change', {{bubbles: true}})); }}")
     page.locator("#result-caption", has_text="1024×768").wait_for(timeout=60_000)
     page.wait_for_function("() => document.querySelector('#busy').hidden")
