@@ -502,7 +502,9 @@ def histogram(data, bins=256, value_range=None):
     np.minimum(index, bins - 1, out=index)
     if channels > 1:
         index += np.arange(channels) * bins  # one set of bins per channel, counted at once
-    counts = np.bincount(index.ravel(), minlength=channels * bins).reshape(channels, bins)
+    # in memory order: a colour result's channels are planes, and the bins already tell them apart
+    counts = np.bincount(index.ravel(order="K"), minlength=channels * bins)
+    counts = counts.reshape(channels, bins)
     return {"range": [low, high], "counts": counts.tolist()}
 
 
