@@ -49,6 +49,18 @@ async function waitForPython() {
   }
 }
 
+/** Resolves when the first result of an operation or a lab has been painted. */
+function firstResultShown() {
+  return new Promise((resolve) => {
+    new PerformanceObserver((list, observer) => {
+      if (list.getEntries().some((mark) => mark.name === "ndlab:result" || mark.name === "ndlab:lab-result")) {
+        observer.disconnect();
+        resolve(undefined);
+      }
+    }).observe({ type: "mark", buffered: true });
+  });
+}
+
 /** @param {import("./message.js").Problem} problem @param {HTMLElement[]} actions */
 const showMessage = (problem, actions = []) => showMessageIn($("message"), problem, actions);
 
@@ -268,7 +280,9 @@ async function main() {
   else writeImagesHash();
   window.addEventListener("hashchange", route);
   if (!(await waitForPython())) return;
-  // Precache for offline use only now, so it does not compete with Python's own download.
+  // Precache for offline use only once the first result is on the screen, so that it competes
+  // neither with Python's own download nor with the first run.
+  await firstResultShown();
   registerOffline((reload) => {
     $("update").hidden = false;
     $("update-reload").onclick = reload;

@@ -156,6 +156,7 @@ export class LabsView {
     this.el.code.textContent = result.code;
     if (this.el.downloadCode) this.el.downloadCode.disabled = false;
     this.el.timings.textContent = `SciPy ${format(result.timings.compute_ms)} ms · round trip ${roundTripMs.toFixed(1)} ms`;
+    performance.mark("ndlab:lab-result");
   }
 }
 
