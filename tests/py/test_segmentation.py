@@ -1,12 +1,15 @@
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from scipy import ndimage
 from scipy.cluster import vq
 
 import ndlab
 from cases import make_image
+from ndlab import segmentation
 from ndlab.convert import clip, paint_labels
-from ndlab.samples import blobs, blobs_signal
+from ndlab.samples import blobs, blobs_signal, random_blobs
 
 
 @pytest.mark.parametrize(("k", "seed"), [(2, 0), (4, 1), (8, 5)])
@@ -164,3 +167,36 @@ def test_kmeans_result_is_clipped_centres():
     image = make_image("rgb")
     result = ndlab.run("kmeans_colours", image)
     np.testing.assert_array_equal(result.image, clip(result.data))
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    seed=st.integers(0, 2**32 - 1),
+    threshold=st.integers(60, 200),
+    connectivity=st.integers(1, 2),
+    measured=st.sampled_from(["itself", "float", "bool"]),
+)
+def test_label_measurements_are_ndimages_numbers(seed, threshold, connectivity, measured):
+    """Means, maxima and centres equal ndimage.mean, maximum and center_of_mass exactly."""
+    image = random_blobs((40, 56), seed=seed % 2**16, scale=2.0)
+    intensity = {
+        "itself": None,
+        "float": np.random.default_rng(seed).uniform(1, 300, image.shape),
+        "bool": image > threshold,
+    }[measured]
+    labels, info = segmentation.label(
+        image.astype(float), threshold=threshold, connectivity=connectivity, intensity=intensity
+    )
+    measured = image.astype(float) if intensity is None else intensity
+    index = np.arange(1, info["objects"] + 1)
+    centres = ndimage.center_of_mass(measured, labels, index) if index.size else []
+    expected = [
+        [round(float(mean), 3), round(float(maximum), 3), round(float(r), 3), round(float(c), 3)]
+        for mean, maximum, (r, c) in zip(
+            ndimage.mean(measured, labels, index),
+            ndimage.maximum(measured, labels, index),
+            centres,
+            strict=True,
+        )
+    ]
+    assert [[row[2], row[3], row[8], row[9]] for row in info["table"]["rows"]] == expected
