@@ -42,6 +42,17 @@ def test_kmeans_with_fewer_colours_than_clusters_keeps_them(colours):
     np.testing.assert_array_equal(result.image, image)
 
 
+@pytest.mark.parametrize("plain_rows", [0, 100])
+def test_kmeans_counts_colours_beyond_the_first_pixels(plain_rows):
+    """Three colours, two of them only after the first 4096 pixels (then all are counted)."""
+    image = np.zeros((120, 50, 3), np.uint8)
+    image[plain_rows + 5 :] = [200, 10, 10]
+    image[plain_rows + 12 :] = [10, 10, 200]
+    result = ndlab.run("kmeans_colours", image, k=8)
+    assert result.info["clusters"] == 3
+    np.testing.assert_array_equal(result.image, image)
+
+
 def test_kmeans_on_grey_keeps_grey():
     result = ndlab.run("kmeans_colours", make_image("grey"), k=3)
     assert result.image.shape == (24, 32, 3)
