@@ -101,6 +101,8 @@ def test_detrend_and_resample_the_learners_series(with_t):
         "your series",
         "detrended",
     ]
+    own = labs.run("detrend_resample_window", samples=40).outputs["plots"]
+    assert result.outputs["plots"][2:] == own[2:]  # the window and its spectrum stay
 
 
 def _sampled(step=0.01, n=1000, seed=3):
