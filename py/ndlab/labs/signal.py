@@ -362,6 +362,7 @@ def fft_denoise(series=None, *, period=5.0, noise=0.5, seed=0):
         max_rows=100_000,
         help="One row per year, equally spaced: the year and three populations (the "
         "chapter's populations.txt: Canada, 1900–1920).",
+        spaced=True,
     ),
     params=[
         Param("pad", "int", 1, min=1, max=16, step=1, help="Zero-padding factor of the FFT."),

@@ -3,6 +3,7 @@ import pytest
 from scipy import signal
 
 from ndlab import labs
+from ndlab.labs.core import get_lab
 
 
 def test_detrend_removes_the_slope():
@@ -156,11 +157,13 @@ def test_fft_denoise_takes_the_time_step_from_t():
         ),
         ("fft_denoise", [8, 7, 6, 5, 4, 3, 2, 1], r"column 1 \(t \(s\)\) must increase in even"),
         ("detrend_resample_window", [0, 0.1, 0.25, 0.3], r"row 3, column 1 \(t\) is 0.25"),
+        ("population_periodicity", [1900, 1901, 1903, 1904], r"row 3, column 1 \(year\) is 1903"),
     ],
 )
 def test_a_series_not_evenly_spaced_in_t_is_refused_naming_the_row(name, t, message):
     with pytest.raises(ValueError, match=message):
-        labs.run(name, data=np.column_stack([t, np.ones(len(t))]))
+        others = len(get_lab(name).data.columns) - 1  # columns after t, all ones
+        labs.run(name, data=np.column_stack([t, np.ones((len(t), others))]))
 
 
 def test_time_rounded_in_a_file_is_evenly_spaced_within_a_percent():
