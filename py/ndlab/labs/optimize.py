@@ -381,7 +381,13 @@ def alaska_temperatures(temperatures=None, *, period=12.0):
         warnings.simplefilter("always")
         for name, data in (("max", highs), ("min", lows)):
             guess = [data.mean(), (data.max() - data.min()) / 2, months[data.argmax()]]
-            fitted, covariance = optimize.curve_fit(yearly, months, data, p0=guess)
+            try:
+                fitted, covariance = optimize.curve_fit(yearly, months, data, p0=guess)
+            except RuntimeError as error:  # the least-squares search did not converge
+                raise ValueError(
+                    f"curve_fit found no cosine through the {name} temperatures ({error}); "
+                    "are the columns month, max and min?"
+                ) from None
             fits[name] = fitted, np.sqrt(np.diag(covariance))
 
     (a_max, b_max, t_max), errors_max = fits["max"]

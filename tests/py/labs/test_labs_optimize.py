@@ -222,3 +222,10 @@ def test_alaska_the_chapters_table_given_as_data_gives_the_chapters_numbers():
 def test_alaska_refuses_a_table_without_its_three_columns():
     with pytest.raises(ValueError, match=r"the table needs 3 column\(s\) \(month, max \(°C\), min"):
         labs.run("alaska_temperatures", data=[[0, 1], [1, 2], [2, 3], [3, 4]])
+
+
+def test_alaska_says_when_no_cosine_fits_a_table():
+    # three months only, for which curve_fit's search does not converge
+    table = [[2, 2, 1], [1e-05, 0.5, 1], [0, 2, 0.5], [2, 1, 1], [0, 0.5, 1], [2, 2, 3], [0, 2, 3]]
+    with pytest.raises(ValueError, match=r"curve_fit found no cosine through the max temperatures"):
+        labs.run("alaska_temperatures", data=table)
