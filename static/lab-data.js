@@ -79,7 +79,8 @@ export class LabData {
     this.spec = spec;
     this.panel.hidden = !spec || spec.kind === "image";
     if (this.panel.hidden) return;
-    const columns = spec.kind === "matrix" ? "a matrix, one row per line" : `columns: ${spec.columns.join(", ")}`;
+    const alone = spec.optional ? ` or ${spec.columns.slice(spec.optional).join(", ")} alone` : "";
+    const columns = spec.kind === "matrix" ? "a matrix, one row per line" : `columns: ${spec.columns.join(", ")}${alone}`;
     this.help.textContent = `${spec.help} Paste a table (${columns}; ${spec.min_rows} to ${spec.max_rows} rows) or open a file, pick the columns, then use it.`;
     this.text.value = "";
     this.status.textContent = "";

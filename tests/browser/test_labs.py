@@ -143,6 +143,71 @@ def test_a_pasted_table_and_an_uploaded_npy_give_cpythons_numbers(fresh, base_ur
     outputs_show(page, labs.run("lidar_waveform", model="three echoes").outputs["text"][0])
 
 
+def assert_values_equal(page_values, cpython_values):
+    assert page_values.keys() == cpython_values.keys()
+    for key, value in cpython_values.items():
+        assert page_values[key] == (value if value is None else pytest.approx(value, rel=1e-9)), key
+
+
+def test_two_samples_pasted_into_the_t_test_and_a_npy_into_fft_denoise(fresh, base_url, tmp_path):
+    """Two samples of different sizes, copied from a spreadsheet (value, group), and a recording
+    (t, x) saved with np.save give the numbers ndlab.labs.run gives in CPython."""
+    page = fresh.page
+    page.goto(f"{base_url}#lab=t_test")
+    fresh.wait_ready()
+    outputs_show(page, labs.run("t_test").outputs["text"][0])
+    page.locator("#lab-data summary").click()
+    assert "value, group" in page.locator("#lab-data").text_content()
+
+    rng = np.random.default_rng(5)
+    samples = [rng.normal(20.0, 2.0, 14), rng.normal(22.5, 3.0, 9)]
+    rows = [(value, group) for group, sample in enumerate(samples, 1) for value in sample]
+    table = "weight\tgroup\n" + "\n".join(f"{value:.2f}\t{group}" for value, group in rows)
+    page.fill("#lab-data-text", table)
+    assert "24 lines × 2 columns" in page.locator("#lab-data .lab-data-preview").inner_text()
+    page.click("#lab-data-use")
+    expected = labs.run("t_test", data=table).outputs
+    assert expected["text"][0].endswith("(your data: 14 values in group 1, 9 in group 2).")
+    outputs_show(page, expected["text"][0])
+    outputs_show(page, expected["text"][1])
+    assert_values_equal(
+        page.evaluate(RUN_LAB, ["t_test", {"data": table}])["outputs"]["values"], expected["values"]
+    )
+
+    # a recording saved with np.save, opened in the FFT lab
+    page.locator("#lab-list button[data-lab='fft_denoise']").click()
+    outputs_show(page, labs.run("fft_denoise").outputs["text"][0])
+    t = 0.005 * np.arange(800)
+    recording = np.column_stack([t, 1.5 + np.sin(2 * np.pi * 7.0 * t) + rng.normal(0, 0.8, t.size)])
+    np.save(tmp_path / "recording.npy", recording)
+    if page.locator("#lab-data").get_attribute("open") is None:  # it stays open across labs
+        page.locator("#lab-data summary").click()
+    page.set_input_files("#lab-data-file", str(tmp_path / "recording.npy"))
+    preview = page.locator("#lab-data .lab-data-preview")
+    preview.get_by_text("800 lines × 2 columns").wait_for()
+    page.click("#lab-data-use")
+    expected = labs.run("fft_denoise", data=recording).outputs
+    assert expected["values"]["peak_frequency"] == pytest.approx(7.0)
+    outputs_show(page, expected["text"][0])
+    text = page.locator("#lab-data-text").input_value()
+    assert_values_equal(
+        page.evaluate(RUN_LAB, ["fft_denoise", {"data": text}])["outputs"]["values"],
+        expected["values"],
+    )
+    legend = page.locator(".figures figure.plot").nth(1).inner_text()
+    assert "filtered" in legend and "clean" not in legend
+
+    # a time column with a gap: the message names its row, and the lab's own data comes back
+    page.fill("#lab-data-text", "0, 1\n1, 2\n2, 1\n4, 0\n5, 1\n6, 2\n7, 1\n8, 0")
+    page.click("#lab-data-use")
+    message = page.locator("#lab-message")
+    message.wait_for(state="visible")
+    assert "row 4, column 1 (t (s)) is 4, a step of 2 from row 3" in message.inner_text()
+    page.get_by_role("button", name="Back to the lab's own data").click()
+    message.wait_for(state="hidden")
+    outputs_show(page, labs.run("fft_denoise").outputs["text"][0])
+
+
 def test_bad_lab_parameter_is_explained(fresh, base_url):
     page = fresh.page
     page.goto(f"{base_url}#lab=fit_curve&params={quote(json.dumps({'noise': -4}))}")

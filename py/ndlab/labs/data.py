@@ -50,6 +50,14 @@ class Data:
         One sentence on what the data is, shown with the lab.
     by : str, optional
         The parameter whose value picks the chapter's file.
+    optional : int, optional
+        How many of the first columns of a table may be left out (the lab
+        then numbers the rows itself): with columns ``("t", "y")`` and 1,
+        ``y`` alone will do.
+    spaced : bool, optional
+        Whether the first column of a table, when given, must increase in
+        even steps (as the samples of a Fourier transform must), each step
+        within :data:`SPACING` of their median.
     """
 
     kind: str
@@ -59,6 +67,8 @@ class Data:
     max_rows: int
     help: str
     by: str | None = None
+    optional: int = 0
+    spaced: bool = False
 
     def __post_init__(self):
         if self.kind not in ("table", "image", "matrix"):
@@ -68,6 +78,8 @@ class Data:
         names = [name for name in self.files.values() if isinstance(name, str)]
         if any(Path(name).suffix not in LOADERS for name in names):
             raise ValueError(f"files must end with one of {tuple(LOADERS)}, got {self.files}")
+        if not 0 <= self.optional < max(len(self.columns), 1):
+            raise ValueError(f"optional must leave at least one column, got {self.optional}")
 
     def source(self, params):
         """Return the chapter's file name, or the matrix, used for `params` (None: none)."""
@@ -127,10 +139,14 @@ class Data:
         else:
             if array.ndim == 1:  # a single column
                 array = array[:, np.newaxis]
-            if array.ndim != 2 or array.shape[1] != len(self.columns):
+            width = len(self.columns)
+            if array.ndim != 2 or not width - self.optional <= array.shape[1] <= width:
                 got = array.shape[1] if array.ndim == 2 else f"shape {array.shape}"
+                alone = f" or {', '.join(self.columns[self.optional :])} alone" * (
+                    self.optional > 0
+                )
                 raise ValueError(
-                    f"the table needs {len(self.columns)} column(s) ({', '.join(self.columns)}), "
+                    f"the table needs {width} column(s) ({', '.join(self.columns)}){alone}, "
                     f"got {got}"
                 )
         rows = array.shape[0]
@@ -142,7 +158,9 @@ class Data:
             raise ValueError(
                 f"row {row + 1}, column {column + 1} is {array[row, column]}, not a finite number"
             )
-        return array[:, 0] if self.kind == "table" and len(self.columns) == 1 else array
+        if self.spaced and array.shape[1] == len(self.columns):
+            _check_spacing(array[:, 0], self.columns[0])
+        return array[:, 0] if self.kind == "table" and array.shape[1] == 1 else array
 
     def to_dict(self):
         """Return the JSON-ready description for the catalogue."""
@@ -151,11 +169,37 @@ class Data:
             "columns": list(self.columns),
             "files": sorted({name for name in self.files.values() if isinstance(name, str)}),
             "by": self.by,
+            "optional": self.optional,
+            "spaced": self.spaced,
             "min_rows": self.min_rows,
             "max_rows": self.max_rows,
             "help": self.help,
             "credit": CREDIT,
         }
+
+
+#: How far each step of an evenly spaced column may be from their median, relative to it.
+SPACING = 0.01
+
+
+def _check_spacing(column, name):
+    """Raise a ValueError naming the first row where `column` does not step evenly upwards."""
+    with np.errstate(all="ignore"):  # huge values overflow into inf, which is refused below
+        steps = np.diff(column)
+        step = np.median(steps)  # a gap or a repeated time then stands out, at its row
+        uneven = np.flatnonzero(~(np.abs(steps - step) <= SPACING * step))
+    if not 0 < step < np.inf:
+        raise ValueError(
+            f"column 1 ({name}) must increase in even steps; it goes from {column[0]:g} in row 1 "
+            f"to {column[-1]:g} in row {column.size}"
+        )
+    if uneven.size:
+        row = uneven[0] + 1  # counted from 0: the step from row - 1 to row is uneven
+        raise ValueError(
+            f"row {row + 1}, column 1 ({name}) is {column[row]:g}, a step of "
+            f"{steps[row - 1]:g} from row {row}; the steps must be even, each "
+            f"within {SPACING:.0%} of their median {step:g}"
+        )
 
 
 def _rows_to_array(data):

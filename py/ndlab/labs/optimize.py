@@ -313,6 +313,16 @@ def fit_curve(points=None, *, a=1.0, b=10.0, noise=5.0, n=40, seed=0):
 @lab(
     category="optimize",
     title="Temperature extremes in Alaska",
+    data=Data(
+        "table",
+        ("month", "max (°C)", "min (°C)"),
+        {},
+        min_rows=4,
+        max_rows=10_000,
+        help="Monthly temperature extremes of a place: the month (January = 0), the highest "
+        "and the lowest temperature in °C; without them the lab fits the chapter's 12 months "
+        "in Alaska.",
+    ),
     params=[
         Param(
             "period",
@@ -330,11 +340,18 @@ def fit_curve(points=None, *, a=1.0, b=10.0, noise=5.0, n=40, seed=0):
         "curve_fit; t0 is the month of the peak. Are the two offsets equal within the fit "
         "accuracy? Compare their difference with the combined standard error. The chapter's "
         "solution divides by times.max(), which is 11 rather than 12 for months 0 to 11; set "
-        "the period to 11 to reproduce it."
+        "the period to 11 to reproduce it. Another place's monthly extremes, given as your "
+        "data, are fitted the same way."
     ),
 )
-def alaska_temperatures(*, period=12.0):
-    """Fit a yearly cosine to Alaska's monthly extremes and compare the time offsets.
+def alaska_temperatures(temperatures=None, *, period=12.0):
+    """Fit a yearly cosine to monthly extremes and compare the time offsets.
+
+    Parameters
+    ----------
+    temperatures : (n, 3) array, optional
+        Month (January = 0), highest and lowest temperature in °C, one row
+        a month; without it, the chapter's 12 months in Alaska.
 
     Returns
     -------
@@ -347,25 +364,38 @@ def alaska_temperatures(*, period=12.0):
     >>> round(float(out["values"]["max_offset"]), 1), round(float(out["values"]["min_offset"]), 1)
     (5.7, 6.2)
     """
-    months = np.arange(12)
-    highs = np.array([17, 19, 21, 28, 33, 38, 37, 37, 31, 23, 19, 18])
-    lows = np.array([-62, -59, -56, -46, -32, -18, -9, -13, -25, -46, -52, -58])
+    if temperatures is None:  # the chapter's data: record extremes in Alaska
+        months = np.arange(12)
+        highs = np.array([17, 19, 21, 28, 33, 38, 37, 37, 31, 23, 19, 18])
+        lows = np.array([-62, -59, -56, -46, -32, -18, -9, -13, -25, -46, -52, -58])
+    else:
+        months, highs, lows = np.asarray(temperatures, dtype=np.float64).T
 
     def yearly(t, a, b, t0):
         return a + b * np.cos(2 * np.pi * (t - t0) / period)
 
     fits = {}
-    for name, data in (("max", highs), ("min", lows)):
-        guess = [data.mean(), (data.max() - data.min()) / 2, months[data.argmax()]]
-        fitted, covariance = optimize.curve_fit(yearly, months, data, p0=guess)
-        fits[name] = fitted, np.sqrt(np.diag(covariance))
+    # A table that no cosine fits leaves the covariance undefined (or overflowing):
+    # curve_fit warns and returns infinite errors, which are shown as missing.
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        for name, data in (("max", highs), ("min", lows)):
+            guess = [data.mean(), (data.max() - data.min()) / 2, months[data.argmax()]]
+            try:
+                fitted, covariance = optimize.curve_fit(yearly, months, data, p0=guess)
+            except RuntimeError as error:  # the least-squares search did not converge
+                raise ValueError(
+                    f"curve_fit found no cosine through the {name} temperatures ({error}); "
+                    "are the columns month, max and min?"
+                ) from None
+            fits[name] = fitted, np.sqrt(np.diag(covariance))
 
     (a_max, b_max, t_max), errors_max = fits["max"]
     (a_min, b_min, t_min), errors_min = fits["min"]
     difference = abs(t_max - t_min)
     combined = np.hypot(errors_max[2], errors_min[2])
     verdict = "equal" if difference <= 2 * combined else "not equal"
-    fine = np.linspace(0, 11, 221)
+    fine = np.linspace(months.min(), months.max(), 221)
     return {
         "plots": [
             {
@@ -411,10 +441,12 @@ def alaska_temperatures(*, period=12.0):
         },
         "text": [
             f"The highs peak at t0 = {t_max:.2f} ± {errors_max[2]:.2f} months and the lows at "
-            f"t0 = {t_min:.2f} ± {errors_min[2]:.2f} months.",
+            f"t0 = {t_min:.2f} ± {errors_min[2]:.2f} months"
+            + (" (your data)." if temperatures is not None else "."),
             f"The difference, {difference:.2f} months, is {difference / combined:.1f} times "
             f"the combined error {combined:.2f}: the offsets are {verdict} within the fit "
             "accuracy (two standard errors).",
+            *(f"curve_fit warned: {w.message}" for w in caught),
         ],
     }
 

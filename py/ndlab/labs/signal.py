@@ -13,6 +13,17 @@ SEED = Param("seed", "int", 0, min=0, max=2**32 - 1, step=1, help="Seed of the r
 @lab(
     category="signal",
     title="Detrending, resampling and windows",
+    data=Data(
+        "table",
+        ("t", "y"),
+        {},
+        min_rows=4,
+        max_rows=100_000,
+        help="A series: t in even steps and y, or y alone (its rows then count the time); "
+        "without it the lab detrends a noisy ramp and resamples sin t.",
+        optional=1,
+        spaced=True,
+    ),
     params=[
         Param("noise", "float", 1.0, min=0, max=5, step=0.1, help="Noise on the linear trend."),
         Param("samples", "int", 25, min=4, max=400, step=1, help="Length after resampling."),
@@ -31,11 +42,18 @@ SEED = Param("seed", "int", 0, min=0, max=2**32 - 1, step=1, help="Seed of the r
         "sine through the FFT, which assumes the signal is periodic: note the wiggles at the "
         "ends, since sin(t) on [0, 5] is not. Window functions (signal.get_window) taper a "
         "segment before a Fourier transform to reduce spectral leakage; the right-hand plot "
-        "shows the chosen window and its spectrum in decibels."
+        "shows the chosen window and its spectrum in decibels. Your own series is detrended "
+        "and resampled in their place."
     ),
 )
-def detrend_resample_window(*, noise=1.0, samples=25, window="hann", seed=0):
-    """Detrend a noisy ramp, resample a sine by FFT, and show a window and its spectrum.
+def detrend_resample_window(series=None, *, noise=1.0, samples=25, window="hann", seed=0):
+    """Detrend a series, resample another by FFT, and show a window and its spectrum.
+
+    Parameters
+    ----------
+    series : 1-D or (n, 2) array, optional
+        y, or t and y, evenly spaced in t: detrended and resampled. Without
+        it, a noisy ramp is detrended and sin t resampled.
 
     Returns
     -------
@@ -47,21 +65,33 @@ def detrend_resample_window(*, noise=1.0, samples=25, window="hann", seed=0):
     >>> out = detrend_resample_window(noise=0.0)
     >>> abs(float(out["values"]["detrended_max"])) < 1e-12
     True
+    >>> round(float(detrend_resample_window(np.array([1.0, 3, 5, 7]))["values"]["removed_slope"]))
+    2
     """
-    rng = np.random.default_rng(seed)
-    t = np.linspace(0, 5, 100)
-    ramp = t + rng.normal(0, noise, t.size)
+    drawn = series is None
+    if drawn:
+        rng = np.random.default_rng(seed)
+        t = np.linspace(0, 5, 100)
+        ramp = t + rng.normal(0, noise, t.size)
+        wave = np.sin(t)
+    elif series.ndim == 1:  # y alone: t counts the samples
+        t = np.arange(series.size, dtype=np.float64)
+        ramp = wave = series
+    else:
+        t, ramp = series.T
+        wave = ramp
     detrended = signal.detrend(ramp)
 
-    sine = np.sin(t)
-    resampled, t_resampled = signal.resample(sine, samples, t=t)
+    resampled, t_resampled = signal.resample(wave, samples, t=t)
 
     taper = signal.get_window(window, 64)
     response = np.abs(fft.fftshift(fft.fft(taper, 2048)))
     decibels = 20 * np.log10(np.maximum(response / response.max(), 1e-10))
     frequencies = fft.fftshift(fft.fftfreq(2048))
     slope = np.polyfit(t, ramp - detrended, 1)[0]
-    resample_error = np.abs(resampled - np.sin(t_resampled)).max()
+    # the resampled points against sin t, or against the series joined by straight lines
+    expected = np.sin(t_resampled) if drawn else np.interp(t_resampled, t, wave)
+    resample_error = np.abs(resampled - expected).max()
     return {
         "plots": [
             {
@@ -70,7 +100,12 @@ def detrend_resample_window(*, noise=1.0, samples=25, window="hann", seed=0):
                 "x_label": "t",
                 "y_label": "x",
                 "series": [
-                    {"label": "t + noise", "x": t, "y": ramp, "kind": "line"},
+                    {
+                        "label": "t + noise" if drawn else "your series",
+                        "x": t,
+                        "y": ramp,
+                        "kind": "line",
+                    },
                     {"label": "detrended", "x": t, "y": detrended, "kind": "line"},
                 ],
             },
@@ -80,7 +115,14 @@ def detrend_resample_window(*, noise=1.0, samples=25, window="hann", seed=0):
                 "x_label": "t",
                 "y_label": "x",
                 "series": [
-                    {"label": "sin t (100 samples)", "x": t, "y": sine, "kind": "line"},
+                    {
+                        "label": f"sin t ({t.size} samples)"
+                        if drawn
+                        else f"your series ({t.size} samples)",
+                        "x": t,
+                        "y": wave,
+                        "kind": "line",
+                    },
                     {"label": "resampled", "x": t_resampled, "y": resampled, "kind": "points"},
                 ],
             },
@@ -107,9 +149,14 @@ def detrend_resample_window(*, noise=1.0, samples=25, window="hann", seed=0):
             "resample_max_error": resample_error,
         },
         "text": [
-            f"detrend removed a line of slope {slope:.4f} (true slope 1).",
+            f"detrend removed a line of slope {slope:.4f}"
+            + (" (true slope 1)." if drawn else " (your data)."),
             f"The resampled sine is off by up to {resample_error:.3f}, mostly at the ends, "
-            "where the periodic extension jumps.",
+            "where the periodic extension jumps."
+            if drawn
+            else f"The resampled series is off by up to {resample_error:.3f} from yours joined "
+            "by straight lines: resample treats it as periodic, so where its ends differ it "
+            "wiggles.",
         ],
     }
 
@@ -190,6 +237,16 @@ def median_wiener(*, noise=0.3, kernel_size=7, shape="steps", seed=0):
 @lab(
     category="signal",
     title="Denoising a sine by FFT",
+    data=Data(
+        "table",
+        ("t (s)", "x"),
+        {},
+        min_rows=8,
+        max_rows=1_000_000,
+        help="An evenly sampled series: the time in seconds, in even steps, and the signal; "
+        "without it the lab draws the chapter's noisy sine.",
+        spaced=True,
+    ),
     params=[
         Param("period", "float", 5.0, min=0.5, max=20, step=0.5, help="Period of the sine (s)."),
         Param("noise", "float", 0.5, min=0, max=3, step=0.1, help="Noise standard deviation."),
@@ -201,27 +258,43 @@ def median_wiener(*, noise=0.3, kernel_size=7, shape="steps", seed=0):
         "frequency estimates 1/period. Setting every coefficient above the peak frequency to "
         "zero and transforming back (irfft) removes most of the noise. The chapter used "
         "scipy.fftpack, which is legacy; scipy.fft is its replacement, and rfft handles real "
-        "signals directly."
+        "signals directly. On your own series the time step comes from t; with no clean "
+        "signal to compare, the lab gives the RMS of what the cut removed instead of errors."
     ),
 )
-def fft_denoise(*, period=5.0, noise=0.5, seed=0):
-    """Find a noisy sine's frequency from its power spectrum and cut everything above it.
+def fft_denoise(series=None, *, period=5.0, noise=0.5, seed=0):
+    """Find a noisy signal's frequency from its power spectrum and cut everything above it.
+
+    Parameters
+    ----------
+    series : (n, 2) array, optional
+        Time in seconds, in even steps, and the signal. Without it, a sine
+        of period `period` with noise `noise` is drawn.
 
     Returns
     -------
     dict
-        Power spectrum (log scale) and the signals; the peak frequency and errors.
+        Power spectrum (log scale) and the signals; the peak frequency and errors
+        (against the clean sine, which only drawn samples have).
 
     Examples
     --------
     >>> round(float(fft_denoise()["values"]["peak_frequency"]), 3)
     0.2
+    >>> t = np.arange(0, 10, 0.1)
+    >>> round(float(fft_denoise(np.column_stack([t, np.cos(t)]))["values"]["peak_frequency"]), 2)
+    0.2
     """
-    rng = np.random.default_rng(seed)
-    time_step = 0.02
-    t = np.arange(0, 20, time_step)
-    clean = np.sin(2 * np.pi / period * t)
-    noisy = clean + rng.normal(0, noise, t.size)
+    drawn = series is None
+    if drawn:
+        rng = np.random.default_rng(seed)
+        time_step = 0.02
+        t = np.arange(0, 20, time_step)
+        clean = np.sin(2 * np.pi / period * t)
+        noisy = clean + rng.normal(0, noise, t.size)
+    else:  # t steps evenly (each step within 1% of their median): take the mean step
+        t, noisy = series.T
+        time_step = (t[-1] - t[0]) / (t.size - 1)
 
     spectrum = fft.rfft(noisy)
     frequencies = fft.rfftfreq(t.size, d=time_step)
@@ -231,7 +304,7 @@ def fft_denoise(*, period=5.0, noise=0.5, seed=0):
     filtered = fft.irfft(spectrum, n=t.size)
 
     def rms(x):
-        return np.sqrt(np.mean((x - clean) ** 2))
+        return np.sqrt(np.mean(x**2))
 
     return {
         "plots": [
@@ -243,31 +316,37 @@ def fft_denoise(*, period=5.0, noise=0.5, seed=0):
                 "log_y": True,
                 "series": [
                     {"label": "power", "x": frequencies, "y": power, "kind": "line"},
-                    {"label": "peak", "x": [peak], "y": [power.max()], "kind": "points"},
+                    {"label": "peak", "x": [peak], "y": [power[1:].max()], "kind": "points"},
                 ],
             },
             {
                 "id": "signals",
-                "title": "Noisy and filtered signals",
+                "title": "Noisy and filtered signals" if drawn else "Your signal, and filtered",
                 "x_label": "t (s)",
                 "y_label": "x",
                 "series": [
-                    {"label": "noisy", "x": t, "y": noisy, "kind": "line"},
+                    {"label": "noisy" if drawn else "yours", "x": t, "y": noisy, "kind": "line"},
                     {"label": "filtered", "x": t, "y": filtered, "kind": "line"},
-                    {"label": "clean", "x": t, "y": clean, "kind": "line"},
+                    *([{"label": "clean", "x": t, "y": clean, "kind": "line"}] if drawn else []),
                 ],
             },
         ],
         "values": {
             "peak_frequency": peak,
-            "true_frequency": 1 / period,
-            "noisy_rms": rms(noisy),
-            "filtered_rms": rms(filtered),
+            "true_frequency": 1 / period if drawn else None,
+            "noisy_rms": rms(noisy - clean) if drawn else None,
+            "filtered_rms": rms(filtered - clean) if drawn else None,
+            "removed_rms": rms(noisy - filtered),
         },
         "text": [
             f"The peak is at {peak:.4f} Hz (true {1 / period:.4f} Hz; the resolution is "
             f"{frequencies[1]:.4f} Hz). Cutting above it lowers the RMS error from "
-            f"{rms(noisy):.3f} to {rms(filtered):.3f}."
+            f"{rms(noisy - clean):.3f} to {rms(filtered - clean):.3f}."
+            if drawn
+            else f"The peak is at {peak:.4g} Hz, a period of {1 / peak:.4g} s (the resolution "
+            f"is {frequencies[1]:.4g} Hz; your data). Cutting above it removes an RMS of "
+            f"{rms(noisy - filtered):.4g} from your signal; with no clean signal to compare, the "
+            "plot shows yours and the filtered one."
         ],
     }
 
@@ -283,6 +362,7 @@ def fft_denoise(*, period=5.0, noise=0.5, seed=0):
         max_rows=100_000,
         help="One row per year, equally spaced: the year and three populations (the "
         "chapter's populations.txt: Canada, 1900–1920).",
+        spaced=True,
     ),
     params=[
         Param("pad", "int", 1, min=1, max=16, step=1, help="Zero-padding factor of the FFT."),

@@ -1,5 +1,7 @@
 """Statistics labs (``scipy.stats``)."""
 
+import warnings
+
 import numpy as np
 from scipy import stats
 
@@ -121,6 +123,17 @@ def normal_samples(samples=None, *, n=1000, mean=0.0, sd=1.0, bins=30, seed=0):
 @lab(
     category="stats",
     title="Two-sample t-test",
+    data=Data(
+        "table",
+        ("value", "group"),
+        {},
+        min_rows=4,
+        max_rows=1_000_000,
+        help="Both samples in one table, one value a row with its group beside it: two "
+        "different numbers (such as 1 and 2) tell the samples apart, so they may differ in "
+        "size; without them the lab draws two normal samples with the means, spreads and sizes "
+        "below.",
+    ),
     params=[
         Param("mean1", "float", 0.0, min=-5, max=5, step=0.1, help="Mean of sample 1."),
         Param("sd1", "float", 1.0, min=0.1, max=5, step=0.1, help="Spread of sample 1."),
@@ -137,11 +150,20 @@ def normal_samples(samples=None, *, n=1000, mean=0.0, sd=1.0, bins=30, seed=0):
         "large as the one observed if the population means were equal: a small p-value is "
         "evidence that they differ. Make the means closer, the spreads wider or the samples "
         "smaller and the p-value grows. With equal_var off it runs Welch's test, which does "
-        "not assume equal variances. The chapter's call is the same."
+        "not assume equal variances. The chapter's call is the same. Your own samples go in "
+        "one table, each value beside its group, so that they may differ in size."
     ),
 )
-def t_test(*, mean1=0.0, sd1=1.0, n1=100, mean2=0.3, sd2=1.0, n2=100, equal_var=True, seed=0):
-    """Compare the means of two normal samples with ``stats.ttest_ind``.
+def t_test(
+    samples=None, *, mean1=0.0, sd1=1.0, n1=100, mean2=0.3, sd2=1.0, n2=100, equal_var=True, seed=0
+):
+    """Compare the means of two samples with ``stats.ttest_ind``.
+
+    Parameters
+    ----------
+    samples : (n, 2) array, optional
+        One value a row and its group, one of two numbers; sample 1 is the
+        group of the smaller number. Without it, two normal samples are drawn.
 
     Returns
     -------
@@ -153,11 +175,37 @@ def t_test(*, mean1=0.0, sd1=1.0, n1=100, mean2=0.3, sd2=1.0, n2=100, equal_var=
     >>> out = t_test(mean2=0.0, n1=50, n2=50)
     >>> float(out["values"]["p_value"]) > 0.05
     True
+    >>> out = t_test(np.array([[1.0, 1], [2.0, 1], [3.0, 1], [7.0, 2], [9.0, 2]]))
+    >>> out["text"][0].partition("; ")[2]
+    't = -5.692, p = 0.0107 (your data: 3 values in group 1, 2 in group 2).'
     """
-    rng = np.random.default_rng(seed)
-    first = rng.normal(mean1, sd1, n1)
-    second = rng.normal(mean2, sd2, n2)
-    test = stats.ttest_ind(first, second, equal_var=equal_var)
+    if samples is None:
+        rng = np.random.default_rng(seed)
+        first = rng.normal(mean1, sd1, n1)
+        second = rng.normal(mean2, sd2, n2)
+    else:
+        values, group = np.asarray(samples, dtype=np.float64).T
+        labels = np.unique(group)
+        if labels.size != 2:
+            shown = ", ".join(f"{label:g}" for label in labels[:5]) + ", …" * (labels.size > 5)
+            raise ValueError(
+                f"column 2 (group) must hold two different numbers, one for each sample; "
+                f"it holds {labels.size}: {shown}"
+            )
+        first, second = values[group == labels[0]], values[group == labels[1]]
+        for label, sample in zip(labels, (first, second), strict=True):
+            if sample.size < 2:
+                row = np.flatnonzero(group == label)[0] + 1
+                raise ValueError(
+                    f"group {label:g} has one value only (row {row}); each sample needs two or more"
+                )
+        if np.ptp(first) == np.ptp(second) == 0:
+            raise ValueError("both samples are constant: their spread, and so t, is undefined")
+
+    # Nearly identical values lose precision in the variances: SciPy warns, the answers say so.
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", RuntimeWarning)
+        test = stats.ttest_ind(first, second, equal_var=equal_var)
 
     edges = np.histogram_bin_edges(np.concatenate([first, second]), bins=30)
     density1, _ = np.histogram(first, bins=edges, density=True)
@@ -184,10 +232,17 @@ def t_test(*, mean1=0.0, sd1=1.0, n1=100, mean2=0.3, sd2=1.0, n2=100, equal_var=
         },
         "text": [
             f"The sample means are {first.mean():.3f} and {second.mean():.3f}; "
-            f"t = {test.statistic:.3f}, p = {test.pvalue:.3g}.",
+            f"t = {test.statistic:.3f}, p = {test.pvalue:.3g}"
+            + (
+                "."
+                if samples is None
+                else f" (your data: {first.size} values in group {labels[0]:g}, "
+                f"{second.size} in group {labels[1]:g})."
+            ),
             f"If both populations had the same mean, a difference at least this large would "
             f"occur in {100 * test.pvalue:.2g}% of repeated experiments, so at the 5% level we "
             f"{verdict} equal means.",
+            *(f"ttest_ind warned: {w.message}" for w in caught),
         ],
     }
 
@@ -195,6 +250,15 @@ def t_test(*, mean1=0.0, sd1=1.0, n1=100, mean2=0.3, sd2=1.0, n2=100, equal_var=
 @lab(
     category="stats",
     title="Fitting a gamma distribution",
+    data=Data(
+        "table",
+        ("value",),
+        {},
+        min_rows=3,
+        max_rows=1_000_000,
+        help="A sample, one value per row, positive when the location is fixed at 0 "
+        "(fix_loc); without it the lab draws n gamma samples with the true shape below.",
+    ),
     params=[
         Param("n", "int", 1000, min=10, max=20_000, step=10, help="Number of samples."),
         Param("shape", "float", 1.0, min=0.2, max=10, step=0.1, help="True shape parameter a."),
@@ -207,41 +271,75 @@ def t_test(*, mean1=0.0, sd1=1.0, n1=100, mean2=0.3, sd2=1.0, n2=100, equal_var=
         "plot their histogram with the pdf on top, and recover the shape with "
         "stats.gamma.fit. By default the location is fixed at 0 (floc=0), which makes the "
         "fit better conditioned; untick fix_loc to fit shape, location and scale together "
-        "as the chapter does, and compare."
+        "as the chapter does, and compare. Your own sample is fitted the same way (with the "
+        "location fixed at 0, its values must be positive)."
     ),
 )
-def gamma_fit(*, n=1000, shape=1.0, fix_loc=True, bins=30, seed=0):
-    """Recover the shape of gamma samples with ``stats.gamma.fit``.
+def gamma_fit(samples=None, *, n=1000, shape=1.0, fix_loc=True, bins=30, seed=0):
+    """Fit a gamma distribution with ``stats.gamma.fit``: to drawn samples, or to yours.
+
+    Parameters
+    ----------
+    samples : 1-D array, optional
+        The sample to fit; without it, `n` samples of shape `shape` are drawn.
 
     Returns
     -------
     dict
-        Histogram with the true and fitted pdfs; the fitted parameters.
+        Histogram with the true (for drawn samples) and fitted pdfs; the fitted parameters.
 
     Examples
     --------
     >>> round(float(gamma_fit()["values"]["shape"]), 1)
     1.0
+    >>> gamma_fit(np.array([1.0, 2.0, -0.5]))
+    Traceback (most recent call last):
+    ...
+    ValueError: row 3 is -0.5: with the location fixed at 0 (fix_loc) every value must be ...
     """
-    rng = np.random.default_rng(seed)
-    samples = stats.gamma.rvs(shape, size=n, random_state=rng)
+    drawn = samples is None
+    if drawn:
+        rng = np.random.default_rng(seed)
+        samples = stats.gamma.rvs(shape, size=n, random_state=rng)
+    samples = np.asarray(samples, dtype=np.float64)
+    if fix_loc and (samples <= 0).any():
+        row = np.flatnonzero(samples <= 0)[0]
+        raise ValueError(
+            f"row {row + 1} is {samples[row]:g}: with the location fixed at 0 (fix_loc) every "
+            "value must be positive; untick fix_loc to fit the location too"
+        )
+    if np.ptp(samples) == 0:
+        raise ValueError(f"every value is {samples[0]:g}: a gamma distribution needs a spread")
     if fix_loc:
         fit_shape, fit_loc, fit_scale = stats.gamma.fit(samples, floc=0.0)
     else:
         fit_shape, fit_loc, fit_scale = stats.gamma.fit(samples)
     density, edges = np.histogram(samples, bins=bins, density=True)
 
-    x = np.linspace(0, edges[-1], 301)[1:]
+    x = np.linspace(min(edges[0], 0), edges[-1], 301)[1:]
     return {
         "plots": [
             {
                 "id": "histogram",
-                "title": f"{n} gamma samples, shape {shape:g}",
+                "title": f"{n} gamma samples, shape {shape:g}"
+                if drawn
+                else f"Your sample of {samples.size} values",
                 "x_label": "x",
                 "y_label": "density",
                 "series": [
                     {"label": "histogram", "x": edges, "y": np.append(density, 0), "kind": "step"},
-                    {"label": "true pdf", "x": x, "y": stats.gamma.pdf(x, shape), "kind": "line"},
+                    *(
+                        [
+                            {
+                                "label": "true pdf",
+                                "x": x,
+                                "y": stats.gamma.pdf(x, shape),
+                                "kind": "line",
+                            }
+                        ]
+                        if drawn
+                        else []
+                    ),
                     {
                         "label": "fitted pdf",
                         "x": x,
@@ -255,5 +353,8 @@ def gamma_fit(*, n=1000, shape=1.0, fix_loc=True, bins=30, seed=0):
         "text": [
             f"gamma.fit recovers shape {fit_shape:.4f} (true {shape:g}), location "
             f"{fit_loc:.4f} and scale {fit_scale:.4f} (true 0 and 1)."
+            if drawn
+            else f"gamma.fit gives shape {fit_shape:.4f}, location {fit_loc:.4f} and scale "
+            f"{fit_scale:.4f} (your data)."
         ],
     }

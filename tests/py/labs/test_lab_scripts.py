@@ -46,6 +46,19 @@ def _learner_data():
         "glass_sand_bubbles": image[100:300, 150:450],
         "lidar_waveform": np.load(CHAPTER_DATA / "waveform_2.npy")[::-1] * 0.8,
         "wind_return_speed": rng.gamma(4, 5, 3000),
+        # another place's monthly record extremes (°C): the southern summer peaks in January
+        "alaska_temperatures": np.column_stack(
+            [np.arange(12), 36 + 9 * np.cos(np.arange(12) / 1.9), 6 + 4 * np.cos(np.arange(12) / 2)]
+        ).round(1),
+        "t_test": np.column_stack(  # long form: the value, then its group (2 or 5)
+            [np.r_[rng.normal(1, 1, 17), rng.normal(1.8, 1.4, 26)], np.repeat([5, 2], [17, 26])]
+        ),
+        "gamma_fit": rng.gamma(2.5, 1.3, 400),  # saved to a file
+        "detrend_resample_window": 0.4 * np.arange(60.0) + np.sin(np.arange(60) / 3),  # y alone
+        "fft_denoise": np.column_stack(  # saved to a file
+            [0.01 * np.arange(600), np.sin(2 * np.pi * 4 * 0.01 * np.arange(600))]
+        )
+        + np.c_[np.zeros(600), rng.normal(0, 0.5, 600)],
     }
 
 

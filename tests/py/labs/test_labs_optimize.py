@@ -1,5 +1,6 @@
 import numpy as np
 import pytest
+from scipy import optimize
 
 from ndlab import labs
 
@@ -164,3 +165,67 @@ def test_undefined_covariance_is_reported():
     assert result.outputs["text"][-1] == (
         "curve_fit warned: Covariance of the parameters could not be estimated"
     )
+
+
+# Record monthly extremes of another place (°C, January = 0), as a learner would type them.
+ANOTHER_PLACE = [
+    [0, 45.8, 10.6],
+    [1, 42.1, 9.6],
+    [2, 39.8, 9.3],
+    [3, 35.4, 7.0],
+    [4, 30.0, 4.4],
+    [5, 26.9, 2.1],
+    [6, 26.5, 2.2],
+    [7, 31.3, 2.7],
+    [8, 34.6, 4.9],
+    [9, 38.2, 5.7],
+    [10, 41.8, 7.7],
+    [11, 42.2, 9.1],
+]
+
+
+def test_alaska_fits_another_places_table_as_curve_fit_does():
+    months, highs, lows = np.array(ANOTHER_PLACE).T
+    result = labs.run("alaska_temperatures", data=ANOTHER_PLACE, period=12.0)
+    found = result.outputs["values"]
+    for name, data in (("max", highs), ("min", lows)):
+        fitted, covariance = optimize.curve_fit(
+            lambda t, a, b, t0: a + b * np.cos(2 * np.pi * (t - t0) / 12.0),
+            months,
+            data,
+            p0=[data.mean(), np.ptp(data) / 2, months[data.argmax()]],
+        )
+        assert found[f"{name}_offset"] == pytest.approx(fitted[2], rel=1e-6)
+        assert found[f"{name}_offset_error"] == pytest.approx(np.sqrt(covariance[2, 2]), rel=1e-6)
+    # the southern summer: both peak around January, not July
+    for name in ("max", "min"):
+        peak = found[f"{name}_offset"] % 12
+        assert min(peak, 12 - peak) < 1
+    assert result.outputs["text"][0].endswith("months (your data).")
+    assert "(your data)" not in labs.run("alaska_temperatures").outputs["text"][0]
+    series = result.outputs["plots"][0]["series"]
+    assert series[0]["y"] == [row[1] for row in ANOTHER_PLACE]
+
+
+def test_alaska_the_chapters_table_given_as_data_gives_the_chapters_numbers():
+    highs = [17, 19, 21, 28, 33, 38, 37, 37, 31, 23, 19, 18]
+    lows = [-62, -59, -56, -46, -32, -18, -9, -13, -25, -46, -52, -58]
+    text = "month, max, min\n" + "\n".join(
+        f"{m}, {h}, {lo}" for m, h, lo in zip(range(12), highs, lows, strict=True)
+    )
+    given = labs.run("alaska_temperatures", data=text, period=11.0).outputs
+    own = labs.run("alaska_temperatures", period=11.0).outputs
+    assert given["values"] == pytest.approx(own["values"], rel=1e-12)
+    assert given["text"][1:] == own["text"][1:]
+
+
+def test_alaska_refuses_a_table_without_its_three_columns():
+    with pytest.raises(ValueError, match=r"the table needs 3 column\(s\) \(month, max \(°C\), min"):
+        labs.run("alaska_temperatures", data=[[0, 1], [1, 2], [2, 3], [3, 4]])
+
+
+def test_alaska_says_when_no_cosine_fits_a_table():
+    # three months only, for which curve_fit's search does not converge
+    table = [[2, 2, 1], [1e-05, 0.5, 1], [0, 2, 0.5], [2, 1, 1], [0, 0.5, 1], [2, 2, 3], [0, 2, 3]]
+    with pytest.raises(ValueError, match=r"curve_fit found no cosine through the max temperatures"):
+        labs.run("alaska_temperatures", data=table)

@@ -1,6 +1,9 @@
+import numpy as np
 import pytest
+from scipy import signal
 
 from ndlab import labs
+from ndlab.labs.core import get_lab
 
 
 def test_detrend_removes_the_slope():
@@ -74,3 +77,101 @@ def test_zero_padding_refines_the_grid():
 def test_bad_parameters_are_refused(name, params, message):
     with pytest.raises(ValueError, match=message):
         labs.run(name, **params)
+
+
+@pytest.mark.parametrize("with_t", [True, False])
+def test_detrend_and_resample_the_learners_series(with_t):
+    rng = np.random.default_rng(2)
+    t = 0.5 + 0.25 * np.arange(60)
+    y = 3.0 - 0.7 * t + np.sin(t) + rng.normal(0, 0.2, t.size)
+    data = np.column_stack([t, y]) if with_t else y
+    result = labs.run("detrend_resample_window", data=data, samples=40)
+    found = result.outputs["values"]
+    x = t if with_t else np.arange(t.size)
+    # detrend removes the least-squares line: its slope is polyfit's, in y per step of x
+    assert found["removed_slope"] == pytest.approx(np.polyfit(x, y, 1)[0], rel=1e-9)
+    assert found["detrended_max"] == pytest.approx(np.abs(signal.detrend(y)).max(), rel=1e-9)
+    resampled = result.outputs["plots"][1]["series"][1]
+    expected_x = x[0] + np.arange(40) * (x[1] - x[0]) * 60 / 40
+    assert resampled["x"] == pytest.approx(expected_x.tolist())
+    assert resampled["y"] == pytest.approx(signal.resample(y, 40).tolist())
+    error = np.abs(signal.resample(y, 40) - np.interp(expected_x, x, y)).max()
+    assert found["resample_max_error"] == pytest.approx(error, rel=1e-9)
+    assert result.outputs["text"][0].endswith("(your data).")
+    assert [s["label"] for s in result.outputs["plots"][0]["series"]] == [
+        "your series",
+        "detrended",
+    ]
+    own = labs.run("detrend_resample_window", samples=40).outputs["plots"]
+    assert result.outputs["plots"][2:] == own[2:]  # the window and its spectrum stay
+
+
+def _sampled(step=0.01, n=1000, seed=3):
+    """A learner's recording: two sines, an offset and noise, every `step` seconds."""
+    t = step * np.arange(n)
+    rng = np.random.default_rng(seed)
+    x = 2.0 + np.sin(2 * np.pi * 3.0 * t) + 0.3 * np.sin(2 * np.pi * 11.0 * t)
+    return t, x + rng.normal(0, 0.4, n)
+
+
+def test_fft_denoise_on_the_learners_series():
+    t, x = _sampled()
+    result = labs.run("fft_denoise", data=np.column_stack([t, x]))
+    found = result.outputs["values"]
+    power = np.abs(np.fft.rfft(x)) ** 2
+    frequencies = np.fft.rfftfreq(x.size, d=0.01)
+    peak = frequencies[1 + np.argmax(power[1:])]
+    assert peak == pytest.approx(3.0)  # 3 Hz: the stronger sine, not the 2.0 offset
+    assert found["peak_frequency"] == pytest.approx(peak, rel=1e-9)
+    spectrum = np.fft.rfft(x)
+    spectrum[frequencies > peak] = 0
+    filtered = np.fft.irfft(spectrum, n=x.size)
+    assert found["removed_rms"] == pytest.approx(np.sqrt(np.mean((x - filtered) ** 2)), rel=1e-9)
+    assert [found[k] for k in ("true_frequency", "noisy_rms", "filtered_rms")] == [None] * 3
+    signals = result.outputs["plots"][1]
+    assert [s["label"] for s in signals["series"]] == ["yours", "filtered"]  # no clean curve
+    assert signals["series"][1]["y"] == pytest.approx(filtered.tolist())
+    assert result.outputs["plots"][0]["series"][1]["y"] == [pytest.approx(power[1:].max())]
+    assert "your data" in result.outputs["text"][0]
+    assert "with no clean signal to compare" in result.outputs["text"][0]
+
+
+def test_fft_denoise_takes_the_time_step_from_t():
+    t, x = _sampled(step=0.05, n=400)
+    found = labs.run("fft_denoise", data=np.column_stack([t * 2, x])).outputs["values"]
+    assert found["peak_frequency"] == pytest.approx(1.5)  # the same samples, half as fast
+
+
+@pytest.mark.parametrize(
+    ("name", "t", "message"),
+    [
+        (
+            "fft_denoise",
+            [0, 1, 2, 3, 5, 6, 7, 8],
+            r"row 5, column 1 \(t \(s\)\) is 5, a step of 2 ",
+        ),
+        (
+            "fft_denoise",
+            [0, 1, 2, 3, 4, 5, 6, 6],
+            r"row 8, column 1 \(t \(s\)\) is 6, a step of 0 ",
+        ),
+        ("fft_denoise", [8, 7, 6, 5, 4, 3, 2, 1], r"column 1 \(t \(s\)\) must increase in even"),
+        ("detrend_resample_window", [0, 0.1, 0.25, 0.3], r"row 3, column 1 \(t\) is 0.25"),
+        ("population_periodicity", [1900, 1901, 1903, 1904], r"row 3, column 1 \(year\) is 1903"),
+    ],
+)
+def test_a_series_not_evenly_spaced_in_t_is_refused_naming_the_row(name, t, message):
+    with pytest.raises(ValueError, match=message):
+        others = len(get_lab(name).data.columns) - 1  # columns after t, all ones
+        labs.run(name, data=np.column_stack([t, np.ones((len(t), others))]))
+
+
+def test_time_rounded_in_a_file_is_evenly_spaced_within_a_percent():
+    t = np.round(np.arange(8) / 3, 3)  # 0, 0.333, 0.667, 1.0, …: steps 0.333 and 0.334
+    labs.run("fft_denoise", data=np.column_stack([t, np.sin(t)]))
+    with pytest.raises(ValueError, match=r"the table needs 2 column\(s\) \(t \(s\), x\), got 1"):
+        labs.run("fft_denoise", data=np.sin(t))
+    with pytest.raises(
+        ValueError, match=r"the table needs 2 column\(s\) \(t, y\) or y alone, got 3"
+    ):
+        labs.run("detrend_resample_window", data=np.ones((5, 3)))

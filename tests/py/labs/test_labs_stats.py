@@ -1,5 +1,6 @@
 import numpy as np
 import pytest
+from scipy import stats
 
 from ndlab import labs
 
@@ -73,3 +74,66 @@ def test_gamma_shape_other_than_one():
 def test_bad_parameters_are_refused(name, params, message):
     with pytest.raises(ValueError, match=message):
         labs.run(name, **params)
+
+
+def _two_samples():
+    """Two samples of different sizes in long form (value, group), their rows interleaved."""
+    rng = np.random.default_rng(11)
+    first, second = rng.normal(5.0, 1.0, 23), rng.normal(5.8, 1.5, 31)
+    table = [[float(v), 7] for v in first] + [[float(v), 3] for v in second]  # group 3 is sample 1
+    order = rng.permutation(len(table))
+    return first, second, [table[i] for i in order]
+
+
+@pytest.mark.parametrize("equal_var", [True, False])
+def test_t_test_on_the_learners_two_samples_is_ttest_ind(equal_var):
+    first, second, table = _two_samples()
+    text = "value, group\n" + "\n".join(f"{v!r}, {g}" for v, g in table)
+    result = labs.run("t_test", data=text, equal_var=equal_var)
+    expected = stats.ttest_ind(second, first, equal_var=equal_var)  # the smaller label first
+    found = result.outputs["values"]
+    assert found["t"] == pytest.approx(expected.statistic, rel=1e-9)
+    assert found["p_value"] == pytest.approx(expected.pvalue, rel=1e-9)
+    assert (found["mean_1"], found["mean_2"]) == pytest.approx((second.mean(), first.mean()))
+    assert result.outputs["text"][0].endswith("(your data: 31 values in group 3, 23 in group 7).")
+    assert "your data" not in labs.run("t_test").outputs["text"][0]
+
+
+@pytest.mark.parametrize(
+    ("table", "message"),
+    [
+        (
+            [[1, 1], [2, 1], [3, 2], [4, 2], [5, 3]],
+            r"column 2 \(group\) must hold two .* 3: 1, 2, 3",
+        ),
+        ([[1, 1], [2, 1], [3, 1], [4, 1]], r"column 2 \(group\) must hold two .* it holds 1: 1"),
+        ([[1, 1], [2, 1], [3, 2], [4, 1]], r"group 2 has one value only \(row 3\)"),
+        ([[1, 1], [1, 1], [2, 2], [2, 2]], "both samples are constant"),
+        ([[1], [2], [3], [4]], r"the table needs 2 column\(s\) \(value, group\), got 1"),
+    ],
+)
+def test_t_test_refuses_a_table_that_is_not_two_samples(table, message):
+    with pytest.raises(ValueError, match=message):
+        labs.run("t_test", data=table)
+
+
+@pytest.mark.parametrize("fix_loc", [True, False])
+def test_gamma_fit_on_the_learners_sample_is_gamma_fit(fix_loc):
+    sample = np.random.default_rng(4).gamma(2.5, 1.3, 300) + (0.0 if fix_loc else 2.0)
+    result = labs.run("gamma_fit", data=sample, fix_loc=fix_loc)
+    expected = stats.gamma.fit(sample, floc=0.0) if fix_loc else stats.gamma.fit(sample)
+    found = result.outputs["values"]
+    assert [found["shape"], found["loc"], found["scale"]] == pytest.approx(expected, rel=1e-9)
+    plot = result.outputs["plots"][0]
+    assert plot["title"] == "Your sample of 300 values"
+    assert [s["label"] for s in plot["series"]] == ["histogram", "fitted pdf"]
+    assert result.outputs["text"][0].endswith("(your data).")
+
+
+def test_gamma_fit_with_the_location_fixed_names_a_value_that_is_not_positive():
+    with pytest.raises(ValueError, match=r"row 3 is 0: with the location fixed at 0 \(fix_loc\)"):
+        labs.run("gamma_fit", data=[1.5, 2.0, 0.0, 3.0])
+    free = labs.run("gamma_fit", data=[1.5, 2.0, -0.5, 3.0, 2.2, 1.1], fix_loc=False)
+    assert free.outputs["values"]["loc"] < -0.5
+    with pytest.raises(ValueError, match="every value is 2: a gamma distribution needs a spread"):
+        labs.run("gamma_fit", data=[2, 2, 2])
