@@ -337,7 +337,11 @@ def _data_source(spec, params, data, argument):
     if data is None:
         source = spec.source(params)
         if source is None:
-            return "import numpy as np", [f"{argument} = None  # the lab makes its own data"]
+            return "import numpy as np", [
+                "# None: the lab's own data, as below; or yours, for instance",
+                f'# {argument} = np.loadtxt("my_data.csv", delimiter=",")',
+                f"{argument} = None",
+            ]
         if not isinstance(source, str):  # a matrix written in the lab
             data = np.array(source, dtype=np.float64)
         else:

@@ -73,7 +73,7 @@ def test_a_lab_that_makes_its_own_data_fits_the_same_points_given_as_data():
         assert given.outputs["values"][key] == pytest.approx(drawn["values"][key], rel=1e-9)
     assert [row[1] for row in given.outputs["tables"][0]["rows"]] == [None, None]  # no truth
     assert "points = np.array(" in given.code  # 80 numbers travel in the script
-    assert "points = None  # the lab makes its own data" in labs.run("fit_curve").code
+    assert "\npoints = None\n" in labs.run("fit_curve").code  # the lab draws its own points
 
 
 def test_learner_rows_and_their_exported_script():
