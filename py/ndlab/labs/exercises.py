@@ -213,7 +213,7 @@ def denoise_histograms(
     -------
     dict
         One plot overlaying the histograms of the clean, noisy and denoised images;
-        heat maps of the images; a table of distances to the clean image.
+        heat maps of the images, on one colour scale; a table of distances to the clean image.
 
     Examples
     --------
@@ -253,7 +253,10 @@ def denoise_histograms(
     closest = min(range(1, 4), key=lambda i: distances[i])
     best = min(range(1, 4), key=lambda i: errors[i])
     edges = np.histogram_bin_edges([clean, *(image for _, image in results)], bins=bins)
-    extent = [0, 128, 128, 0]
+    # The images side by side, a transparent band between them
+    gap = np.full((128, 5), np.nan)
+    before = np.hstack([clean, gap, noisy])
+    after = np.hstack([gaussian, gap, median, gap, wiener])
     return {
         "plots": [
             {
@@ -273,8 +276,20 @@ def denoise_histograms(
             }
         ],
         "heatmaps": [
-            {"id": label, "title": label, "extent": extent, "z": image[::-1]}
-            for label, image in [("clean", clean), *results]
+            {
+                "id": "noisy",
+                "title": "Clean and noisy images (row 0 at the top)",
+                "extent": [0, before.shape[1], 128, 0],
+                "z": before[::-1],
+                "range": [edges[0], edges[-1]],
+            },
+            {
+                "id": "denoised",
+                "title": "Gaussian, median and Wiener filters (row 0 at the top)",
+                "extent": [0, after.shape[1], 128, 0],
+                "z": after[::-1],
+                "range": [edges[0], edges[-1]],
+            },
         ],
         "tables": [
             {

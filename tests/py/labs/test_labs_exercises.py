@@ -203,7 +203,11 @@ def test_denoising_matches_scipy_written_out(params):
         assert series["kind"] == "step"
         assert series["x"] == pytest.approx(edges.tolist(), abs=1e-12)
         assert series["y"] == [*np.histogram(image, edges)[0].tolist(), 0]
-    assert [heatmap["title"] for heatmap in outputs["heatmaps"]] == ["clean", *images]
+    # the images side by side, on the histograms' range of grey levels
+    clean_noisy, denoised = outputs["heatmaps"]
+    assert (clean_noisy["width"], clean_noisy["height"]) == (2 * 128 + 5, 128)
+    assert (denoised["width"], denoised["height"]) == (3 * 128 + 2 * 5, 128)
+    assert clean_noisy["range"] == denoised["range"] == pytest.approx([edges[0], edges[-1]])
 
 
 @pytest.mark.parametrize("seed", [0, 1, 2])
