@@ -44,7 +44,7 @@ export function npyToText(buffer) {
 const isData = (line) => line.trim() !== "" && !line.trim().startsWith("#");
 
 /** Whether the lab's link carries a table, and why not. @param {string} table the table in use */
-export function linkNote(table) {
+function linkNote(table) {
   const size = `${table.length} characters of text, at most ${MAX_LAB_DATA}`;
   return table.length <= MAX_LAB_DATA
     ? `The lab's link carries it (${size}).`

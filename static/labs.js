@@ -30,7 +30,10 @@ export class LabsView {
     /** @type {any} */ this.lab = null;
     /** @type {Record<string, any>} */ this.params = {};
     /** @type {string | null} the learner's table, or null for the chapter's data */ this.data = null;
-    /** Whether that table came from a link or a lesson (if Python refuses it, the lab runs without). */
+    /**
+     * Whether that table came from a link or a lesson and has not run yet: if Python refuses it,
+     * the lab runs without it (once it has run, a refusal is the parameters').
+     */
     this.linked = false;
     /** @type {Problem} a note on the link shown, kept over the next successful run */ this.notice = null;
     this.dataPanel = el.data
@@ -147,6 +150,7 @@ export class LabsView {
       this.render(result, performance.now() - started);
       this.onMessage(this.notice);
       this.notice = null;
+      this.linked = false;
       this.onResult(result);
     } catch (error) {
       this.notice = null;
