@@ -10,7 +10,7 @@ import { LabsView } from "./labs.js";
 import { LessonView } from "./lesson.js";
 import { showMessage as showMessageIn } from "./message.js";
 import { registerOffline } from "./offline.js";
-import { decode, decodeLab, encode, encodeLab } from "./permalink.js";
+import { MAX_LAB_DATA, decode, decodeLab, encode, encodeLab } from "./permalink.js";
 import { Presenter } from "./presenter.js";
 import { helpDialog, installShortcuts } from "./shortcuts.js";
 
@@ -127,7 +127,7 @@ const labs = new LabsView(
   },
   ndlab,
   {
-    onChange: (lab, params) => writeHash(encodeLab(lab, params)),
+    onChange: (lab, params, data) => writeHash(encodeLab(lab, params, data)),
     onMessage: (problem) => showMessageIn($("lab-message"), problem),
   },
 );
@@ -138,6 +138,7 @@ const labEditor = new CodeEditor($("lab-editor"), ndlab, {
   onMessage: (problem) => showMessageIn($("lab-message"), problem),
 });
 $("lab-edit-code").addEventListener("click", () => labEditor.open($("lab-code").textContent));
+$("lab-copy-link").addEventListener("click", () => navigator.clipboard?.writeText(location.href));
 
 /** Show the image workspace or the labs, as the URL fragment says. */
 function showMode(/** @type {"images" | "labs"} */ mode) {
@@ -166,8 +167,9 @@ function route() {
   const link = decodeLab(location.hash, labs.labs);
   if (link) {
     showMode("labs");
-    if (link.error) showMessageIn($("lab-message"), { message: link.error, hint: "The lab opened with its default settings instead." });
-    labs.select(link.lab ?? labs.lab?.name ?? labs.labs[0].name, link.params);
+    if (link.error) labs.warn({ message: link.error, hint: "The lab opened with its default settings instead." });
+    else if (link.dataError) labs.warn({ message: link.dataError, hint: "The lab runs on its own data instead." });
+    labs.select(link.lab ?? labs.lab?.name ?? labs.labs[0].name, link.params, link.data);
   } else {
     showMode("images");
     openImagesLink();
@@ -213,7 +215,13 @@ const lesson = new LessonView(
 
 /** The view shown as a lesson step, or why it cannot be one. @returns {import("./lesson.js").LessonStep | string} */
 function currentView() {
-  if (inLabs()) return { title: labs.lab.title, text: "", lab: labs.lab.name, params: { ...labs.params } };
+  if (inLabs()) {
+    const { data } = labs;
+    if (data !== null && data.length > MAX_LAB_DATA) {
+      return `This lab's table is too large for a lesson: ${data.length} characters of text, at most ${MAX_LAB_DATA}. Use a smaller table, or go back to the lab's own data, then add the view.`;
+    }
+    return { title: labs.lab.title, text: "", lab: labs.lab.name, params: { ...labs.params }, ...(data === null ? {} : { data }) };
+  }
   if (!images.sample) return "A lesson shows the bundled sample images only, and this image was opened from a file. Pick a sample image, then add the view.";
   const code = editor.code === null ? {} : { code: editor.code };
   return { title: images.describe(), text: "", sample: images.sample, steps: images.steps.map((s) => [s.name, s.params]), ...code };

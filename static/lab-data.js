@@ -2,6 +2,8 @@
 // "Your data" for a lab that takes data: paste a table or open a .csv, .txt or .npy file, pick
 // its columns, see a preview. Python checks the data (ndlab.labs.data) and names the line and
 // column of anything wrong; this module only reads files and picks columns, keeping line numbers.
+// A small table travels in the lab's link (permalink.js); the status says whether it does.
+import { MAX_LAB_DATA } from "./permalink.js";
 
 /** Column separators, as ndlab.labs.data.parse_table splits them. */
 const SEPARATOR = /\s*[,;\t]\s*|\s+/;
@@ -41,6 +43,14 @@ export function npyToText(buffer) {
 /** A line that holds data (not blank, not a comment). @param {string} line */
 const isData = (line) => line.trim() !== "" && !line.trim().startsWith("#");
 
+/** Whether the lab's link carries a table, and why not. @param {string} table the table in use */
+function linkNote(table) {
+  const size = `${table.length} characters of text, at most ${MAX_LAB_DATA}`;
+  return table.length <= MAX_LAB_DATA
+    ? `The lab's link carries it (${size}).`
+    : `It is too large for a link (${size}): the lab's link opens the lab on its own data. Share your file instead.`;
+}
+
 export class LabData {
   /**
    * @param {HTMLDetailsElement} panel the element holding the controls (filled here)
@@ -65,8 +75,9 @@ export class LabData {
     this.text.addEventListener("input", () => this.showPreview(true));
     this.file.addEventListener("change", () => this.readFile());
     this.use.addEventListener("click", () => {
-      this.status.textContent = "Your data is in use. It stays in this page: a link to the lab does not carry it.";
-      this.onData(this.table());
+      const table = this.table();
+      this.status.textContent = `Your data is in use. ${linkNote(table)}`;
+      this.onData(table);
     });
     this.reset.addEventListener("click", () => {
       this.status.textContent = "";
@@ -74,17 +85,26 @@ export class LabData {
     });
   }
 
-  /** Show the panel for a lab's data spec (hidden for labs without data or on images). @param {any} spec */
-  show(spec) {
+  /**
+   * Show the panel for a lab's data spec (hidden for labs without data or on images).
+   * @param {any} spec @param {string | null} linked the table a link brought, shown open and in use
+   */
+  show(spec, linked = null) {
     this.spec = spec;
     this.panel.hidden = !spec || spec.kind === "image";
     if (this.panel.hidden) return;
     const alone = spec.optional ? ` or ${spec.columns.slice(spec.optional).join(", ")} alone` : "";
     const columns = spec.kind === "matrix" ? "a matrix, one row per line" : `columns: ${spec.columns.join(", ")}${alone}`;
     this.help.textContent = `${spec.help} Paste a table (${columns}; ${spec.min_rows} to ${spec.max_rows} rows) or open a file, pick the columns, then use it.`;
-    this.text.value = "";
-    this.status.textContent = "";
-    this.showPreview(true);
+    this.text.value = linked ?? "";
+    this.status.textContent = linked === null ? "" : `The link's table is in use. ${linkNote(linked)}`;
+    if (linked !== null) this.panel.open = true;
+    this.showPreview(true, linked !== null); // a link's table holds the columns used, and only them
+  }
+
+  /** Say that the link's table could not be used (the lab's message says why). */
+  dropped() {
+    this.status.textContent = "The link's table could not be used: the lab runs on its own data.";
   }
 
   async readFile() {
@@ -104,11 +124,15 @@ export class LabData {
     return this.text.value.split(/\r?\n/).map((line) => (isData(line) ? line.trim().split(SEPARATOR) : null));
   }
 
-  /** Draw the first rows with a checkbox per column. @param {boolean} repick choose the default columns again */
-  showPreview(repick) {
+  /**
+   * Draw the first rows with a checkbox per column.
+   * @param {boolean} repick choose the columns again: the lab's number of them, or all if `all`
+   * @param {boolean} all
+   */
+  showPreview(repick, all = false) {
     const rows = this.cells().filter((row) => row !== null);
     const width = Math.max(0, ...rows.map((row) => row.length));
-    const wanted = this.spec?.kind === "table" ? this.spec.columns.length : width;
+    const wanted = this.spec?.kind === "table" && !all ? this.spec.columns.length : width;
     if (repick || this.picked.length !== width) this.picked = Array.from({ length: width }, (_, i) => i < wanted);
     this.use.disabled = rows.length === 0;
     if (!rows.length) return this.preview.replaceChildren();

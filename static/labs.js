@@ -16,8 +16,9 @@ export class LabsView {
    *   timings, busy, cancel, progress; optionally list, doc, data (the "Your data" panel) and
    *   downloadCode (a button that saves the script as <lab>.py))
    * @param {any} ndlab the JS API
-   * @param {{onChange: (lab: string, params: object) => void, onMessage: (problem: Problem) => void,
-   *   onResult?: (result: any) => void}} hooks
+   * @param {{onChange: (lab: string, params: object, data: string | null) => void,
+   *   onMessage: (problem: Problem) => void, onResult?: (result: any) => void}} hooks
+   *   `onChange` gets the learner's table too (null: the lab's own data), for the link
    */
   constructor(el, ndlab, { onChange, onMessage, onResult = () => {} }) {
     this.el = el;
@@ -29,10 +30,17 @@ export class LabsView {
     /** @type {any} */ this.lab = null;
     /** @type {Record<string, any>} */ this.params = {};
     /** @type {string | null} the learner's table, or null for the chapter's data */ this.data = null;
+    /**
+     * Whether that table came from a link or a lesson and has not run yet: if Python refuses it,
+     * the lab runs without it (once it has run, a refusal is the parameters').
+     */
+    this.linked = false;
+    /** @type {Problem} a note on the link shown, kept over the next successful run */ this.notice = null;
     this.dataPanel = el.data
       ? new LabData(el.data, (text) => {
           this.data = text;
-          this.runner.schedule();
+          this.linked = false;
+          this.changed();
         })
       : null;
     this.runner = new LatestRunner((signal) => this.run(signal), {
@@ -83,8 +91,11 @@ export class LabsView {
     this.el.list.replaceChildren(...groups);
   }
 
-  /** @param {string} name @param {Record<string, any>} params */
-  select(name, params = {}) {
+  /**
+   * @param {string} name @param {Record<string, any>} params
+   * @param {string | null} data a table from a link or a lesson, or null for the lab's own data
+   */
+  select(name, params = {}, data = null) {
     this.lab = this.labs.find((lab) => lab.name === name) ?? this.labs[0];
     this.params = { ...params };
     this.el.list?.querySelectorAll("button").forEach((/** @type {HTMLElement} */ b) => b.setAttribute("aria-pressed", String(b.dataset.lab === this.lab.name)));
@@ -92,8 +103,9 @@ export class LabsView {
     this.el.title.textContent = this.lab.title;
     this.el.about.textContent = this.lab.about;
     if (this.lab.data) this.el.about.append(dataCredit(this.lab.data));
-    this.data = null;
-    this.dataPanel?.show(this.lab.data);
+    this.data = data;
+    this.linked = data !== null;
+    this.dataPanel?.show(this.lab.data, data);
     if (this.el.doc) this.el.doc.textContent = this.lab.doc;
     renderControls(this.el.controls, this.lab.params, this.params);
     this.el.outputs.replaceChildren();
@@ -109,8 +121,14 @@ export class LabsView {
   }
 
   changed() {
-    this.onChange(this.lab.name, this.params);
+    this.onChange(this.lab.name, this.params, this.data);
     this.runner.schedule();
+  }
+
+  /** Show what was wrong with a link, and keep showing it after the run it leads to. @param {Problem} problem */
+  warn(problem) {
+    this.notice = problem;
+    this.onMessage(problem);
   }
 
   /** @param {AbortSignal} signal */
@@ -130,10 +148,20 @@ export class LabsView {
       });
       if (lab !== this.lab) return; // another lab was chosen meanwhile
       this.render(result, performance.now() - started);
-      this.onMessage(null);
+      this.onMessage(this.notice);
+      this.notice = null;
+      this.linked = false;
       this.onResult(result);
     } catch (error) {
-      this.onMessage(/** @type {any} */ (error));
+      this.notice = null;
+      const { type, message } = /** @type {any} */ (error);
+      if (!(this.linked && type === "ValueError")) return this.onMessage(/** @type {any} */ (error));
+      // A table from a link that Python refuses: say why, and run the lab on its own data.
+      this.warn({ message: `The link's table cannot be used: ${message}.`, hint: "The lab runs on its own data instead; correct the table under Your data, then use it." });
+      this.data = null;
+      this.linked = false;
+      this.dataPanel?.dropped();
+      this.changed();
     } finally {
       this.el.progress.hidden = true;
     }

@@ -2,16 +2,24 @@
 // The page's state in the URL fragment:
 //   images:  #sample=camera&steps=[["gaussian_filter",{"sigma":3}],...]&code=... (the learner's
 //            code, when the editor is open)
-//   labs:    #lab=camelback&params={"x0":0.5,"y0":0.5}
+//   labs:    #lab=camelback&params={"x0":0.5,"y0":0.5}&data=... (the learner's table as text, when
+//            it is at most MAX_LAB_DATA characters)
 //   lessons: #lesson={"title":…,"steps":[…]}&at=2, followed by the view shown (one of the above)
 // Everything read from a URL or a lesson file is checked here before it is used; nothing in it is
 // ever run by itself: code it carries is shown in the editor, and runs when the person presses Run.
+// A table it carries is only numbers, which Python checks: the lab runs on it.
 
 /** @typedef {{name: string, params: Record<string, number | boolean | string>}} Step */
 
 const MAX_STEPS = 20;
 /** The longest code a link or a lesson step may carry, in characters. */
 export const MAX_CODE = 20_000;
+/**
+ * The longest table a lab's link or a lesson's lab step may carry, in characters of its text: a
+ * link then stays under about 6 000 characters (each character of a table of numbers is written
+ * in one to three), far below what browsers accept, and the fragment never reaches a server.
+ */
+export const MAX_LAB_DATA = 2_000;
 
 /** @param {{sample: string | null, steps: Step[], code?: string | null}} state */
 export function encode({ sample, steps, code = null }) {
@@ -66,32 +74,61 @@ function checkSteps(parsed, ops, where) {
   return { steps, error: null };
 }
 
-/** @param {string} name @param {Record<string, any>} params */
-export function encodeLab(name, params) {
-  return `#${new URLSearchParams({ lab: name, params: JSON.stringify(params) })}`;
+/**
+ * @param {string} name @param {Record<string, any>} params
+ * @param {string | null} data the learner's table as text: left out when longer than MAX_LAB_DATA
+ */
+export function encodeLab(name, params, data = null) {
+  const query = new URLSearchParams({ lab: name, params: JSON.stringify(params) });
+  if (data !== null && data.length <= MAX_LAB_DATA) query.set("data", data);
+  return `#${query}`;
 }
 
 /**
  * @param {string} hash location.hash
  * @param {any[]} labs the labs catalogue
- * @returns {{lab: string | null, params: Record<string, any>, error: string | null} | null} null if
- *   the fragment is not about labs
+ * @returns {{lab: string | null, params: Record<string, any>, data: string | null, error: string | null,
+ *   dataError: string | null} | null} null if the fragment is not about labs; `data` is the table the
+ *   link carries, `dataError` why it was left out (the lab then runs on its own data)
  */
 export function decodeLab(hash, labs) {
   const query = new URLSearchParams(hash.replace(/^#/, ""));
   if (!query.has("lab")) return null;
   const name = query.get("lab");
-  if (!name) return { lab: null, params: {}, error: null };
+  const none = { lab: null, params: {}, data: null, error: null, dataError: null };
+  if (!name) return none;
   const lab = labs.find((l) => l.name === name);
-  if (!lab) return { lab: null, params: {}, error: `The link names an unknown lab: ${quoted(name)}.` };
+  if (!lab) return { ...none, error: `The link names an unknown lab: ${quoted(name)}.` };
   let params;
   try {
     params = JSON.parse(query.get("params") ?? "{}");
   } catch {
-    return { lab: name, params: {}, error: "The link's lab parameters are not valid JSON." };
+    return { ...none, lab: name, error: "The link's lab parameters are not valid JSON." };
   }
   const error = checkParams(lab, params, `The lab ${name}`);
-  return error ? { lab: name, params: {}, error } : { lab: name, params, error: null };
+  if (error) return { ...none, lab: name, error };
+  const data = query.get("data");
+  const dataError = checkLabData(lab, data ?? undefined, "The link's table");
+  return { ...none, lab: name, params, data: dataError ? null : data, dataError };
+}
+
+/** Characters no table holds: controls other than tab and line breaks, and U+FFFD (bytes that were not text). */
+const NOT_TEXT = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\uFFFD]/;
+
+/**
+ * Check a table from a link or a lesson: text, at most MAX_LAB_DATA characters, for a lab that takes
+ * a table. Its numbers are checked by Python, which names the line and column of anything wrong.
+ * @param {{name: string, data: any}} lab @param {unknown} value @param {string} what
+ */
+function checkLabData(lab, value, what) {
+  if (value === undefined) return null;
+  if (!lab.data || lab.data.kind === "image") return `${what} was left out: the lab ${lab.name} takes no table.`;
+  const error = checkText(value, what, MAX_LAB_DATA);
+  if (error) return error;
+  const found = NOT_TEXT.exec(/** @type {string} */ (value));
+  if (!found) return null;
+  const code = found[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, "0");
+  return `${what} is not a table as text: character ${found.index + 1} is U+${code}.`;
 }
 
 /**
@@ -178,7 +215,7 @@ const isObject = (/** @type {unknown} */ value) => typeof value === "object" && 
 /**
  * A lesson step shows an image pipeline (exactly what an image link holds) or a lab.
  * @typedef {{title: string, text: string, sample: string, steps: [string, Record<string, any>][], code?: string}} ImageStep
- * @typedef {{title: string, text: string, lab: string, params: Record<string, any>}} LabStep
+ * @typedef {{title: string, text: string, lab: string, params: Record<string, any>, data?: string}} LabStep
  * @typedef {ImageStep | LabStep} LessonStep
  * @typedef {{title: string, steps: LessonStep[]}} Lesson
  * @typedef {{ops: any[], labs: any[], samples: {name: string}[]}} Catalogues
@@ -229,9 +266,12 @@ function checkLessonStep(raw, where, { ops, labs, samples }) {
   if ("lab" in raw) {
     const lab = labs.find((l) => l.name === raw.lab);
     const error =
-      unknownField(raw, ["title", "text", "lab", "params"], where) ??
-      (lab ? checkParams(lab, raw.params ?? {}, capitalise(where)) : `${capitalise(where)} names an unknown lab: ${quoted(raw.lab)}.`);
-    return error ?? { ...words, lab: raw.lab, params: raw.params ?? {} };
+      unknownField(raw, ["title", "text", "lab", "params", "data"], where) ??
+      (lab
+        ? checkParams(lab, raw.params ?? {}, capitalise(where)) ?? checkLabData(lab, raw.data, `The table of ${where}`)
+        : `${capitalise(where)} names an unknown lab: ${quoted(raw.lab)}.`);
+    const data = raw.data === undefined ? {} : { data: raw.data };
+    return error ?? { ...words, lab: raw.lab, params: raw.params ?? {}, ...data };
   }
   if (!("sample" in raw || "steps" in raw)) return `${capitalise(where)} must name a sample and its steps, or a lab.`;
   const unknown = unknownField(raw, ["title", "text", "sample", "steps", "code"], where) ?? checkText(raw.code, `The code of ${where}`, MAX_CODE);
@@ -258,7 +298,7 @@ function checkText(value, what, max) {
 
 /** The view a lesson step shows, as the image or lab link would hold it. @param {LessonStep} step */
 export function stepView(step) {
-  if ("lab" in step) return encodeLab(step.lab, step.params);
+  if ("lab" in step) return encodeLab(step.lab, step.params, step.data ?? null);
   return encode({ sample: step.sample, steps: step.steps.map(([name, params]) => ({ name, params })), code: step.code ?? null });
 }
 

@@ -270,3 +270,17 @@ def test_copy_button_copies_the_lab_code(fresh, base_url):
         timeout=30,
     )
     assert "scipy" in page.evaluate("navigator.clipboard.readText()")
+
+
+def test_the_denoising_lab_overlays_five_histograms_in_one_plot(fresh, base_url):
+    page = fresh.page
+    page.goto(f"{base_url}#lab=denoise_histograms")
+    fresh.wait_ready()
+    expected = labs.run("denoise_histograms").outputs
+    outputs_show(page, expected["text"][0])
+    legend = page.locator("#lab-outputs figure.plot[data-plot=histograms] .u-legend .u-label")
+    labels = legend.all_inner_texts()[1:]  # after the x series
+    assert labels == ["clean", "noisy", "Gaussian filter", "median filter", "Wiener filter"]
+    assert page.locator("#lab-outputs figure.plot").count() == 1
+    assert page.locator("#lab-outputs figure.heatmap").count() == 2  # clean, noisy; denoised
+    assert "median filter's histogram is the closest" in expected["text"][0]

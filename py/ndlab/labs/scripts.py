@@ -203,8 +203,8 @@ class _Writer:
         self.lines.append(f"{pad})")
 
     def figure(self, depth):
-        """Start a figure, after a blank line if it follows another."""
-        if self.lines:
+        """Start a figure, after a blank line if it follows another (not first in a loop)."""
+        if self.lines and not self.lines[-1].endswith(":"):
             self.lines.append("")
         self.line(depth, "plt.figure()")
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from PIL import Image
-from scipy import ndimage, optimize
+from scipy import ndimage, optimize, signal
 
 from ndlab import labs
 
@@ -139,3 +139,100 @@ def test_micrograph_follows_the_chapter(micrograph):
 def test_bad_parameters_are_refused(name, params, message):
     with pytest.raises(ValueError, match=message):
         labs.run(name, **params)
+
+
+def noisy_binary_image(noise_kind, noise, seed):
+    """The exercise's image written out again: shapes of 1 on 0, then noise from `seed`."""
+    rng = np.random.default_rng(seed)
+    image = np.zeros((128, 128))
+    for row in range(128):
+        for col in range(128):
+            inside = (
+                (row - 35) ** 2 + (col - 35) ** 2 < 400  # circle of radius 20
+                or (row - 95) ** 2 + (col - 95) ** 2 < 144  # circle of radius 12
+                or ((row - 90) / 30) ** 2 + ((col - 40) / 15) ** 2 < 1  # ellipse
+                or (20 <= row < 60 and 75 <= col < 110)  # square
+            )
+            image[row, col] = float(inside)
+    if noise_kind == "gaussian":
+        return image, image + noise * rng.normal(size=image.shape)
+    hit = rng.random(image.shape) < noise
+    flips = rng.integers(0, 2, image.shape)
+    return image, np.where(hit, flips, image).astype(float)
+
+
+def earth_movers(a, b):
+    """Wasserstein-1 distance of two samples of equal size: the mean gap of their sorted values."""
+    return np.mean(np.abs(np.sort(a.ravel()) - np.sort(b.ravel())))
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {},
+        {"noise_kind": "gaussian", "noise": 0.3, "sigma": 2.0, "size": 5, "wiener_size": 3},
+        {"noise": 0.05, "bins": 12, "seed": 9},
+    ],
+)
+def test_denoising_matches_scipy_written_out(params):
+    settings = {"noise_kind": "salt and pepper", "noise": 0.2, "sigma": 1.0, "size": 3}
+    settings |= {"wiener_size": 5, "bins": 30, "seed": 0} | params
+    clean, noisy = noisy_binary_image(settings["noise_kind"], settings["noise"], settings["seed"])
+    with np.errstate(divide="ignore", invalid="ignore"):
+        images = {
+            "noisy": noisy,
+            "Gaussian filter": ndimage.gaussian_filter(noisy, settings["sigma"]),
+            "median filter": ndimage.median_filter(noisy, settings["size"]),
+            "Wiener filter": signal.wiener(noisy, settings["wiener_size"]),
+        }
+    outputs = labs.run("denoise_histograms", **params).outputs
+
+    [table] = outputs["tables"]
+    assert [row[0] for row in table["rows"]] == list(images)
+    for label, distance, error in table["rows"]:
+        assert distance == pytest.approx(earth_movers(clean, images[label]), abs=1e-12), label
+        rms = np.sqrt(np.mean((images[label] - clean) ** 2))
+        assert error == pytest.approx(rms, rel=1e-12), label
+
+    # one plot overlays the five histograms, on common bins over every image's values
+    [plot] = outputs["plots"]
+    everything = np.concatenate([clean.ravel(), *(image.ravel() for image in images.values())])
+    edges = np.linspace(everything.min(), everything.max(), settings["bins"] + 1)
+    assert [s["label"] for s in plot["series"]] == ["clean", *images]
+    for series, image in zip(plot["series"], [clean, *images.values()], strict=True):
+        assert series["kind"] == "step"
+        assert series["x"] == pytest.approx(edges.tolist(), abs=1e-12)
+        assert series["y"] == [*np.histogram(image, edges)[0].tolist(), 0]
+    # the images side by side, on the histograms' range of grey levels
+    clean_noisy, denoised = outputs["heatmaps"]
+    assert (clean_noisy["width"], clean_noisy["height"]) == (2 * 128 + 5, 128)
+    assert (denoised["width"], denoised["height"]) == (3 * 128 + 2 * 5, 128)
+    assert clean_noisy["range"] == denoised["range"] == pytest.approx([edges[0], edges[-1]])
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+@pytest.mark.parametrize("noise", [0.05, 0.2, 0.3])
+def test_on_salt_and_pepper_the_median_filters_histogram_is_closest(noise, seed):
+    """The chapter's point: the median filter keeps the image binary, the others blur it."""
+    outputs = labs.run("denoise_histograms", noise=noise, seed=seed).outputs
+    distance = {row[0]: row[1] for row in outputs["tables"][0]["rows"]}
+    assert distance["median filter"] < distance["Gaussian filter"] / 10
+    assert distance["median filter"] < distance["Wiener filter"] / 10
+    assert outputs["values"]["closest_histogram"] == "median filter"
+    assert outputs["text"][0].startswith("The median filter's histogram is the closest")
+
+
+def test_on_gaussian_noise_the_answer_changes_and_the_page_says_so():
+    outputs = labs.run("denoise_histograms", noise_kind="gaussian").outputs
+    distance = {row[0]: row[1] for row in outputs["tables"][0]["rows"]}
+    assert min(distance, key=distance.get) == "Wiener filter"
+    assert distance["Gaussian filter"] < distance["median filter"]
+    assert outputs["values"]["closest_histogram"] == "Wiener filter"
+    assert outputs["text"] == [
+        "The Wiener filter's histogram is the closest to the clean image's: earth mover's "
+        f"distance {distance['Wiener filter']:.4f}, against {distance['Gaussian filter']:.4f} "
+        f"for the Gaussian filter, {distance['median filter']:.4f} for the median filter "
+        f"({distance['noisy']:.4f} for the noisy image).",
+        "The Wiener filter also gives the smallest RMS error against the clean image, "
+        f"{outputs['tables'][0]['rows'][3][2]:.4f}.",
+    ]
