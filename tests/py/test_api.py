@@ -176,5 +176,8 @@ def test_catalog_entries_describe_the_functions():
                 "choices",
                 "help",
                 "typical",
+                "unit",
             }
             assert param["help"]
+            # a parameter measured in pixels says so in its help too
+            assert (param["unit"] is not None) <= ("pixel" in param["help"].lower())
