@@ -6,7 +6,6 @@ with ``output="labels"``, one colour per object.
 
 import numpy as np
 from scipy import ndimage
-from scipy.cluster import vq
 
 from .convert import foreground
 from .morphology import THRESHOLD
@@ -73,11 +72,13 @@ def kmeans_colours(image, *, k=4, seed=0):
     >>> sorted(info["centres"])
     [[0.0, 0.0, 0.0], [200.0, 100.0, 0.0]]
     """
+    from scipy.cluster import vq  # imported here: scipy.cluster is slow to import at start-up
+
     pixels = image.reshape(-1, 3)
     # The k-means++ start needs k distinct colours. This count is exact for
     # whole grey levels and can only be too low otherwise (when two colours
     # share a key), which is safe. The first pixels usually hold k colours
-    # already: counting them first spares sorting all (100 ms in the page).
+    # already: counting them first spares sorting every pixel.
     keys = pixels @ [65536.0, 256.0, 1.0]
     distinct = np.unique(keys[:4096]).size
     if distinct < k:

@@ -17,7 +17,6 @@ from pathlib import Path
 from time import perf_counter
 
 import numpy as np
-import scipy.io
 
 from .api import catalog, estimate_memory
 from .convert import check_image, is_grey, rescale
@@ -668,6 +667,8 @@ def _load_member(archive, key):
 
 
 def _load_mat(data, filename):
+    import scipy.io  # imported here: start-up does not pay for it
+
     try:
         contents = scipy.io.loadmat(io.BytesIO(data))
     except NotImplementedError:
