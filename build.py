@@ -528,6 +528,41 @@ def stamp_csp(pages: list[Path]) -> None:
         page.write_text(stamped)
 
 
+MODULE_SCRIPT = re.compile(r'<script type="module" src="([^"]+)"></script>')
+STATIC_IMPORT = re.compile(r'^import\s(?:[^;]*?\sfrom\s)?"(\.[^"]+)";', re.M)
+
+
+def preload_modules(pages: list[Path]) -> None:
+    """List every module a page's module script imports, at any depth, as a modulepreload link.
+
+    The browser then fetches them all at once instead of one level of imports after another,
+    and the worker, which the last of them starts, starts sooner. Dynamic ``import()`` (the code
+    editor's CodeMirror) is left to load when it is needed.
+    """
+    for page in pages:
+        html = page.read_text()
+        match = MODULE_SCRIPT.search(html)
+        if not match:
+            continue
+        entry = (page.parent / match[1]).resolve()
+        seen, todo = [], [entry]
+        while todo:
+            module = todo.pop()
+            if module in seen:
+                continue
+            seen.append(module)
+            todo += [
+                (module.parent / name).resolve()
+                for name in STATIC_IMPORT.findall(module.read_text())
+            ]
+        site = page.parent.resolve()
+        links = "".join(
+            f'\n    <link rel="modulepreload" href="{module.relative_to(site).as_posix()}" />'
+            for module in sorted(seen[1:])
+        )
+        page.write_text(html[: match.end()] + links + html[match.end() :])
+
+
 def copy_page() -> None:
     for name in PAGE_FILES:
         src = ROOT / name
@@ -619,6 +654,7 @@ def build(pyodide_dist: str | None = None) -> None:
     )
     copy_page()
     stamp_csp(sorted(DIST.glob("*.html")))
+    preload_modules(sorted(DIST.glob("*.html")))
     info = manifest()
     (DIST / "build.json").write_text(json.dumps(info, indent=1))
     # The service worker lives at the root (its scope) and knows which build it caches.

@@ -3,10 +3,14 @@
 // worker against the current input (ndlab.runCode). What it prints and its traceback appear
 // under the editor, its figures as images; the array it leaves in `result` goes to the view's
 // own viewers (onResult). Code that arrives from a link or a lesson is shown and never run
-// until the person presses Run.
-// @ts-ignore: build.py bundles CodeMirror 6 with its Python mode into this file
-import { EditorView, HighlightStyle, basicSetup, indentWithTab, isolateHistory, keymap, python, syntaxHighlighting, tags } from "../vendor/codemirror/codemirror.js";
+// until the person presses Run. CodeMirror (half a megabyte) loads when an editor first opens,
+// so the page's start does without it.
 import { LatestRunner } from "./scheduler.js";
+
+/** @type {Promise<any> | null} CodeMirror 6 with its Python mode, which build.py bundles */
+let codemirror = null;
+// @ts-ignore: the bundle has no type declarations
+const loadCodeMirror = () => (codemirror ??= import("../vendor/codemirror/codemirror.js"));
 
 /** @typedef {import("./api.js").CodeResult} CodeResult */
 
@@ -40,22 +44,28 @@ function makeElements(panel, about) {
   return el;
 }
 
-/** The editor's size and colours (the page's own style sheet does not reach into its shadow root). */
-const THEME = EditorView.theme({
-  "&": { maxHeight: "28rem", fontSize: "0.85rem", backgroundColor: "var(--panel)", color: "var(--ink)" },
-  ".cm-scroller": { overflow: "auto" },
-  ".cm-activeLine, .cm-activeLineGutter": { backgroundColor: "var(--hover)" },
-  ".cm-gutters": { backgroundColor: "var(--subtle)", color: "var(--muted)", borderRight: "1px solid var(--line)" },
-});
-
-/** Python's colours, readable on the page's light and dark panels (CodeMirror's own are for light only). */
-const COLOURS = HighlightStyle.define([
-  { tag: [tags.keyword, tags.operatorKeyword, tags.controlKeyword], color: "light-dark(#7a1fa2, #d7a8ff)" },
-  { tag: [tags.string, tags.special(tags.string)], color: "light-dark(#a31515, #ffb4a8)" },
-  { tag: tags.comment, color: "var(--muted)", fontStyle: "italic" },
-  { tag: [tags.number, tags.bool, tags.null], color: "light-dark(#116644, #8fe3b0)" },
-  { tag: [tags.definition(tags.variableName), tags.function(tags.definition(tags.variableName)), tags.className], color: "light-dark(#1d4ed8, #9ab8ff)" },
-]);
+/**
+ * The editor's look: its size and colours (the page's own style sheet does not reach into its
+ * shadow root), and Python's colours, readable on the page's light and dark panels (CodeMirror's
+ * own are for light only).
+ * @param {any} cm the parts of CodeMirror it uses
+ */
+function look({ EditorView, HighlightStyle, syntaxHighlighting, tags }) {
+  const theme = EditorView.theme({
+    "&": { maxHeight: "28rem", fontSize: "0.85rem", backgroundColor: "var(--panel)", color: "var(--ink)" },
+    ".cm-scroller": { overflow: "auto" },
+    ".cm-activeLine, .cm-activeLineGutter": { backgroundColor: "var(--hover)" },
+    ".cm-gutters": { backgroundColor: "var(--subtle)", color: "var(--muted)", borderRight: "1px solid var(--line)" },
+  });
+  const colours = HighlightStyle.define([
+    { tag: [tags.keyword, tags.operatorKeyword, tags.controlKeyword], color: "light-dark(#7a1fa2, #d7a8ff)" },
+    { tag: [tags.string, tags.special(tags.string)], color: "light-dark(#a31515, #ffb4a8)" },
+    { tag: tags.comment, color: "var(--muted)", fontStyle: "italic" },
+    { tag: [tags.number, tags.bool, tags.null], color: "light-dark(#116644, #8fe3b0)" },
+    { tag: [tags.definition(tags.variableName), tags.function(tags.definition(tags.variableName)), tags.className], color: "light-dark(#1d4ed8, #9ab8ff)" },
+  ]);
+  return [theme, syntaxHighlighting(colours)];
+}
 
 export class CodeEditor {
   /**
@@ -84,23 +94,11 @@ export class CodeEditor {
       },
       onCancellable: (show) => (el.cancel.hidden = !show),
     });
+    /** @type {any} CodeMirror's view, made when the editor first opens */
+    this.view = null;
+    /** @type {any} CodeMirror's isolateHistory, then */
+    this.isolateHistory = null;
     const run = () => (this.runner.schedule(), true);
-    // In a shadow root CodeMirror styles itself with constructed style sheets, which the page's
-    // CSP (style-src 'self') allows; in the document it would add <style> elements, which it blocks.
-    const root = el.host.attachShadow({ mode: "open" });
-    this.view = new EditorView({
-      root,
-      parent: root,
-      extensions: [
-        basicSetup,
-        python(),
-        THEME,
-        syntaxHighlighting(COLOURS),
-        keymap.of([{ key: "Mod-Enter", run }, { key: "Shift-Enter", run }, indentWithTab]),
-        EditorView.contentAttributes.of({ "aria-label": "Python code" }),
-        EditorView.updateListener.of((update) => update.docChanged && onChange()),
-      ],
-    });
     el.run.addEventListener("click", run);
     el.cancel.addEventListener("click", () => this.runner.cancel());
     el.close.addEventListener("click", () => this.close());
@@ -108,7 +106,30 @@ export class CodeEditor {
 
   /** The code in the editor while it is open, else null (what a link or a lesson carries). */
   get code() {
-    return this.panel.hidden ? null : this.view.state.doc.toString();
+    return this.panel.hidden || !this.view ? null : this.view.state.doc.toString();
+  }
+
+  /** Load CodeMirror and make the editor's view, the first time. */
+  async makeView() {
+    const { EditorView, HighlightStyle, basicSetup, indentWithTab, isolateHistory, keymap, python, syntaxHighlighting, tags } = await loadCodeMirror();
+    if (this.view) return;
+    const run = () => (this.runner.schedule(), true);
+    // In a shadow root CodeMirror styles itself with constructed style sheets, which the page's
+    // CSP (style-src 'self') allows; in the document it would add <style> elements, which it blocks.
+    const root = this.el.host.attachShadow({ mode: "open" });
+    this.isolateHistory = isolateHistory;
+    this.view = new EditorView({
+      root,
+      parent: root,
+      extensions: [
+        basicSetup,
+        python(),
+        ...look({ EditorView, HighlightStyle, syntaxHighlighting, tags }),
+        keymap.of([{ key: "Mod-Enter", run }, { key: "Shift-Enter", run }, indentWithTab]),
+        EditorView.contentAttributes.of({ "aria-label": "Python code" }),
+        EditorView.updateListener.of((/** @type {any} */ update) => update.docChanged && this.hooks.onChange()),
+      ],
+    });
   }
 
   /**
@@ -117,11 +138,12 @@ export class CodeEditor {
    * @param {string | null} from where it came from when not from this page ("the link",
    *   "the lesson"): the person is told it has not run
    */
-  open(code, from = null) {
+  async open(code, from = null) {
+    await this.makeView();
     const current = this.code;
     // code the person typed is replaced as one undoable change: Ctrl+Z brings it back
     const edited = current !== null && current !== this.loaded && current !== code;
-    if (code !== current) this.view.dispatch({ changes: { from: 0, to: this.view.state.doc.length, insert: code }, annotations: isolateHistory.of("full") });
+    if (code !== current) this.view.dispatch({ changes: { from: 0, to: this.view.state.doc.length, insert: code }, annotations: this.isolateHistory.of("full") });
     this.loaded = code;
     this.el.note.hidden = !from && !edited;
     this.el.note.textContent = from
