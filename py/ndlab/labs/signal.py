@@ -164,6 +164,17 @@ def detrend_resample_window(series=None, *, noise=1.0, samples=25, window="hann"
 @lab(
     category="signal",
     title="Median and Wiener filters",
+    data=Data(
+        "table",
+        ("t", "x"),
+        {},
+        min_rows=4,
+        max_rows=1_000_000,
+        help="A series: t in even steps and the noisy signal x, or x alone (its rows then count "
+        "the time); without it the lab draws noisy steps or a noisy sine.",
+        optional=1,
+        spaced=True,
+    ),
     params=[
         Param("noise", "float", 0.3, min=0.01, max=2, step=0.01, help="Noise standard deviation."),
         Param("kernel_size", "int", 7, min=3, max=51, step=2, help="Odd filter length."),
@@ -175,35 +186,68 @@ def detrend_resample_window(series=None, *, noise=1.0, samples=25, window="hann"
         "replaces each sample by the median of its neighbourhood, which keeps sharp steps; "
         "signal.wiener adapts its smoothing to the local variance. The table gives the root "
         "mean square error of the noisy and filtered signals against the clean one; try both "
-        "shapes and several kernel sizes."
+        "shapes and several kernel sizes. Your own series is filtered the same way; with no "
+        "clean signal to compare, the table gives the RMS of what each filter removed."
     ),
 )
-def median_wiener(*, noise=0.3, kernel_size=7, shape="steps", seed=0):
+def median_wiener(series=None, *, noise=0.3, kernel_size=7, shape="steps", seed=0):
     """Denoise steps or a sine with ``signal.medfilt`` and ``signal.wiener``.
+
+    Parameters
+    ----------
+    series : 1-D or (n, 2) array, optional
+        The noisy signal, or time in even steps and the signal. Without it,
+        steps or a sine (`shape`) with noise `noise` are drawn.
 
     Returns
     -------
     dict
-        Plot of the clean, noisy and filtered signals; table of errors.
+        Plot of the clean (when drawn), noisy and filtered signals; table of
+        errors against the clean signal, or of what each filter removed.
 
     Examples
     --------
     >>> out = median_wiener()
     >>> bool(out["values"]["median_rms"] < out["values"]["noisy_rms"])
     True
+    >>> yours = np.column_stack([np.arange(6.0), [0, 0, 9, 0, 1, 1]])
+    >>> round(float(median_wiener(yours, kernel_size=3)["values"]["median_removed_rms"]), 3)
+    3.697
     """
     if kernel_size % 2 == 0:
         raise ValueError(f"kernel_size must be odd, got {kernel_size}")
-    rng = np.random.default_rng(seed)
-    t = np.linspace(0, 1, 400)
-    clean = np.floor(4 * t) % 2 if shape == "steps" else np.sin(4 * np.pi * t)
-    noisy = clean + rng.normal(0, noise, t.size)
+    drawn = series is None
+    if drawn:
+        rng = np.random.default_rng(seed)
+        t = np.linspace(0, 1, 400)
+        clean = np.floor(4 * t) % 2 if shape == "steps" else np.sin(4 * np.pi * t)
+        noisy = clean + rng.normal(0, noise, t.size)
+    elif series.ndim == 1:  # x alone: t counts the samples
+        t, noisy = np.arange(series.size, dtype=np.float64), series
+    else:
+        t, noisy = series.T
+    if kernel_size > noisy.size:
+        raise ValueError(
+            f"kernel_size {kernel_size} is longer than the {noisy.size} samples; "
+            "choose a shorter odd length"
+        )
     median = signal.medfilt(noisy, kernel_size)
-    wiener = signal.wiener(noisy, kernel_size)
+    # Where the signal is flat its local variance is 0: wiener divides by it, then takes the
+    # local mean there (or, when the whole signal is flat, nothing: the signal is kept).
+    with np.errstate(divide="ignore", invalid="ignore"):
+        wiener = signal.wiener(noisy, kernel_size)
+    wiener = np.where(np.isnan(wiener), noisy, wiener)
 
     def rms(x):
-        return np.sqrt(np.mean((x - clean) ** 2))
+        return np.sqrt(np.mean(x**2))
 
+    # against the clean signal when the lab drew it; on the learner's, what each filter removed
+    errors = (
+        [["noisy", rms(noisy - clean)], ["median", rms(median - clean)]]
+        + [["Wiener", rms(wiener - clean)]]
+        if drawn
+        else [["median", rms(noisy - median)], ["Wiener", rms(noisy - wiener)]]
+    )
     return {
         "plots": [
             {
@@ -212,24 +256,36 @@ def median_wiener(*, noise=0.3, kernel_size=7, shape="steps", seed=0):
                 "x_label": "t",
                 "y_label": "x",
                 "series": [
-                    {"label": "noisy", "x": t, "y": noisy, "kind": "line"},
+                    {"label": "noisy" if drawn else "yours", "x": t, "y": noisy, "kind": "line"},
                     {"label": "median", "x": t, "y": median, "kind": "line"},
                     {"label": "Wiener", "x": t, "y": wiener, "kind": "line"},
-                    {"label": "clean", "x": t, "y": clean, "kind": "line"},
+                    *([{"label": "clean", "x": t, "y": clean, "kind": "line"}] if drawn else []),
                 ],
             }
         ],
         "tables": [
             {
-                "title": "Root mean square error against the clean signal",
-                "columns": ["signal", "RMS error"],
-                "rows": [["noisy", rms(noisy)], ["median", rms(median)], ["Wiener", rms(wiener)]],
+                "title": "Root mean square error against the clean signal"
+                if drawn
+                else "Root mean square of what each filter removed",
+                "columns": ["signal", "RMS error"] if drawn else ["filter", "RMS removed"],
+                "rows": errors,
             }
         ],
-        "values": {"noisy_rms": rms(noisy), "median_rms": rms(median), "wiener_rms": rms(wiener)},
+        "values": {
+            "noisy_rms": rms(noisy - clean) if drawn else None,
+            "median_rms": rms(median - clean) if drawn else None,
+            "wiener_rms": rms(wiener - clean) if drawn else None,
+            "median_removed_rms": rms(noisy - median),
+            "wiener_removed_rms": rms(noisy - wiener),
+        },
         "text": [
-            f"RMS error {rms(noisy):.3f} before filtering, {rms(median):.3f} after the median "
-            f"filter and {rms(wiener):.3f} after the Wiener filter."
+            f"RMS error {rms(noisy - clean):.3f} before filtering, {rms(median - clean):.3f} "
+            f"after the median filter and {rms(wiener - clean):.3f} after the Wiener filter."
+            if drawn
+            else f"The median filter removes an RMS of {rms(noisy - median):.4g} from your "
+            f"signal, the Wiener filter {rms(noisy - wiener):.4g} (your data); with no clean "
+            "signal to compare, the plot shows what is left of yours."
         ],
     }
 

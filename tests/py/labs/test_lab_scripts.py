@@ -55,6 +55,10 @@ def _learner_data():
         ),
         "gamma_fit": rng.gamma(2.5, 1.3, 400),  # saved to a file
         "detrend_resample_window": 0.4 * np.arange(60.0) + np.sin(np.arange(60) / 3),  # y alone
+        # a step signal sampled every 0.5 s, with spikes
+        "median_wiener": np.column_stack(
+            [0.5 * np.arange(80), (np.arange(80) // 20) % 2 + (np.arange(80) % 13 == 0) * 3.0]
+        ),
         "fft_denoise": np.column_stack(  # saved to a file
             [0.01 * np.arange(600), np.sin(2 * np.pi * 4 * 0.01 * np.arange(600))]
         )

@@ -23,6 +23,7 @@ NEW_DATA_LABS = [
     "gamma_fit",
     "detrend_resample_window",
     "fft_denoise",
+    "median_wiener",
 ]
 
 
@@ -44,6 +45,7 @@ def test_the_catalogue_says_what_data_each_lab_takes():
     assert entries["t_test"]["columns"] == ["value", "group"]
     assert entries["detrend_resample_window"]["optional"] == 1
     assert entries["fft_denoise"]["spaced"] and entries["fft_denoise"]["columns"][0] == "t (s)"
+    assert entries["median_wiener"]["optional"] == 1 and entries["median_wiener"]["spaced"]
 
 
 @pytest.mark.parametrize("name", SOURCED_LABS)

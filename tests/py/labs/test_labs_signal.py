@@ -106,6 +106,32 @@ def test_detrend_and_resample_the_learners_series(with_t):
     assert result.outputs["plots"][2:] == own[2:]  # the window and its spectrum stay
 
 
+@pytest.mark.parametrize("with_t", [True, False])
+def test_median_and_wiener_filter_the_learners_series(with_t):
+    t = 2.0 + 0.1 * np.arange(120)
+    x = np.where((np.arange(120) // 30) % 2 == 0, 0.0, 2.0)
+    x[::17] += 5  # spikes
+    x[50:60] = 1.0  # a flat stretch: no local variance there
+    result = labs.run("median_wiener", data=np.column_stack([t, x]) if with_t else x, kernel_size=5)
+    found = result.outputs["values"]
+    median = signal.medfilt(x, 5)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        wiener = signal.wiener(x, 5)
+    assert np.isfinite(wiener).all()  # the flat stretch takes its local mean
+    assert found["median_removed_rms"] == pytest.approx(np.sqrt(np.mean((x - median) ** 2)))
+    assert found["wiener_removed_rms"] == pytest.approx(np.sqrt(np.mean((x - wiener) ** 2)))
+    lines = {s["label"]: s for s in result.outputs["plots"][0]["series"]}
+    assert set(lines) == {"yours", "median", "Wiener"}  # no clean signal to draw
+    assert lines["median"]["y"] == pytest.approx(median.tolist())
+    assert lines["yours"]["x"] == pytest.approx((t if with_t else np.arange(120.0)).tolist())
+    assert "(your data)" in result.outputs["text"][0]
+
+
+def test_a_filter_longer_than_the_learners_series_is_refused():
+    with pytest.raises(ValueError, match="kernel_size 7 is longer than the 5 samples"):
+        labs.run("median_wiener", data=[1.0, 2.0, 1.0, 5.0, 1.0])
+
+
 def _sampled(step=0.01, n=1000, seed=3):
     """A learner's recording: two sines, an offset and noise, every `step` seconds."""
     t = step * np.arange(n)
