@@ -20,6 +20,8 @@ export class NdlabError extends Error {
     this.hint = info.hint;
     /** For a MemoryError refused before running: the scale of width and height that fits. */
     this.fit = info.fit;
+    /** "parameters" when a lab's parameter is invalid, not its data. */
+    this.about = info.about;
   }
 }
 

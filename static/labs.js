@@ -154,8 +154,9 @@ export class LabsView {
       this.onResult(result);
     } catch (error) {
       this.notice = null;
-      const { type, message } = /** @type {any} */ (error);
-      if (!(this.linked && type === "ValueError")) return this.onMessage(/** @type {any} */ (error));
+      const { type, message, about } = /** @type {any} */ (error);
+      // a parameter that Python refuses is the parameter's fault, not the table's: say so, keep the table
+      if (!(this.linked && type === "ValueError" && about !== "parameters")) return this.onMessage(/** @type {any} */ (error));
       // A table from a link that Python refuses: say why, and run the lab on its own data.
       this.warn({ message: `The link's table cannot be used: ${message}.`, hint: "The lab runs on its own data instead; correct the table under Your data, then use it." });
       this.data = null;

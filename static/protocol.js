@@ -62,7 +62,10 @@ export const HINTS = Object.freeze({
   packages: "A package your code imports could not be loaded from this site. Rebuild it (`python3 build.py build`), or check the wheel given to `build.py package --wheel`.",
 });
 
-/** @typedef {{type: string, message: string, hint: string, fit?: number}} ErrorInfo */
+/**
+ * @typedef {{type: string, message: string, hint: string, fit?: number, about?: string}} ErrorInfo
+ *   `about`: "parameters" when a lab's parameter is invalid, not its data
+ */
 /** @typedef {{buffer: ArrayBuffer, width: number, height: number}} Pixels RGBA bytes */
 
 /**

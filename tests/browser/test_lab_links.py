@@ -143,3 +143,20 @@ def test_a_links_bad_table_gets_a_message_and_the_labs_own_data(fresh, base_url)
         "'The table of step 1 of the lesson is too long: 2001 characters, at most 2000.')"
     )
     assert fresh.console_errors == []
+
+
+def test_a_links_bad_parameter_is_blamed_and_its_table_kept(fresh, base_url):
+    """A link with a good table and a parameter out of range: the message names the parameter,
+    not the table, which stays in use; with the parameter corrected, the lab runs on it."""
+    page = fresh.page
+    table = table_of(points(8, 5))
+    page.goto(f"{base_url}#{urlencode({'lab': 'fit_curve', 'params': '{"a": 99}', 'data': table})}")
+    fresh.wait_ready()
+    page.wait_for_function("() => document.querySelector('#lab-message').textContent.length > 0")
+    message = page.locator("#lab-message").inner_text()
+    assert "a must be between -5 and 5, got 99" in message
+    assert "table" not in message
+    assert page.input_value("#lab-data-text") == table
+    assert "The link's table is in use" in page.locator("#lab-data .lab-data-status").text_content()
+    page.evaluate("(f) => { location.hash = f; }", urlencode({"lab": "fit_curve", "data": table}))
+    outputs_show(page, labs.run("fit_curve", data=table).outputs["text"][0])

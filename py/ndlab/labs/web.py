@@ -2,7 +2,7 @@
 
 import json
 
-from .core import catalog, run
+from .core import catalog, get_lab, run
 
 _HINTS = {
     ValueError: "Check the parameter values and try again.",
@@ -33,7 +33,8 @@ def run_lab_json(name, params_json, progress=None):
     -------
     str
         JSON with ``name, params, outputs, code, timings`` or, on error,
-        ``{"error": {"type", "message", "hint"}}``.
+        ``{"error": {"type", "message", "hint"}}``, with ``"about":
+        "parameters"`` when a parameter is invalid (not the data).
 
     Examples
     --------
@@ -46,6 +47,11 @@ def run_lab_json(name, params_json, progress=None):
         params = json.loads(params_json)
         if not isinstance(params, dict):
             raise ValueError(f"parameters must be a JSON object, got {params_json!r}")
+        item = get_lab(name)
+        try:
+            item.validate({key: value for key, value in params.items() if key != "data"})
+        except ValueError as exc:
+            return _error(exc, about="parameters")
         result = run(name, progress=progress, **params)
         reply = {
             "name": result.name,
@@ -56,7 +62,11 @@ def run_lab_json(name, params_json, progress=None):
         }
         return json.dumps(reply, allow_nan=False)
     except (Exception, KeyboardInterrupt) as exc:
-        hint = next((text for kind, text in _HINTS.items() if isinstance(exc, kind)), _BUG_HINT)
-        return json.dumps(
-            {"error": {"type": type(exc).__name__, "message": str(exc), "hint": hint}}
-        )
+        return _error(exc)
+
+
+def _error(exc, **extra):
+    """Return the error JSON reported for `exc`, with `extra` keys."""
+    hint = next((text for kind, text in _HINTS.items() if isinstance(exc, kind)), _BUG_HINT)
+    error = {"type": type(exc).__name__, "message": str(exc), "hint": hint, **extra}
+    return json.dumps({"error": error})

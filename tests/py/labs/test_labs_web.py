@@ -48,3 +48,12 @@ def test_bugs_get_the_bug_hint(monkeypatch):
     monkeypatch.setattr(web, "run", fail)
     error = json.loads(web.run_lab_json("find_roots", "{}"))["error"]
     assert error == {"type": "ZeroDivisionError", "message": "boom", "hint": web._BUG_HINT}
+
+
+def test_a_refused_parameter_is_told_apart_from_refused_data():
+    table = "1, 2\n3, 4\n5, 6\n7, 9"
+    bad_parameter = json.loads(web.run_lab_json("fit_curve", json.dumps({"a": 99, "data": table})))
+    assert bad_parameter["error"]["about"] == "parameters"
+    assert bad_parameter["error"]["message"] == "a must be between -5 and 5, got 99"
+    bad_data = json.loads(web.run_lab_json("fit_curve", json.dumps({"data": "1, 2\n3, x"})))
+    assert "about" not in bad_data["error"] and "line 2, column 2" in bad_data["error"]["message"]
