@@ -98,6 +98,18 @@ def outputs_show(page, text):
     )
 
 
+def refused_then_own_data(page, table, message, own):
+    """Paste `table`: `message` says what is wrong; back to the lab's own data, `own` shows."""
+    page.fill("#lab-data-text", table)
+    page.click("#lab-data-use")
+    shown = page.locator("#lab-message")
+    shown.wait_for(state="visible")
+    assert message in shown.inner_text()
+    page.get_by_role("button", name="Back to the lab's own data").click()
+    shown.wait_for(state="hidden")
+    outputs_show(page, own)
+
+
 def test_a_pasted_table_and_an_uploaded_npy_give_cpythons_numbers(fresh, base_url, tmp_path):
     page = fresh.page
     page.goto(f"{base_url}#lab=lidar_waveform")
@@ -133,14 +145,12 @@ def test_a_pasted_table_and_an_uploaded_npy_give_cpythons_numbers(fresh, base_ur
     outputs_show(page, expected)
 
     # malformed: the message names the line and column; the page keeps working
-    page.fill("#lab-data-text", "1\n2\nthree\n" + "\n".join(["4"] * 20))
-    page.click("#lab-data-use")
-    message = page.locator("#lab-message")
-    message.wait_for(state="visible")
-    assert "line 3, column 1 is 'three', not a number" in message.inner_text()
-    page.get_by_role("button", name="Back to the lab's own data").click()
-    message.wait_for(state="hidden")
-    outputs_show(page, labs.run("lidar_waveform", model="three echoes").outputs["text"][0])
+    refused_then_own_data(
+        page,
+        "1\n2\nthree\n" + "\n".join(["4"] * 20),
+        "line 3, column 1 is 'three', not a number",
+        labs.run("lidar_waveform", model="three echoes").outputs["text"][0],
+    )
 
 
 def assert_values_equal(page_values, cpython_values):
@@ -198,14 +208,12 @@ def test_two_samples_pasted_into_the_t_test_and_a_npy_into_fft_denoise(fresh, ba
     assert "filtered" in legend and "clean" not in legend
 
     # a time column with a gap: the message names its row, and the lab's own data comes back
-    page.fill("#lab-data-text", "0, 1\n1, 2\n2, 1\n4, 0\n5, 1\n6, 2\n7, 1\n8, 0")
-    page.click("#lab-data-use")
-    message = page.locator("#lab-message")
-    message.wait_for(state="visible")
-    assert "row 4, column 1 (t (s)) is 4, a step of 2 from row 3" in message.inner_text()
-    page.get_by_role("button", name="Back to the lab's own data").click()
-    message.wait_for(state="hidden")
-    outputs_show(page, labs.run("fft_denoise").outputs["text"][0])
+    refused_then_own_data(
+        page,
+        "0, 1\n1, 2\n2, 1\n4, 0\n5, 1\n6, 2\n7, 1\n8, 0",
+        "row 4, column 1 (t (s)) is 4, a step of 2 from row 3",
+        labs.run("fft_denoise").outputs["text"][0],
+    )
 
 
 def test_bad_lab_parameter_is_explained(fresh, base_url):
