@@ -160,7 +160,9 @@ CHAPTER_PHOTOS = {
 PACKAGE_DATA = ROOT / "py" / "ndlab" / "data"
 
 # Files worth serving gzip-compressed (wheels, zips and PNGs are compressed already).
-COMPRESSIBLE = (".wasm", ".js", ".mjs", ".json", ".html", ".css", ".svg")
+COMPRESSIBLE = (".wasm", ".js", ".mjs", ".json", ".html", ".css", ".svg", ".bin")
+#: The start-up snapshot in dist/ (made by tools/snapshot.py, restored by worker/snapshot.js).
+SNAPSHOT = {"file": "snapshot/ndlab.bin", "meta": "snapshot/ndlab.json"}
 
 
 class BuildError(Exception):
@@ -614,6 +616,9 @@ def manifest() -> dict:
     lock = json.loads((DIST / "pyodide" / "pyodide-lock.json").read_text())
     startup = [f"pyodide/{f}" for f in (*PYODIDE_CORE, "python_stdlib.zip", "pyodide-lock.json")]
     startup += [f"pyodide/{lock['packages'][n]['file_name']}" for n in closure(lock, ["ndlab"])]
+    snapshot = SNAPSHOT if (DIST / SNAPSHOT["file"]).exists() else None
+    if snapshot:
+        startup.append(snapshot["file"])
     build_id = hashlib.sha256(
         "".join(f"{name}{digest}" for name, digest in digests.items()).encode()
     ).hexdigest()[:12]
@@ -622,6 +627,7 @@ def manifest() -> dict:
         "version": json.loads((ROOT / "package.json").read_text())["version"],
         "pyodide": PYODIDE_VERSION,
         "startup_bytes": sum(files[f] for f in startup),
+        "snapshot": snapshot,
         "files": files,
         "sha256": digests,
     }
@@ -655,6 +661,7 @@ def build(pyodide_dist: str | None = None) -> None:
     copy_page()
     stamp_csp(sorted(DIST.glob("*.html")))
     preload_modules(sorted(DIST.glob("*.html")))
+    snapshot()
     info = manifest()
     (DIST / "build.json").write_text(json.dumps(info, indent=1))
     # The service worker lives at the root (its scope) and knows which build it caches.
@@ -674,6 +681,18 @@ def build(pyodide_dist: str | None = None) -> None:
         f"(loaded when learners' code imports them) {size(extra)}, the code editor {size(editor)}"
     )
     log(f"done in {time.perf_counter() - started:.1f} s")
+
+
+def snapshot() -> None:
+    """Make dist/snapshot/ (tools/snapshot.py) when a Chromium is at hand; without one the site
+    works the same, only Python starts the usual way."""
+    chromium = find_chromium()
+    if chromium is None:
+        log("no Chromium: built without the start-up snapshot (Python starts the usual way)")
+        return
+    tool = ROOT / "tools" / "snapshot.py"
+    run([venv_python(), tool, DIST, chromium, *CHROMIUM_FLAGS])
+    log(f"made     the start-up snapshot ({size((DIST / SNAPSHOT['file']).stat().st_size)})")
 
 
 def precompress() -> int:

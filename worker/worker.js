@@ -7,6 +7,7 @@
 // @ts-ignore: build.py copies Pyodide here from its npm package
 import { loadPyodide } from "../pyodide/pyodide.mjs";
 import { CONTROL, EVENT, HINTS, JOB, cancelled, errorInfo } from "../static/protocol.js";
+import { closure, restoreSnapshot, unpack } from "./snapshot.js";
 
 const PYODIDE_URL = new URL("../pyodide/", import.meta.url).href;
 const started = performance.now();
@@ -82,20 +83,38 @@ function watchDownloads(total) {
     }
     return counted(input, init);
   };
+  /** @type {(entry: any) => {url: string, integrity: string}} */
+  const source = (entry) => ({
+    url: new URL(entry.file_name, PYODIDE_URL).href,
+    integrity: `sha256-${btoa(String.fromCharCode(...entry.sha256.match(/../g).map((/** @type {string} */ h) => parseInt(h, 16))))}`,
+  });
   return {
     /**
-     * Request ndlab and the packages it depends on now; Pyodide asks for them once it has started.
-     * (The lock lists matplotlib and micropip too: they load only when learners' code imports them.)
-     * @param {any} lock
+     * Request these packages now; Pyodide, or the snapshot's start, asks for them once it has
+     * started. (The lock lists matplotlib and micropip too: they load only when learners' code
+     * imports them.)
+     * @param {any[]} entries lock entries
      */
-    requestAhead(lock) {
-      for (const entry of closure(lock, "ndlab")) {
-        const url = new URL(entry.file_name, PYODIDE_URL).href;
-        const integrity = `sha256-${btoa(String.fromCharCode(...entry.sha256.match(/../g).map((/** @type {string} */ h) => parseInt(h, 16))))}`;
+    requestAhead(entries) {
+      for (const entry of entries) {
+        const { url, integrity } = source(entry);
         const response = crypto.subtle ? checked(url, entry.sha256) : counted(url, { integrity });
         response.catch(() => {}); // a failure reaches Pyodide, which asks for this response
         ahead.set(url, { integrity, response });
       }
+    },
+    /** A package's bytes, checked against the lock. @param {any} entry */
+    async bytes(entry) {
+      const { url, integrity } = source(entry);
+      const response = await self.fetch(url, { integrity });
+      if (!response.ok) throw new Error(`${url} answered ${response.status}`);
+      return response.arrayBuffer();
+    },
+    /** A file of the build, its bytes counted. @param {string} path relative to the worker */
+    async file(path) {
+      const response = await counted(new URL(path, import.meta.url));
+      if (!response.ok) throw new Error(`${path} answered ${response.status}`);
+      return response;
     },
     /** The runtime is up: what remains is loading the packages (some may still download). */
     runtimeStarted() {
@@ -108,33 +127,42 @@ function watchDownloads(total) {
   };
 }
 
-/** The lock's entry of package `name` and of every package it depends on. @param {any} lock @param {string} name */
-function closure(lock, name) {
-  const names = new Set([name]);
-  for (const n of names) for (const dependency of lock.packages[n].depends) names.add(dependency);
-  return [...names].map((n) => lock.packages[n]);
-}
-
 /** @param {string} path relative to this file */
 const fetchJson = async (path) => (await fetch(new URL(path, import.meta.url))).json();
 
 async function start() {
   const [build, lock] = await Promise.all([fetchJson("../build.json"), fetchJson("../pyodide/pyodide-lock.json")]);
+  const entries = closure(lock, "ndlab");
   const downloads = watchDownloads(build.startup_bytes);
   // From the network, the packages download while Pyodide's runtime downloads and starts, not
   // after it. From the service worker's cache (named as in sw.js) they come at once: asking
   // early would only take the processor from Pyodide's start.
   const cached = await self.caches?.has(`ndlab-${build.id}`).catch(() => false);
-  if (!cached) downloads.requestAhead(lock);
-  pyodide = await loadPyodide({ indexURL: PYODIDE_URL });
-  const runtimeLoaded = performance.now();
-  downloads.runtimeStarted();
-  // Pyodide reports a package it could not load (unreachable, or not the file the lock names)
-  // and goes on; stop here instead, with its reason, rather than fail later on an import.
-  /** @type {string[]} */
-  const failures = [];
-  await pyodide.loadPackage("ndlab", { messageCallback: () => {}, errorCallback: (/** @type {string} */ m) => failures.push(m) });
-  if (failures.length) throw new Error(failures.join(" "));
+  if (!cached) downloads.requestAhead(entries);
+  /** @type {Record<string, any>} */
+  const timings = { snapshot: build.snapshot ? "" : "none in this build" };
+  if (build.snapshot) {
+    try {
+      pyodide = await fromSnapshot(build.snapshot, lock, entries, downloads);
+      timings.snapshot = "restored";
+      timings.runtime_ms = timings.load_ms = performance.now() - started;
+    } catch (error) {
+      timings.snapshot = `refused: ${error?.message ?? error}`;
+      console.warn(`ndlab: Python starts without its snapshot, which was ${timings.snapshot}`);
+    }
+  }
+  if (!pyodide) {
+    pyodide = await loadPyodide({ indexURL: PYODIDE_URL });
+    timings.runtime_ms = performance.now() - started;
+    downloads.runtimeStarted();
+    // Pyodide reports a package it could not load (unreachable, or not the file the lock names)
+    // and goes on; stop here instead, with its reason, rather than fail later on an import.
+    /** @type {string[]} */
+    const failures = [];
+    await pyodide.loadPackage("ndlab", { messageCallback: () => {}, errorCallback: (/** @type {string} */ m) => failures.push(m) });
+    if (failures.length) throw new Error(failures.join(" "));
+    timings.load_ms = performance.now() - started;
+  }
   downloads.restore();
   const loaded = performance.now();
   broadcast({ type: EVENT.progress, stage: "Importing ndlab", loaded: 1, total: 1 });
@@ -142,9 +170,24 @@ async function start() {
   const imported = performance.now();
   // JS bytes become Python bytes through this (one copy).
   web.toBytes = pyodide.runPython("lambda buffer: buffer.to_bytes()");
-  const timings = { startup_ms: performance.now() - started, runtime_ms: runtimeLoaded - started, load_ms: loaded - started, import_ms: imported - loaded };
+  Object.assign(timings, { startup_ms: performance.now() - started, import_ms: imported - loaded });
   broadcast({ type: EVENT.ready, timings, runtime });
   return web;
+}
+
+/**
+ * Start Python from the build's snapshot (worker/snapshot.js); throws when it does not fit.
+ * @param {{file: string, meta: string}} files @param {any} lock @param {any[]} entries
+ * @param {ReturnType<typeof watchDownloads>} downloads
+ */
+async function fromSnapshot(files, lock, entries, downloads) {
+  const meta = await fetchJson(`../${files.meta}`);
+  const bytes = downloads.file(`../${files.file}`).then(async (r) => new Uint8Array(await r.arrayBuffer()));
+  const unpacked = Promise.all(entries.map((entry) => downloads.bytes(entry))).then((archives) => {
+    downloads.runtimeStarted();
+    return unpack(entries, archives);
+  });
+  return restoreSnapshot(loadPyodide, PYODIDE_URL, { bytes, meta, lock, entries, files: unpacked });
 }
 
 const ready = start();

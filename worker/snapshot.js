@@ -1,0 +1,195 @@
+// @ts-check
+// A memory snapshot of Python with NumPy, SciPy and ndlab imported: the build makes it in
+// headless Chromium (tools/snapshot.py), the worker restores it and skips Python's start-up and
+// `import ndlab.web`.
+//
+// Pyodide 0.27 snapshots only a bare interpreter (pyodide#5195): once compiled libraries are
+// loaded, Python's memory points into their data and their function-table slots, which the
+// snapshot does not hold. So, as Cloudflare's workerd does, each library is loaded again before
+// the memory is restored, at the memory base and table slots it had when the snapshot was made
+// (Emscripten's dlopen handle carries them), in the same order. Anything that differs refuses the
+// snapshot, and the worker starts Python the usual way.
+// @ts-ignore: a plain ES module vendored by build.py
+import { unzipSync } from "../vendor/fflate/browser.js";
+
+/** Where Pyodide 0.27 installs packages and shared libraries. */
+const SITE_PACKAGES = "/lib/python3.12/site-packages";
+const SHARED_LIBRARIES = "/usr/lib";
+/** Loaded as Pyodide loads a package's libraries: local symbols, never unloaded. */
+const FLAGS = { loadAsync: false, global: false, nodelete: true, allowUndefined: true };
+/** The hiwire slot where Pyodide keeps `loadedPackages` (a fresh `{}` after a restore). */
+const LOADED_PACKAGES_SLOT = 6;
+/** What must not be frozen: random states and the learner's time zone. */
+const RESEED = "import importlib, random, time, numpy\nrandom.seed()\nnumpy.random.seed()\nimportlib.reload(time)\ndel importlib, random, time, numpy";
+
+/** The lock's entry of package `name` and of every package it depends on. @param {any} lock @param {string} name */
+export function closure(lock, name) {
+  const names = new Set([name]);
+  for (const n of names) for (const dependency of lock.packages[n].depends) names.add(dependency);
+  return [...names].map((n) => lock.packages[n]);
+}
+
+/**
+ * The snapshot's key: the runtime and every package in it. A snapshot with another key is refused.
+ * @param {any} lock pyodide-lock.json @param {any[]} entries the packages' lock entries
+ */
+export function snapshotKey(lock, entries) {
+  return [`pyodide ${lock.info.version}`, ...entries.map((e) => `${e.name} ${e.sha256}`)].join("\n");
+}
+
+/**
+ * Each package's files, unzipped, keyed by their path in Pyodide's file system.
+ * @param {any[]} entries lock entries @param {ArrayBuffer[]} archives their wheels or zips
+ * @returns {Map<string, Uint8Array>}
+ */
+export function unpack(entries, archives) {
+  const files = new Map();
+  entries.forEach((entry, k) => {
+    const dir = entry.install_dir === "dynlib" ? SHARED_LIBRARIES : SITE_PACKAGES;
+    for (const [name, data] of Object.entries(unzipSync(new Uint8Array(archives[k])))) {
+      if (!name.endsWith("/")) files.set(`${dir}/${name}`, data);
+    }
+  });
+  return files;
+}
+
+/** @param {any} FS Emscripten's file system @param {Map<string, Uint8Array>} files */
+function install(FS, files) {
+  for (const [path, data] of files) {
+    FS.mkdirTree(path.slice(0, path.lastIndexOf("/")));
+    FS.writeFile(path, data, { canOwn: true });
+  }
+}
+
+/** A short digest of the symbols the libraries resolved to (Emscripten's GOT). @param {any} Module */
+function gotDigest(Module) {
+  let hash = 2166136261;
+  for (const name of Object.keys(Module.GOT).sort()) {
+    const text = `${name}=${Module.GOT[name].value};`;
+    for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 16777619) >>> 0;
+  }
+  return hash.toString(16);
+}
+
+/**
+ * Load one library as Pyodide would, through the dlopen handle at `handle` (Emscripten reads
+ * and writes the library's memory and table bases there).
+ * @param {any} Module @param {string} path @param {WebAssembly.Module | Uint8Array} binary @param {number} handle
+ */
+function loadLibrary(Module, path, binary, handle) {
+  const dso = Module.newDSO(path, handle, "loading");
+  dso.refcount = Infinity;
+  dso.global = false;
+  dso.exports = Module.loadWebAssemblyModule(binary, FLAGS, path, {}, handle);
+  const name = path.slice(path.lastIndexOf("/") + 1);
+  Module.LDSO.loadedLibsByName[name] ||= dso;
+  delete Module.LDSO.loadedLibsByHandle[handle];
+}
+
+/**
+ * Make a snapshot: start Python, install the packages' files, load their libraries recording
+ * where each went, import ndlab.web. Runs at build time, in a page of the built site.
+ * @param {any} loadPyodide @param {string} indexURL @param {any} lock @param {any[]} entries
+ * @param {ArrayBuffer[]} archives
+ */
+export async function makeSnapshot(loadPyodide, indexURL, lock, entries, archives) {
+  const pyodide = await loadPyodide({ indexURL, _makeSnapshot: true });
+  const Module = pyodide._module;
+  const files = unpack(entries, archives);
+  install(Module.FS, files);
+  const libraries = [];
+  const handle = Module.___libc_malloc(64);
+  for (const path of neededFirst(Module, files)) {
+    Module.HEAPU8.fill(0, handle, handle + 64);
+    const tableLength = Module.wasmTable.length;
+    loadLibrary(Module, path, /** @type {Uint8Array} */ (files.get(path)), handle);
+    libraries.push({ path, tableLength, memoryBase: Module.HEAPU32[(handle + 12) >> 2], tableBase: Module.HEAPU32[(handle + 20) >> 2] });
+  }
+  Module._free(handle);
+  const loaded = Object.values(Module.LDSO.loadedLibsByName).filter((dso) => dso.name !== "__main__");
+  if (new Set(loaded).size !== libraries.length) throw new Error("a library loaded another one by itself: the snapshot could not replay it");
+  const got = gotDigest(Module);
+  const tableLength = Module.wasmTable.length;
+  pyodide.runPython("import ndlab.web, gc\ngc.collect()");
+  if (Module.wasmTable.length !== tableLength) {
+    throw new Error(`importing ndlab added ${Module.wasmTable.length - tableLength} function-table slots a restore cannot replay`);
+  }
+  const bytes = pyodide.makeMemorySnapshot();
+  return { bytes, meta: { key: snapshotKey(lock, entries), libraries, got, tableLength } };
+}
+
+/**
+ * The libraries' paths, each after the libraries it needs (their dylink section names them).
+ * @param {any} Module @param {Map<string, Uint8Array>} files
+ */
+function neededFirst(Module, files) {
+  const paths = [...files.keys()].filter((p) => p.endsWith(".so")).sort();
+  const byName = new Map(paths.map((p) => [p.slice(p.lastIndexOf("/") + 1), p]));
+  /** @type {Set<string>} */
+  const order = new Set();
+  const visit = (/** @type {string} */ path) => {
+    if (order.has(path)) return;
+    for (const name of Module.getDylinkMetadata(files.get(path)).neededDynlibs) {
+      const needed = byName.get(name);
+      if (needed) visit(needed);
+    }
+    order.add(path);
+  };
+  paths.forEach(visit);
+  return [...order];
+}
+
+/**
+ * Start Python from a snapshot. Throws (and leaves nothing behind) when the snapshot does not
+ * match this runtime and these packages.
+ * @param {any} loadPyodide @param {string} indexURL
+ * @param {{bytes: Promise<Uint8Array>, meta: any, lock: any, entries: any[], files: Promise<Map<string, Uint8Array>>}} snapshot
+ *   the snapshot's bytes and the packages' files may still be on their way
+ */
+export async function restoreSnapshot(loadPyodide, indexURL, { bytes, meta, lock, entries, files }) {
+  const key = snapshotKey(lock, entries);
+  if (meta.key !== key) throw new Error(`it was made for other packages (${meta.key.split("\n").find((line) => !key.includes(line))})`);
+  // compiled off the worker's thread while the runtime starts
+  const compiled = files.then((f) => Promise.all(meta.libraries.map((/** @type {any} */ lib) => WebAssembly.compile(/** @type {Uint8Array<ArrayBuffer>} */ (f.get(lib.path))))));
+  compiled.catch(() => {}); // a failure reaches loadPyodide below
+  // @ts-ignore: Pyodide's runtime script defines it (a classic script: imported, as Pyodide does in a module worker)
+  if (typeof globalThis._createPyodideModule !== "function") await import(`${indexURL}pyodide.asm.js`);
+  // @ts-ignore
+  const create = globalThis._createPyodideModule;
+  // @ts-ignore
+  globalThis._createPyodideModule = async (/** @type {any} */ settings) => {
+    const Module = await create(settings);
+    const [modules, unpacked] = await Promise.all([compiled, files]);
+    const restore = settings.API.restoreSnapshot;
+    settings.API.restoreSnapshot = (/** @type {Uint8Array} */ snapshot) => {
+      install(Module.FS, unpacked);
+      // a scratch dlopen handle in memory the restore overwrites
+      const handle = Module.HEAP8.length - 64;
+      meta.libraries.forEach((/** @type {any} */ lib, /** @type {number} */ k) => {
+        if (Module.wasmTable.length !== lib.tableLength) {
+          throw new Error(`${lib.path} would go to function-table slot ${Module.wasmTable.length}, not ${lib.tableLength}`);
+        }
+        Module.HEAPU8.fill(0, handle, handle + 64);
+        Module.HEAP8[handle + 8] = 1;
+        Module.HEAPU32[(handle + 12) >> 2] = lib.memoryBase;
+        Module.HEAPU32[(handle + 20) >> 2] = lib.tableBase;
+        loadLibrary(Module, lib.path, modules[k], handle);
+      });
+      if (Module.wasmTable.length !== meta.tableLength || gotDigest(Module) !== meta.got) {
+        throw new Error("the libraries' symbols resolved differently");
+      }
+      return restore(snapshot);
+    };
+    return Module;
+  };
+  try {
+    const pyodide = await loadPyodide({ indexURL, _loadSnapshot: bytes });
+    for (const entry of entries) pyodide.loadedPackages[entry.name] = "default channel";
+    pyodide._module.__hiwire_set(LOADED_PACKAGES_SLOT, pyodide.loadedPackages);
+    pyodide.runPython(`import sys\nsys.path.remove("")\ndel sys\n${RESEED}`);
+    return pyodide;
+  } finally {
+    // @ts-ignore
+    globalThis._createPyodideModule = create;
+  }
+}
