@@ -103,12 +103,17 @@ function watchDownloads(total) {
         ahead.set(url, { integrity, response });
       }
     },
-    /** A package's bytes, checked against the lock. @param {any} entry */
+    /**
+     * A package's bytes, checked against the lock. Its response stays for Pyodide, which asks
+     * for it should the snapshot be refused (and then reports what was wrong with it).
+     * @param {any} entry
+     */
     async bytes(entry) {
       const { url, integrity } = source(entry);
-      const response = await self.fetch(url, { integrity });
+      if (!ahead.has(url)) ahead.set(url, { integrity, response: counted(url, { integrity }) });
+      const response = await /** @type {any} */ (ahead.get(url)).response;
       if (!response.ok) throw new Error(`${url} answered ${response.status}`);
-      return response.arrayBuffer();
+      return response.clone().arrayBuffer();
     },
     /** A file of the build, its bytes counted. @param {string} path relative to the worker */
     async file(path) {
@@ -123,6 +128,7 @@ function watchDownloads(total) {
     },
     restore() {
       self.fetch = fetchOriginal;
+      ahead.clear();
     },
   };
 }
