@@ -115,7 +115,7 @@ export async function makeSnapshot(loadPyodide, indexURL, lock, entries, archive
     throw new Error(`importing ndlab added ${Module.wasmTable.length - tableLength} function-table slots a restore cannot replay`);
   }
   const bytes = pyodide.makeMemorySnapshot();
-  return { bytes, meta: { key: snapshotKey(lock, entries), libraries, got, tableLength } };
+  return { bytes, meta: { key: snapshotKey(lock, entries), size: bytes.length, libraries, got, tableLength } };
 }
 
 /**
@@ -183,7 +183,11 @@ export async function restoreSnapshot(loadPyodide, indexURL, { bytes, meta, lock
     return Module;
   };
   try {
-    const pyodide = await loadPyodide({ indexURL, _loadSnapshot: bytes });
+    const whole = bytes.then((b) => {
+      if (b.length !== meta.size) throw new Error(`it holds ${b.length} bytes, not ${meta.size}`);
+      return b;
+    });
+    const pyodide = await loadPyodide({ indexURL, _loadSnapshot: whole });
     for (const entry of entries) pyodide.loadedPackages[entry.name] = "default channel";
     pyodide._module.__hiwire_set(LOADED_PACKAGES_SLOT, pyodide.loadedPackages);
     pyodide.runPython(`import sys\nsys.path.remove("")\ndel sys\n${RESEED}`);

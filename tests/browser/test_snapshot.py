@@ -1,0 +1,103 @@
+"""The start-up snapshot (worker/snapshot.js): Python restored with ndlab imported computes what a
+usual start computes, its random state is its own, and a snapshot that does not fit is refused
+with a usual start."""
+
+import json
+
+import pytest
+
+import build
+from pages import Guarded
+
+# Compiled libraries of NumPy and SciPy, one imported only now (scipy.signal), and the path.
+CODE = r"""
+import sys
+import numpy as np
+from scipy import linalg, ndimage, signal, stats
+rng = np.random.default_rng(3)
+a = rng.random((40, 50))
+parts = [ndimage.gaussian_filter(a, 2), signal.wiener(a, 5), ndimage.median_filter(a, 3)]
+print([float(p.sum()) for p in parts], float(linalg.svd(a, compute_uv=False).sum()))
+print(ndimage.label(a > 0.7)[1], float(stats.norm.ppf(0.975)))
+print(sys.path.count(""), [m for m in ("ndlab.web", "numpy", "scipy") if m in sys.modules])
+"""
+META = build.SNAPSHOT["meta"]
+
+
+def start(browser, url, meta=None, snapshot=None):
+    """A fresh page whose worker gets `meta` (a function of the build's) or `snapshot` bytes
+    instead of the build's; returns it ready, with its start-up timings."""
+    guarded = Guarded(browser)
+    if meta:
+        built = json.loads((build.DIST / META).read_text())
+        body = json.dumps(meta(built))
+        guarded.context.route(
+            f"**/{META}", lambda route: route.fulfill(body=body, content_type="application/json")
+        )
+    if snapshot is not None:
+        guarded.context.route(
+            f"**/{build.SNAPSHOT['file']}", lambda route: route.fulfill(body=snapshot)
+        )
+    guarded.page.goto(url)
+    page = guarded.wait_ready()
+    return guarded, page.evaluate("async () => (await ndlab.ready).timings")
+
+
+def run(page, code):
+    out = page.evaluate("async (code) => ndlab.runCode(code, null)", code)
+    assert out["error"] is None, out["error"]
+    return out["stdout"]
+
+
+def other_packages(meta):
+    return {**meta, "key": meta["key"].replace("scipy ", "scipy 0")}
+
+
+def test_a_restored_python_computes_what_a_usual_start_computes(browser, base_url):
+    restored, timings = start(browser, base_url)
+    assert timings["snapshot"] == "restored"
+    usual, refused = start(browser, base_url, meta=other_packages)
+    assert refused["snapshot"].startswith("refused: it was made for other packages (scipy ")
+    assert run(restored.page, CODE) == run(usual.page, CODE)
+    assert run(restored.page, CODE).endswith("1 ['ndlab.web', 'numpy', 'scipy']\n")
+    # a package loaded after the restore: matplotlib, drawing
+    figure = restored.page.evaluate(
+        "async () => (await ndlab.runCode('import matplotlib.pyplot as plt\\nplt.plot([1, 3, 2])', null)).figures.length"
+    )
+    assert figure == 1
+    restored.close()
+    usual.close()
+
+
+def test_each_restored_python_has_its_own_random_state(browser, base_url):
+    code = "import random\nimport numpy as np\nprint(np.random.rand(), random.random())"
+    draws = []
+    for _ in range(2):
+        guarded, timings = start(browser, base_url)
+        assert timings["snapshot"] == "restored"
+        draws.append(run(guarded.page, code))
+        guarded.close()
+    first, second = (d.split() for d in draws)
+    assert first[0] != second[0] and first[1] != second[1]
+
+
+def shifted_table(meta):
+    first = {**meta["libraries"][0], "tableLength": meta["libraries"][0]["tableLength"] + 1}
+    return {**meta, "libraries": [first, *meta["libraries"][1:]]}
+
+
+@pytest.mark.parametrize(
+    ("meta", "snapshot", "reason"),
+    [
+        (shifted_table, None, "would go to function-table slot"),
+        (None, b"\0" * 4096, "it holds 4096 bytes, not "),
+    ],
+    ids=["libraries elsewhere", "damaged"],
+)
+def test_a_snapshot_that_does_not_fit_is_refused_and_python_starts_as_usual(
+    browser, base_url, meta, snapshot, reason
+):
+    guarded, timings = start(browser, base_url, meta=meta, snapshot=snapshot)
+    assert timings["snapshot"].startswith("refused: ") and reason in timings["snapshot"]
+    assert run(guarded.page, CODE).endswith("1 ['ndlab.web', 'numpy', 'scipy']\n")
+    guarded.close()
