@@ -162,7 +162,11 @@ PACKAGE_DATA = ROOT / "py" / "ndlab" / "data"
 # Files worth serving gzip-compressed (wheels, zips and PNGs are compressed already).
 COMPRESSIBLE = (".wasm", ".js", ".mjs", ".json", ".html", ".css", ".svg", ".bin")
 #: The start-up snapshot in dist/ (made by tools/snapshot.py, restored by worker/snapshot.js).
-SNAPSHOT = {"file": "snapshot/ndlab.bin", "meta": "snapshot/ndlab.json"}
+SNAPSHOT = {
+    "file": "snapshot/ndlab.bin",
+    "files": "snapshot/files.bin",
+    "meta": "snapshot/ndlab.json",
+}
 
 
 class BuildError(Exception):
@@ -615,10 +619,11 @@ def manifest() -> dict:
     digests = {name: sha256(DIST / name) for name in files}
     lock = json.loads((DIST / "pyodide" / "pyodide-lock.json").read_text())
     startup = [f"pyodide/{f}" for f in (*PYODIDE_CORE, "python_stdlib.zip", "pyodide-lock.json")]
-    startup += [f"pyodide/{lock['packages'][n]['file_name']}" for n in closure(lock, ["ndlab"])]
     snapshot = SNAPSHOT if (DIST / SNAPSHOT["file"]).exists() else None
     if snapshot:
-        startup.append(snapshot["file"])
+        startup += [snapshot["file"], snapshot["files"]]
+    else:
+        startup += [f"pyodide/{lock['packages'][n]['file_name']}" for n in closure(lock, ["ndlab"])]
     build_id = hashlib.sha256(
         "".join(f"{name}{digest}" for name, digest in digests.items()).encode()
     ).hexdigest()[:12]

@@ -9,12 +9,10 @@
 // the memory is restored, at the memory base and table slots it had when the snapshot was made
 // (Emscripten's dlopen handle carries them), in the same order. Anything that differs refuses the
 // snapshot, and the worker starts Python the usual way.
-// @ts-ignore: a plain ES module vendored by build.py
-import { unzipSync } from "../vendor/fflate/browser.js";
-
-/** Where Pyodide 0.27 installs packages and shared libraries. */
-const SITE_PACKAGES = "/lib/python3.12/site-packages";
-const SHARED_LIBRARIES = "/usr/lib";
+//
+// The packages' files come unpacked, as Pyodide would install them, in one file of the build
+// (snapshot/files.bin, listed in the snapshot's metadata): the browser decompresses it as it
+// arrives, where unzipping the wheels would take the worker a second.
 /** Loaded as Pyodide loads a package's libraries: local symbols, never unloaded. */
 const FLAGS = { loadAsync: false, global: false, nodelete: true, allowUndefined: true };
 /** The hiwire slot where Pyodide keeps `loadedPackages` (a fresh `{}` after a restore). */
@@ -38,18 +36,18 @@ export function snapshotKey(lock, entries) {
 }
 
 /**
- * Each package's files, unzipped, keyed by their path in Pyodide's file system.
- * @param {any[]} entries lock entries @param {ArrayBuffer[]} archives their wheels or zips
+ * The packages' files out of the build's image of them: each path with its bytes (views, not copies).
+ * @param {ArrayBuffer} image @param {[string, number][]} index each file's path and size, in order
  * @returns {Map<string, Uint8Array>}
  */
-export function unpack(entries, archives) {
+export function filesOf(image, index) {
   const files = new Map();
-  entries.forEach((entry, k) => {
-    const dir = entry.install_dir === "dynlib" ? SHARED_LIBRARIES : SITE_PACKAGES;
-    for (const [name, data] of Object.entries(unzipSync(new Uint8Array(archives[k])))) {
-      if (!name.endsWith("/")) files.set(`${dir}/${name}`, data);
-    }
-  });
+  let offset = 0;
+  for (const [path, size] of index) {
+    files.set(path, new Uint8Array(image, offset, size));
+    offset += size;
+  }
+  if (offset !== image.byteLength) throw new Error(`the packages' files hold ${image.byteLength} bytes, not ${offset}`);
   return files;
 }
 
@@ -90,12 +88,11 @@ function loadLibrary(Module, path, binary, handle) {
  * Make a snapshot: start Python, install the packages' files, load their libraries recording
  * where each went, import ndlab.web. Runs at build time, in a page of the built site.
  * @param {any} loadPyodide @param {string} indexURL @param {any} lock @param {any[]} entries
- * @param {ArrayBuffer[]} archives
+ * @param {Map<string, Uint8Array>} files the packages' files (filesOf)
  */
-export async function makeSnapshot(loadPyodide, indexURL, lock, entries, archives) {
+export async function makeSnapshot(loadPyodide, indexURL, lock, entries, files) {
   const pyodide = await loadPyodide({ indexURL, _makeSnapshot: true });
   const Module = pyodide._module;
-  const files = unpack(entries, archives);
   install(Module.FS, files);
   const libraries = [];
   const handle = Module.___libc_malloc(64);
@@ -149,6 +146,11 @@ function neededFirst(Module, files) {
 export async function restoreSnapshot(loadPyodide, indexURL, { bytes, meta, lock, entries, files }) {
   const key = snapshotKey(lock, entries);
   if (meta.key !== key) throw new Error(`it was made for other packages (${meta.key.split("\n").find((line) => !key.includes(line))})`);
+  const whole = bytes.then((b) => {
+    if (b.length !== meta.size) throw new Error(`it holds ${b.length} bytes, not ${meta.size}`);
+    return b;
+  });
+  whole.catch(() => {}); // a failure reaches loadPyodide below
   // compiled off the worker's thread while the runtime starts
   const compiled = files.then((f) => Promise.all(meta.libraries.map((/** @type {any} */ lib) => WebAssembly.compile(/** @type {Uint8Array<ArrayBuffer>} */ (f.get(lib.path))))));
   compiled.catch(() => {}); // a failure reaches loadPyodide below
@@ -159,9 +161,9 @@ export async function restoreSnapshot(loadPyodide, indexURL, { bytes, meta, lock
   // @ts-ignore
   globalThis._createPyodideModule = async (/** @type {any} */ settings) => {
     const Module = await create(settings);
-    const [modules, unpacked] = await Promise.all([compiled, files]);
+    const [modules, unpacked, snapshot] = await Promise.all([compiled, files, whole]);
     const restore = settings.API.restoreSnapshot;
-    settings.API.restoreSnapshot = (/** @type {Uint8Array} */ snapshot) => {
+    settings.API.restoreSnapshot = () => {
       install(Module.FS, unpacked);
       // a scratch dlopen handle in memory the restore overwrites
       const handle = Module.HEAP8.length - 64;
@@ -183,11 +185,10 @@ export async function restoreSnapshot(loadPyodide, indexURL, { bytes, meta, lock
     return Module;
   };
   try {
-    const whole = bytes.then((b) => {
-      if (b.length !== meta.size) throw new Error(`it holds ${b.length} bytes, not ${meta.size}`);
-      return b;
-    });
-    const pyodide = await loadPyodide({ indexURL, _loadSnapshot: whole });
+    // Pyodide waits for the snapshot before it starts the runtime, to size the memory; a
+    // stand-in of that size (zeroed by the system as it is touched, so nearly free) lets the
+    // runtime start while the snapshot downloads.
+    const pyodide = await loadPyodide({ indexURL, _loadSnapshot: new Uint8Array(meta.size) });
     for (const entry of entries) pyodide.loadedPackages[entry.name] = "default channel";
     pyodide._module.__hiwire_set(LOADED_PACKAGES_SLOT, pyodide.loadedPackages);
     pyodide.runPython(`import sys\nsys.path.remove("")\ndel sys\n${RESEED}`);

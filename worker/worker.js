@@ -7,7 +7,7 @@
 // @ts-ignore: build.py copies Pyodide here from its npm package
 import { loadPyodide } from "../pyodide/pyodide.mjs";
 import { CONTROL, EVENT, HINTS, JOB, cancelled, errorInfo } from "../static/protocol.js";
-import { closure, restoreSnapshot, unpack } from "./snapshot.js";
+import { closure, filesOf, restoreSnapshot } from "./snapshot.js";
 
 const PYODIDE_URL = new URL("../pyodide/", import.meta.url).href;
 const started = performance.now();
@@ -40,7 +40,13 @@ function broadcast(message) {
 function watchDownloads(total) {
   let loaded = 0;
   let stage = "Downloading Python, NumPy and SciPy";
-  const report = () => broadcast({ type: EVENT.progress, stage, loaded, total });
+  let reported = -Infinity;
+  /** Tell the pages, at each percent (every chunk would be thousands of messages). */
+  const report = (always = false) => {
+    if (!always && loaded - reported < total / 100) return;
+    reported = loaded;
+    broadcast({ type: EVENT.progress, stage, loaded, total });
+  };
   const fetchOriginal = self.fetch.bind(self);
   /** @type {Map<string, {integrity: string, response: Promise<Response>}>} by URL */
   const ahead = new Map();
@@ -83,11 +89,6 @@ function watchDownloads(total) {
     }
     return counted(input, init);
   };
-  /** @type {(entry: any) => {url: string, integrity: string}} */
-  const source = (entry) => ({
-    url: new URL(entry.file_name, PYODIDE_URL).href,
-    integrity: `sha256-${btoa(String.fromCharCode(...entry.sha256.match(/../g).map((/** @type {string} */ h) => parseInt(h, 16))))}`,
-  });
   return {
     /**
      * Request these packages now; Pyodide, or the snapshot's start, asks for them once it has
@@ -97,34 +98,27 @@ function watchDownloads(total) {
      */
     requestAhead(entries) {
       for (const entry of entries) {
-        const { url, integrity } = source(entry);
+        const url = new URL(entry.file_name, PYODIDE_URL).href;
+        const integrity = sri(entry.sha256);
         const response = crypto.subtle ? checked(url, entry.sha256) : counted(url, { integrity });
         response.catch(() => {}); // a failure reaches Pyodide, which asks for this response
         ahead.set(url, { integrity, response });
       }
     },
     /**
-     * A package's bytes, checked against the lock. Its response stays for Pyodide, which asks
-     * for it should the snapshot be refused (and then reports what was wrong with it).
-     * @param {any} entry
+     * A file of the build, its bytes counted. (Not checked against build.json's sha256: it comes
+     * from where this script came from, and hashing 130 MB would cost a third of a second.)
+     * @param {string} path relative to the site
      */
-    async bytes(entry) {
-      const { url, integrity } = source(entry);
-      if (!ahead.has(url)) ahead.set(url, { integrity, response: counted(url, { integrity }) });
-      const response = await /** @type {any} */ (ahead.get(url)).response;
-      if (!response.ok) throw new Error(`${url} answered ${response.status}`);
-      return response.clone().arrayBuffer();
-    },
-    /** A file of the build, its bytes counted. @param {string} path relative to the worker */
     async file(path) {
-      const response = await counted(new URL(path, import.meta.url));
+      const response = await counted(new URL(`../${path}`, import.meta.url));
       if (!response.ok) throw new Error(`${path} answered ${response.status}`);
-      return response;
+      return response.arrayBuffer();
     },
     /** The runtime is up: what remains is loading the packages (some may still download). */
     runtimeStarted() {
       stage = "Loading NumPy, SciPy and ndlab";
-      report();
+      report(true);
     },
     restore() {
       self.fetch = fetchOriginal;
@@ -132,6 +126,9 @@ function watchDownloads(total) {
     },
   };
 }
+
+/** The Subresource Integrity of a sha256 digest. @param {string} hex */
+const sri = (hex) => `sha256-${btoa(String.fromCharCode(...hex.match(/../g).map((/** @type {string} */ h) => parseInt(h, 16))))}`;
 
 /** @param {string} path relative to this file */
 const fetchJson = async (path) => (await fetch(new URL(path, import.meta.url))).json();
@@ -144,12 +141,11 @@ async function start() {
   // after it. From the service worker's cache (named as in sw.js) they come at once: asking
   // early would only take the processor from Pyodide's start.
   const cached = await self.caches?.has(`ndlab-${build.id}`).catch(() => false);
-  if (!cached) downloads.requestAhead(entries);
   /** @type {Record<string, any>} */
   const timings = { snapshot: build.snapshot ? "" : "none in this build" };
   if (build.snapshot) {
     try {
-      pyodide = await fromSnapshot(build.snapshot, lock, entries, downloads);
+      pyodide = await fromSnapshot(build, lock, entries, downloads);
       timings.snapshot = "restored";
       timings.runtime_ms = timings.load_ms = performance.now() - started;
     } catch (error) {
@@ -158,6 +154,7 @@ async function start() {
     }
   }
   if (!pyodide) {
+    if (!cached) downloads.requestAhead(entries);
     pyodide = await loadPyodide({ indexURL: PYODIDE_URL });
     timings.runtime_ms = performance.now() - started;
     downloads.runtimeStarted();
@@ -183,17 +180,15 @@ async function start() {
 
 /**
  * Start Python from the build's snapshot (worker/snapshot.js); throws when it does not fit.
- * @param {{file: string, meta: string}} files @param {any} lock @param {any[]} entries
+ * @param {any} build build.json @param {any} lock @param {any[]} entries
  * @param {ReturnType<typeof watchDownloads>} downloads
  */
-async function fromSnapshot(files, lock, entries, downloads) {
-  const meta = await fetchJson(`../${files.meta}`);
-  const bytes = downloads.file(`../${files.file}`).then(async (r) => new Uint8Array(await r.arrayBuffer()));
-  const unpacked = Promise.all(entries.map((entry) => downloads.bytes(entry))).then((archives) => {
-    downloads.runtimeStarted();
-    return unpack(entries, archives);
-  });
-  return restoreSnapshot(loadPyodide, PYODIDE_URL, { bytes, meta, lock, entries, files: unpacked });
+async function fromSnapshot(build, lock, entries, downloads) {
+  const { snapshot } = build;
+  const meta = await fetchJson(`../${snapshot.meta}`);
+  const bytes = downloads.file(snapshot.file).then((b) => new Uint8Array(b));
+  const files = downloads.file(snapshot.files).then((image) => filesOf(image, meta.files));
+  return restoreSnapshot(loadPyodide, PYODIDE_URL, { bytes, meta, lock, entries, files });
 }
 
 const ready = start();
