@@ -161,27 +161,27 @@ export async function restoreSnapshot(loadPyodide, indexURL, { bytes, meta, lock
   // @ts-ignore
   globalThis._createPyodideModule = async (/** @type {any} */ settings) => {
     const Module = await create(settings);
-    const [modules, unpacked, snapshot] = await Promise.all([compiled, files, whole]);
-    const restore = settings.API.restoreSnapshot;
-    settings.API.restoreSnapshot = () => {
-      install(Module.FS, unpacked);
-      // a scratch dlopen handle in memory the restore overwrites
-      const handle = Module.HEAP8.length - 64;
-      meta.libraries.forEach((/** @type {any} */ lib, /** @type {number} */ k) => {
-        if (Module.wasmTable.length !== lib.tableLength) {
-          throw new Error(`${lib.path} would go to function-table slot ${Module.wasmTable.length}, not ${lib.tableLength}`);
-        }
-        Module.HEAPU8.fill(0, handle, handle + 64);
-        Module.HEAP8[handle + 8] = 1;
-        Module.HEAPU32[(handle + 12) >> 2] = lib.memoryBase;
-        Module.HEAPU32[(handle + 20) >> 2] = lib.tableBase;
-        loadLibrary(Module, lib.path, modules[k], handle);
-      });
-      if (Module.wasmTable.length !== meta.tableLength || gotDigest(Module) !== meta.got) {
-        throw new Error("the libraries' symbols resolved differently");
+    const [modules, unpacked] = await Promise.all([compiled, files]);
+    install(Module.FS, unpacked);
+    // a scratch dlopen handle in memory the restore overwrites
+    const handle = Module.HEAP8.length - 64;
+    meta.libraries.forEach((/** @type {any} */ lib, /** @type {number} */ k) => {
+      if (Module.wasmTable.length !== lib.tableLength) {
+        throw new Error(`${lib.path} would go to function-table slot ${Module.wasmTable.length}, not ${lib.tableLength}`);
       }
-      return restore(snapshot);
-    };
+      Module.HEAPU8.fill(0, handle, handle + 64);
+      Module.HEAP8[handle + 8] = 1;
+      Module.HEAPU32[(handle + 12) >> 2] = lib.memoryBase;
+      Module.HEAPU32[(handle + 20) >> 2] = lib.tableBase;
+      loadLibrary(Module, lib.path, modules[k], handle);
+    });
+    if (Module.wasmTable.length !== meta.tableLength || gotDigest(Module) !== meta.got) {
+      throw new Error("the libraries' symbols resolved differently");
+    }
+    // the libraries are in place (their data where the snapshot has it): now the memory
+    const snapshot = await whole;
+    const restore = settings.API.restoreSnapshot;
+    settings.API.restoreSnapshot = () => restore(snapshot);
     return Module;
   };
   try {

@@ -134,6 +134,8 @@ const sri = (hex) => `sha256-${btoa(String.fromCharCode(...hex.match(/../g).map(
 const fetchJson = async (path) => (await fetch(new URL(path, import.meta.url))).json();
 
 async function start() {
+  // Pyodide's runtime script, fetched and run while the rest comes (loadPyodide finds it there)
+  import(`${PYODIDE_URL}pyodide.asm.js`).catch(() => {}); // a failure reaches loadPyodide
   const [build, lock] = await Promise.all([fetchJson("../build.json"), fetchJson("../pyodide/pyodide-lock.json")]);
   const entries = closure(lock, "ndlab");
   const downloads = watchDownloads(build.startup_bytes);
