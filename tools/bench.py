@@ -183,6 +183,7 @@ def startup(browser, url):
             "load_ms": timings["load_ms"] - timings["runtime_ms"],
             "import_ms": timings["import_ms"],
             "first_result_ms": marks["ndlab:result"],
+            "snapshot": timings["snapshot"],
         }
         if kind == "cold":
             page.wait_for_function(
@@ -329,7 +330,12 @@ def startup_against_floor(browser, url, runs):
             ndlab_rows.append(startup(browser, url))
     summary = {"cold_bytes": median([r["cold_bytes"] for r in ndlab_rows])}
     for kind in ("cold", "warm"):
-        ours = {key: median([r[kind][key] for r in ndlab_rows]) for key in ndlab_rows[0][kind]}
+        ours = {
+            key: median([r[kind][key] for r in ndlab_rows])
+            for key in ndlab_rows[0][kind]
+            if key != "snapshot"
+        }
+        ours["snapshot"] = sorted({r[kind]["snapshot"] for r in ndlab_rows})
         bare = {key: median([r[kind][key] for r in floor_rows]) for key in floor_rows[0][kind]}
         summary[kind] = ours
         summary[f"floor_{kind}"] = bare
@@ -556,6 +562,10 @@ def report_startup(results):
             f"| {r['ready']:.2f} | {r['first_result']:.2f} |"
         )
     lines += [
+        "",
+        "Python started from the build's snapshot (worker/snapshot.js): "
+        + "; ".join(f"{kind} {', '.join(s[kind]['snapshot'])}" for kind in ("cold", "warm"))
+        + ". A restore counts as the runtime's stage: it replaces all three.",
         "",
         "Stage by stage, ndlab / the floor (starting the runtime, loading the packages, "
         "importing `ndlab.web` / `scipy.ndimage`):",
