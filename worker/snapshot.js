@@ -181,7 +181,10 @@ export async function restoreSnapshot(loadPyodide, indexURL, { bytes, meta, lock
     // the libraries are in place (their data where the snapshot has it): now the memory
     const snapshot = await whole;
     const restore = settings.API.restoreSnapshot;
-    settings.API.restoreSnapshot = () => restore(snapshot);
+    settings.API.restoreSnapshot = () => {
+      settings.API.restoreSnapshot = restore; // and the snapshot's bytes can go
+      return restore(snapshot);
+    };
     return Module;
   };
   try {
@@ -189,6 +192,7 @@ export async function restoreSnapshot(loadPyodide, indexURL, { bytes, meta, lock
     // stand-in of that size (zeroed by the system as it is touched, so nearly free) lets the
     // runtime start while the snapshot downloads.
     const pyodide = await loadPyodide({ indexURL, _loadSnapshot: new Uint8Array(meta.size) });
+    delete pyodide._api.config._loadSnapshot;
     for (const entry of entries) pyodide.loadedPackages[entry.name] = "default channel";
     pyodide._module.__hiwire_set(LOADED_PACKAGES_SLOT, pyodide.loadedPackages);
     pyodide.runPython(`import sys\nsys.path.remove("")\ndel sys\n${RESEED}`);

@@ -24,10 +24,13 @@ print(sys.path.count(""), [m for m in ("ndlab.web", "numpy", "scipy") if m in sy
 META = build.SNAPSHOT["meta"]
 
 
-def start(browser, url, meta=None, snapshot=None):
+def start(browser, url, meta=None, snapshot=None, requested=None):
     """A fresh page whose worker gets `meta` (a function of the build's) or `snapshot` bytes
-    instead of the build's; returns it ready, with its start-up timings."""
+    instead of the build's; returns it ready, with its start-up timings. Each request's URL is
+    made by the page or its worker is added to `requested` if given."""
     guarded = Guarded(browser)
+    if requested is not None:
+        guarded.context.on("request", lambda r: r.service_worker or requested.append(r.url))
     if meta:
         built = json.loads((build.DIST / META).read_text())
         body = json.dumps(meta(built))
@@ -56,8 +59,12 @@ def other_packages(meta):
 def test_a_restored_python_computes_what_a_usual_start_computes(browser, base_url):
     restored, timings = start(browser, base_url)
     assert timings["snapshot"] == "restored"
-    usual, refused = start(browser, base_url, meta=other_packages)
+    requested = []
+    usual, refused = start(browser, base_url, meta=other_packages, requested=requested)
     assert refused["snapshot"].startswith("refused: it was made for other packages (scipy ")
+    # the usual start requests the packages ahead, and Pyodide takes those responses
+    wheels = [u.rsplit("/", 1)[1].split("-")[0] for u in requested if "/h-" in u]
+    assert sorted(wheels) == ["ndlab", "numpy", "openblas", "scipy"]
     assert run(restored.page, CODE) == run(usual.page, CODE)
     assert run(restored.page, CODE).endswith("1 ['ndlab.web', 'numpy', 'scipy']\n")
     # a package loaded after the restore: matplotlib, drawing

@@ -310,6 +310,9 @@ def gamma_fit(samples=None, *, n=1000, shape=1.0, fix_loc=True, bins=30, seed=0)
         )
     if np.ptp(samples) == 0:
         raise ValueError(f"every value is {samples[0]:g}: a gamma distribution needs a spread")
+    if np.ptp(samples) < bins / np.finfo(np.float64).max:
+        # narrower bins than float64 can divide by: the histogram's density would overflow
+        raise ValueError(f"the values spread over {np.ptp(samples):g} only: too little to bin")
     if fix_loc:
         fit_shape, fit_loc, fit_scale = stats.gamma.fit(samples, floc=0.0)
     else:

@@ -137,3 +137,6 @@ def test_gamma_fit_with_the_location_fixed_names_a_value_that_is_not_positive():
     assert free.outputs["values"]["loc"] < -0.5
     with pytest.raises(ValueError, match="every value is 2: a gamma distribution needs a spread"):
         labs.run("gamma_fit", data=[2, 2, 2])
+    # found by hypothesis: a spread too small for the histogram's bins to divide by
+    with pytest.raises(ValueError, match="spread over 1.1e-308 only: too little to bin"):
+        labs.run("gamma_fit", data=[1.1e-308, 1.1e-308, 5e-324])
