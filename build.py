@@ -674,6 +674,14 @@ def build(pyodide_dist: str | None = None) -> None:
     (DIST / "sw.js").write_text(f'const BUILD_ID = "{info["id"]}";\n{sw}')
     saved = precompress()
     log(f"wrote    .gz copies of {len(COMPRESSIBLE)} kinds of file, {size(saved)} less to send")
+    if info["snapshot"]:
+        parts = (("memory", SNAPSHOT["file"]), ("packages' files", SNAPSHOT["files"]))
+        sizes = [
+            f"{name} {size(info['files'][path])} ({size((DIST / f'{path}.gz').stat().st_size)} "
+            "gzip-encoded)"
+            for name, path in parts
+        ]
+        log(f"the start-up snapshot: {', '.join(sizes)}")
     total = sum(info["files"].values())
     startup = size(info["startup_bytes"])
     log(f"dist/: {len(info['files'])} files, {size(total)}; Python start-up loads {startup}")
@@ -697,7 +705,7 @@ def snapshot() -> None:
         return
     tool = ROOT / "tools" / "snapshot.py"
     run([venv_python(), tool, DIST, chromium, *CHROMIUM_FLAGS])
-    log(f"made     the start-up snapshot ({size((DIST / SNAPSHOT['file']).stat().st_size)})")
+    log("made     the start-up snapshot")
 
 
 def precompress() -> int:
