@@ -178,7 +178,7 @@ export async function restoreSnapshot(loadPyodide, indexURL, { bytes, meta, lock
     if (Module.wasmTable.length !== meta.tableLength || gotDigest(Module) !== meta.got) {
       throw new Error("the libraries' symbols resolved differently");
     }
-    // the libraries are in place (their data where the snapshot has it): now the memory
+    // the libraries are in place; restoring the memory overwrites what loading them wrote
     const snapshot = await whole;
     const restore = settings.API.restoreSnapshot;
     settings.API.restoreSnapshot = () => {

@@ -122,7 +122,6 @@ function watchDownloads(total) {
     },
     restore() {
       self.fetch = fetchOriginal;
-      ahead.clear();
     },
   };
 }
@@ -139,10 +138,6 @@ async function start() {
   const [build, lock] = await Promise.all([fetchJson("../build.json"), fetchJson("../pyodide/pyodide-lock.json")]);
   const entries = closure(lock, "ndlab");
   const downloads = watchDownloads(build.startup_bytes);
-  // From the network, the packages download while Pyodide's runtime downloads and starts, not
-  // after it. From the service worker's cache (named as in sw.js) they come at once: asking
-  // early would only take the processor from Pyodide's start.
-  const cached = await self.caches?.has(`ndlab-${build.id}`).catch(() => false);
   /** @type {Record<string, any>} */
   const timings = { snapshot: build.snapshot ? "" : "none in this build" };
   if (build.snapshot) {
@@ -156,6 +151,10 @@ async function start() {
     }
   }
   if (!pyodide) {
+    // From the network, the packages download while Pyodide's runtime downloads and starts, not
+    // after it. From the service worker's cache (named as in sw.js) they come at once: asking
+    // early would only take the processor from Pyodide's start.
+    const cached = await self.caches?.has(`ndlab-${build.id}`).catch(() => false);
     if (!cached) downloads.requestAhead(entries);
     pyodide = await loadPyodide({ indexURL: PYODIDE_URL });
     timings.runtime_ms = performance.now() - started;
