@@ -18,19 +18,19 @@ from pathlib import Path
 from playwright.sync_api import sync_playwright
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from build import closure  # noqa: E402
+from build import SNAPSHOT, closure  # noqa: E402
 from tools import server  # noqa: E402
 
 #: Where Pyodide 0.27 installs a package's files, by its lock's install_dir.
 INSTALL_DIRS = {"site": "/lib/python3.12/site-packages", "dynlib": "/usr/lib"}
 
-MAKE = """async (index) => {
+MAKE = """async ([index, image]) => {
   const { makeSnapshot, closure, filesOf } = await import("/worker/snapshot.js");
   const { loadPyodide } = await import("/pyodide/pyodide.mjs");
   const indexURL = new URL("/pyodide/", location.href).href;
   const lock = await (await fetch(indexURL + "pyodide-lock.json")).json();
   const entries = closure(lock, "ndlab");
-  const files = filesOf(await (await fetch("/snapshot/files.bin")).arrayBuffer(), index);
+  const files = filesOf(await (await fetch("/" + image)).arrayBuffer(), index);
   const { bytes, meta } = await makeSnapshot(loadPyodide, indexURL, lock, entries, files);
   window.snapshotBytes = bytes;
   return meta;
@@ -63,10 +63,9 @@ def write_files(dist: Path, out: Path) -> list[tuple[str, int]]:
 
 
 def make(dist: Path, chromium: str, flags: list[str]) -> dict:
-    """Write dist/snapshot/: files.bin, ndlab.bin and ndlab.json; return the metadata."""
-    out = dist / "snapshot"
-    out.mkdir(exist_ok=True)
-    index = write_files(dist, out / "files.bin")
+    """Write the files of build.SNAPSHOT into `dist`; return the metadata."""
+    (dist / SNAPSHOT["file"]).parent.mkdir(exist_ok=True)
+    index = write_files(dist, dist / SNAPSHOT["files"])
     httpd = server.make_server(dist, 0)
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     try:
@@ -74,18 +73,18 @@ def make(dist: Path, chromium: str, flags: list[str]) -> dict:
             browser = p.chromium.launch(executable_path=chromium, args=flags)
             page = browser.new_page()
             page.goto(f"http://127.0.0.1:{httpd.server_port}/pyodide/pyodide-lock.json")
-            meta = page.evaluate(MAKE, index)
+            meta = page.evaluate(MAKE, [index, SNAPSHOT["files"]])
             with page.expect_download() as download:
                 page.evaluate(SAVE)
-            download.value.save_as(out / "ndlab.bin")
+            download.value.save_as(dist / SNAPSHOT["file"])
             browser.close()
     finally:
         httpd.shutdown()
     meta["files"] = index
-    (out / "ndlab.json").write_text(json.dumps(meta))
+    (dist / SNAPSHOT["meta"]).write_text(json.dumps(meta))
     return meta
 
 
 if __name__ == "__main__":
     meta = make(Path(sys.argv[1]), sys.argv[2], sys.argv[3:])
-    print(f"{len(meta['libraries'])} libraries")
+    print(f"[snapshot] {len(meta['libraries'])} libraries, {len(meta['files'])} files")
