@@ -12,6 +12,7 @@ import json
 import os
 import platform
 import re
+import shutil
 import statistics
 import subprocess
 import sys
@@ -23,43 +24,36 @@ import numpy as np
 from PIL import Image
 from playwright.sync_api import sync_playwright
 
-import build
 import ndlab
 from ndlab import labs, web
 from ndlab.pipeline import Cache
+from tools.chromium import CHROMIUM_FLAGS, find_chromium
+from tools.layout import CACHE, DIST, ROOT
 from tools.load import SLOW_RATE, classroom_load
 from tools.server import make_server, other_site, running
 
-OUT = build.CACHE / "bench"
+OUT = CACHE / "bench"
 WIDTH, HEIGHT = 1024, 768
 MEGAPIXELS = WIDTH * HEIGHT / 1e6
 READY = "() => document.body.dataset.ready === 'true'"
-MARKS = """() => Object.fromEntries(['ndlab:controls', 'ndlab:result']
-  .map(n => [n, performance.getEntriesByName(n)[0]?.startTime ?? null]))"""
-PHOTO = f"""async () => {{
-  const c = document.createElement('canvas'); c.width = {WIDTH}; c.height = {HEIGHT};
-  const cx = c.getContext('2d');
-  cx.drawImage(await createImageBitmap(await ndlab.loadSample('chelsea')), 0, 0, c.width, c.height);
-  window.__photo = cx.getImageData(0, 0, c.width, c.height);
-  let s = ''; const d = window.__photo.data;
-  for (let i = 0; i < d.length; i += 0x8000) s += String.fromCharCode.apply(null, d.subarray(i, i + 0x8000));
-  return btoa(s);
-}}"""
-# Each run gets a new copy of the photograph, so the worker loads it and computes from scratch:
-# the overhead is everything the page spends beyond SciPy's own time (copies, conversions, display).
-TIME_OPS = """async ([ops, repeats]) => {
-  const out = {};
-  for (const op of ops) {
-    out[op] = [];
-    for (let i = 0; i < repeats; i++) {
-      const photo = new ImageData(new Uint8ClampedArray(window.__photo.data), window.__photo.width);
-      const start = performance.now();
-      const { timings } = await ndlab.run(op, {}, photo);
-      out[op].push({ ...timings, total_ms: performance.now() - start });
-    }
-  }
-  return out;
-}"""
+#: The benchmark's scripts and pages for the browser (and the kernels, Python for both sides).
+SCRIPTS = Path(__file__).with_name("bench")
+
+
+def script(name):
+    """The function that tools/bench/<name>.js exports, as Playwright's evaluate takes it."""
+    text = (SCRIPTS / f"{name}.js").read_text()
+    return text.split("export default ", 1)[1].strip().removesuffix(";")
+
+
+MARKS = script("marks")
+PHOTO = script("photo")
+TIME_OPS = script("time-ops")
+TIME_PIPELINE = script("time-pipeline")
+TIME_LABS = script("time-labs")
+DRAG = script("drag")
+TIME_BATCH = script("time-batch")
+OPEN_PHOTO = script("open-photo")
 # A four-step pipeline run whole on a new input, then with its last step edited (the steps before
 # come from the worker's cache).
 PIPELINE_STEPS = [
@@ -68,82 +62,6 @@ PIPELINE_STEPS = [
     {"name": "threshold_otsu", "params": {}},
     {"name": "label", "params": {"connectivity": 1}},
 ]
-TIME_PIPELINE = """async ([steps, repeats]) => {
-  const out = { whole: [], edited: [] };
-  for (let i = 0; i < repeats; i++) {
-    const photo = new ImageData(new Uint8ClampedArray(window.__photo.data), window.__photo.width);
-    let start = performance.now();
-    const whole = await ndlab.runPipeline(steps, photo);
-    out.whole.push({ total_ms: performance.now() - start, timings: whole.timings });
-    const edited = structuredClone(steps);
-    edited[3].params.connectivity = 2;
-    start = performance.now();
-    const again = await ndlab.runPipeline(edited, photo);
-    out.edited.push({ total_ms: performance.now() - start, timings: again.timings });
-  }
-  return out;
-}"""
-TIME_LABS = """async ([names, repeats]) => {
-  const out = {};
-  for (const name of names) {
-    out[name] = [];
-    for (let i = 0; i < repeats; i++) out[name].push((await ndlab.runLab(name, {})).timings.compute_ms);
-  }
-  return out;
-}"""
-DRAG = """async ([seconds]) => {
-  const range = document.querySelector('#controls input[type=range]');
-  const long = [];
-  new PerformanceObserver(l => long.push(...l.getEntries().map(e => e.duration))).observe({type: 'longtask'});
-  const before = performance.getEntriesByName('ndlab:result').length;
-  const start = performance.now();
-  let i = 0;
-  while (performance.now() - start < seconds * 1000) {
-    const low = Number(range.min), high = Number(range.max);
-    range.value = String(low + ((i++ % 40) / 40) * (high - low) / 2);
-    range.dispatchEvent(new Event('input', {bubbles: true}));
-    await new Promise(r => setTimeout(r, 16));
-  }
-  await new Promise(r => setTimeout(r, 500));
-  const shown = performance.getEntriesByName('ndlab:result').slice(before);
-  const drafts = shown.map(m => m.detail.draft).filter(k => k > 1);
-  const median = xs => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-  return {previews: shown.length, drafts: drafts.length, draft_factor: Math.max(1, ...drafts), seconds,
-          ...Object.fromEntries(['round_trip_ms', 'python_ms', 'paint_ms'].map(
-            key => [key, median(shown.map(m => m.detail[key]))])),
-          long_tasks: long.length, longest_task_ms: Math.max(0, ...long)};
-}"""
-
-
-# A batch of files of the photograph, chosen in the page's batch controls; long main-thread
-# tasks meanwhile, and Python's memory (the WebAssembly heap, which never shrinks) after.
-TIME_BATCH = """async ([count, output]) => {
-  const files = [];
-  for (let i = 0; i < count; i++) {
-    const c = document.createElement('canvas'); c.width = window.__photo.width; c.height = window.__photo.height;
-    const cx = c.getContext('2d');
-    cx.putImageData(window.__photo, 0, 0);
-    cx.fillText(String(i), 10 + i, 20);  // a different image each time
-    files.push(new File([await new Promise(r => c.toBlob(r))], `photo-${i}.png`, {type: 'image/png'}));
-  }
-  document.querySelector('#batch').open = true;
-  document.querySelector('#batch-output').value = output;
-  const dt = new DataTransfer(); for (const f of files) dt.items.add(f);
-  const long = [];
-  const observer = new PerformanceObserver(l => long.push(...l.getEntries().map(e => e.duration)));
-  observer.observe({type: 'longtask'});
-  const input = document.querySelector('#batch-files'); input.files = dt.files;
-  const start = performance.now();
-  input.dispatchEvent(new Event('change'));
-  const download = document.querySelector('#batch-download');
-  while (download.hidden) await new Promise(r => setTimeout(r, 20));
-  const ms = performance.now() - start;
-  observer.disconnect();
-  const done = document.querySelectorAll('#batch-list li[data-state=done]').length;
-  const tiny = new ImageData(new Uint8ClampedArray([1, 2, 3, 255]), 1);
-  const { memory_mb } = await ndlab.run('sobel', {}, tiny);
-  return {count, done, ms, long_tasks: long.length, longest_task_ms: Math.max(0, ...long), memory_mb};
-}"""
 
 
 def median(values):
@@ -152,7 +70,7 @@ def median(values):
 
 def serve(*args):
     server = subprocess.Popen(
-        [sys.executable, str(build.ROOT / "build.py"), "serve", "--port", "0", *args],
+        [sys.executable, str(ROOT / "build.py"), "serve", "--port", "0", *args],
         stdout=subprocess.PIPE,
         text=True,
     )
@@ -194,106 +112,21 @@ def startup(browser, url):
     return rows
 
 
-# The floor: official Pyodide loading NumPy and SciPy and importing scipy.ndimage in a worker,
-# nothing else, from the same dist/pyodide files, server and browser as ndlab. Start-up figures
-# are divided by it: these shared machines differ by 2x from day to day, the ratio holds.
-FLOOR_PAGE = """<!doctype html><meta charset="utf-8"><title>floor</title>
-<script type="module" src="floor.js"></script>"""
-FLOOR_PAGE_SCRIPT = """
-const worker = new Worker("floor-worker.js" + location.search, {type: "module"});
-worker.onmessage = (e) => {
-  if ("kernels" in e.data) window.kernels = JSON.parse(e.data.kernels);
-  else window.floor = {...e.data, ready_ms: performance.now()};
-};
-"""
-FLOOR_WORKER = """
-import { loadPyodide } from "./pyodide/pyodide.mjs";
-const started = performance.now();
-const pyodide = await loadPyodide({ indexURL: new URL("./pyodide/", import.meta.url).href });
-const runtime = performance.now();
-await pyodide.loadPackage(["numpy", "scipy"], { messageCallback: () => {} });
-const loaded = performance.now();
-pyodide.runPython("import scipy.ndimage");
-const now = performance.now();
-postMessage({ startup_ms: now - started, runtime_ms: runtime - started, load_ms: loaded - runtime, import_ms: now - loaded });
-// afterwards, on request: the kernels, the same code as in CPython
-if (new URL(self.location.href).searchParams.has("kernels")) {
-  await pyodide.loadPackage("ndlab", { messageCallback: () => {} });
-  pyodide.runPython(await (await fetch("kernels.py")).text());
-  postMessage({ kernels: pyodide.runPython("measure()") });
-}
-"""
-# SciPy's kernels behind ndlab's heaviest operations, with the alternatives that give the same
-# results (to rounding for SVD and FFT, exactly for ndlab's own paths), back to back in one
-# Pyodide worker and in CPython, each on one thread: the ratio within a worker is not shaken
-# by the load on a shared machine.
-KERNELS = """
-import json
-import time
-
-import numpy as np
-from scipy import fft, linalg, ndimage
-
-from ndlab import filters, morphology, web
-
-image = np.random.default_rng(0).uniform(0, 255, (768, 1024))
-spectrum = fft.fft2(image)
-half = fft.rfft2(image)
-channel = np.round(ndimage.uniform_filter(image, 3))  # 8-bit values, as from a photograph
-disk = morphology.structuring_element("disk", 3)
-colour = np.stack([image, image[::-1], image[:, ::-1]], axis=-1)  # a result in colour
-cases = {
-    "histogram of a colour result, np.histogram per channel": lambda: [
-        np.histogram(colour[..., c], bins=256, range=(colour.min(), colour.max()))
-        for c in range(3)
-    ],
-    "histogram of a colour result, ndlab (one bincount)": lambda: web.histogram(colour),
-    "median 3×3, ndimage": lambda: ndimage.median_filter(channel, size=3),
-    "median 3×3, ndlab (8-bit path)": lambda: filters.median_filter(channel),
-    "grey erosion disk 3, ndimage": lambda: ndimage.grey_erosion(channel, footprint=disk),
-    "grey erosion disk 3, ndlab (8-bit path)": lambda: morphology.grey_erosion(channel),
-    "white top-hat disk 3, ndimage": lambda: ndimage.white_tophat(channel, footprint=disk),
-    "white top-hat disk 3, ndlab (8-bit path)": lambda: morphology.white_tophat(channel),
-    "grey erosion disk 3, ndlab (float path)": lambda: morphology.grey_erosion(channel + 0.5),
-    "SVD, scipy.linalg gesdd (ndlab)": lambda: linalg.svd(image, full_matrices=False),
-    "SVD, scipy.linalg gesvd": lambda: linalg.svd(
-        image, full_matrices=False, lapack_driver="gesvd"
-    ),
-    "SVD, numpy.linalg": lambda: np.linalg.svd(image, full_matrices=False),
-    "fft2, scipy.fft (ndlab)": lambda: fft.fft2(image),
-    "fft2, numpy.fft": lambda: np.fft.fft2(image),
-    "rfft2, scipy.fft": lambda: fft.rfft2(image),
-    "ifft2 real part, scipy.fft (ndlab)": lambda: fft.ifft2(spectrum).real,
-    "ifft2 real part, numpy.fft": lambda: np.fft.ifft2(spectrum).real,
-    "irfft2, scipy.fft": lambda: fft.irfft2(half, s=image.shape),
-}
-
-
-def fastest(function, repeats):
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        function()
-        times.append(time.perf_counter() - start)
-    return 1000 * min(times)
-
-
-def measure():
-    repeats = {name: 1 if name.startswith("SVD") else 5 for name in cases}
-    return json.dumps({name: fastest(f, repeats[name]) for name, f in cases.items()})
-"""
-
-
 @contextlib.contextmanager
 def floor_site():
-    """Serve the floor's page and worker beside dist/'s Pyodide files; yield its URL."""
+    """Serve the floor beside dist/'s Pyodide files; yield its URL.
+
+    The floor: official Pyodide loading NumPy and SciPy and importing scipy.ndimage in a worker,
+    nothing else, from the same dist/pyodide files, server and browser as ndlab. Start-up figures
+    are divided by it: these shared machines differ by 2x from day to day, the ratio holds. On
+    request (``?kernels``) it then times tools/bench/kernels.py.
+    """
     with tempfile.TemporaryDirectory() as site:
         site = Path(site)
-        (site / "pyodide").symlink_to(build.DIST / "pyodide")
-        (site / "index.html").write_text(FLOOR_PAGE)
-        (site / "floor.js").write_text(FLOOR_PAGE_SCRIPT)
-        (site / "floor-worker.js").write_text(FLOOR_WORKER)
-        (site / "kernels.py").write_text(KERNELS)
+        (site / "pyodide").symlink_to(DIST / "pyodide")
+        shutil.copy2(SCRIPTS / "floor.html", site / "index.html")
+        for name in ("floor.js", "floor-worker.js", "kernels.py"):
+            shutil.copy2(SCRIPTS / name, site / name)
         with running(make_server(site, 0)) as url:
             yield url
 
@@ -349,7 +182,13 @@ def startup_against_floor(browser, url, runs):
 
 
 def kernels(browser):
-    """Lever 4: each kernel's time in a bare Pyodide worker and in CPython, and their ratio."""
+    """Lever 4: each kernel's time in a bare Pyodide worker and in CPython, and their ratio.
+
+    SciPy's kernels behind ndlab's heaviest operations, with the alternatives that give the same
+    results (to rounding for SVD and FFT, exactly for ndlab's own paths), back to back in one
+    Pyodide worker and in CPython, each on one thread: the ratio within a worker is not shaken
+    by the load on a shared machine.
+    """
     with floor_site() as site_url:
         page = browser.new_page()
         page.goto(site_url + "?kernels")
@@ -357,7 +196,7 @@ def kernels(browser):
         timed = page.evaluate("window.kernels")
         page.close()
     scope = {}
-    exec(KERNELS, scope)
+    exec((SCRIPTS / "kernels.py").read_text(), scope)
     native = json.loads(scope["measure"]())
     return [
         {"name": name, "page_ms": ms, "cpython_ms": native[name], "ratio": ms / native[name]}
@@ -365,25 +204,13 @@ def kernels(browser):
     ]
 
 
-EMBED_HOST = """<!doctype html><title>Three demos</title>
-<script src="{ndlab}static/embed.js" defer></script>
-<script>
-  window.readyAt = {{}};
-  new MutationObserver((changes) => {{
-    for (const c of changes) if (c.target.dataset.ndlabState === 'ready') window.readyAt[c.target.id] ??= performance.now();
-  }}).observe(document.documentElement, {{subtree: true, attributeFilter: ['data-ndlab-state']}});
-</script>
-<div id="blur" data-ndlab="gaussian_filter" data-sample="camera" data-params='{{"sigma": 3}}'></div>
-<div id="edges" data-ndlab="sobel" data-sample="coins"></div>
-<div id="lab" data-ndlab="camelback"></div>
-"""
-
-
 def embeds(browser, url, runs):
     """A host page on another origin with three demos: open → first demo result, → all three."""
     rows = []
     with tempfile.TemporaryDirectory() as site:
-        (Path(site) / "index.html").write_text(EMBED_HOST.format(ndlab=url))
+        host_page = (SCRIPTS / "embed-host.html").read_text().replace("{ndlab}", url)
+        (Path(site) / "index.html").write_text(host_page)
+        shutil.copy2(SCRIPTS / "embed-host.js", site)
         with running(other_site(site)) as host:
             for _ in range(runs):
                 context = browser.new_context(viewport={"width": 1000, "height": 3000})
@@ -477,16 +304,7 @@ def drag(page, seconds, steps):
     page.wait_for_function(f"() => document.querySelectorAll('#steps li').length === {len(steps)}")
     page.locator("#steps li button.step").last.click()
     page.wait_for_function("() => document.querySelector('#busy').hidden")
-    page.evaluate(
-        """async () => {
-          const c = document.createElement('canvas'); c.width = window.__photo.width; c.height = window.__photo.height;
-          c.getContext('2d').putImageData(window.__photo, 0, 0);
-          const blob = await new Promise(r => c.toBlob(r));
-          const dt = new DataTransfer(); dt.items.add(new File([blob], 'photo.png', {type: 'image/png'}));
-          const input = document.querySelector('#file-input'); input.files = dt.files;
-          input.dispatchEvent(new Event('change'));
-        }"""
-    )
+    page.evaluate(OPEN_PHOTO)
     page.locator("#original-caption", has_text="photo.png").wait_for()
     page.wait_for_function("() => document.querySelector('#busy').hidden")
     result = page.evaluate(DRAG, [seconds])
@@ -816,9 +634,7 @@ def main():
     server, url = serve()
     try:
         with sync_playwright() as p:
-            browser = p.chromium.launch(
-                executable_path=build.find_chromium(), args=list(build.CHROMIUM_FLAGS)
-            )
+            browser = p.chromium.launch(executable_path=find_chromium(), args=list(CHROMIUM_FLAGS))
             results = {
                 "machine": f"{platform.machine()}, {os.cpu_count()} cores, {browser.version}",
                 "runs": args.runs,
@@ -833,7 +649,7 @@ def main():
                 page = browser.new_page(viewport={"width": 1280, "height": 900})
                 page.goto(url)
                 page.wait_for_function(READY, timeout=120_000)
-                pixels = base64.b64decode(page.evaluate(PHOTO))
+                pixels = base64.b64decode(page.evaluate(PHOTO, [WIDTH, HEIGHT]))
                 rgba = np.frombuffer(pixels, np.uint8).reshape(HEIGHT, WIDTH, 4).copy()
             if args.only in (None, "batch"):
                 # one file, then many: Python's memory stays where one file took it
@@ -862,7 +678,7 @@ def main():
     (OUT / "latest.json").write_text(json.dumps(results, indent=1))
     (OUT / "latest.md").write_text(text)
     print(text)
-    print(f"\n(written to {OUT.relative_to(build.ROOT)}/latest.md and latest.json)")
+    print(f"\n(written to {OUT.relative_to(ROOT)}/latest.md and latest.json)")
     if args.only is None:
         print()
         return dask_bench()

@@ -17,7 +17,9 @@ from playwright.sync_api import sync_playwright
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-import build  # noqa: E402
+from tools import server  # noqa: E402
+from tools.chromium import CHROMIUM_FLAGS, find_chromium  # noqa: E402
+from tools.layout import DIST  # noqa: E402
 
 CODE = """import numpy as np
 import matplotlib.pyplot as plt
@@ -35,13 +37,11 @@ OUT = ROOT / "docs" / "screenshot-editor.png"
 
 
 def main():
-    httpd = build.make_server(0)
+    httpd = server.make_server(DIST, 0)
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     url = f"http://127.0.0.1:{httpd.server_port}/"
     with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=build.find_chromium(), args=list(build.CHROMIUM_FLAGS)
-        )
+        browser = p.chromium.launch(executable_path=find_chromium(), args=list(CHROMIUM_FLAGS))
         page = browser.new_page(viewport={"width": 1100, "height": 900})
         page.goto(f'{url}#sample=camera&steps=[["gaussian_filter",{{"sigma":2}}]]')
         page.wait_for_function("() => document.body.dataset.ready === 'true'", timeout=120_000)

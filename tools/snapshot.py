@@ -18,8 +18,8 @@ from pathlib import Path
 from playwright.sync_api import sync_playwright
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from build import SNAPSHOT, closure  # noqa: E402
 from tools import server  # noqa: E402
+from tools.layout import SNAPSHOT, closure  # noqa: E402
 
 #: Where Pyodide 0.27 installs a package's files, by its lock's install_dir.
 INSTALL_DIRS = {"site": "/lib/python3.12/site-packages", "dynlib": "/usr/lib"}
@@ -63,7 +63,7 @@ def write_files(dist: Path, out: Path) -> list[tuple[str, int]]:
 
 
 def make(dist: Path, chromium: str, flags: list[str]) -> dict:
-    """Write the files of build.SNAPSHOT into `dist`; return the metadata."""
+    """Write the files of tools/layout.py's SNAPSHOT into `dist`; return the metadata."""
     (dist / SNAPSHOT["file"]).parent.mkdir(exist_ok=True)
     index = write_files(dist, dist / SNAPSHOT["files"])
     httpd = server.make_server(dist, 0)

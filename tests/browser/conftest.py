@@ -8,9 +8,10 @@ from pathlib import Path
 
 import pytest
 
-import build
 from pages import Guarded
 from proxy import RecordingProxy
+from tools.chromium import CHROMIUM_FLAGS, find_chromium
+from tools.layout import DIST
 from tools.server import other_site, running
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -20,7 +21,7 @@ ROOT = Path(__file__).resolve().parents[2]
 def serving(*args):
     """`python3 build.py serve` on a free port, as a user starts it; yields its URL and stops the
     server when the block ends."""
-    if not (build.DIST / "build.json").exists():
+    if not (DIST / "build.json").exists():
         pytest.fail("dist/ is not built: run `python3 build.py build`")
     server = subprocess.Popen(
         [sys.executable, str(ROOT / "build.py"), "serve", "--port", "0", *args],
@@ -65,10 +66,10 @@ def proxy():
 
 def launch(playwright, proxy, *args):
     """Debian's Chromium with the guard as its proxy (loopback goes direct), and `args`."""
-    executable = build.find_chromium()
+    executable = find_chromium()
     if executable is None:
         pytest.fail("no Chromium: install it (apt-get install chromium) or set NDLAB_CHROMIUM")
-    flags = [*build.CHROMIUM_FLAGS, f"--proxy-server=http://{proxy.address}", *args]
+    flags = [*CHROMIUM_FLAGS, f"--proxy-server=http://{proxy.address}", *args]
     # not Playwright's proxy option: it adds <-loopback>, which sends loopback to the proxy too
     return playwright.chromium.launch(executable_path=executable, args=flags)
 

@@ -5,10 +5,10 @@ from urllib.parse import quote
 
 import pytest
 
-import build
 from pages import Guarded
+from tools.layout import ROOT
 
-AXE = build.ROOT / "node_modules" / "axe-core" / "axe.min.js"
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 COINS = "#sample=coins&steps=" + quote(json.dumps([["gaussian_filter", {}], ["label", {}]]))
 PAGES = {
     "images": COINS,

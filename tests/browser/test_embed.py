@@ -7,12 +7,12 @@ from urllib.parse import parse_qs, quote, unquote, urlparse
 import numpy as np
 import pytest
 
-import build
 from conftest import static_site
 from pages import READY_TIMEOUT_MS, Guarded, cpython_pipeline, page_pixels
 from test_page import assert_close, cpython
+from tools.layout import ROOT
 
-AXE = build.ROOT / "node_modules" / "axe-core" / "axe.min.js"
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 
 HOST_PAGE = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>A documentation page</title>

@@ -8,8 +8,8 @@ import pytest
 import scipy.io
 from PIL import Image
 
-import build
 from pages import Guarded, page_pixels
+from tools.layout import DIST, SNAPSHOT
 from tools.server import make_server, running
 
 
@@ -136,8 +136,8 @@ def test_a_tampered_package_is_refused(browser, tmp_path):
     not start, and the page says why. (The start-up snapshot, which holds the packages' files as
     the build checked them, is missing here, so that the wheel is what Python would load.)"""
     site = tmp_path / "site"
-    shutil.copytree(build.DIST, site)
-    for path in site.glob(f"{build.SNAPSHOT['meta']}*"):  # and its .gz twin
+    shutil.copytree(DIST, site)
+    for path in site.glob(f"{SNAPSHOT['meta']}*"):  # and its .gz twin
         path.unlink()
     (wheel,) = site.glob("pyodide/h-*/scipy-*.whl")
     wheel.write_bytes(wheel.read_bytes() + b"tampered")

@@ -10,9 +10,10 @@ import numpy as np
 import pytest
 from PIL import Image
 
-import build
 from pages import Guarded
 from test_offline import assert_works_offline, wait_for_precache
+from tools.layout import DIST, BuildError
+from tools.package import package
 
 
 def helpers_wheel(folder):
@@ -42,7 +43,7 @@ HELPERS_CODE = """async () => {
 
 
 def test_unzipped_package_runs_an_operation(browser, tmp_path):
-    archive = build.package(tmp_path / "ndlab-offline.zip", wheels=(helpers_wheel(tmp_path),))
+    archive = package(tmp_path / "ndlab-offline.zip", wheels=(helpers_wheel(tmp_path),))
     with zipfile.ZipFile(archive) as zf:
         zf.extractall(tmp_path / "unzipped")
     folder = tmp_path / "unzipped" / "ndlab"
@@ -67,7 +68,7 @@ def test_unzipped_package_runs_an_operation(browser, tmp_path):
         launcher.wait(timeout=10)
         launcher.stdout.close()
     assert_works_offline(guarded, url)
-    coins = np.asarray(Image.open(build.DIST / "samples" / "coins.png").convert("L"))
+    coins = np.asarray(Image.open(DIST / "samples" / "coins.png").convert("L"))
     ran = guarded.page.evaluate(HELPERS_CODE)
     assert ran == {"stdout": f"{coins.mean()}\n", "figures": 1, "error": None}
     guarded.close()
@@ -76,5 +77,5 @@ def test_unzipped_package_runs_an_operation(browser, tmp_path):
 def test_a_wheel_that_is_not_pure_python_is_refused(tmp_path):
     wheel = tmp_path / "fast-1.0-cp312-cp312-linux_x86_64.whl"
     wheel.write_bytes(b"")
-    with pytest.raises(build.BuildError, match="not a pure-Python wheel"):
-        build.package(tmp_path / "out.zip", wheels=(wheel,))
+    with pytest.raises(BuildError, match="not a pure-Python wheel"):
+        package(tmp_path / "out.zip", wheels=(wheel,))

@@ -20,11 +20,11 @@ import numpy as np
 import pytest
 from PIL import Image
 
-import build
 from conftest import static_site
 from ndlab import labs
 from pages import READY_TIMEOUT_MS, Guarded, cpython_pipeline
 from tools import server
+from tools.layout import DIST
 
 SITES = Path(__file__).resolve().parents[1] / "sites"
 # The ndlab address written in the recipes; each test puts its own server's address there.
@@ -48,9 +48,9 @@ DEMOS = {
 @pytest.fixture(scope="module")
 def ndlab_host():
     """dist/ served without COOP/COEP, as a plain static host would; yields (URL, GETs by path)."""
-    if not (build.DIST / "embed.html").exists():
+    if not (DIST / "embed.html").exists():
         pytest.fail("dist/ has no embed.html: run `python3 build.py build`")
-    httpd = server.make_server(build.DIST, 0, isolated=False)
+    httpd = server.make_server(DIST, 0, isolated=False)
     made = httpd.RequestHandlerClass  # functools.partial(handler class, directory=...)
     gets = collections.Counter()
 
@@ -129,7 +129,7 @@ def assert_cpython_result(demo, summary):
         values = labs.run(name, **params).outputs["values"]
         assert summary["values"] == pytest.approx(values, rel=1e-6, abs=1e-9)
         return
-    photo = Image.open(build.DIST / "samples" / f"{sample}.png").convert("RGBA")
+    photo = Image.open(DIST / "samples" / f"{sample}.png").convert("RGBA")
     out = cpython_pipeline(np.asarray(photo), [(name, params)])
     assert (summary["sample"], summary["height"], summary["width"]) == (sample, *out.shape[:2])
     # the page and CPython may differ by one grey level at a few pixels

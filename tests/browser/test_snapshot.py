@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-import build
 from pages import Guarded
+from tools.layout import DIST, SNAPSHOT
 
 # Compiled libraries of NumPy and SciPy, one imported only now (scipy.signal), and the path.
 CODE = r"""
@@ -21,7 +21,7 @@ print([float(p.sum()) for p in parts], float(linalg.svd(a, compute_uv=False).sum
 print(ndimage.label(a > 0.7)[1], float(stats.norm.ppf(0.975)))
 print(sys.path.count(""), [m for m in ("ndlab.web", "numpy", "scipy") if m in sys.modules])
 """
-META = build.SNAPSHOT["meta"]
+META = SNAPSHOT["meta"]
 
 
 def start(browser, url, meta=None, snapshot=None, requested=None):
@@ -32,15 +32,13 @@ def start(browser, url, meta=None, snapshot=None, requested=None):
     if requested is not None:
         guarded.context.on("request", lambda r: r.service_worker or requested.append(r.url))
     if meta:
-        built = json.loads((build.DIST / META).read_text())
+        built = json.loads((DIST / META).read_text())
         body = json.dumps(meta(built))
         guarded.context.route(
             f"**/{META}", lambda route: route.fulfill(body=body, content_type="application/json")
         )
     if snapshot is not None:
-        guarded.context.route(
-            f"**/{build.SNAPSHOT['file']}", lambda route: route.fulfill(body=snapshot)
-        )
+        guarded.context.route(f"**/{SNAPSHOT['file']}", lambda route: route.fulfill(body=snapshot))
     guarded.page.goto(url)
     page = guarded.wait_ready()
     return guarded, page.evaluate("async () => (await ndlab.ready).timings")

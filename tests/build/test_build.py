@@ -13,23 +13,39 @@ from pathlib import Path
 
 import pytest
 
-import build
+from tools import content, server
+from tools.downloads import extract_packages, package_source
+from tools.layout import (
+    CHAPTER_CREDIT,
+    CHAPTER_DATA,
+    CHAPTER_DIR,
+    DIST,
+    ON_DEMAND,
+    PYODIDE_VERSION,
+    ROOT,
+    BuildError,
+    closure,
+    official_lock,
+    sha256,
+)
+from tools.package import describe_wheel
+from tools.runtime import build_ndlab_wheel
+from tools.site import stamp_csp
+from tools.toolchain import ensure_venv
 
-ROOT = Path(__file__).resolve().parents[2]
-
-LOCK = build.official_lock()
+LOCK = official_lock()
 NAMES = ["numpy", "scipy", "openblas"]
 
 
 @pytest.fixture(scope="module")
 def official_files():
     """The official Pyodide files, read from the cached, hash-pinned download."""
-    read = build.package_source(None)
+    read = package_source(None)
     return {LOCK["packages"][n]["file_name"]: read(LOCK["packages"][n]["file_name"]) for n in NAMES}
 
 
 def test_closure_follows_dependencies():
-    assert build.closure(LOCK, ["numpy", "scipy"]) == NAMES
+    assert closure(LOCK, ["numpy", "scipy"]) == NAMES
 
 
 def test_pyodide_dist_tarball_is_verified_and_extracted(tmp_path, official_files):
@@ -41,7 +57,7 @@ def test_pyodide_dist_tarball_is_verified_and_extracted(tmp_path, official_files
             tar.addfile(info, io.BytesIO(data))
     out = tmp_path / "out"
     out.mkdir()
-    build.extract_packages(LOCK, NAMES, str(tarball), out)
+    extract_packages(LOCK, NAMES, str(tarball), out)
     for name, data in official_files.items():
         assert (out / name).read_bytes() == data
 
@@ -55,41 +71,41 @@ def test_tampered_file_stops_the_build(tmp_path, official_files):
     (source / numpy_file).write_bytes(official_files[numpy_file] + b"tampered")
     out = tmp_path / "out"
     out.mkdir()
-    with pytest.raises(build.BuildError, match=f"{numpy_file}: sha256 .* differs"):
-        build.extract_packages(LOCK, NAMES, str(source), out)
+    with pytest.raises(BuildError, match=f"{numpy_file}: sha256 .* differs"):
+        extract_packages(LOCK, NAMES, str(source), out)
 
 
 def test_missing_file_is_named(tmp_path):
     (tmp_path / "empty").mkdir()
-    with pytest.raises(build.BuildError, match="numpy-2.0.2.*missing"):
-        build.extract_packages(LOCK, ["numpy"], str(tmp_path / "empty"), tmp_path)
+    with pytest.raises(BuildError, match="numpy-2.0.2.*missing"):
+        extract_packages(LOCK, ["numpy"], str(tmp_path / "empty"), tmp_path)
 
 
 def test_built_lock_loads_ndlab_by_name():
-    lock = json.loads((build.DIST / "pyodide" / "pyodide-lock.json").read_text())
-    assert lock["info"]["version"] == build.PYODIDE_VERSION
-    shipped = build.closure(LOCK, ["numpy", "scipy", *build.ON_DEMAND])
+    lock = json.loads((DIST / "pyodide" / "pyodide-lock.json").read_text())
+    assert lock["info"]["version"] == PYODIDE_VERSION
+    shipped = closure(LOCK, ["numpy", "scipy", *ON_DEMAND])
     assert set(lock["packages"]) == {"ndlab", *shipped}
     entry = lock["packages"]["ndlab"]
     assert entry["depends"] == ["numpy", "scipy"] and entry["imports"] == ["ndlab"]
-    assert entry["sha256"] == build.sha256(build.DIST / "pyodide" / entry["file_name"])
+    assert entry["sha256"] == sha256(DIST / "pyodide" / entry["file_name"])
 
 
 def test_manifest_counts_startup_bytes():
-    info = json.loads((build.DIST / "build.json").read_text())
+    info = json.loads((DIST / "build.json").read_text())
     assert info["startup_bytes"] > 20e6
     assert (
         info["files"]["pyodide/pyodide.asm.wasm"]
-        == (build.DIST / "pyodide/pyodide.asm.wasm").stat().st_size
+        == (DIST / "pyodide/pyodide.asm.wasm").stat().st_size
     )
 
 
 def test_manifest_lists_each_files_sha256():
     """What the classroom load test checks every file it receives against."""
-    info = json.loads((build.DIST / "build.json").read_text())
+    info = json.loads((DIST / "build.json").read_text())
     assert info["sha256"].keys() == info["files"].keys()
     for name in ("index.html", "pyodide/pyodide.asm.wasm", "samples/coins.png"):
-        assert info["sha256"][name] == build.sha256(build.DIST / name)
+        assert info["sha256"][name] == sha256(DIST / name)
 
 
 @pytest.mark.parametrize(
@@ -102,23 +118,23 @@ def test_manifest_lists_each_files_sha256():
     ],
 )
 def test_server_mime_types(path, mime):
-    server = build.make_server(0)
-    thread = threading.Thread(target=server.serve_forever)
+    httpd = server.make_server(DIST, 0)
+    thread = threading.Thread(target=httpd.serve_forever)
     thread.start()
     try:
-        with urllib.request.urlopen(f"http://127.0.0.1:{server.server_port}/{path}") as response:
+        with urllib.request.urlopen(f"http://127.0.0.1:{httpd.server_port}/{path}") as response:
             assert response.headers["Content-Type"].startswith(mime)
     finally:
-        server.shutdown()
-        server.server_close()
+        httpd.shutdown()
+        httpd.server_close()
         thread.join()
 
 
 def test_server_sends_gzip_twins_to_clients_that_accept_them():
-    server = build.make_server(0)
-    thread = threading.Thread(target=server.serve_forever)
+    httpd = server.make_server(DIST, 0)
+    thread = threading.Thread(target=httpd.serve_forever)
     thread.start()
-    url = f"http://127.0.0.1:{server.server_port}/pyodide/pyodide.asm.wasm"
+    url = f"http://127.0.0.1:{httpd.server_port}/pyodide/pyodide.asm.wasm"
     try:
         request = urllib.request.Request(url, headers={"Accept-Encoding": "gzip"})
         with urllib.request.urlopen(request) as response:
@@ -128,22 +144,22 @@ def test_server_sends_gzip_twins_to_clients_that_accept_them():
         with urllib.request.urlopen(url) as response:  # no Accept-Encoding: the plain file
             assert response.headers["Content-Encoding"] is None
             plain = response.read()
-        assert body == plain == (build.DIST / "pyodide/pyodide.asm.wasm").read_bytes()
+        assert body == plain == (DIST / "pyodide/pyodide.asm.wasm").read_bytes()
     finally:
-        server.shutdown()
-        server.server_close()
+        httpd.shutdown()
+        httpd.server_close()
         thread.join()
 
 
 @pytest.fixture(scope="module")
 def served():
     """dist/ served as `build.py serve` does; yields its base URL."""
-    server = build.make_server(0)
-    thread = threading.Thread(target=server.serve_forever)
+    httpd = server.make_server(DIST, 0)
+    thread = threading.Thread(target=httpd.serve_forever)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_port}/"
-    server.shutdown()
-    server.server_close()
+    yield f"http://127.0.0.1:{httpd.server_port}/"
+    httpd.shutdown()
+    httpd.server_close()
     thread.join()
 
 
@@ -153,7 +169,7 @@ def csp_of_meta(html):
     return policy
 
 
-PAGES = sorted(p.name for p in build.DIST.glob("*.html"))
+PAGES = sorted(p.name for p in DIST.glob("*.html"))
 
 
 @pytest.mark.parametrize("page", PAGES)
@@ -166,27 +182,27 @@ def test_html_pages_send_the_csp_of_their_meta_tag(served, page):
                 if response.headers["Content-Encoding"] == "gzip":
                     body = gzip.decompress(body)
                 header = response.headers["Content-Security-Policy"]
-            assert header == csp_of_meta(body.decode()) == build.server.CONTENT_SECURITY_POLICY, url
+            assert header == csp_of_meta(body.decode()) == server.CONTENT_SECURITY_POLICY, url
 
 
 def test_csp_is_written_once_and_scripts_get_no_page_policy(served):
     # the sources hold a placeholder, never a second hand-written copy of the policy
     for source in sorted(ROOT.glob("*.html")):
-        assert csp_of_meta(source.read_text()) == build.server.CSP_PLACEHOLDER, source.name
+        assert csp_of_meta(source.read_text()) == server.CSP_PLACEHOLDER, source.name
     with urllib.request.urlopen(served + "static/app.js") as response:
         assert response.headers["Content-Security-Policy"] is None
 
 
 def test_pages_preload_every_module_their_script_imports():
     """A page preloads the modules it imports at any depth; not CodeMirror, imported on demand."""
-    html = (build.DIST / "index.html").read_text()
+    html = (DIST / "index.html").read_text()
     preloaded = set(re.findall(r'<link rel="modulepreload" href="([^"]+)" />', html))
     assert {"static/api.js", "static/client.js", "static/protocol.js"} <= preloaded
     assert "vendor/uplot/uPlot.esm.js" in preloaded  # imported by an imported module
     assert not any("codemirror" in href for href in preloaded)
-    assert all((build.DIST / href).is_file() for href in preloaded)
+    assert all((DIST / href).is_file() for href in preloaded)
     # every module of static/ but the embed's own and the service worker's
-    shell = {f"static/{p.name}" for p in (build.ROOT / "static").glob("*.js")}
+    shell = {f"static/{p.name}" for p in (ROOT / "static").glob("*.js")}
     assert shell - preloaded == {
         "static/app.js",
         "static/embed.js",
@@ -199,16 +215,16 @@ def test_pages_preload_every_module_their_script_imports():
 def test_page_without_csp_meta_stops_the_build(tmp_path):
     page = tmp_path / "bare.html"
     page.write_text("<!doctype html><title>no policy</title>")
-    with pytest.raises(build.BuildError, match="bare.html needs one"):
-        build.stamp_csp([page])
+    with pytest.raises(BuildError, match="bare.html needs one"):
+        stamp_csp([page])
 
 
 def test_only_content_addressed_files_are_cached_for_good(served):
-    lock = json.loads((build.DIST / "pyodide" / "pyodide-lock.json").read_text())
+    lock = json.loads((DIST / "pyodide" / "pyodide-lock.json").read_text())
     for entry in lock["packages"].values():
         folder, name = entry["file_name"].split("/")
-        digest = build.sha256(build.DIST / "pyodide" / folder / name)
-        assert folder == build.server.versioned_folder(digest)  # the URL names the content
+        digest = sha256(DIST / "pyodide" / folder / name)
+        assert folder == server.versioned_folder(digest)  # the URL names the content
         with urllib.request.urlopen(f"{served}pyodide/{entry['file_name']}") as response:
             assert response.headers["Cache-Control"] == "public, max-age=31536000, immutable"
     # everything else may change under the same URL: browsers must ask again (cheaply, with 304)
@@ -224,7 +240,7 @@ def test_only_content_addressed_files_are_cached_for_good(served):
     ):
         with urllib.request.urlopen(served + path) as response:
             assert response.headers["Cache-Control"] == "no-cache", path
-    missing = served + f"pyodide/{build.server.versioned_folder('0' * 64)}/gone.whl"
+    missing = served + f"pyodide/{server.versioned_folder('0' * 64)}/gone.whl"
     with pytest.raises(urllib.error.HTTPError) as error:
         urllib.request.urlopen(missing)
     error.value.close()
@@ -232,68 +248,65 @@ def test_only_content_addressed_files_are_cached_for_good(served):
 
 
 def test_ndlab_wheel_is_reproducible(tmp_path):
-    build.ensure_venv("build")
-    first = build.build_ndlab_wheel(tmp_path)
-    digest = build.sha256(first)
+    ensure_venv("build")
+    first = build_ndlab_wheel(tmp_path)
+    digest = sha256(first)
     first.unlink()
-    assert build.sha256(build.build_ndlab_wheel(tmp_path)) == digest
+    assert sha256(build_ndlab_wheel(tmp_path)) == digest
 
 
 def test_the_chapters_data_is_in_the_wheel_and_the_samples():
-    lock = json.loads((build.DIST / "pyodide" / "pyodide-lock.json").read_text())
-    wheel = build.DIST / "pyodide" / lock["packages"]["ndlab"]["file_name"]
+    lock = json.loads((DIST / "pyodide" / "pyodide-lock.json").read_text())
+    wheel = DIST / "pyodide" / lock["packages"]["ndlab"]["file_name"]
     with zipfile.ZipFile(wheel) as zf:
         names = {name.removeprefix("ndlab/data/") for name in zf.namelist()}
-        assert (
-            zf.read("ndlab/data/waveform_1.npy")
-            == (build.CHAPTER_DIR / "waveform_1.npy").read_bytes()
-        )
-    numeric = {name for name in build.CHAPTER_DATA if name.endswith((".npy", ".txt"))}
+        assert zf.read("ndlab/data/waveform_1.npy") == (CHAPTER_DIR / "waveform_1.npy").read_bytes()
+    numeric = {name for name in CHAPTER_DATA if name.endswith((".npy", ".txt"))}
     assert numeric | {"moonlanding.png.npy", "MV_HFV_012.jpg.npy"} <= names
-    samples = json.loads((build.DIST / "samples" / "samples.json").read_text())
-    chapter = {s["name"]: s for s in samples if s["credit"] == build.CHAPTER_CREDIT}
+    samples = json.loads((DIST / "samples" / "samples.json").read_text())
+    chapter = {s["name"]: s for s in samples if s["credit"] == CHAPTER_CREDIT}
     assert set(chapter) == {"moonlanding", "micrograph"}
     assert (chapter["micrograph"]["width"], chapter["micrograph"]["height"]) == (1024, 943)
     for sample in chapter.values():
         assert sample["kind"] == "photo"  # credited in the page's footer
-        assert (build.DIST / sample["file"]).read_bytes() == (
-            build.CHAPTER_DIR / Path(sample["file"]).name
+        assert (DIST / sample["file"]).read_bytes() == (
+            CHAPTER_DIR / Path(sample["file"]).name
         ).read_bytes()
-    for name in build.CHAPTER_DATA:
-        assert (build.DIST / "data" / "scipy-lectures" / name).is_file()
+    for name in CHAPTER_DATA:
+        assert (DIST / "data" / "scipy-lectures" / name).is_file()
 
 
 def test_a_changed_chapter_file_stops_the_build(tmp_path, monkeypatch):
-    for name in build.CHAPTER_DATA:
-        (tmp_path / name).write_bytes((build.CHAPTER_DIR / name).read_bytes())
+    for name in CHAPTER_DATA:
+        (tmp_path / name).write_bytes((CHAPTER_DIR / name).read_bytes())
     (tmp_path / "populations.txt").write_text("1900 1 2 3\n")
-    monkeypatch.setattr(build, "CHAPTER_DIR", tmp_path)
-    monkeypatch.setattr(build, "PACKAGE_DATA", tmp_path / "out")
-    with pytest.raises(build.BuildError, match="populations.txt does not match its sha256"):
-        build.chapter_data()
+    monkeypatch.setattr(content, "CHAPTER_DIR", tmp_path)
+    monkeypatch.setattr(content, "PACKAGE_DATA", tmp_path / "out")
+    with pytest.raises(BuildError, match="populations.txt does not match its sha256"):
+        content.chapter_data()
 
 
 def test_matplotlib_is_shipped_verified_but_not_loaded_at_start_up():
-    lock = json.loads((build.DIST / "pyodide" / "pyodide-lock.json").read_text())
-    startup = build.closure(lock, ["ndlab"])
+    lock = json.loads((DIST / "pyodide" / "pyodide-lock.json").read_text())
+    startup = closure(lock, ["ndlab"])
     # (verified against the official lock when extracted, like NumPy's: see the tests above;
     # py-compiling rewrites them, and the built lock names the rewritten files)
-    for name in build.closure(LOCK, build.ON_DEMAND):
+    for name in closure(LOCK, ON_DEMAND):
         entry = lock["packages"][name]
-        assert build.sha256(build.DIST / "pyodide" / entry["file_name"]) == entry["sha256"]
+        assert sha256(DIST / "pyodide" / entry["file_name"]) == entry["sha256"]
     assert "matplotlib" in lock["packages"] and "matplotlib" not in startup
     assert "micropip" in lock["packages"] and "micropip" not in startup
-    assert json.loads((build.DIST / "wheels" / "wheels.json").read_text()) == []
+    assert json.loads((DIST / "wheels" / "wheels.json").read_text()) == []
 
 
 def test_codemirror_bundle_exports_what_the_editor_imports():
-    bundle = (build.DIST / "vendor" / "codemirror" / "codemirror.js").read_text()
+    bundle = (DIST / "vendor" / "codemirror" / "codemirror.js").read_text()
     exported = re.search(r"export\s*\{([^}]*)\}", bundle)[1]
     names = {part.split(" as ")[-1].strip() for part in exported.split(",")}
-    editor = (build.ROOT / "static" / "editor.js").read_text()
+    editor = (ROOT / "static" / "editor.js").read_text()
     imported = re.search(r"const \{([^}]*)\} = await loadCodeMirror\(\)", editor)[1]
     assert {name.strip() for name in imported.split(",")} <= names
-    assert "@codemirror/view" in (build.DIST / "vendor" / "codemirror" / "LICENSE").read_text()
+    assert "@codemirror/view" in (DIST / "vendor" / "codemirror" / "LICENSE").read_text()
 
 
 def make_wheel(path, members):
@@ -313,10 +326,10 @@ def test_a_teachers_wheel_is_described_by_its_modules(tmp_path):
             "class_helpers-1.0.dist-info/METADATA",
         ],
     )
-    entry = build.describe_wheel(wheel)
+    entry = describe_wheel(wheel)
     assert entry["name"] == "class_helpers" and entry["version"] == "1.0"
     assert entry["imports"] == ["extra", "helpers"]
-    assert entry["sha256"] == build.sha256(wheel)
+    assert entry["sha256"] == sha256(wheel)
 
 
 @pytest.mark.parametrize(
@@ -327,5 +340,5 @@ def test_a_teachers_wheel_is_described_by_its_modules(tmp_path):
     ],
 )
 def test_a_wheel_the_page_cannot_use_is_refused(tmp_path, name, members, problem):
-    with pytest.raises(build.BuildError, match=problem):
-        build.describe_wheel(make_wheel(tmp_path / name, members))
+    with pytest.raises(BuildError, match=problem):
+        describe_wheel(make_wheel(tmp_path / name, members))

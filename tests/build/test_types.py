@@ -2,12 +2,12 @@
 
 import subprocess
 
-import build
+from tools.layout import ROOT
 
 
 def test_tsc_finds_no_type_errors():
-    tsc = build.ROOT / "node_modules" / ".bin" / "tsc"
+    tsc = ROOT / "node_modules" / ".bin" / "tsc"
     checked = subprocess.run(
-        [str(tsc), "-p", "jsconfig.json"], cwd=build.ROOT, capture_output=True, text=True
+        [str(tsc), "-p", "jsconfig.json"], cwd=ROOT, capture_output=True, text=True
     )
     assert checked.returncode == 0, checked.stdout + checked.stderr

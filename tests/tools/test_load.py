@@ -4,16 +4,16 @@ import json
 
 import pytest
 
-import build
 from tools import load, server
+from tools.layout import DIST
 
-MANIFEST = json.loads((build.DIST / "build.json").read_text())
+MANIFEST = json.loads((DIST / "build.json").read_text())
 SMALL = [name for name, size in MANIFEST["files"].items() if size < 300_000]
 
 
 @pytest.fixture(scope="module")
 def site():
-    with server.running(build.make_server(0)) as url:
+    with server.running(server.make_server(DIST, 0)) as url:
         yield url
 
 
@@ -44,10 +44,10 @@ def test_a_file_that_differs_from_the_manifest_is_reported(site):
 
 def test_gzip_twins_are_decoded(site):
     name = "static/app.js"
-    assert (build.DIST / f"{name}.gz").exists()
+    assert (DIST / f"{name}.gz").exists()
     data, wire = load.get(site, name)
-    assert data == (build.DIST / name).read_bytes()
-    assert wire == (build.DIST / f"{name}.gz").stat().st_size
+    assert data == (DIST / name).read_bytes()
+    assert wire == (DIST / f"{name}.gz").stat().st_size
 
 
 def test_only_loopback():

@@ -12,8 +12,9 @@ import urllib.request
 
 import pytest
 
-import build
 from tools import server
+from tools.downloads import vendored_qrcodegen
+from tools.layout import ROOT
 
 
 @pytest.fixture
@@ -124,7 +125,7 @@ def ask_until_served(address, timeout=30):
 def serve(*args):
     """`build.py serve --port 0 ARGS`; yields the process and its port."""
     process = subprocess.Popen(
-        [sys.executable, str(build.ROOT / "build.py"), "serve", "--port", "0", *args],
+        [sys.executable, str(ROOT / "build.py"), "serve", "--port", "0", *args],
         stdout=subprocess.PIPE,
         text=True,
     )
@@ -174,8 +175,8 @@ def test_the_package_launcher_serves_a_classroom_with_the_standard_library_only(
     folder = tmp_path / "ndlab"
     shutil.copytree(site, folder / "site")
     for path in ("tools/start.py", "tools/server.py", "tools/classroom.py"):
-        shutil.copy2(build.ROOT / path, folder)
-    shutil.copy2(build.vendored_qrcodegen(), folder)
+        shutil.copy2(ROOT / path, folder)
+    shutil.copy2(vendored_qrcodegen(), folder)
     launcher = subprocess.Popen(
         [sys.executable, "-E", "-s", "-S", "start.py", "--lan", "--port", "0", "--no-browser"],
         cwd=folder,

@@ -1,0 +1,269 @@
+"""``build.py build``: dist/, the site, assembled from the page, the runtime and the packages."""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import os
+import re
+import shutil
+import time
+from pathlib import Path
+
+from tools import server
+from tools.chromium import CHROMIUM_FLAGS, find_chromium
+from tools.downloads import fetch, vendored_qrcodegen
+from tools.layout import (
+    CACHE,
+    CODEMIRROR_ENTRY,
+    CODEMIRROR_PACKAGES,
+    COMPRESSIBLE,
+    DIST,
+    NODE_PYODIDE,
+    ON_DEMAND,
+    PAGE_FILES,
+    PYODIDE_CORE,
+    PYODIDE_VERSION,
+    ROOT,
+    SKIMAGE,
+    SNAPSHOT,
+    VENDOR,
+    WHEELS,
+    BuildError,
+    closure,
+    log,
+    run,
+    sha256,
+    size,
+)
+from tools.runtime import build_ndlab_wheel, pyodide_packages, write_lock
+from tools.toolchain import ensure_node_modules, ensure_venv, venv_python
+
+CSP_META = re.compile(r'(<meta\s+http-equiv="Content-Security-Policy"\s+content=")([^"]*)(")', re.I)
+
+
+def stamp_csp(pages: list[Path]) -> None:
+    """Write tools/server.py's policy into each page's CSP meta tag.
+
+    The sources hold a placeholder; the server sends the same text as a header, so the two
+    cannot drift apart.
+    """
+    for page in pages:
+        html = page.read_text()
+        stamped, count = CSP_META.subn(lambda m: m[1] + server.CONTENT_SECURITY_POLICY + m[3], html)
+        if count != 1:
+            raise BuildError(
+                f'{page.name} needs one <meta http-equiv="Content-Security-Policy" '
+                f'content="{server.CSP_PLACEHOLDER}"> (found {count})'
+            )
+        page.write_text(stamped)
+
+
+MODULE_SCRIPT = re.compile(r'<script type="module" src="([^"]+)"></script>')
+STATIC_IMPORT = re.compile(r'^import\s(?:[^;]*?\sfrom\s)?"(\.[^"]+)";', re.M)
+
+
+def preload_modules(pages: list[Path]) -> None:
+    """List every module a page's module script imports, at any depth, as a modulepreload link.
+
+    The browser then fetches them all at once instead of one level of imports after another,
+    and the worker, which the last of them starts, starts sooner. Dynamic ``import()`` (the code
+    editor's CodeMirror) is left to load when it is needed.
+    """
+    for page in pages:
+        html = page.read_text()
+        match = MODULE_SCRIPT.search(html)
+        if not match:
+            continue
+        entry = (page.parent / match[1]).resolve()
+        seen, todo = [], [entry]
+        while todo:
+            module = todo.pop()
+            if module in seen:
+                continue
+            seen.append(module)
+            todo += [
+                (module.parent / name).resolve()
+                for name in STATIC_IMPORT.findall(module.read_text())
+            ]
+        site = page.parent.resolve()
+        links = "".join(
+            f'\n    <link rel="modulepreload" href="{module.relative_to(site).as_posix()}" />'
+            for module in sorted(seen[1:])
+        )
+        page.write_text(html[: match.end()] + links + html[match.end() :])
+
+
+def copy_page() -> None:
+    for name in PAGE_FILES:
+        src = ROOT / name
+        if src.is_dir():
+            # the service worker is written to the root by build(), stamped with the build id
+            shutil.copytree(src, DIST / name, ignore=shutil.ignore_patterns("sw.js"))
+        else:
+            shutil.copy2(src, DIST / name)
+    for package, path in VENDOR:
+        target = DIST / "vendor" / package / Path(path).name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(ROOT / "node_modules" / package / path, target)
+    # the teacher's own wheels, which `package --wheel` adds; learners' code installs them on import
+    (DIST / WHEELS).mkdir()
+    (DIST / WHEELS / "wheels.json").write_text("[]\n")
+    editor = DIST / "vendor" / "codemirror"
+    editor.mkdir(parents=True)
+    shutil.copy2(codemirror_bundle(), editor / "codemirror.js")
+    licences = [
+        f"{name}\n{'=' * len(name)}\n\n{(ROOT / 'node_modules' / name / 'LICENSE').read_text()}"
+        for name in CODEMIRROR_PACKAGES
+    ]
+    (editor / "LICENSE").write_text("\n\n".join(licences))
+
+
+def codemirror_bundle() -> Path:
+    """CodeMirror 6 with Python, bundled by esbuild into one ES module (cached)."""
+    key = hashlib.sha256((sha256(ROOT / "package-lock.json") + CODEMIRROR_ENTRY).encode())
+    target = CACHE / "vendor" / f"codemirror-{key.hexdigest()[:16]}.js"
+    if target.exists():
+        return target
+    target.parent.mkdir(parents=True, exist_ok=True)
+    esbuild = ROOT / "node_modules" / ".bin" / "esbuild"
+    args = ["--bundle", "--format=esm", "--minify", "--legal-comments=none", f"--outfile={target}"]
+    run([esbuild, *args, "--log-level=warning"], cwd=ROOT, input=CODEMIRROR_ENTRY, text=True)
+    log(f"bundled  CodeMirror with esbuild ({size(target.stat().st_size)})")
+    return target
+
+
+def manifest() -> dict:
+    """Every file of dist/ with its size and sha256, and what the worker loads before Python is
+    ready."""
+    files = {
+        p.relative_to(DIST).as_posix(): p.stat().st_size
+        for p in sorted(DIST.rglob("*"))
+        if p.is_file()
+    }
+    digests = {name: sha256(DIST / name) for name in files}
+    lock = json.loads((DIST / "pyodide" / "pyodide-lock.json").read_text())
+    startup = [f"pyodide/{f}" for f in (*PYODIDE_CORE, "python_stdlib.zip", "pyodide-lock.json")]
+    snapshot = SNAPSHOT if (DIST / SNAPSHOT["file"]).exists() else None
+    if snapshot:
+        startup += [snapshot["file"], snapshot["files"]]
+    else:
+        startup += [f"pyodide/{lock['packages'][n]['file_name']}" for n in closure(lock, ["ndlab"])]
+    build_id = hashlib.sha256(
+        "".join(f"{name}{digest}" for name, digest in digests.items()).encode()
+    ).hexdigest()[:12]
+    return {
+        "id": build_id,
+        "version": json.loads((ROOT / "package.json").read_text())["version"],
+        "pyodide": PYODIDE_VERSION,
+        "startup_bytes": sum(files[f] for f in startup),
+        "snapshot": snapshot,
+        "files": files,
+        "sha256": digests,
+    }
+
+
+def build(pyodide_dist: str | None = None) -> None:
+    started = time.perf_counter()
+    ensure_node_modules()
+    ensure_venv("build")
+    stage = pyodide_packages(pyodide_dist)
+    skimage = fetch(SKIMAGE)
+    vendored_qrcodegen()  # for serve --lan and the package's start.py --lan
+
+    shutil.rmtree(DIST, ignore_errors=True)
+    runtime = DIST / "pyodide"
+    runtime.mkdir(parents=True)
+    for name in PYODIDE_CORE:
+        shutil.copy2(NODE_PYODIDE / name, runtime)
+    for path in stage.iterdir():
+        if path.name not in (".done", "pyodide-lock.json"):
+            shutil.copy2(path, runtime)
+    run([venv_python(), "-m", "tools.content", "chapter_data"], cwd=ROOT)
+    wheel = build_ndlab_wheel(runtime)
+    write_lock(stage, wheel, runtime)
+    log(f"wrote    {wheel.name} and pyodide-lock.json")
+
+    run(
+        [venv_python(), "-m", "tools.content", "generate", skimage],
+        cwd=ROOT,
+        env=dict(os.environ, PYTHONPATH=ROOT / "py"),
+    )
+    copy_page()
+    stamp_csp(sorted(DIST.glob("*.html")))
+    preload_modules(sorted(DIST.glob("*.html")))
+    snapshot()
+    info = manifest()
+    (DIST / "build.json").write_text(json.dumps(info, indent=1))
+    # The service worker lives at the root (its scope) and knows which build it caches.
+    sw = (ROOT / "static" / "sw.js").read_text()
+    (DIST / "sw.js").write_text(f'const BUILD_ID = "{info["id"]}";\n{sw}')
+    saved = precompress()
+    log(f"wrote    .gz copies of {len(COMPRESSIBLE)} kinds of file, {size(saved)} less to send")
+    if info["snapshot"]:
+        parts = (("memory", SNAPSHOT["file"]), ("packages' files", SNAPSHOT["files"]))
+        sizes = [
+            f"{name} {size(info['files'][path])} ({size((DIST / f'{path}.gz').stat().st_size)} "
+            "gzip-encoded)"
+            for name, path in parts
+        ]
+        log(f"the start-up snapshot: {', '.join(sizes)}")
+    total = sum(info["files"].values())
+    startup = size(info["startup_bytes"])
+    log(f"dist/: {len(info['files'])} files, {size(total)}; Python start-up loads {startup}")
+    lock = json.loads((runtime / "pyodide-lock.json").read_text())
+    on_demand = [n for n in closure(lock, ON_DEMAND) if n not in closure(lock, ["ndlab"])]
+    extra = sum(info["files"][f"pyodide/{lock['packages'][n]['file_name']}"] for n in on_demand)
+    editor = info["files"]["vendor/codemirror/codemirror.js"]
+    log(
+        f"of which {', '.join(ON_DEMAND)} and their {len(on_demand) - len(ON_DEMAND)} dependencies "
+        f"(loaded when learners' code imports them) {size(extra)}, the code editor {size(editor)}"
+    )
+    log(f"done in {time.perf_counter() - started:.1f} s")
+
+
+def snapshot() -> None:
+    """Make dist/snapshot/ (tools/snapshot.py) when a Chromium is at hand; without one the site
+    works the same, only Python starts the usual way."""
+    chromium = find_chromium()
+    if chromium is None:
+        log("no Chromium: built without the start-up snapshot (Python starts the usual way)")
+        return
+    tool = ROOT / "tools" / "snapshot.py"
+    run([venv_python(), tool, DIST, chromium, *CHROMIUM_FLAGS])
+    log("made     the start-up snapshot")
+
+
+def precompress() -> int:
+    """Write a .gz twin of each compressible file in dist/; return the bytes saved."""
+    saved = 0
+    for path in sorted(DIST.rglob("*")):
+        if path.suffix not in COMPRESSIBLE or path.stat().st_size < 1024:
+            continue
+        data = path.read_bytes()
+        packed = gzip.compress(data, compresslevel=6, mtime=0)
+        if len(packed) < 0.9 * len(data):
+            path.with_name(path.name + ".gz").write_bytes(packed)
+            saved += len(data) - len(packed)
+    return saved
+
+
+def built() -> bool:
+    """True when dist/ is at least as new as every source it is made from."""
+    stamp = DIST / "build.json"
+    if not stamp.exists():
+        return False
+    names = (*PAGE_FILES, "py", "data", "build.py", "tools", "package-lock.json", "requirements")
+    sources = [ROOT / n for n in names]
+    # (bytecode caches are no source: Python writes them whenever a module is first imported)
+    newest = max(
+        (
+            p.stat().st_mtime
+            for s in sources
+            for p in ([s] if s.is_file() else s.rglob("*"))
+            if "__pycache__" not in p.parts
+        ),
+        default=0,
+    )
+    return stamp.stat().st_mtime >= newest
