@@ -10,6 +10,7 @@
     python3 build.py package [--wheel FILE ...]    write ndlab-offline.zip for offline classrooms
                                                    (--wheel: a teacher's pure-Python wheel with it)
     python3 build.py mutate [--sample N] [MODULE ...]  mutation testing of py/ndlab (cosmic-ray)
+    python3 build.py docs                          build the manual, docs/, as a site in site/
 
 Standard library only: the steps that need NumPy, Pillow or pyodide-build run in a virtual
 environment this script makes in .cache/venv from the pinned requirements/ files.
@@ -38,7 +39,7 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from tools import server
+from tools import docs, server
 
 ROOT = Path(__file__).resolve().parent
 CACHE = ROOT / ".cache"
@@ -1123,6 +1124,7 @@ def main(argv: list[str] | None = None) -> int:
     p_mutate.add_argument(
         "--sample", type=int, default=0, help="run a seeded sample of this many mutants per module"
     )
+    commands.add_parser("docs", help="build the manual, docs/, as a site in site/ (MkDocs)")
     p_gen = commands.add_parser("_generate")  # internal: runs inside the venv
     p_gen.add_argument("skimage_wheel")
     commands.add_parser("_chapter_data")  # internal: runs inside the venv
@@ -1143,6 +1145,8 @@ def main(argv: list[str] | None = None) -> int:
             return bench(passed_on)
         elif args.command == "mutate":
             return mutate(args.modules, args.sample)
+        elif args.command == "docs":
+            return docs.build(ensure_venv("test"))
         elif args.command == "_generate":
             generate(args.skimage_wheel)
         elif args.command == "_chapter_data":
