@@ -538,7 +538,11 @@ def docs_block(lines, when, machine):
     printed them, then the figures, each part's ``##`` title in bold (the page has the headings)."""
     command = " ".join(["python3 build.py bench", *(a for a in sys.argv[1:] if a != "--docs")])
     bold = [f"**{line[3:]}**" if line.startswith("## ") else line for line in lines]
-    return "\n".join([f"Printed by `{command}` on {when} UTC ({machine}).", "", *bold])
+    load = os.getloadavg()[0]  # these machines are shared: say how busy this one was
+    printed = (
+        f"Printed by `{command}` on {when} UTC ({machine}; load average {load:.1f} at the end)."
+    )
+    return "\n".join([printed, "", *bold])
 
 
 def report_startup(results):
