@@ -122,6 +122,18 @@ def test_readme_is_a_front_door_with_the_quickstart():
     assert {"python3 build.py serve", "python3 build.py test"} <= set(commands), commands
 
 
+@pytest.mark.parametrize("tool", ["MkDocs", "Sphinx"])
+def test_the_embedding_recipes_are_the_tested_sites(tool):
+    """Each line of the recipe's code blocks is a line of the site tests/browser/test_sites.py
+    builds (tests/sites/<tool>/), so the page shows the recipes as tested."""
+    page = (DOCS / "embedding.md").read_text()
+    section = re.search(rf"^## {tool}\n(.*?)(?=^## |\Z)", page, re.S | re.M)[1]
+    recipe = {line.strip() for block in FENCE.findall(section) for line in block.splitlines()[1:-1]}
+    site = ROOT / "tests" / "sites" / tool.lower()
+    tested = {line.strip() for path in site.rglob("*.*") for line in path.read_text().splitlines()}
+    assert recipe - {""} <= tested, recipe - tested
+
+
 def test_every_part_of_the_bench_has_a_figure_block_on_the_performance_page():
     blocks = docs.bench_blocks(docs.PERFORMANCE.read_text())
     assert set(blocks) == {*bench.PARTS, "classroom", "dask"}
