@@ -58,12 +58,18 @@ def site(tmp_path_factory):
 
 
 class Links(HTMLParser):
+    """The links of an HTML page (``hrefs``) and what it loads (``loads``: src, stylesheets)."""
+
     def __init__(self):
         super().__init__()
-        self.hrefs = []
+        self.hrefs, self.loads = [], []
 
     def handle_starttag(self, tag, attrs):
-        self.hrefs += [value for name, value in attrs if name == "href" and value]
+        attrs = dict(attrs)
+        if attrs.get("href"):
+            (self.loads if tag == "link" else self.hrefs).append(attrs["href"])
+        if attrs.get("src"):
+            self.loads.append(attrs["src"])
 
 
 def reachable(site):
@@ -93,6 +99,15 @@ def built_page(site, page):
 
 def test_the_manual_builds_strictly_and_every_page_is_reachable_from_the_index(site):
     assert {built_page(site, page) for page in PAGES} <= reachable(site)
+
+
+def test_the_manual_loads_nothing_from_other_hosts(site):
+    """It reads offline: no script, stylesheet, font or image from a CDN (mkdocs.yml)."""
+    for page in sorted(site.rglob("*.html")):
+        parser = Links()
+        parser.feed(page.read_text())
+        remote = [url for url in parser.loads if urlsplit(url).netloc]
+        assert not remote, f"{page.relative_to(site)} loads {remote}"
 
 
 def test_the_index_lists_every_page_in_reading_order():
