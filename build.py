@@ -10,6 +10,7 @@
     python3 build.py package [--wheel FILE ...]    write ndlab-offline.zip for offline classrooms
                                                    (--wheel: a teacher's pure-Python wheel with it)
     python3 build.py mutate [--sample N] [MODULE ...]  mutation testing of py/ndlab (cosmic-ray)
+    python3 build.py docs                          build the manual, docs/, as a site in site/
 
 Standard library only: the steps that need NumPy, Pillow or pyodide-build run in a virtual
 environment this script makes in .cache/venv from the pinned requirements/ files.
@@ -23,7 +24,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tools import server
+from tools import docs, server
 from tools.chromium import find_chromium
 from tools.downloads import vendored_qrcodegen
 from tools.layout import DIST, ROOT, BuildError
@@ -127,6 +128,7 @@ def main(argv: list[str] | None = None) -> int:
         metavar="FILE",
         help="a pure-Python wheel to ship with it: learners' code installs it on import",
     )
+    commands.add_parser("docs", help="build the manual, docs/, as a site in site/ (MkDocs)")
     p_mutate = commands.add_parser("mutate", help="mutation testing of py/ndlab (cosmic-ray)")
     p_mutate.add_argument(
         "modules", nargs="*", help=f"modules of py/ndlab (default: {' '.join(MUTATE_DEFAULT)})"
@@ -149,6 +151,8 @@ def main(argv: list[str] | None = None) -> int:
             package(wheels=tuple(args.wheel))
         elif args.command == "bench":
             return bench(passed_on)
+        elif args.command == "docs":
+            return docs.build(ensure_venv("test"))
         elif args.command == "mutate":
             return mutate(args.modules, args.sample)
     except BuildError as exc:

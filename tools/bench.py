@@ -1,7 +1,8 @@
 """The benchmark behind `python3 build.py bench`: the page in headless Chromium against CPython.
 
-Prints a markdown report and writes it, with the raw figures as JSON, to .cache/bench/. It
-measures; it asserts nothing (timings belong here, not in tests).
+Prints a markdown report and writes it, with the raw figures as JSON, to .cache/bench/; with
+``--docs``, also into the figure blocks of docs/performance.md (tools/docs.py). It measures; it
+asserts nothing (timings belong here, not in tests).
 """
 
 import argparse
@@ -27,6 +28,7 @@ from playwright.sync_api import sync_playwright
 import ndlab
 from ndlab import labs, web
 from ndlab.pipeline import Cache
+from tools import docs
 from tools.chromium import CHROMIUM_FLAGS, find_chromium
 from tools.layout import CACHE, DIST, ROOT
 from tools.load import SLOW_RATE, classroom_load
@@ -343,19 +345,22 @@ def png(array):
 def report(results):
     """The markdown report of the parts that ran (see ``--only``)."""
     lines = [f"# ndlab benchmark ({results['date']} UTC, {results['machine']})", ""]
-    for part, write in (
-        ("startup", report_startup),
-        ("operations", report_operations),
-        ("labs", report_labs),
-        ("kernels", report_kernels),
-        ("embeds", report_embeds),
-        ("pipeline", report_pipeline),
-        ("drag", report_drag),
-        ("batch", report_batch),
-    ):
+    for part, write in PARTS.items():
         if part in results:
             lines += write(results)
     return "\n".join(lines)
+
+
+def docs_block(lines, when, machine):
+    """Parts of a report as a figure block of docs/performance.md: the command and the run that
+    printed them, then the figures, each part's ``##`` title in bold (the page has the headings)."""
+    command = " ".join(["python3 build.py bench", *(a for a in sys.argv[1:] if a != "--docs")])
+    bold = [f"**{line[3:]}**" if line.startswith("## ") else line for line in lines]
+    load = os.getloadavg()[0]  # these machines are shared: say how busy this one was
+    printed = (
+        f"Printed by `{command}` on {when} UTC ({machine}; load average {load:.1f} at the end)."
+    )
+    return "\n".join([printed, "", *bold])
 
 
 def report_startup(results):
@@ -522,10 +527,24 @@ def report_batch(results):
     ]
 
 
-def classroom_bench(clients):
+#: The parts of the report, in its order, by the key of their figures in the results; each has a
+#: figure block of the same name in docs/performance.md.
+PARTS = {
+    "startup": report_startup,
+    "operations": report_operations,
+    "labs": report_labs,
+    "kernels": report_kernels,
+    "embeds": report_embeds,
+    "pipeline": report_pipeline,
+    "drag": report_drag,
+    "batch": report_batch,
+}
+
+
+def classroom_bench(clients, to_docs=False):
     """The classroom load test on `build.py serve` (a process of its own, as in class): `clients`
     browsers' worth of fetches of the whole site at once, and three slow readers. Prints and
-    writes .cache/bench/classroom.md."""
+    writes .cache/bench/classroom.md (and the block "classroom" of the docs if `to_docs`)."""
     server, url = serve()
     try:
         result = classroom_load(url, clients=clients)
@@ -533,24 +552,25 @@ def classroom_bench(clients):
         server.terminate()
         server.wait(timeout=10)
     machine = f"{platform.machine()}, {os.cpu_count()} cores"
-    text = "\n".join(
-        [
-            f"# Classroom load ({time.strftime('%Y-%m-%d %H:%M')}, {machine}, loopback)",
-            "",
-            f"- {result['clients']} clients each fetched all {result['files']} files of the site "
-            f"(gzip accepted): {result['MB']:.0f} MB decoded in {result['seconds']:.1f} s, "
-            f"{result['MB_per_s']:.0f} MB/s; files differing from the manifest's sha256: "
-            f"{len(result['corrupted'])}",
-            f"- One client's share, the whole site as a first visit's service worker precaches it: "
-            f"{result['wire_MB_per_client']:.1f} MB over the connection (gzip where the build "
-            f"has a twin; counted by the client, as the server sent it)",
-            f"- {len(result['slow_seconds'])} slow readers at {SLOW_RATE / 1e3:.0f} kB/s, "
-            f"meanwhile: {', '.join(f'{s} s' for s in result['slow_seconds'])}, "
-            f"{'intact' if result['slow_intact'] else 'CORRUPTED'}",
-        ]
-    )
+    when = time.strftime("%Y-%m-%d %H:%M", time.gmtime())
+    figures = [
+        f"- {result['clients']} clients each fetched all {result['files']} files of the site "
+        f"(gzip accepted): {result['MB']:.0f} MB decoded in {result['seconds']:.1f} s, "
+        f"{result['MB_per_s']:.0f} MB/s; files differing from the manifest's sha256: "
+        f"{len(result['corrupted'])}",
+        f"- One client's share, the whole site as a first visit's service worker precaches it: "
+        f"{result['wire_MB_per_client']:.1f} MB over the connection (gzip where the build "
+        f"has a twin; counted by the client, as the server sent it)",
+        f"- {len(result['slow_seconds'])} slow readers at {SLOW_RATE / 1e3:.0f} kB/s, "
+        f"meanwhile: {', '.join(f'{s} s' for s in result['slow_seconds'])}, "
+        f"{'intact' if result['slow_intact'] else 'CORRUPTED'}",
+    ]
+    text = "\n".join([f"# Classroom load ({when} UTC, {machine}, loopback)", "", *figures])
     OUT.mkdir(parents=True, exist_ok=True)
     (OUT / "classroom.md").write_text(text + "\n")
+    if to_docs:
+        title = ["## Classroom load (loopback)", ""]
+        docs.put_bench({"classroom": docs_block([*title, *figures], when, machine)})
     print(text)
     return 0 if not result["corrupted"] and result["slow_intact"] else 1
 
@@ -559,12 +579,12 @@ def classroom_bench(clients):
 DASK_STEPS = [("gaussian_filter", {"sigma": 2.0}), ("threshold_otsu", {}), ("label", {})]
 
 
-def dask_bench(size=8000, chunk=1024):
+def dask_bench(size=8000, chunk=1024, to_docs=False):
     """The exported Dask script on a LocalCluster against ``ndlab.run_pipeline`` in one process.
 
     Both on one `size` × `size` image of random blobs, saving the last array as ``.npy``; the
     script's time includes starting its cluster, as a user's run does. Prints and writes
-    .cache/bench/dask.md.
+    .cache/bench/dask.md (and the block "dask" of the docs if `to_docs`).
     """
     from ndlab.samples import random_blobs
 
@@ -589,21 +609,21 @@ def dask_bench(size=8000, chunk=1024):
         one_seconds = time.perf_counter() - started
     workers = re.search(r"(\d+) workers", printed).group(1)
     machine = f"{platform.machine()}, {os.cpu_count()} cores"
-    text = "\n".join(
-        [
-            f"# Dask against one process ({time.strftime('%Y-%m-%d %H:%M', time.gmtime())} UTC, "
-            f"{machine})",
-            "",
-            f"- Gaussian blur, Otsu threshold, labelling with measurements on a {size}×{size} "
-            f"image ({result.info['objects']} objects), its last array saved as .npy:",
-            f"- the exported Dask script, {chunk}×{chunk} chunks, its own LocalCluster of "
-            f"{workers} workers (started in the time): {dask_seconds:.1f} s",
-            f"- ndlab.run_pipeline in one process: {one_seconds:.1f} s",
-            f"- Dask / one process: {dask_seconds / one_seconds:.2f}",
-        ]
-    )
+    when = time.strftime("%Y-%m-%d %H:%M", time.gmtime())
+    figures = [
+        f"- Gaussian blur, Otsu threshold, labelling with measurements on a {size}×{size} "
+        f"image ({result.info['objects']} objects), its last array saved as .npy:",
+        f"- the exported Dask script, {chunk}×{chunk} chunks, its own LocalCluster of "
+        f"{workers} workers (started in the time): {dask_seconds:.1f} s",
+        f"- ndlab.run_pipeline in one process: {one_seconds:.1f} s",
+        f"- Dask / one process: {dask_seconds / one_seconds:.2f}",
+    ]
+    text = "\n".join([f"# Dask against one process ({when} UTC, {machine})", "", *figures])
     OUT.mkdir(parents=True, exist_ok=True)
     (OUT / "dask.md").write_text(text + "\n")
+    if to_docs:
+        title = ["## Dask against one process", ""]
+        docs.put_bench({"dask": docs_block([*title, *figures], when, machine)})
     print(text)
     return 0
 
@@ -626,11 +646,16 @@ def main():
         metavar="CLIENTS",
         help="instead, the classroom load test with this many clients (30 for a class)",
     )
+    parser.add_argument(
+        "--docs",
+        action="store_true",
+        help="also write the figures of the parts measured into docs/performance.md",
+    )
     args = parser.parse_args()
     if args.classroom:
-        return classroom_bench(args.classroom)
+        return classroom_bench(args.classroom, args.docs)
     if args.only == "dask":
-        return dask_bench()
+        return dask_bench(to_docs=args.docs)
     server, url = serve()
     try:
         with sync_playwright() as p:
@@ -679,9 +704,14 @@ def main():
     (OUT / "latest.md").write_text(text)
     print(text)
     print(f"\n(written to {OUT.relative_to(ROOT)}/latest.md and latest.json)")
+    if args.docs:
+        when, machine = results["date"], results["machine"]
+        blocks = {part: write(results) for part, write in PARTS.items() if part in results}
+        docs.put_bench({part: docs_block(b, when, machine) for part, b in blocks.items()})
+        print(f"(and into {docs.PERFORMANCE.relative_to(ROOT)})")
     if args.only is None:
         print()
-        return dask_bench()
+        return dask_bench(to_docs=args.docs)
     return 0
 
 

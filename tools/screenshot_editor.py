@@ -1,4 +1,4 @@
-"""Take the README's screenshot of the code editor: docs/screenshot-editor.png.
+"""Take the manual's screenshot of the code editor: docs/screenshot-editor.png.
 
     .cache/venv/bin/python tools/screenshot_editor.py   (after python3 build.py build)
 

@@ -1,9 +1,9 @@
 """Embedding in documentation: real MkDocs and Sphinx sites, three ndlab demos on a page.
 
-The sources in tests/sites/ are the README's recipes. Each site is built by its own tool into a
-temporary folder and served on a 127.0.0.1 port of its own, and ndlab's dist/ on another: the
-demos are cross-origin to the docs, as on a real docs host. Headless Chromium scrolls to each
-demo and checks that all three show real results from one Python runtime, loaded once.
+The sources in tests/sites/ are the recipes of docs/embedding.md. Each site is built by its own tool
+into a temporary folder and served on a 127.0.0.1 port of its own, and ndlab's dist/ on another: the
+demos are cross-origin to the docs, as on a real docs host. Headless Chromium scrolls to each demo
+and checks that all three show real results from one Python runtime, loaded once.
 """
 
 import collections
