@@ -1,4 +1,4 @@
-"""Pages under test: a request guard, and reading pixels out of the page."""
+"""Pages under test: guarded browsers and pages, and reading pixels out of the page."""
 
 import base64
 
@@ -20,11 +20,43 @@ OPEN_BIG_PHOTO = """async () => {
 }"""
 
 
-class Guarded:
-    """A page in a context of its own, its console errors collected.
+class GuardedBrowser:
+    """A Chromium whose every context has the network guard as its proxy.
 
-    The session's proxy (conftest.py) guards its requests, as it guards every context's.
+    Chromium sends each request through the proxy of the context it belongs to, whether a page,
+    a frame, or a dedicated, shared or service worker makes it; its own requests (updates, calls
+    home) go through the proxy it was launched with. So the guard sees what the tests' pages ask
+    of other hosts, and only that.
+
+    Parameters
+    ----------
+    browser : playwright.sync_api.Browser
+    guard : proxy.RecordingProxy
+    bypass : sequence of str
+        Hosts, besides 127.0.0.1, that the contexts reach directly.
     """
+
+    def __init__(self, browser, guard, bypass=()):
+        self.browser = browser
+        # naming 127.0.0.1 keeps Chromium's implicit rule that loopback goes direct (without it,
+        # Playwright adds <-loopback>, which sends loopback to the proxy too)
+        bypass = ",".join(("127.0.0.1", *bypass))
+        self.proxy = {"server": f"http://{guard.address}", "bypass": bypass}
+
+    def new_context(self, **options):
+        """Playwright's Browser.new_context with the guard as the context's proxy."""
+        return self.browser.new_context(proxy=self.proxy, **options)
+
+    def new_browser_cdp_session(self):
+        return self.browser.new_browser_cdp_session()
+
+    def close(self):
+        self.browser.close()
+
+
+class Guarded:
+    """A page in a context of its own (guarded: see GuardedBrowser), its console errors
+    collected."""
 
     def __init__(self, browser, url=None, **options):
         """Open a context (Playwright's new_context `options`) and page; go to `url` if given."""

@@ -21,15 +21,11 @@ def lan_url():
 
 
 @pytest.fixture(scope="module")
-def student_browser(playwright, proxy):
+def student_browser(playwright, proxy, browser_own):
     """A Chromium that resolves LAN_HOST to 127.0.0.1 and reaches it directly (the guard still
     sees everything else)."""
-    browser = launch(
-        playwright,
-        proxy,
-        f"--host-resolver-rules=MAP {LAN_HOST} 127.0.0.1",
-        f"--proxy-bypass-list={LAN_HOST}",
-    )
+    rule = f"--host-resolver-rules=MAP {LAN_HOST} 127.0.0.1"
+    browser = launch(playwright, proxy, browser_own, rule, bypass=[LAN_HOST])
     yield browser
     browser.close()
 
