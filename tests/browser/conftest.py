@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 import build
-from pages import Guarded, GuardedBrowser
+from pages import TIMEOUT_S, Guarded, GuardedBrowser
 from proxy import RecordingProxy
 from tools.server import other_site, running
 
@@ -38,7 +38,7 @@ def serving(*args):
         yield match.group(0)
     finally:
         server.terminate()
-        server.wait(timeout=10)
+        server.wait(timeout=TIMEOUT_S)
         server.stdout.close()
 
 

@@ -4,10 +4,12 @@ import base64
 
 import numpy as np
 
-READY_TIMEOUT_MS = 120_000
-# Playwright's waits default to 30 s; on a 2-core machine shared with other work, a run that takes
-# 3 s alone can take ten times as long, so every wait in a test context may take this long.
-DEFAULT_TIMEOUT_MS = 90_000
+# How long any wait of a browser test may take: Playwright's (its default of 30 s is replaced in
+# every context) and the suite's own. On a 2-core machine shared with other work, a run that takes
+# 3 s alone can take ten times as long, and Python's start-up or a lab that first loads
+# matplotlib longer still. One limit for every wait, long: a test waits for what it needs to see
+# (a message, a state the page shows, a worker's "started"), never for a time.
+TIMEOUT_S = 180
 
 # An 800×600 colour photograph opened as a file, as a user would: seconds of median filtering.
 OPEN_BIG_PHOTO = """async () => {
@@ -63,7 +65,7 @@ class Guarded:
         self.context = browser.new_context(
             **{"viewport": {"width": 1280, "height": 900}, **options}
         )
-        self.context.set_default_timeout(DEFAULT_TIMEOUT_MS)
+        self.context.set_default_timeout(TIMEOUT_S * 1000)
         self.console_errors = []
         self.page = self.context.new_page()
         self.page.on(
@@ -75,9 +77,7 @@ class Guarded:
             self.page.goto(url)
 
     def wait_ready(self):
-        self.page.wait_for_function(
-            "() => document.body.dataset.ready === 'true'", timeout=READY_TIMEOUT_MS
-        )
+        self.page.wait_for_function("() => document.body.dataset.ready === 'true'")
         return self.page
 
     def close(self):
@@ -109,9 +109,9 @@ def page_pixels(page, expression):
     return to_array(obj)
 
 
-def wait_until(page, async_predicate, timeout=120.0):
+def wait_until(page, async_predicate):
     """Wait in the page until an async JS predicate is truthy (wait_for_function takes its Promise
-    as true); raise TimeoutError after `timeout` seconds."""
+    as true); raise TimeoutError after TIMEOUT_S."""
     done = page.evaluate(
         f"""async (timeout) => {{
           const predicate = {async_predicate};
@@ -122,10 +122,10 @@ def wait_until(page, async_predicate, timeout=120.0):
           }}
           return true;
         }}""",
-        timeout * 1000,
+        TIMEOUT_S * 1000,
     )
     if not done:
-        raise TimeoutError(f"still false after {timeout} s: {async_predicate}")
+        raise TimeoutError(f"still false after {TIMEOUT_S} s: {async_predicate}")
 
 
 # Watches the workers' messages (an init script, in every frame): window.__runsStarted lists,
@@ -163,13 +163,11 @@ def runs_started(frame):
     return frame.evaluate("window.__runsStarted.length")
 
 
-def wait_for_run_started(frame, size, since=0, timeout=120.0):
+def wait_for_run_started(frame, size, since=0):
     """Wait until a worker has started a run on an image of `size` ("W×H"), after the first
     `since` runs (see runs_started); needs WATCH_RUNS."""
     frame.wait_for_function(
-        "([size, since]) => window.__runsStarted.slice(since).includes(size)",
-        arg=[size, since],
-        timeout=timeout * 1000,
+        "([size, since]) => window.__runsStarted.slice(since).includes(size)", arg=[size, since]
     )
 
 

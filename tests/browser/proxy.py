@@ -12,7 +12,7 @@ import socketserver
 import threading
 import urllib.parse
 
-from pages import DEFAULT_TIMEOUT_MS
+from pages import TIMEOUT_S
 
 REFUSAL = b"HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
 
@@ -56,10 +56,10 @@ class RecordingProxy(socketserver.ThreadingTCPServer):
             taken, self.requests = self.requests, []
         return taken
 
-    def wait_for(self, predicate, timeout=DEFAULT_TIMEOUT_MS / 1000):
-        """Wait until ``predicate(requests)`` holds; return whether it did within `timeout` s."""
+    def wait_for(self, predicate):
+        """Wait until ``predicate(requests)`` holds; return whether it did within TIMEOUT_S."""
         with self.changed:
-            return self.changed.wait_for(lambda: predicate(self.requests), timeout)
+            return self.changed.wait_for(lambda: predicate(self.requests), TIMEOUT_S)
 
     @contextlib.contextmanager
     def running(self):
@@ -88,7 +88,7 @@ def host_of(line):
 
 
 class _Refuse(socketserver.StreamRequestHandler):
-    timeout = 10
+    timeout = TIMEOUT_S  # a connection that sends no request line in this long is dropped
 
     def handle(self):
         line = self.rfile.readline(8192).decode("latin-1").strip()

@@ -11,7 +11,7 @@ import pytest
 from PIL import Image
 
 import build
-from pages import Guarded
+from pages import TIMEOUT_S, Guarded
 from test_offline import assert_works_offline, wait_for_precache
 
 
@@ -64,7 +64,7 @@ def test_unzipped_package_runs_an_operation(browser, tmp_path):
         wait_for_precache(guarded.page)
     finally:
         launcher.terminate()
-        launcher.wait(timeout=10)
+        launcher.wait(timeout=TIMEOUT_S)
         launcher.stdout.close()
     assert_works_offline(guarded, url)
     coins = np.asarray(Image.open(build.DIST / "samples" / "coins.png").convert("L"))

@@ -23,7 +23,7 @@ from PIL import Image
 import build
 from conftest import static_site
 from ndlab import labs
-from pages import READY_TIMEOUT_MS, Guarded, cpython_pipeline
+from pages import Guarded, cpython_pipeline
 from tools import server
 
 SITES = Path(__file__).resolve().parents[1] / "sites"
@@ -113,7 +113,6 @@ def wait_settled(page, demo):
     page.wait_for_function(
         "el => ['ready', 'error'].includes(el.dataset.ndlabState)",
         arg=demo.element_handle(),
-        timeout=READY_TIMEOUT_MS,
     )
     if demo.get_attribute("data-ndlab-state") != "ready":
         shown = demo.inner_text() or demo.frame_locator("iframe").locator("body").inner_text()
