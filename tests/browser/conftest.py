@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from pages import Guarded
+from pages import TIMEOUT_S, Guarded, GuardedBrowser
 from proxy import RecordingProxy
 from tools.chromium import CHROMIUM_FLAGS, find_chromium
 from tools.layout import DIST
@@ -39,7 +39,7 @@ def serving(*args):
         yield match.group(0)
     finally:
         server.terminate()
-        server.wait(timeout=10)
+        server.wait(timeout=TIMEOUT_S)
         server.stdout.close()
 
 
@@ -59,19 +59,32 @@ def plain_url():
 
 @pytest.fixture(scope="session")
 def proxy():
-    """The network guard: every request not to loopback, from any context, is recorded here."""
+    """The network guard: every request of a test's pages, frames and dedicated, shared and service
+    workers that leaves 127.0.0.1 comes here (each context has it as its proxy), and fails the
+    test."""
     with RecordingProxy().running() as proxy:
         yield proxy
 
 
-def launch(playwright, proxy, *args):
-    """Debian's Chromium with the guard as its proxy (loopback goes direct), and `args`."""
+@pytest.fixture(scope="session")
+def browser_own():
+    """Where Chromium's own requests go: the calls home its flags do not silence (Chromium 150
+    sent `CONNECT android.clients.google.com:443`). Refused as the pages' are, so nothing leaves
+    the machine, but no test's failure: no page made them."""
+    with RecordingProxy().running() as proxy:
+        yield proxy
+
+
+def launch(playwright, proxy, browser_own, *args, bypass=()):
+    """Debian's Chromium with `args`: its own requests go to `browser_own`, and each context it
+    opens sends what leaves 127.0.0.1 to the guard `proxy` (but for the hosts of `bypass`)."""
     executable = find_chromium()
     if executable is None:
         pytest.fail("no Chromium: install it (apt-get install chromium) or set NDLAB_CHROMIUM")
-    flags = [*CHROMIUM_FLAGS, f"--proxy-server=http://{proxy.address}", *args]
-    # not Playwright's proxy option: it adds <-loopback>, which sends loopback to the proxy too
-    return playwright.chromium.launch(executable_path=executable, args=flags)
+    flags = [*CHROMIUM_FLAGS, f"--proxy-server=http://{browser_own.address}", *args]
+    return GuardedBrowser(
+        playwright.chromium.launch(executable_path=executable, args=flags), proxy, bypass
+    )
 
 
 @pytest.fixture(scope="session")
@@ -83,8 +96,8 @@ def playwright():
 
 
 @pytest.fixture(scope="session")
-def browser(playwright, proxy):
-    browser = launch(playwright, proxy)
+def browser(playwright, proxy, browser_own):
+    browser = launch(playwright, proxy, browser_own)
     yield browser
     browser.close()
 

@@ -1,13 +1,15 @@
-"""Pages under test: a request guard, and reading pixels out of the page."""
+"""Pages under test: guarded browsers and pages, and reading pixels out of the page."""
 
 import base64
 
 import numpy as np
 
-READY_TIMEOUT_MS = 120_000
-# Playwright's waits default to 30 s; on a 2-core machine shared with other work, a run that takes
-# 3 s alone can take ten times as long, so every wait in a test context may take this long.
-DEFAULT_TIMEOUT_MS = 90_000
+# How long any wait of a browser test may take: Playwright's (its default of 30 s is replaced in
+# every context) and the suite's own. On a 2-core machine shared with other work, a run that takes
+# 3 s alone can take ten times as long, and Python's start-up or a lab that first loads
+# matplotlib longer still. One limit for every wait, long: a test waits for what it needs to see
+# (a message, a state the page shows, a worker's "started"), never for a time.
+TIMEOUT_S = 180
 
 # An 800×600 colour photograph opened as a file, as a user would: seconds of median filtering.
 OPEN_BIG_PHOTO = """async () => {
@@ -20,18 +22,50 @@ OPEN_BIG_PHOTO = """async () => {
 }"""
 
 
-class Guarded:
-    """A page in a context of its own, its console errors collected.
+class GuardedBrowser:
+    """A Chromium whose every context has the network guard as its proxy.
 
-    The session's proxy (conftest.py) guards its requests, as it guards every context's.
+    Chromium sends each request through the proxy of the context it belongs to, whether a page,
+    a frame, or a dedicated, shared or service worker makes it; its own requests (updates, calls
+    home) go through the proxy it was launched with. So the guard sees what the tests' pages ask
+    of other hosts, and only that.
+
+    Parameters
+    ----------
+    browser : playwright.sync_api.Browser
+    guard : proxy.RecordingProxy
+    bypass : sequence of str
+        Hosts, besides 127.0.0.1, that the contexts reach directly.
     """
+
+    def __init__(self, browser, guard, bypass=()):
+        self.browser = browser
+        # naming 127.0.0.1 keeps Chromium's implicit rule that loopback goes direct (without it,
+        # Playwright adds <-loopback>, which sends loopback to the proxy too)
+        bypass = ",".join(("127.0.0.1", *bypass))
+        self.proxy = {"server": f"http://{guard.address}", "bypass": bypass}
+
+    def new_context(self, **options):
+        """Playwright's Browser.new_context with the guard as the context's proxy."""
+        return self.browser.new_context(proxy=self.proxy, **options)
+
+    def new_browser_cdp_session(self):
+        return self.browser.new_browser_cdp_session()
+
+    def close(self):
+        self.browser.close()
+
+
+class Guarded:
+    """A page in a context of its own (guarded: see GuardedBrowser), its console errors
+    collected."""
 
     def __init__(self, browser, url=None, **options):
         """Open a context (Playwright's new_context `options`) and page; go to `url` if given."""
         self.context = browser.new_context(
             **{"viewport": {"width": 1280, "height": 900}, **options}
         )
-        self.context.set_default_timeout(DEFAULT_TIMEOUT_MS)
+        self.context.set_default_timeout(TIMEOUT_S * 1000)
         self.console_errors = []
         self.page = self.context.new_page()
         self.page.on(
@@ -43,9 +77,7 @@ class Guarded:
             self.page.goto(url)
 
     def wait_ready(self):
-        self.page.wait_for_function(
-            "() => document.body.dataset.ready === 'true'", timeout=READY_TIMEOUT_MS
-        )
+        self.page.wait_for_function("() => document.body.dataset.ready === 'true'")
         return self.page
 
     def close(self):
@@ -77,9 +109,9 @@ def page_pixels(page, expression):
     return to_array(obj)
 
 
-def wait_until(page, async_predicate, timeout=120.0):
+def wait_until(page, async_predicate):
     """Wait in the page until an async JS predicate is truthy (wait_for_function takes its Promise
-    as true); raise TimeoutError after `timeout` seconds."""
+    as true); raise TimeoutError after TIMEOUT_S."""
     done = page.evaluate(
         f"""async (timeout) => {{
           const predicate = {async_predicate};
@@ -90,10 +122,10 @@ def wait_until(page, async_predicate, timeout=120.0):
           }}
           return true;
         }}""",
-        timeout * 1000,
+        TIMEOUT_S * 1000,
     )
     if not done:
-        raise TimeoutError(f"still false after {timeout} s: {async_predicate}")
+        raise TimeoutError(f"still false after {TIMEOUT_S} s: {async_predicate}")
 
 
 # Watches the workers' messages (an init script, in every frame): window.__runsStarted lists,
@@ -131,13 +163,11 @@ def runs_started(frame):
     return frame.evaluate("window.__runsStarted.length")
 
 
-def wait_for_run_started(frame, size, since=0, timeout=120.0):
+def wait_for_run_started(frame, size, since=0):
     """Wait until a worker has started a run on an image of `size` ("W×H"), after the first
     `since` runs (see runs_started); needs WATCH_RUNS."""
     frame.wait_for_function(
-        "([size, since]) => window.__runsStarted.slice(since).includes(size)",
-        arg=[size, since],
-        timeout=timeout * 1000,
+        "([size, since]) => window.__runsStarted.slice(since).includes(size)", arg=[size, since]
     )
 
 

@@ -1,15 +1,18 @@
 """The network guard of the browser tests: a proxy on 127.0.0.1 that records and refuses.
 
-The test Chromium is launched with ``--proxy-server`` pointing here. Chromium sends requests to
+Each context of the test Chromium has one of these as its proxy (pages.GuardedBrowser), and
+Chromium itself another (its ``--proxy-server``, for its own requests). Chromium sends requests to
 loopback addresses directly (its implicit bypass rule), so the pages under test reach ndlab's own
-servers on 127.0.0.1; every other request, from a page, a dedicated, shared or service worker
-alike, comes here, is written down and answered 403.
+servers on 127.0.0.1; every other request comes to a proxy, is written down and answered 403:
+nothing leaves the machine.
 """
 
 import contextlib
 import socketserver
 import threading
 import urllib.parse
+
+from pages import TIMEOUT_S
 
 REFUSAL = b"HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
 
@@ -53,10 +56,10 @@ class RecordingProxy(socketserver.ThreadingTCPServer):
             taken, self.requests = self.requests, []
         return taken
 
-    def wait_for(self, predicate, timeout):
-        """Wait until ``predicate(requests)`` holds; return whether it did within `timeout` s."""
+    def wait_for(self, predicate):
+        """Wait until ``predicate(requests)`` holds; return whether it did within TIMEOUT_S."""
         with self.changed:
-            return self.changed.wait_for(lambda: predicate(self.requests), timeout)
+            return self.changed.wait_for(lambda: predicate(self.requests), TIMEOUT_S)
 
     @contextlib.contextmanager
     def running(self):
@@ -85,7 +88,7 @@ def host_of(line):
 
 
 class _Refuse(socketserver.StreamRequestHandler):
-    timeout = 10
+    timeout = TIMEOUT_S  # a connection that sends no request line in this long is dropped
 
     def handle(self):
         line = self.rfile.readline(8192).decode("latin-1").strip()

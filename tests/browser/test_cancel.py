@@ -3,21 +3,37 @@
 import pytest
 
 from ndlab import labs
-from pages import OPEN_BIG_PHOTO, Guarded, wait_until
+from pages import (
+    OPEN_BIG_PHOTO,
+    WATCH_RUNS,
+    Guarded,
+    runs_started,
+    wait_for_run_started,
+    wait_until,
+)
 
 # A big colour image and a wide median filter: seconds of work, in three per-channel calls.
-LONG_RUN = """async () => {
+START_LONG_RUN = """async () => {
   const c = document.createElement('canvas'); c.width = 800; c.height = 600;
   const cx = c.getContext('2d');
   cx.drawImage(await createImageBitmap(await ndlab.loadSample('coffee')), 0, 0, 800, 600);
-  window.__big = cx.getImageData(0, 0, 800, 600);
-  const controller = new AbortController();
-  const started = performance.now();
-  const run = ndlab.run('median_filter', {size: 25}, window.__big, {signal: controller.signal});
-  setTimeout(() => controller.abort(), 400);
-  try { await run; return {outcome: 'finished'}; }
-  catch (e) { return {outcome: e.name, message: e.message, ms: performance.now() - started}; }
+  window.__controller = new AbortController();
+  window.__longRun = ndlab.run('median_filter', {size: 25}, cx.getImageData(0, 0, 800, 600),
+    {signal: window.__controller.signal})
+    .then(() => ({outcome: 'finished'}), (e) => ({outcome: e.name, message: e.message}));
 }"""
+
+
+def cancel_a_long_run(page):
+    """Start seconds of median filtering and cancel it once the worker says it has started it
+    (the page needs WATCH_RUNS); return how the run ended: {outcome, message}."""
+    since = runs_started(page)
+    page.evaluate(START_LONG_RUN)
+    wait_for_run_started(page, "800×600", since)
+    page.evaluate("() => window.__controller.abort()")
+    return page.evaluate("() => window.__longRun")
+
+
 NEXT_RUN = (
     "async () => (await ndlab.run('sobel', {}, await ndlab.loadSample('camera'))).image.width"
 )
@@ -25,7 +41,9 @@ NEXT_RUN = (
 
 @pytest.fixture(params=["isolated", "plain"])
 def page(request, browser, base_url, plain_url):
-    guarded = Guarded(browser, base_url if request.param == "isolated" else plain_url)
+    guarded = Guarded(browser)
+    guarded.context.add_init_script(WATCH_RUNS)
+    guarded.page.goto(base_url if request.param == "isolated" else plain_url)
     guarded.wait_ready()
     yield request.param, guarded.page
     guarded.close()
@@ -37,7 +55,7 @@ def test_cancel_stops_the_run_and_the_next_run_works(page):
     if kind == "plain":
         # the spare worker is warm a few seconds after the page's own
         wait_until(page, "async () => (await ndlab.status()).spare === 'ready'")
-    result = page.evaluate(LONG_RUN)
+    result = cancel_a_long_run(page)
     assert result["outcome"] == "AbortError", result
     expected = "still warm" if kind == "isolated" else "spare took over"
     assert expected in result["message"]
@@ -53,10 +71,10 @@ def test_cancel_button_in_the_page(page):
     page.locator("#param-size").fill("25")
     page.evaluate(OPEN_BIG_PHOTO)
     cancel = page.locator("#cancel")
-    cancel.wait_for(state="visible", timeout=30_000)
+    cancel.wait_for(state="visible")
     cancel.click()
     message = page.locator("#message")
-    message.wait_for(state="visible", timeout=30_000)
+    message.wait_for(state="visible")
     assert "Cancelled" in message.inner_text()
     assert "big.png" in page.locator("#original-caption").inner_text()
     page.locator("#busy").wait_for(state="hidden")

@@ -112,7 +112,7 @@ def test_lesson_link_opens_at_step_one_and_steps_through(page):
     assert page.locator("#lesson-step").inner_text() == "Step 1 of 3: A Gaussian blur"
     assert "weighted mean" in page.locator("#lesson-text").inner_text()
     assert page.locator("#lesson-title").inner_text().lower() == LESSON["title"].lower()
-    page.wait_for_function(SETTLED, arg="Gaussian blur", timeout=120_000)
+    page.wait_for_function(SETTLED, arg="Gaussian blur")
     first = assert_pipeline_shown(page, LESSON["steps"][0]["steps"])
 
     page.keyboard.press("ArrowRight")
@@ -125,7 +125,7 @@ def test_lesson_link_opens_at_step_one_and_steps_through(page):
 
     bar.get_by_role("button", name="Next").click()
     page.locator("#labs-view").wait_for(state="visible")
-    page.locator("#lab-outputs figure.heatmap canvas").wait_for(timeout=90_000)
+    page.locator("#lab-outputs figure.heatmap canvas").wait_for()
     expected = labs.run("camelback", **LESSON["steps"][2]["params"]).outputs["text"][0]
     page.locator("#lab-outputs .answer", has_text=expected).wait_for()
     assert page.locator("#lesson-next").is_disabled()
@@ -177,7 +177,7 @@ def test_presenter_mode_in_the_labs(page):
         page.click("#lesson-next")
         page.locator("#lesson-step", has_text=f"Step {step} of 3").wait_for()
     heatmap = "#lab-outputs figure.heatmap canvas"
-    page.locator(heatmap).wait_for(timeout=90_000)
+    page.locator(heatmap).wait_for()
     before = {"answer": font_px(page, "#lab-outputs .answer"), "map": visible_area(page, heatmap)}
     page.keyboard.press("p")
     page.wait_for_function("() => document.body.classList.contains('presenter')")
@@ -197,7 +197,7 @@ def test_presenter_mode_redraws_plots_for_the_room(fresh, base_url):
     page.goto(base_url + "#lab=minimize_scalar_function")
     fresh.wait_ready()
     plot = "#lab-outputs figure.plot canvas"
-    page.locator(plot).wait_for(timeout=90_000)
+    page.locator(plot).wait_for()
     title = "#lab-outputs figure.plot .u-title"
     before = {"box": page.locator(plot).bounding_box(), "title": font_px(page, title)}
     page.keyboard.press("p")
@@ -265,7 +265,7 @@ def test_c_cycles_the_comparison_and_escape_cancels(page):
     message.wait_for(state="visible")
     assert "info" in message.get_attribute("class")
     page.keyboard.press("r")  # runs again, to the end
-    page.wait_for_function(SETTLED, arg="Median filter", timeout=120_000)
+    page.wait_for_function(SETTLED, arg="Median filter")
 
 
 def test_lesson_made_in_the_page_roundtrips_through_a_file(page, tmp_path):
@@ -285,7 +285,7 @@ def test_lesson_made_in_the_page_roundtrips_through_a_file(page, tmp_path):
     assert page.evaluate("document.activeElement.id") == "lesson-add"  # the dialog gave it back
 
     open_hash(page, "#lab=find_roots&params=" + quote('{"x0":-3}'))
-    page.locator("#lab-outputs .answer", has_text="-2.4795").wait_for(timeout=90_000)
+    page.locator("#lab-outputs .answer", has_text="-2.4795").wait_for()
     page.click("#lesson-add")
     page.locator("#lesson-dialog").get_by_role("button", name="Add to the lesson").click()
     page.locator("#lesson-step", has_text="Step 2 of 2: Roots").wait_for()
@@ -316,7 +316,7 @@ def test_lesson_made_in_the_page_roundtrips_through_a_file(page, tmp_path):
     )
     assert reopened == saved
     page.keyboard.press("ArrowRight")
-    page.locator("#lab-outputs .answer", has_text="-2.4795").wait_for(timeout=90_000)
+    page.locator("#lab-outputs .answer", has_text="-2.4795").wait_for()
 
 
 # The lesson that test_lesson_made_in_the_page_roundtrips_through_a_file makes in the page
@@ -486,5 +486,5 @@ def test_a_step_out_of_range_opens_step_one_and_another_step_is_followed(page):
     open_hash(page, f"#lesson={quote(json.dumps(lesson))}&at=2")
     page.locator("#lesson-step", has_text="Step 2 of 2").wait_for()
     page.locator("#labs-view").wait_for(state="visible")
-    page.locator("#lab-outputs .answer").first.wait_for(timeout=90_000)
+    page.locator("#lab-outputs .answer").first.wait_for()
     assert page.locator("#lesson-message").is_hidden()

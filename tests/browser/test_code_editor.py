@@ -121,7 +121,7 @@ def test_a_matplotlib_figure_is_shown(app):
     )
     page.click("#editor .run")
     figure = page.locator("#editor .figures img")
-    figure.wait_for(state="visible", timeout=120_000)
+    figure.wait_for(state="visible")
     size = page.evaluate(
         "async () => { const i = document.querySelector('#editor .figures img'); await i.decode(); return [i.naturalWidth, i.naturalHeight]; }"
     )
@@ -273,7 +273,6 @@ def test_the_micrograph_labs_script_opens_the_chapters_picture(app):
     app.wait_ready()
     page.wait_for_function(
         "() => document.querySelector('#lab-code').textContent.includes('MV_HFV_012.jpg')",
-        timeout=120_000,
     )
     page.click("#lab-edit-code")
     editor = page.locator("#lab-editor")
@@ -282,7 +281,6 @@ def test_the_micrograph_labs_script_opens_the_chapters_picture(app):
     page.wait_for_function(
         """() => document.querySelector('#lab-editor .stdout').textContent.includes('median_bubble_area')
           || !document.querySelector('#lab-editor .message.error').hidden""",
-        timeout=180_000,
     )
     assert editor.locator(".message.error").is_hidden(), editor.locator(
         ".message.error"

@@ -12,7 +12,7 @@ SETTLED = """() => document.body.dataset.ready === 'true' && document.querySelec
 
 def open_pipeline(guarded, base_url, steps):
     guarded.page.goto(f"{base_url}#sample=coins&steps={quote(json.dumps(steps))}")
-    guarded.page.wait_for_function(SETTLED, timeout=120_000)
+    guarded.page.wait_for_function(SETTLED)
     return guarded.page
 
 

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from conftest import static_site
-from pages import READY_TIMEOUT_MS, Guarded, cpython_pipeline, page_pixels
+from pages import Guarded, cpython_pipeline, page_pixels
 from test_page import assert_close, cpython
 from tools.layout import ROOT
 
@@ -45,7 +45,6 @@ def host(browser, base_url, tmp_path_factory):
             "() => ['blur', 'edges', 'lab', 'typo', 'bad-json', 'bad-param', 'markup', 'bad-theme']"
             ".every("
             "id => ['ready', 'error'].includes(document.getElementById(id).dataset.ndlabState))",
-            timeout=120_000,
         )
         guarded.url = url
         yield guarded
@@ -153,9 +152,7 @@ def test_demos_mount_lazily(host):
     assert state(page, "far") == "waiting"
     assert page.locator("#far iframe").count() == 0
     page.locator("#far").scroll_into_view_if_needed()
-    page.wait_for_function(
-        "document.getElementById('far').dataset.ndlabState === 'ready'", timeout=60_000
-    )
+    page.wait_for_function("document.getElementById('far').dataset.ndlabState === 'ready'")
 
 
 def test_frame_sizes_itself_and_links_to_the_full_page(host):
@@ -213,7 +210,7 @@ def test_embed_view_has_no_serious_accessibility_violations(browser, base_url):
         "#lab=camelback&theme=dark",
     ):
         page.goto(base_url + "embed.html" + hash_)
-        page.wait_for_function("document.body.dataset.state === 'ready'", timeout=READY_TIMEOUT_MS)
+        page.wait_for_function("document.body.dataset.state === 'ready'")
         page.add_script_tag(path=str(AXE))
         violations = page.evaluate("async () => (await axe.run(document)).violations")
         serious = [
@@ -228,7 +225,7 @@ def test_embed_view_shows_a_pipeline_and_a_host_sets_its_last_step(fresh, base_u
     hash_ = f"#sample=coins&steps={quote(json.dumps(steps))}"
     page = fresh.page
     page.goto(base_url + "embed.html" + hash_)
-    page.wait_for_function("() => document.body.dataset.state === 'ready'", timeout=120_000)
+    page.wait_for_function("() => document.body.dataset.state === 'ready'")
     assert page.locator("#title").inner_text() == "Label objects"
     shown = page_pixels(page, "document.querySelector('#result')")
     original = page_pixels(page, "document.querySelector('#original')")

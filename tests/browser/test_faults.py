@@ -75,10 +75,9 @@ def test_worker_killed_mid_run_is_replaced_and_state_kept(fresh, base_url):
     # a fresh Python takes over and the next run gives CPython's pixels
     page.wait_for_function(
         "() => document.querySelector('#runtime-text').textContent.startsWith('Python ready')",
-        timeout=120_000,
     )
     page.locator("#param-size").fill("3")
-    page.locator("#result-caption", has_text="800×600").wait_for(timeout=60_000)
+    page.locator("#result-caption", has_text="800×600").wait_for()
     page.locator("#busy").wait_for(state="hidden")
     assert message.is_hidden()
     original = page_pixels(page, "document.querySelector('#original')")
@@ -154,20 +153,19 @@ def test_downscale_and_run_button(fresh, base_url, tmp_path):
     page.goto(base_url + "#sample=camera")
     fresh.wait_ready()
     page.click("#op-list button[data-op='adjust_gamma']")
-    page.locator("#result-caption", has_text="Gamma").wait_for(timeout=60_000)
+    page.locator("#result-caption", has_text="Gamma").wait_for()
     path = tmp_path / "big.png"
     Image.fromarray(synthetic(*BIG)[..., :3]).save(path, compress_level=1)
     page.set_input_files("#file-input", str(path))
     message = page.locator("#message")
-    message.wait_for(state="visible", timeout=60_000)
+    message.wait_for(state="visible")
     assert "would need about" in message.inner_text()
     page.get_by_role("button", name="Downscale and run").click()
-    page.locator("#original-caption", has_text="downscaled from 5000×4000").wait_for(timeout=60_000)
+    page.locator("#original-caption", has_text="downscaled from 5000×4000").wait_for()
     caption = page.locator("#result-caption")
     page.wait_for_function(
         "() => /Gamma correction · \\d+×\\d+/.test(document.querySelector('#result-caption').textContent)"
         " && document.querySelector('#busy').hidden",
-        timeout=60_000,
     )
     assert message.is_hidden()
     width, height = page.evaluate(
@@ -197,7 +195,6 @@ def test_shared_worker_killed_mid_run_moves_every_demo_to_a_fresh_one(browser, b
         page.goto(url)
         page.wait_for_function(
             "() => ['slow', 'blur'].every(id => document.getElementById(id).dataset.ndlabState === 'ready')",
-            timeout=120_000,
         )
         status = "(id) => ndlabEmbed.request(document.getElementById(id), {type: 'status'})"
         before = page.evaluate(status, "blur")["runtime"]["id"]

@@ -17,7 +17,7 @@ from tools.server import make_server, running
 def page(fresh, base_url):
     fresh.page.goto(base_url + "#sample=camera")
     fresh.wait_ready()
-    fresh.page.locator("#result-caption", has_text="512×512").wait_for(timeout=60_000)
+    fresh.page.locator("#result-caption", has_text="512×512").wait_for()
     return fresh.page
 
 
@@ -69,7 +69,7 @@ def test_broken_file_is_refused_and_image_kept(page, tmp_path, name):
     path.write_bytes(make())
     page.set_input_files("#file-input", str(path))
     message = page.locator("#message")
-    message.wait_for(state="visible", timeout=60_000)
+    message.wait_for(state="visible")
     assert expected.lower() in message.inner_text().lower()
     assert np.array_equal(page_pixels(page, "document.querySelector('#original')"), before)
     # and the page still computes
@@ -144,7 +144,7 @@ def test_a_tampered_package_is_refused(browser, tmp_path):
     with running(make_server(site, 0)) as url:
         guarded = Guarded(browser, url)
         page = guarded.page
-        page.locator("#runtime-text", has_text="Python failed to start").wait_for(timeout=120_000)
+        page.locator("#runtime-text", has_text="Python failed to start").wait_for()
         message = page.locator("#message").inner_text()
         guarded.close()
     assert "is not the file pyodide-lock.json names" in message and "scipy-1.14.1" in message

@@ -101,7 +101,8 @@ def test_a_small_table_travels_in_the_link_and_a_large_one_does_not(fresh, brows
 def test_a_links_bad_table_gets_a_message_and_the_labs_own_data(fresh, base_url):
     page = fresh.page
     params = quote(json.dumps({"seed": 3}))
-    page.goto(f"{base_url}#lab=fit_curve&params={params}&data={quote('x, y\n1, 2\n3, x\n5, 6')}")
+    table = quote("x, y\n1, 2\n3, x\n5, 6")
+    page.goto(f"{base_url}#lab=fit_curve&params={params}&data={table}")
     fresh.wait_ready()
     own_data = labs.run("fit_curve", seed=3).outputs["text"][0]  # the link's parameters are kept
     message_says(page, "The link's table cannot be used: line 3, column 2 is 'x', not a number.")
@@ -150,7 +151,8 @@ def test_a_links_bad_parameter_is_blamed_and_its_table_kept(fresh, base_url):
     not the table, which stays in use; with the parameter corrected, the lab runs on it."""
     page = fresh.page
     table = table_of(points(8, 5))
-    page.goto(f"{base_url}#{urlencode({'lab': 'fit_curve', 'params': '{"a": 99}', 'data': table})}")
+    fragment = urlencode({"lab": "fit_curve", "params": '{"a": 99}', "data": table})
+    page.goto(f"{base_url}#{fragment}")
     fresh.wait_ready()
     page.wait_for_function("() => document.querySelector('#lab-message').textContent.length > 0")
     message = page.locator("#lab-message").inner_text()

@@ -221,7 +221,7 @@ def test_bad_lab_parameter_is_explained(fresh, base_url):
     page.goto(f"{base_url}#lab=fit_curve&params={quote(json.dumps({'noise': -4}))}")
     fresh.wait_ready()
     message = page.locator("#lab-message")
-    message.wait_for(state="visible", timeout=90_000)  # the first lab also imports ndlab.labs
+    message.wait_for(state="visible")
     assert "noise" in message.inner_text()
     page.locator("#lab-list button[data-lab='t_test']").click()
     message.wait_for(state="hidden")
@@ -240,7 +240,7 @@ def test_sections_switch_through_the_header_links(fresh, base_url):
     fresh.wait_ready()
     page.click("#mode-labs")
     page.locator("#labs-view").wait_for(state="visible")
-    page.locator("#lab-outputs .answer").first.wait_for(timeout=90_000)
+    page.locator("#lab-outputs .answer").first.wait_for()
     assert page.locator("#images-view").is_hidden()
     page.click("#mode-images")
     page.locator("#images-view").wait_for(state="visible")
@@ -275,7 +275,6 @@ def test_copy_button_copies_the_lab_code(fresh, base_url):
         page,
         "async () => (await navigator.clipboard.readText())"
         " === document.querySelector('#lab-code').textContent",
-        timeout=30,
     )
     assert "scipy" in page.evaluate("navigator.clipboard.readText()")
 

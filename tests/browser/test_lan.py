@@ -5,8 +5,8 @@ A host name mapped to 127.0.0.1 in one browser stands for the teacher's LAN addr
 import pytest
 
 from conftest import launch, serving
-from pages import Guarded, page_pixels, wait_until
-from test_cancel import LONG_RUN
+from pages import WATCH_RUNS, Guarded, page_pixels, wait_until
+from test_cancel import cancel_a_long_run
 from test_offline import RUN_BLUR
 from test_page import assert_close, cpython
 
@@ -21,21 +21,19 @@ def lan_url():
 
 
 @pytest.fixture(scope="module")
-def student_browser(playwright, proxy):
+def student_browser(playwright, proxy, browser_own):
     """A Chromium that resolves LAN_HOST to 127.0.0.1 and reaches it directly (the guard still
     sees everything else)."""
-    browser = launch(
-        playwright,
-        proxy,
-        f"--host-resolver-rules=MAP {LAN_HOST} 127.0.0.1",
-        f"--proxy-bypass-list={LAN_HOST}",
-    )
+    rule = f"--host-resolver-rules=MAP {LAN_HOST} 127.0.0.1"
+    browser = launch(playwright, proxy, browser_own, rule, bypass=[LAN_HOST])
     yield browser
     browser.close()
 
 
 def test_page_works_from_a_lan_address_and_says_it_is_not_offline(student_browser, lan_url):
-    guarded = Guarded(student_browser, lan_url)
+    guarded = Guarded(student_browser)
+    guarded.context.add_init_script(WATCH_RUNS)
+    guarded.page.goto(lan_url)
     page = guarded.wait_ready()
     insecure = "() => [isSecureContext, crossOriginIsolated, 'serviceWorker' in navigator]"
     assert page.evaluate(insecure) == [False, False, False]
@@ -49,7 +47,7 @@ def test_page_works_from_a_lan_address_and_says_it_is_not_offline(student_browse
     # cancelling cannot interrupt Python here: the warm spare worker takes over
     assert page.evaluate("() => ndlab.interruptible") is False
     wait_until(page, "async () => (await ndlab.status()).spare === 'ready'")
-    result = page.evaluate(LONG_RUN)
+    result = cancel_a_long_run(page)
     assert result["outcome"] == "AbortError" and "spare took over" in result["message"], result
     # Chromium's one complaint: the isolation headers, which the teacher's own tab uses, are
     # ignored at an untrustworthy origin

@@ -7,7 +7,7 @@ import pytest
 
 from conftest import serving
 from ndlab import labs
-from pages import Guarded, page_pixels, wait_until
+from pages import TIMEOUT_S, Guarded, page_pixels, wait_until
 from test_page import assert_close, cpython
 
 RUN_BLUR = "ndlab.loadSample('coins').then((c) => ndlab.run('gaussian_filter', {sigma: 2.5}, c))"
@@ -22,8 +22,9 @@ def wait_for_precache(page):
 def assert_works_offline(guarded, url):
     """The server of `url` is gone: reloaded, the page starts, and an operation and a lab give
     CPython's pixels and numbers."""
-    with pytest.raises(urllib.error.URLError):
-        urllib.request.urlopen(url, timeout=30)
+    with pytest.raises(urllib.error.URLError) as stopped:
+        urllib.request.urlopen(url, timeout=TIMEOUT_S)
+    assert isinstance(stopped.value.reason, ConnectionRefusedError)
     page = guarded.page
     page.reload()
     guarded.wait_ready()

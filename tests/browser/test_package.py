@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from pages import Guarded
+from pages import TIMEOUT_S, Guarded
 from test_offline import assert_works_offline, wait_for_precache
 from tools.layout import DIST, BuildError
 from tools.package import package
@@ -65,7 +65,7 @@ def test_unzipped_package_runs_an_operation(browser, tmp_path):
         wait_for_precache(guarded.page)
     finally:
         launcher.terminate()
-        launcher.wait(timeout=10)
+        launcher.wait(timeout=TIMEOUT_S)
         launcher.stdout.close()
     assert_works_offline(guarded, url)
     coins = np.asarray(Image.open(DIST / "samples" / "coins.png").convert("L"))

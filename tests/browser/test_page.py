@@ -198,14 +198,14 @@ def test_slider_drag_shows_drafts_of_a_slow_step_and_the_exact_result_on_release
         }"""
     )
     page.locator("#original-caption", has_text="big.png").wait_for()
-    page.locator("#result-caption", has_text="1024×768").wait_for(timeout=60_000)
+    page.locator("#result-caption", has_text="1024×768").wait_for()
     page.wait_for_function("() => document.querySelector('#busy').hidden")
     slider = "document.querySelector('#controls input[type=range]')"
     page.evaluate(
         f"() => {{ const r = {slider}; r.value = '4'; r.dispatchEvent(new Event('input', {{bubbles: true}})); }}"
     )
     caption = page.locator("#result-caption", has_text="draft at 1/")
-    caption.wait_for(timeout=60_000)
+    caption.wait_for()
     page.wait_for_function("() => document.querySelector('#busy').hidden")
     factor = int(caption.inner_text().split("draft at 1/")[1].split()[0])
     assert 2 <= factor <= 4
@@ -230,14 +230,14 @@ def test_slider_drag_shows_drafts_of_a_slow_step_and_the_exact_result_on_release
     assert page.evaluate("() => document.querySelector('#views').dataset.mode") == "split"
     page.select_option("#compare-mode", "side")
     page.evaluate(f"() => {{ {slider}.dispatchEvent(new Event('change', {{bubbles: true}})); }}")
-    page.locator("#result-caption", has_text="1024×768").wait_for(timeout=60_000)
+    page.locator("#result-caption", has_text="1024×768").wait_for()
     page.wait_for_function("() => document.querySelector('#busy').hidden")
     assert "sigma=4.0" in page.locator("#code").text_content()
     shown = page_pixels(page, "document.querySelector('#result')")
     assert_close(shown, cpython("gaussian_filter", original, {"sigma": 4}))
     page.locator("#result").hover(position={"x": 40, "y": 40})
     # a float value (five significant digits), not a grey level
-    page.locator("#inspector", has_text=".").wait_for(timeout=30_000)
+    page.locator("#inspector", has_text=".").wait_for()
 
 
 def test_slider_previews_on_a_small_image_are_exact(fresh, base_url):
@@ -245,13 +245,13 @@ def test_slider_previews_on_a_small_image_are_exact(fresh, base_url):
     page = fresh.page
     page.goto(base_url + "#sample=blobs")
     fresh.wait_ready()
-    page.locator("#result-caption", has_text="100×100").wait_for(timeout=60_000)
+    page.locator("#result-caption", has_text="100×100").wait_for()
     slider = "document.querySelector('#controls input[type=range]')"
     page.evaluate(
         f"() => {{ const r = {slider}; r.value = '5'; r.dispatchEvent(new Event('input', {{bubbles: true}})); }}"
     )
     page.wait_for_function(
-        "() => document.querySelector('#code').textContent.includes('sigma=5.0')", timeout=60_000
+        "() => document.querySelector('#code').textContent.includes('sigma=5.0')"
     )
     assert "draft" not in page.locator("#result-caption").inner_text()
     original = page_pixels(page, "document.querySelector('#original')")

@@ -25,7 +25,7 @@ def permalink(base_url, sample, steps):
 
 def open_link(guarded, url):
     guarded.page.goto(url)
-    guarded.page.wait_for_function(SETTLED, timeout=120_000)
+    guarded.page.wait_for_function(SETTLED)
     return guarded.page
 
 
@@ -161,7 +161,7 @@ def test_link_pasted_into_an_open_page_is_applied(fresh, base_url):
     page.evaluate(
         f"() => {{ location.hash = {json.dumps(permalink('', 'coins', [['sobel', {}]]))}; }}"
     )
-    page.locator("#result-caption", has_text="Sobel").wait_for(timeout=60_000)
+    page.locator("#result-caption", has_text="Sobel").wait_for()
     page.locator("#original-caption", has_text="Greek coins").wait_for()
     assert page.locator("#steps li").count() == 1
     assert "sobel" in page.evaluate("decodeURIComponent(location.hash)")
@@ -179,7 +179,7 @@ def test_a_float_array_is_measured_in_its_own_values(fresh, base_url, tmp_path):
     np.save(tmp_path / "sig.npy", chapter_signal())
     page.set_input_files("#file-input", str(tmp_path / "sig.npy"))
     page.locator("#original-caption", has_text="sig.npy").wait_for()
-    page.locator("#result-caption", has_text="100×100").wait_for(timeout=60_000)
+    page.locator("#result-caption", has_text="100×100").wait_for()
     page.locator("#steps li button.step").last.click()
     rows = page.locator("#info tbody tr")
     rows.first.wait_for()

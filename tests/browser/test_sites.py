@@ -22,7 +22,7 @@ from PIL import Image
 
 from conftest import static_site
 from ndlab import labs
-from pages import READY_TIMEOUT_MS, Guarded, cpython_pipeline
+from pages import Guarded, cpython_pipeline
 from tools import server
 from tools.layout import DIST
 
@@ -113,7 +113,6 @@ def wait_settled(page, demo):
     page.wait_for_function(
         "el => ['ready', 'error'].includes(el.dataset.ndlabState)",
         arg=demo.element_handle(),
-        timeout=READY_TIMEOUT_MS,
     )
     if demo.get_attribute("data-ndlab-state") != "ready":
         shown = demo.inner_text() or demo.frame_locator("iframe").locator("body").inner_text()

@@ -2,6 +2,7 @@
 
 import contextlib
 import http.client
+import itertools
 import re
 import shutil
 import socket
@@ -9,8 +10,11 @@ import subprocess
 import sys
 import time
 import urllib.request
+import xml.etree.ElementTree as ET
 
+import numpy as np
 import pytest
+import zxingcpp
 
 from tools import server
 from tools.downloads import vendored_qrcodegen
@@ -155,17 +159,50 @@ def test_serve_stays_on_loopback_without_lan():
         assert reachable("127.0.0.1", port) and not reachable("127.0.0.2", port)
 
 
+def terminal_pixels(lines):
+    """What a terminal with a dark background shows of a code drawn in block characters (two
+    rows of modules a line, light ones drawn), as a grey image, a pixel a module."""
+    halves = [
+        [[255 if char in light else 0 for char in line.rstrip("\n")] for light in ("█▀", "█▄")]
+        for line in lines
+    ]
+    return np.array(halves, dtype=np.uint8).reshape(2 * len(lines), -1)
+
+
+def svg_pixels(svg):
+    """The code of /classroom.svg (a white page, a black square path per dark module) as a grey
+    image, a pixel a module."""
+    root = ET.fromstring(svg)
+    width = int(root.get("viewBox").split()[2])
+    image = np.full((width, width), 255, dtype=np.uint8)
+    for x, y in re.findall(
+        r"M(\d+),(\d+)h1v1h-1z", root.find("{http://www.w3.org/2000/svg}path").get("d")
+    ):
+        image[int(y), int(x)] = 0
+    return image
+
+
+def decode(image):
+    """The text of the one QR code in a grey image, read as a scanner reads it: dark on light only
+    (a code drawn the wrong way round does not read)."""
+    scaled = np.kron(image, np.ones((8, 8), dtype=np.uint8))  # modules of 8 pixels, as a photo
+    (code,) = zxingcpp.read_barcodes(
+        scaled, formats=zxingcpp.BarcodeFormat.QRCode, try_invert=False
+    )
+    return code.text
+
+
 def test_serve_lan_binds_every_interface_and_shows_the_address_and_its_qr_code():
     with serve("--lan") as (process, port):
         assert reachable("127.0.0.2", port)
         students = process.stdout.readline()
         assert re.match(rf"Students open http://[\d.]+:{port}/ ", students)
-        qr = [process.stdout.readline().rstrip("\n") for _ in range(17)]
-        assert all(set(line) <= set("█▀▄ ") and len(line) == 33 for line in qr), qr
-        assert "/classroom.svg" in process.stdout.readline()
+        url = students.split()[2]
+        qr = list(itertools.takewhile(lambda line: "/classroom.svg" not in line, process.stdout))
+        assert decode(terminal_pixels(qr)) == url, qr
         assert "not offline" in process.stdout.readline()
         svg = urllib.request.urlopen(f"http://127.0.0.1:{port}/classroom.svg", timeout=30).read()
-        assert students.split()[2].encode() in svg
+        assert decode(svg_pixels(svg)) == url
 
 
 def test_the_package_launcher_serves_a_classroom_with_the_standard_library_only(site, tmp_path):
