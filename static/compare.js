@@ -146,7 +146,7 @@ export class Compare {
     if (!this.values) return null;
     const [height, width, channels = 1] = this.values.shape;
     if (row < 0 || col < 0 || row >= height || col >= width) return null;
-    const at = Array.from(this.values.values.subarray((row * width + col) * channels, (row * width + col + 1) * channels), format);
+    const at = Array.from(this.values.values.subarray((row * width + col) * channels, (row * width + col + 1) * channels), (v) => format(v));
     return channels === 1 ? at[0] : `(${at.join(", ")})`;
   }
 }

@@ -9,7 +9,7 @@ import { ImageInputError, isArrayFile, readImage } from "./images.js";
 import { renderInfo } from "./info.js";
 import { LatestRunner } from "./scheduler.js";
 import { show } from "./viewer.js";
-import { catalogueList, format, markStale, reveal } from "./views/common.js";
+import { catalogueList, format, markStale, reveal, writeHelp } from "./views/common.js";
 
 /** @typedef {import("./permalink.js").Step} Step */
 /** @typedef {import("./views/common.js").Problem} Problem */
@@ -153,7 +153,9 @@ export class ImageView {
 
   /** @param {boolean} on */
   setAdding(on) {
+    if (on === this.adding) return;
     this.adding = on;
+    this.renderOpList();
     const { addStep, opHint } = this.el;
     addStep?.setAttribute("aria-pressed", String(on));
     if (addStep) addStep.textContent = on ? "Cancel adding" : "Add step";
@@ -232,8 +234,8 @@ export class ImageView {
     const step = this.steps[this.selected];
     const op = this.opOf(step.name);
     if (this.el.title) this.el.title.textContent = op.title;
-    if (this.el.summary) this.el.summary.textContent = op.summary;
-    if (this.el.doc) this.el.doc.textContent = op.doc;
+    if (this.el.summary) writeHelp(this.el.summary, op.summary);
+    if (this.el.doc) writeHelp(this.el.doc, op.doc);
     renderControls(this.el.controls, op.params, step.params);
     this.renderOpList();
   }

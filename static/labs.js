@@ -7,7 +7,7 @@ import { tableView, valuesView } from "./info.js";
 import { LabData } from "./lab-data.js";
 import { drawHeatmap, drawPlot } from "./plots.js";
 import { LatestRunner } from "./scheduler.js";
-import { catalogueList, copyText, format, markStale, pressInList } from "./views/common.js";
+import { catalogueList, copyText, format, markStale, pressInList, writeHelp } from "./views/common.js";
 
 /** @typedef {import("./views/common.js").Problem} Problem */
 
@@ -93,7 +93,7 @@ export class LabsView {
     this.data = data;
     this.linked = data !== null;
     this.dataPanel?.show(this.lab.data, data);
-    if (this.el.doc) this.el.doc.textContent = this.lab.doc;
+    if (this.el.doc) writeHelp(this.el.doc, this.lab.doc);
     renderControls(this.el.controls, this.lab.params, this.params);
     this.el.outputs.replaceChildren();
     this.shown = null;
