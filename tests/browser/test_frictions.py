@@ -165,7 +165,9 @@ def test_a_tap_reads_the_pixel_beside_the_point(browser, base_url):
         x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
         page.touchscreen.tap(x, y)
         readout = page.locator("#inspector")
-        page.wait_for_function("() => document.querySelector('#inspector').textContent.startsWith('row ')")
+        page.wait_for_function(
+            "() => document.querySelector('#inspector').textContent.startsWith('row ')"
+        )
         assert "beside" in readout.get_attribute("class")
         shown = readout.bounding_box()
         assert abs(shown["y"] + shown["height"] / 2 - y) < 80
