@@ -41,6 +41,7 @@ export class LabsView {
       ? new LabData(el.data, (text) => {
           this.data = text;
           this.linked = false;
+          this.offWithData();
           this.changed();
         })
       : null;
@@ -95,6 +96,7 @@ export class LabsView {
     this.dataPanel?.show(this.lab.data, data);
     if (this.el.doc) writeHelp(this.el.doc, this.lab.doc);
     renderControls(this.el.controls, this.lab.params, this.params);
+    this.offWithData();
     this.el.outputs.replaceChildren();
     this.shown = null;
     this.changed();
@@ -104,7 +106,20 @@ export class LabsView {
   setParams(values) {
     Object.assign(this.params, values);
     renderControls(this.el.controls, this.lab.params, this.params);
+    this.offWithData();
     this.changed();
+  }
+
+  /** Turn off the controls that only shape the lab's own data (its `makes`) while the learner's is in use. */
+  offWithData() {
+    const off = this.data !== null;
+    for (const name of this.lab?.data?.makes ?? []) {
+      const row = this.el.controls.querySelector(`#param-${name}`)?.closest(".control");
+      if (!row) continue;
+      row.querySelectorAll("input, select").forEach((/** @type {HTMLInputElement} */ input) => (input.disabled = off));
+      row.classList.toggle("off", off);
+      row.title = off ? "Not used with your data: it shapes the data the lab makes itself." : "";
+    }
   }
 
   changed() {
@@ -159,6 +174,7 @@ export class LabsView {
       this.warn({ message: `The link's table cannot be used: ${e.message}.`, hint: "The lab runs on its own data instead; correct the table under Your data, then use it." });
       this.data = null;
       this.linked = false;
+      this.offWithData();
       this.dataPanel?.dropped();
       this.changed();
     } finally {

@@ -303,3 +303,24 @@ def test_embed_with_an_unknown_sample_names_the_samples(browser, base_url):
         assert "Starting" not in page.locator("body").inner_text()
     finally:
         guarded.close()
+
+
+def test_the_labs_own_data_sliders_are_off_with_the_learners_data(browser, base_url):
+    guarded = Guarded(browser)
+    try:
+        page = guarded.page
+        page.goto(base_url + "#lab=fit_curve")
+        page.wait_for_function(LAB_RESULT)
+        page.click("#lab-data summary")
+        page.fill("#lab-data-text", "x y\n" + "\n".join(f"{x} {x * x + 1}" for x in range(-5, 6)))
+        page.click("#lab-data-use")
+        page.wait_for_function("() => document.querySelector('#param-noise').disabled")
+        for name in ("a", "b", "noise", "n", "seed"):
+            assert page.locator(f"#param-{name}").is_disabled(), name
+        assert "not used with your data" in page.locator("#param-a").evaluate(
+            "(e) => getComputedStyle(e.closest('.control').querySelector('label'), '::after').content"
+        )
+        page.get_by_role("button", name="Back to the lab's own data").click()
+        page.wait_for_function("() => !document.querySelector('#param-noise').disabled")
+    finally:
+        guarded.close()
