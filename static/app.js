@@ -8,11 +8,11 @@ import { CodeEditor } from "./editor.js";
 import { ImageView } from "./image-view.js";
 import { LabsView } from "./labs.js";
 import { LessonView } from "./lesson.js";
-import { showMessage as showMessageIn } from "./message.js";
 import { registerOffline } from "./offline.js";
 import { MAX_LAB_DATA, decode, decodeLab, encode, encodeLab } from "./permalink.js";
 import { Presenter } from "./presenter.js";
 import { helpDialog, installShortcuts } from "./shortcuts.js";
+import { copyText, reveal, showMessage as showMessageIn } from "./views/common.js";
 
 const $ = (/** @type {string} */ id) => /** @type {any} */ (document.getElementById(id));
 
@@ -25,8 +25,8 @@ const compare = new Compare({
 
 function showProgress({ stage, loaded, total }) {
   $("runtime-progress").value = total ? Math.min(loaded / total, 1) : 0;
-  const mb = (/** @type {number} */ n) => (n / 1e6).toFixed(1);
-  $("runtime-text").textContent = total > 1 ? `${stage}: ${mb(loaded)} of ${mb(total)} MB` : `${stage}…`;
+  // a share, not megabytes: the worker counts the files' unpacked bytes, and most arrive packed
+  $("runtime-text").textContent = total > 1 ? `${stage}: ${Math.floor(Math.min(loaded / total, 1) * 100)} %` : `${stage}…`;
   // A fresh Python is starting after a crash: say so, and say when it is ready again.
   if (document.body.dataset.ready === "true") {
     delete document.body.dataset.ready;
@@ -61,7 +61,7 @@ function firstResultShown() {
   });
 }
 
-/** @param {import("./message.js").Problem} problem @param {HTMLElement[]} actions */
+/** @param {import("./views/common.js").Problem} problem @param {HTMLElement[]} actions */
 const showMessage = (problem, actions = []) => showMessageIn($("message"), problem, actions);
 
 const images = new ImageView(
@@ -69,7 +69,7 @@ const images = new ImageView(
     controls: $("controls"), params: $("params"), busy: $("busy"), cancel: $("cancel"), original: $("original"), result: $("result"),
     originalCaption: $("original-caption"), resultCaption: $("result-caption"), code: $("code"), timings: $("timings"),
     title: $("op-title"), summary: $("op-summary"), doc: $("op-doc"), opList: $("op-list"), opSearch: $("op-search"),
-    steps: $("steps"), undo: $("undo"), addStep: $("add-step"), histOriginal: $("hist-original"), histResult: $("hist-result"),
+    steps: $("steps"), undo: $("undo"), addStep: $("add-step"), opHint: $("op-hint"), views: $("views"), histOriginal: $("hist-original"), histResult: $("hist-result"),
     info: $("info"), downloadPng: $("download-png"), downloadNpy: $("download-npy"),
     daskExport: $("dask-export"), daskNotes: $("dask-notes"),
     variableLabel: $("variable-label"), variableSelect: $("variable-select"), sampleSelect: $("sample-select"),
@@ -89,7 +89,10 @@ const editor = new CodeEditor($("editor"), ndlab, {
   about: "Runs in this page's Python with image bound to the image shown (and the chapter's data files in its folder). " +
     "The array you leave in result, or your last expression, is shown above; figures drawn with matplotlib below.",
   input: () => images.input,
-  onResult: (result) => images.showCode(result),
+  onResult: (result) => {
+    images.showCode(result);
+    if (!editor.printed) reveal($("views"), null); // the array it left is what it produced
+  },
   onChange: () => writeImagesHash(),
   onMessage: showMessage,
 });
@@ -114,8 +117,8 @@ function wireFiles() {
     const file = e.clipboardData?.files?.[0];
     if (file) images.openFile(file);
   });
-  $("copy-link").addEventListener("click", () => navigator.clipboard?.writeText(location.href));
-  $("copy-code").addEventListener("click", () => navigator.clipboard?.writeText($("code").textContent));
+  $("copy-link").addEventListener("click", () => copyText($("copy-link"), location.href, "the link to this view"));
+  $("copy-code").addEventListener("click", () => copyText($("copy-code"), $("code").textContent, "the code"));
   $("edit-code").addEventListener("click", () => editor.open($("code").textContent));
 }
 
@@ -123,7 +126,7 @@ const labs = new LabsView(
   {
     list: $("lab-list"), title: $("lab-title"), about: $("lab-about"), doc: $("lab-doc"), form: $("lab-params"),
     controls: $("lab-controls"), outputs: $("lab-outputs"), code: $("lab-code"), downloadCode: $("lab-download-code"), timings: $("lab-timings"),
-    busy: $("lab-busy"), cancel: $("lab-cancel"), progress: $("lab-progress"), data: $("lab-data"),
+    busy: $("lab-busy"), cancel: $("lab-cancel"), progress: $("lab-progress"), data: $("lab-data"), copyCode: $("lab-copy-code"),
   },
   ndlab,
   {
@@ -138,7 +141,7 @@ const labEditor = new CodeEditor($("lab-editor"), ndlab, {
   onMessage: (problem) => showMessageIn($("lab-message"), problem),
 });
 $("lab-edit-code").addEventListener("click", () => labEditor.open($("lab-code").textContent));
-$("lab-copy-link").addEventListener("click", () => navigator.clipboard?.writeText(location.href));
+$("lab-copy-link").addEventListener("click", () => copyText($("lab-copy-link"), location.href, "the link to this lab"));
 
 /** Show the image workspace or the labs, as the URL fragment says. */
 function showMode(/** @type {"images" | "labs"} */ mode) {
@@ -256,6 +259,12 @@ const SHORTCUTS = [
   { keys: ["ArrowLeft", "PageUp"], description: "Previous step of the lesson", action: lesson.previous },
   { keys: ["Ctrl+z"], description: "Undo the last change to the pipeline", action: () => !inLabs() && images.undo() },
 ];
+// How to take the page offline and into a room; its QR code opens the view shown (classroom.svg,
+// served with --lan, encodes the address students type with this view's fragment).
+$("teach").addEventListener("click", () => {
+  $("teach-qr").href = `classroom.svg?view=${encodeURIComponent(location.hash.slice(1))}`;
+  $("teach-dialog").showModal();
+});
 const showShortcuts = helpDialog($("shortcuts-dialog"), $("shortcuts-table"), SHORTCUTS);
 $("shortcuts").addEventListener("click", showShortcuts);
 installShortcuts(SHORTCUTS);

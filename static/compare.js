@@ -1,7 +1,7 @@
 // @ts-check
 // Compare the original and the result: side by side, a draggable before/after split, or the
 // difference; zoom with both views kept aligned; a pixel inspector under the cursor.
-import { format } from "./info.js";
+import { format } from "./views/common.js";
 import { enlarged, show } from "./viewer.js";
 
 /** @param {{width: number, height: number}} a @param {{width: number, height: number}} b */
@@ -57,10 +57,14 @@ export class Compare {
         }
       }),
     );
+    // A mouse reads the pixel under it in the bar above the images; a finger or a pen, which
+    // hide the point they touch, reads it beside that point, until the page scrolls.
     for (const canvas of [el.original, el.result]) {
-      canvas.addEventListener("mousemove", (e) => this.inspect(canvas, e));
-      canvas.addEventListener("mouseleave", () => (el.inspector.textContent = ""));
+      canvas.addEventListener("pointermove", (e) => e.pointerType === "mouse" && this.inspect(canvas, e));
+      canvas.addEventListener("pointerdown", (e) => e.pointerType !== "mouse" && this.inspect(canvas, e, true));
+      canvas.addEventListener("pointerleave", (e) => e.pointerType === "mouse" && (el.inspector.textContent = ""));
     }
+    addEventListener("scroll", () => el.inspector.classList.contains("beside") && this.placeReadout(null), { passive: true });
   }
 
   /**
@@ -104,8 +108,11 @@ export class Compare {
     }
   }
 
-  /** @param {HTMLCanvasElement} canvas @param {MouseEvent} event */
-  inspect(canvas, event) {
+  /**
+   * Read the pixel at the pointer. @param {HTMLCanvasElement} canvas @param {PointerEvent} event
+   * @param {boolean} beside write the readout beside the point (a touch), else in the bar
+   */
+  inspect(canvas, event, beside = false) {
     const rect = canvas.getBoundingClientRect();
     const col = Math.floor(((event.clientX - rect.left) / rect.width) * canvas.width);
     const row = Math.floor(((event.clientY - rect.top) / rect.height) * canvas.height);
@@ -117,6 +124,21 @@ export class Compare {
     };
     const result = this.full ? "(a draft: let go of the slider)" : (this.valueAt(row, col) ?? at(this.result));
     this.el.inspector.textContent = `row ${row}, col ${col}: original ${at(this.original)} → result ${result}`;
+    this.placeReadout(beside ? event : null);
+  }
+
+  /** Put the readout beside the point `at` (kept on the screen), or back in its bar for null. @param {PointerEvent | null} at */
+  placeReadout(at) {
+    const { inspector } = this.el;
+    inspector.classList.toggle("beside", Boolean(at));
+    if (!at) {
+      inspector.style.left = inspector.style.top = "";
+      return;
+    }
+    const { width, height } = inspector.getBoundingClientRect();
+    const gap = 16; // clear of the finger
+    inspector.style.left = `${Math.max(4, Math.min(at.clientX - width / 2, innerWidth - width - 4))}px`;
+    inspector.style.top = `${at.clientY - height - gap >= 4 ? at.clientY - height - gap : at.clientY + gap}px`;
   }
 
   /** The result's value at (row, col), as NumPy holds it, or null. @param {number} row @param {number} col */
@@ -124,7 +146,7 @@ export class Compare {
     if (!this.values) return null;
     const [height, width, channels = 1] = this.values.shape;
     if (row < 0 || col < 0 || row >= height || col >= width) return null;
-    const at = Array.from(this.values.values.subarray((row * width + col) * channels, (row * width + col + 1) * channels), format);
+    const at = Array.from(this.values.values.subarray((row * width + col) * channels, (row * width + col + 1) * channels), (v) => format(v));
     return channels === 1 ? at[0] : `(${at.join(", ")})`;
   }
 }

@@ -1,5 +1,6 @@
 // @ts-check
 // Turns an operation's parameter spec (from the catalogue) into labelled inputs, and back.
+import { writeHelp } from "./views/common.js";
 
 /**
  * @typedef {{name: string, type: "float"|"int"|"bool"|"choice", default: any,
@@ -54,7 +55,8 @@ export function renderControls(container, params, values = {}) {
     row.className = "control";
     const label = Object.assign(document.createElement("label"), { htmlFor: id, textContent: spec.name });
     const inputs = inputFor(spec, id);
-    const help = Object.assign(document.createElement("small"), { id: `${id}-help`, textContent: spec.help ?? "" });
+    const help = Object.assign(document.createElement("small"), { id: `${id}-help` });
+    writeHelp(help, spec.help ?? "");
     inputs.forEach((input) => input.setAttribute("aria-describedby", help.id));
     row.append(label, ...inputs, help);
     container.append(row);
@@ -87,31 +89,4 @@ export function readControls(container, params) {
     else values[spec.name] = input.value.trim() === "" || Number.isNaN(Number(input.value)) ? input.value : Number(input.value);
   }
   return values;
-}
-
-/** @type {WeakMap<HTMLElement, ResizeObserver>} lists kept showing their pressed button */
-const revealing = new WeakMap();
-
-/**
- * Scroll a list of buttons that scrolls in a box of its own (on narrow screens) so that its
- * pressed button shows; the page itself does not move. The list is scrolled again whenever it
- * or its groups change size (a scroll bar appearing, text wrapping anew), so it stays right.
- * @param {HTMLElement} list
- */
-export function revealPressed(list) {
-  let observer = revealing.get(list);
-  if (!observer) {
-    observer = new ResizeObserver(() => centrePressed(list));
-    revealing.set(list, observer);
-  }
-  observer.disconnect();
-  for (const element of [list, ...list.children]) observer.observe(element);
-  centrePressed(list);
-}
-
-/** @param {HTMLElement} list */
-function centrePressed(list) {
-  const pressed = /** @type {HTMLElement | null} */ (list.querySelector('[aria-pressed="true"]'));
-  if (!pressed || list.scrollHeight <= list.clientHeight) return;
-  list.scrollTop = pressed.offsetTop - (list.clientHeight - pressed.offsetHeight) / 2;
 }

@@ -6,6 +6,7 @@
 // until the person presses Run. CodeMirror (half a megabyte) loads when an editor first opens,
 // so the page's start does without it.
 import { LatestRunner } from "./scheduler.js";
+import { reveal } from "./views/common.js";
 
 /** @type {Promise<any> | null} CodeMirror 6 with its Python mode, which build.py bundles */
 let codemirror = null;
@@ -32,7 +33,9 @@ function makeElements(panel, about) {
     stderr: make("pre", { className: "output stderr", hidden: true }),
     value: make("pre", { className: "output value", hidden: true }),
     figures: make("div", { className: "figures" }),
+    outputs: make("section", { className: "editor-outputs", hidden: true }),
   };
+  el.outputs.setAttribute("aria-label", "What your code did");
   el.run.setAttribute("aria-keyshortcuts", "Control+Enter Shift+Enter");
   el.stdout.setAttribute("aria-label", "Printed output");
   el.stderr.setAttribute("aria-label", "Warnings and errors printed");
@@ -40,7 +43,8 @@ function makeElements(panel, about) {
   const actions = make("div", { className: "editor-actions" });
   actions.append(el.run, el.busy, el.cancel, el.close);
   panel.append(make("h2", { textContent: "Your code" }), make("p", { className: "hint", textContent: about }), el.note, el.host, actions);
-  panel.append(el.error, el.stdout, el.stderr, el.value, el.figures);
+  el.outputs.append(el.error, el.stdout, el.stderr, el.value, el.figures);
+  panel.append(el.outputs);
   return el;
 }
 
@@ -98,8 +102,12 @@ export class CodeEditor {
     this.view = null;
     /** @type {any} CodeMirror's isolateHistory, then */
     this.isolateHistory = null;
-    const run = () => (this.runner.schedule(), true);
-    el.run.addEventListener("click", run);
+    /** The run was asked for with the Run button (not a key in the code): its output takes the focus. */
+    this.byButton = false;
+    el.run.addEventListener("click", () => {
+      this.byButton = true;
+      this.runner.schedule();
+    });
     el.cancel.addEventListener("click", () => this.runner.cancel());
     el.close.addEventListener("click", () => this.close());
   }
@@ -113,7 +121,11 @@ export class CodeEditor {
   async makeView() {
     const { EditorView, HighlightStyle, basicSetup, indentWithTab, isolateHistory, keymap, python, syntaxHighlighting, tags } = await loadCodeMirror();
     if (this.view) return;
-    const run = () => (this.runner.schedule(), true);
+    const run = () => {
+      this.byButton = false;
+      this.runner.schedule();
+      return true;
+    };
     // In a shadow root CodeMirror styles itself with constructed style sheets, which the page's
     // CSP (style-src 'self') allows; in the document it would add <style> elements, which it blocks.
     const root = this.el.host.attachShadow({ mode: "open" });
@@ -152,7 +164,14 @@ export class CodeEditor {
     const opening = this.panel.hidden;
     this.panel.hidden = false;
     if (opening) this.hooks.onChange();
-    if (!from) this.view.focus();
+    if (from) return; // from a link or a lesson, as the page opens: the page stays where it is
+    reveal(this.panel, null);
+    this.view.focus();
+  }
+
+  /** Whether the last run printed, drew or failed (else it only left an array, or nothing). */
+  get printed() {
+    return !this.el.outputs.hidden;
   }
 
   close() {
@@ -198,6 +217,10 @@ export class CodeEditor {
     el.figures.replaceChildren(
       ...this.figureUrls.map((src, i) => Object.assign(document.createElement("img"), { src, alt: `Figure ${i + 1} drawn by your code` })),
     );
+    el.outputs.hidden = [el.error, el.stdout, el.stderr, el.value].every((e) => e.hidden) && !result.figures.length;
+    // what it printed or drew comes into view; the focus goes to it from the Run button, and
+    // stays in the code when the run came from the keyboard there
+    if (!el.outputs.hidden) reveal(el.outputs, this.byButton ? el.outputs : null);
     if (result.image) this.hooks.onResult(result);
   }
 

@@ -6,8 +6,8 @@
 import { createApi } from "./api.js";
 import { ImageView } from "./image-view.js";
 import { LabsView } from "./labs.js";
-import { showMessage as showMessageIn } from "./message.js";
 import { checkParams, decodeEmbed, encode, encodeLab } from "./permalink.js";
+import { showMessage as showMessageIn } from "./views/common.js";
 
 const $ = (/** @type {string} */ id) => /** @type {any} */ (document.getElementById(id));
 
@@ -28,15 +28,17 @@ const state = {
   /** @type {string[]} origins allowed to send requests */ origins: [],
   /** @type {any} what the last result was, as `get` answers it */ summary: null,
   /** @type {{params: Record<string, any>, resolve: Function, reject: Function}[]} */ waiters: [],
+  /** The demo cannot run at all (a wrong name or sample, Python failed): no Run, no progress. */
+  broken: false,
 };
 
 /** @param {{stage: string, loaded: number, total: number}} p */
 function showProgress({ stage, loaded, total }) {
-  const mb = (/** @type {number} */ n) => (n / 1e6).toFixed(0);
-  $("status").textContent = total > 1 ? `${stage}: ${mb(loaded)} of ${mb(total)} MB` : `${stage}…`;
+  if (state.broken) return;
+  $("status").textContent = total > 1 ? `${stage}: ${Math.floor(Math.min(loaded / total, 1) * 100)} %` : `${stage}…`;
 }
 
-/** @param {import("./message.js").Problem} problem */
+/** @param {import("./views/common.js").Problem} problem */
 const showMessage = (problem) => showMessageIn($("message"), problem);
 
 /** Post to the host page: to the allowed origins, or (height and state only) to any. @param {any} message */
@@ -60,10 +62,19 @@ function finished(summary) {
   state.waiters = state.waiters.filter((w) => !(matches(w.params) && (w.resolve(summary), true)));
 }
 
-/** @param {any} error */
-function failed(error) {
+/**
+ * @param {any} error
+ * @param {boolean} broken the demo cannot run at all: its controls and Run go away with the
+ *   progress, and the message stays (else a run was refused: the controls stay to try again)
+ */
+function failed(error, broken = false) {
   showMessage(error);
   setState("error", error.message);
+  if (broken) {
+    state.broken = true;
+    $("params").hidden = true;
+    $("images").hidden = $("outputs").hidden = true;
+  }
   for (const w of state.waiters.splice(0)) w.reject(error);
 }
 
@@ -119,8 +130,11 @@ async function startOp() {
   view.start([...state.before, { name: state.spec.name, params: state.params }]);
   view.selectStep(state.before.length);
   const samples = await ndlab.samples();
-  const sample = samples.find((/** @type {any} */ s) => s.name === state.sample) ?? samples.find((/** @type {any} */ s) => s.name === "camera") ?? samples[0];
-  if (state.sample && sample.name !== state.sample) showMessage({ message: `The demo names an unknown sample “${state.sample}”.`, hint: `${sample.title} is shown instead.` });
+  const sample = state.sample ? samples.find((/** @type {any} */ s) => s.name === state.sample) : (samples.find((/** @type {any} */ s) => s.name === "camera") ?? samples[0]);
+  if (!sample) {
+    const names = samples.map((/** @type {any} */ s) => s.name).join(", ");
+    return failed({ message: `The demo names an unknown sample “${state.sample}”.`, hint: `Set data-sample to one of ${names}.` }, true);
+  }
   state.sample = sample.name;
   await view.openSample(sample.name);
   $("original-caption").textContent = sample.title;
@@ -231,10 +245,11 @@ const decoded = decode();
 async function main() {
   const link = await decoded;
   reportHeight();
-  if (link.error) return failed({ message: link.error, hint: "Check the demo's name and parameters against ndlab's catalogue." });
+  if (new URLSearchParams(location.hash.slice(1)).get("compact") === "1") document.body.classList.add("compact");
+  if (link.error) return failed({ message: link.error, hint: "Check the demo's name and parameters against ndlab's catalogue." }, true);
   setState("loading");
   await (state.kind === "lab" ? startLab() : startOp());
-  ndlab.ready.catch((/** @type {any} */ error) => failed(error));
+  ndlab.ready.catch((/** @type {any} */ error) => failed(error, true));
 }
 
-main().catch(failed);
+main().catch((error) => failed(error, true));

@@ -5,6 +5,8 @@
 //   <div data-ndlab="gaussian_filter" data-sample="camera" data-params='{"sigma": 3}'></div>
 //   <div data-ndlab="camelback" data-theme="dark"></div>   (data-theme: light, dark or auto, the default:
 //                                                             as the reader's system asks)
+//   <div data-ndlab="fit_curve" data-compact></div>        (data-compact: the controls and the figures
+//                                                             only, for a lab in a column of text)
 // Each becomes a live demo (an iframe of ndlab's embed view) when it comes near the screen; all
 // demos on the page share one Python. Each element's data-ndlab-state says "waiting", "loading",
 // "ready" or "error". From the host page's script:
@@ -56,6 +58,7 @@
     const theme = el.dataset.theme ?? "auto";
     if (!["auto", "light", "dark"].includes(theme)) return { error: `data-theme is “light”, “dark” or “auto”, not “${theme}”.` };
     if (theme !== "auto") query.set("theme", theme);
+    if (el.dataset.compact !== undefined) query.set("compact", "1"); // the results only, small
     if (location.origin.startsWith("http")) query.set("origins", location.origin);
     return { url: `${EMBED_URL.href}#${query}` };
   }

@@ -2,16 +2,17 @@
 // The image workspace as one view: an input, a pipeline of operations run in the worker on
 // full-precision arrays, the result shown with its code. The full page and the embed view both
 // use it; elements a page does not have (the operation list, histograms, downloads…) are left out.
-import { readControls, renderControls, revealPressed } from "./controls.js";
+import { readControls, renderControls } from "./controls.js";
 import { canvasOf, canvasPng, download } from "./download.js";
 import { drawCounts, drawHistogram } from "./histogram.js";
 import { ImageInputError, isArrayFile, readImage } from "./images.js";
 import { renderInfo } from "./info.js";
 import { LatestRunner } from "./scheduler.js";
 import { show } from "./viewer.js";
+import { catalogueList, format, markStale, reveal, writeHelp } from "./views/common.js";
 
 /** @typedef {import("./permalink.js").Step} Step */
-/** @typedef {{message: string, hint?: string, name?: string, type?: string, fit?: number} | null} Problem */
+/** @typedef {import("./views/common.js").Problem} Problem */
 
 /**
  * @typedef {{
@@ -20,7 +21,7 @@ import { show } from "./viewer.js";
  *   resultCaption: HTMLElement, code: HTMLElement, timings: HTMLElement,
  *   title?: HTMLElement, summary?: HTMLElement, doc?: HTMLElement, opList?: HTMLElement,
  *   opSearch?: HTMLInputElement, steps?: HTMLElement, undo?: HTMLButtonElement,
- *   addStep?: HTMLButtonElement, histOriginal?: HTMLCanvasElement, histResult?: HTMLCanvasElement,
+ *   addStep?: HTMLButtonElement, opHint?: HTMLElement, views?: HTMLElement, histOriginal?: HTMLCanvasElement, histResult?: HTMLCanvasElement,
  *   info?: HTMLElement, downloadPng?: HTMLButtonElement, downloadNpy?: HTMLButtonElement,
  *   daskExport?: HTMLButtonElement, daskNotes?: HTMLElement,
  *   variableLabel?: HTMLElement, variableSelect?: HTMLSelectElement, sampleSelect?: HTMLSelectElement
@@ -62,6 +63,8 @@ export class ImageView {
     /** @type {any} the last result shown */ this.result = null;
     /** A slider is being dragged: the values under the cursor wait until it is let go. */
     this.previewing = false;
+    /** Add step was pressed: the next operation picked becomes a new step. */
+    this.adding = false;
     this.runner = new LatestRunner((signal) => this.run(signal), {
       onBusy: (busy) => (el.busy.hidden = !busy),
       onCancellable: (show) => (el.cancel.hidden = !show),
@@ -102,6 +105,7 @@ export class ImageView {
 
   /** Record the pipeline for Undo and the URL, then redraw and recompute. */
   commit({ remember = true } = {}) {
+    this.setAdding(false);
     if (remember) this.remember();
     this.lastCommitted = structuredClone(this.steps);
     this.onChange();
@@ -124,14 +128,46 @@ export class ImageView {
     this.commit({ remember: false });
   }
 
-  /** @param {string} name */
+  /**
+   * Use operation `name` for the step selected or, after Add step, for a new step after it; a new
+   * step's parameters then come into view.
+   * @param {string} name
+   */
   setStepOp(name) {
-    this.steps[this.selected] = { name, params: {} };
+    const adding = this.adding;
+    this.setAdding(false);
+    if (adding) this.steps.splice(++this.selected, 0, { name, params: {} });
+    else this.steps[this.selected] = { name, params: {} };
     this.commit();
+    if (adding && this.el.title) reveal(this.el.params, this.el.title);
+  }
+
+  /**
+   * Add step: the next operation picked from the list becomes a new step after the one selected.
+   * The list comes into view with its search box focused, and says what to do.
+   */
+  addStep() {
+    this.setAdding(!this.adding);
+    if (this.adding && this.el.opList) reveal(/** @type {HTMLElement} */ (this.el.opList.closest("nav") ?? this.el.opList), this.el.opSearch ?? this.el.opList);
+  }
+
+  /** @param {boolean} on */
+  setAdding(on) {
+    if (on === this.adding) return;
+    this.adding = on;
+    this.renderOpList();
+    const { addStep, opHint } = this.el;
+    addStep?.setAttribute("aria-pressed", String(on));
+    if (addStep) addStep.textContent = on ? "Cancel adding" : "Add step";
+    if (opHint) {
+      opHint.hidden = !on;
+      opHint.textContent = `Pick the operation of the new step ${this.selected + 2}, after “${this.describeStep(this.steps[this.selected])}”.`;
+    }
   }
 
   /** @param {number} i */
   selectStep(i) {
+    this.setAdding(false);
     this.selected = i;
     this.renderPipeline();
     this.renderSelected();
@@ -153,12 +189,6 @@ export class ImageView {
     this.commit();
   }
 
-  addStep() {
-    this.steps.splice(this.selected + 1, 0, structuredClone(this.steps[this.selected]));
-    this.selected++;
-    this.commit();
-  }
-
   /** A step's label: its title and the parameters that differ from the defaults. @param {Step} step */
   describeStep(step) {
     const op = this.opOf(step.name);
@@ -174,22 +204,10 @@ export class ImageView {
     const list = this.el.opList;
     if (!list) return;
     const needle = filter.trim().toLowerCase();
-    const current = this.steps[this.selected]?.name;
+    // while a step is being added, no operation is the new step's yet
+    const current = this.adding ? null : this.steps[this.selected]?.name;
     const matching = this.ops.filter((op) => !needle || `${op.name} ${op.title} ${op.summary} ${op.category}`.toLowerCase().includes(needle));
-    const groups = [...Map.groupBy(matching, (op) => op.category)].map(([category, ops]) => {
-      const group = document.createElement("section");
-      group.append(Object.assign(document.createElement("h3"), { textContent: category }));
-      for (const op of ops) {
-        const b = button(op.title, () => this.setStepOp(op.name), "");
-        b.title = op.summary;
-        b.dataset.op = op.name;
-        b.setAttribute("aria-pressed", String(op.name === current));
-        group.append(b);
-      }
-      return group;
-    });
-    list.replaceChildren(...groups);
-    revealPressed(list);
+    catalogueList(list, matching, current, (name) => this.setStepOp(name), "op");
   }
 
   renderPipeline() {
@@ -216,8 +234,8 @@ export class ImageView {
     const step = this.steps[this.selected];
     const op = this.opOf(step.name);
     if (this.el.title) this.el.title.textContent = op.title;
-    if (this.el.summary) this.el.summary.textContent = op.summary;
-    if (this.el.doc) this.el.doc.textContent = op.doc;
+    if (this.el.summary) writeHelp(this.el.summary, op.summary);
+    if (this.el.doc) writeHelp(this.el.doc, op.doc);
     renderControls(this.el.controls, op.params, step.params);
     this.renderOpList();
   }
@@ -236,12 +254,14 @@ export class ImageView {
       const result = await this.ndlab.runPipeline(this.steps, this.input, { signal, values: !preview, histogram: !preview, preview });
       this.result = result;
       this.onMessage(null);
+      markStale(/** @type {HTMLElement} */ (this.el.result.parentElement), "");
       this.showResult(performance.now() - started, preview);
       this.onResult(result);
     } catch (error) {
       const e = /** @type {any} */ (error);
       // too big for Python's memory: offer the largest size that fits (half the pixels if unknown)
       const downscale = e.type === "MemoryError" && this.input instanceof ImageData;
+      if (this.result) markStale(/** @type {HTMLElement} */ (this.el.result.parentElement), e.name === "AbortError" ? "the run was cancelled" : "this run was refused (see the message)");
       this.onMessage(e, downscale ? [button("Downscale and run", () => this.downscale(e.fit ?? Math.SQRT1_2))] : []);
     }
   }
@@ -295,7 +315,7 @@ export class ImageView {
       show(el.result, result.image, Boolean(full));
     }
     if (!preview) this.drawHistograms();
-    const kind = result.returns === "image" ? `${result.dtype} ${result.range.map(format).join(" to ")}` : result.returns;
+    const kind = result.returns === "image" ? `${result.dtype} ${result.range.map((/** @type {number} */ x) => format(x, 4)).join(" to ")}` : result.returns;
     el.resultCaption.textContent =
       result.draft > 1
         ? `${title} · draft at 1/${result.draft} size while the slider moves (lengths in pixels scaled); exact when you let go`
@@ -331,6 +351,7 @@ export class ImageView {
     this.input = input;
     this.sample = sample;
     this.result = null;
+    markStale(/** @type {HTMLElement} */ (this.el.result.parentElement), "");
     this.el.originalCaption.textContent = `${caption} · ${image.width}×${image.height}`;
     this.el.original.setAttribute("aria-label", `Original image: ${caption}`);
     if (this.compare) this.compare.set(image, null);
@@ -401,11 +422,18 @@ export class ImageView {
     el.controls.addEventListener("change", (/** @type {any} */ e) => {
       if (e.target.type !== "range") return;
       this.previewing = false; // the slider was let go: the values under the cursor come back
+      el.views?.classList.remove("dragging");
       this.schedule();
     });
     let remember = 0;
     el.controls.addEventListener("input", (/** @type {any} */ e) => {
       this.previewing = e.target.type === "range";
+      // on a phone the result is pinned in sight while a slider moves (style.css): at the top of
+      // the screen when the slider is in its lower half, else at the bottom
+      if (this.previewing && el.views && !el.views.classList.contains("dragging")) {
+        el.views.dataset.pin = e.target.getBoundingClientRect().top > innerHeight / 2 ? "top" : "bottom";
+      }
+      el.views?.classList.toggle("dragging", this.previewing);
       const step = this.steps[this.selected];
       step.params = readControls(el.controls, this.opOf(step.name).params);
       this.renderPipeline();
@@ -452,9 +480,6 @@ export class ImageView {
     return this.result?.fromCode ? "ndlab-your-code" : `ndlab-${this.steps.map((s) => s.name).join("-")}`;
   }
 }
-
-/** @param {number} x */
-const format = (x) => (Number.isInteger(x) ? String(x) : x.toPrecision(4));
 
 /** @param {string} label @param {() => void} onClick @param {string} className */
 export function button(label, onClick, className = "small") {

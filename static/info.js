@@ -2,10 +2,7 @@
 // Shows an operation's extra results: scalar values as a list, a measurement table that sorts
 // by any column and downloads as CSV.
 import { download } from "./download.js";
-
-/** @param {any} value */
-export const format = (value) =>
-  value === null || value === undefined ? "—" : typeof value === "number" ? (Number.isInteger(value) ? String(value) : value.toPrecision(5)) : Array.isArray(value) ? value.map(format).join(", ") : String(value);
+import { format } from "./views/common.js";
 
 /** One CSV line, fields with a comma, quote or line break quoted (RFC 4180). @param {any[]} row */
 export const csvLine = (row) =>
@@ -22,6 +19,8 @@ const toCsv = (table) => [table.columns, ...table.rows].map(csvLine).join("");
 export function renderInfo(container, info, name) {
   container.replaceChildren();
   const { table, ...values } = info ?? {};
+  // the table's caption counts its rows ("24 objects"): the same count is not listed again
+  if (table && values.objects === table.rows.length) delete values.objects;
   if (Object.keys(values).length) container.append(valuesView(values));
   if (table) container.append(tableView(table, name));
   container.hidden = !Object.keys(values).length && !table;
@@ -45,10 +44,12 @@ export function valuesView(values) {
 export function tableView(table, name) {
   const wrap = document.createElement("div");
   wrap.className = "table";
-  const caption = Object.assign(document.createElement("p"), { textContent: table.title ?? `${table.rows.length} objects` });
+  const count = table.title ?? `${table.rows.length} objects`;
+  const caption = Object.assign(document.createElement("p"), { className: "table-caption", textContent: count });
+  const more = Object.assign(document.createElement("span"), { className: "scroll-hint" });
   const csv = Object.assign(document.createElement("button"), { type: "button", className: "small", textContent: "Download CSV" });
   csv.addEventListener("click", () => download(new Blob([toCsv(table)], { type: "text/csv" }), `${name}.csv`));
-  caption.append(" ", csv);
+  caption.append(more, " ", csv);
   const element = document.createElement("table");
   const head = element.createTHead().insertRow();
   const body = element.createTBody();
@@ -76,6 +77,13 @@ export function tableView(table, name) {
     head.append(th);
   });
   fill();
-  wrap.append(caption, element);
+  // the rows scroll in a box of their own: say so while some are out of sight
+  const rows = Object.assign(document.createElement("div"), { className: "table-rows", tabIndex: 0 });
+  rows.setAttribute("aria-label", `${count}: the table`);
+  new ResizeObserver(() => {
+    more.textContent = rows.scrollHeight > rows.clientHeight + 1 ? " · scroll the table for every row ↓" : "";
+  }).observe(rows);
+  rows.append(element);
+  wrap.append(caption, rows);
   return wrap;
 }

@@ -93,13 +93,26 @@ export class LabData {
     this.spec = spec;
     this.panel.hidden = !spec || spec.kind === "image";
     if (this.panel.hidden) return;
-    const alone = spec.optional ? ` or ${spec.columns.slice(spec.optional).join(", ")} alone` : "";
-    const columns = spec.kind === "matrix" ? "a matrix, one row per line" : `columns: ${spec.columns.join(", ")}${alone}`;
-    this.help.textContent = `${spec.help} Paste a table (${columns}; ${spec.min_rows} to ${spec.max_rows} rows) or open a file, pick the columns, then use it.`;
+    // what the data is, the lab's own sentence, is said beside its title (labs.js): here only how to give it
+    this.help.textContent = `Paste a table (${this.needs()}) or open a file; a first line of column names is welcome. Tick the columns to use, then use it.`;
     this.text.value = linked ?? "";
     this.status.textContent = linked === null ? "" : `The link's table is in use. ${linkNote(linked)}`;
     if (linked !== null) this.panel.open = true;
     this.showPreview(true, linked !== null); // a link's table holds the columns used, and only them
+  }
+
+  /** What the lab's data must hold: its columns and number of rows. */
+  needs() {
+    const spec = this.spec;
+    if (!spec) return "";
+    const alone = spec.optional ? ` or ${spec.columns.slice(spec.optional).join(", ")} alone` : "";
+    const columns = spec.kind === "matrix" ? "a matrix, one row per line" : `columns: ${spec.columns.join(", ")}${alone}`;
+    return `${columns}; ${spec.min_rows.toLocaleString("en")} to ${spec.max_rows.toLocaleString("en")} rows`;
+  }
+
+  /** Say that Python refused the table in use (the lab's message says what to do). @param {string} why */
+  refused(why) {
+    this.status.textContent = `Your data was refused (${why}): the results shown are not from it.`;
   }
 
   /** Say that the link's table could not be used (the lab's message says why). */
@@ -124,26 +137,55 @@ export class LabData {
     return this.text.value.split(/\r?\n/).map((line) => (isData(line) ? line.trim().split(SEPARATOR) : null));
   }
 
+  /** The index of the line of column names (the first data line, when it is not numbers but the next is), or -1. */
+  headerLine() {
+    const lines = this.cells();
+    const first = lines.findIndex((row) => row !== null);
+    const next = lines.findIndex((row, i) => i > first && row !== null);
+    const numeric = (/** @type {string[] | null} */ row) => row !== null && row.every((cell) => cell !== "" && !Number.isNaN(Number(cell)));
+    return first >= 0 && !numeric(lines[first]) && (next < 0 || numeric(lines[next])) ? first : -1;
+  }
+
+  /**
+   * The columns to use at first: those whose names share a word with the lab's columns, then the
+   * first others, as many as the lab takes (all of them when `all`).
+   * @param {string[]} names the table's column names ("" where it has none) @param {boolean} all
+   */
+  firstPick(names, all) {
+    const wanted = this.spec?.kind === "table" && !all ? this.spec.columns.length : names.length;
+    const words = (/** @type {string} */ text) => text.toLowerCase().split(/[^a-z0-9]+/).filter((w) => w.length > 0);
+    const labWords = new Set(this.spec?.kind === "table" ? this.spec.columns.flatMap(words) : []);
+    const order = names.map((_, i) => i);
+    const matches = (/** @type {number} */ i) => words(names[i]).some((w) => labWords.has(w));
+    const ranked = [...order.filter(matches), ...order.filter((i) => !matches(i))].slice(0, wanted);
+    return order.map((i) => ranked.includes(i));
+  }
+
   /**
    * Draw the first rows with a checkbox per column.
    * @param {boolean} repick choose the columns again: the lab's number of them, or all if `all`
    * @param {boolean} all
    */
   showPreview(repick, all = false) {
-    const rows = this.cells().filter((row) => row !== null);
+    const lines = this.cells();
+    const header = this.headerLine();
+    const rows = lines.filter((row, i) => row !== null && i !== header);
     const width = Math.max(0, ...rows.map((row) => row.length));
-    const wanted = this.spec?.kind === "table" && !all ? this.spec.columns.length : width;
-    if (repick || this.picked.length !== width) this.picked = Array.from({ length: width }, (_, i) => i < wanted);
+    const names = Array.from({ length: width }, (_, i) => (header >= 0 ? (lines[header]?.[i] ?? "") : ""));
+    if (repick || this.picked.length !== width) this.picked = this.firstPick(names, all);
     this.use.disabled = rows.length === 0;
     if (!rows.length) return this.preview.replaceChildren();
     const table = document.createElement("table");
     const head = table.createTHead().insertRow();
     this.picked.forEach((on, i) => {
       const box = Object.assign(document.createElement("input"), { type: "checkbox", checked: on });
-      box.setAttribute("aria-label", `Use column ${i + 1}`);
+      const name = names[i] || `column ${i + 1}`;
+      box.setAttribute("aria-label", `Use ${name}`);
       box.addEventListener("change", () => (this.picked[i] = box.checked));
       const cell = document.createElement("th");
-      cell.append(box, ` ${i + 1}`);
+      const label = document.createElement("label");
+      label.append(box, ` ${name}`);
+      cell.append(label);
       head.append(cell);
     });
     const body = table.createTBody();
@@ -156,10 +198,18 @@ export class LabData {
     this.preview.replaceChildren(table);
   }
 
-  /** The picked columns as a table in text, line for line (so Python's messages name the lines pasted). */
+  /**
+   * The picked columns as a table in text, line for line (so Python's messages name the lines
+   * pasted); the line of column names becomes a comment.
+   */
   table() {
+    const header = this.headerLine();
     return this.cells()
-      .map((row) => (row === null ? "" : row.filter((_, i) => this.picked[i] ?? true).join(", ")))
+      .map((row, i) => {
+        if (row === null) return "";
+        const picked = row.filter((_, j) => this.picked[j] ?? true).join(", ");
+        return i === header ? `# ${picked}` : picked;
+      })
       .join("\n");
   }
 }

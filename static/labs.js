@@ -1,14 +1,15 @@
 // @ts-check
 // The SciPy labs: pick a lab, move its parameters (or click its plots), see plots, heat maps,
 // tables, values, sentences and the script (NumPy, SciPy, matplotlib) that reproduces them.
-import { readControls, renderControls, revealPressed } from "./controls.js";
+import { readControls, renderControls } from "./controls.js";
 import { download } from "./download.js";
-import { format, tableView, valuesView } from "./info.js";
+import { tableView, valuesView } from "./info.js";
 import { LabData } from "./lab-data.js";
 import { drawHeatmap, drawPlot } from "./plots.js";
 import { LatestRunner } from "./scheduler.js";
+import { catalogueList, copyText, format, markStale, pressInList, writeHelp } from "./views/common.js";
 
-/** @typedef {{message: string, hint?: string, name?: string} | null} Problem */
+/** @typedef {import("./views/common.js").Problem} Problem */
 
 export class LabsView {
   /**
@@ -40,6 +41,7 @@ export class LabsView {
       ? new LabData(el.data, (text) => {
           this.data = text;
           this.linked = false;
+          this.offWithData();
           this.changed();
         })
       : null;
@@ -56,8 +58,7 @@ export class LabsView {
       this.runner.schedule();
     });
     el.cancel.addEventListener("click", () => this.runner.cancel());
-    // The Copy button beside the code, where the view has one (the full page does, embeds do not)
-    el.code.closest("details")?.querySelector("button")?.addEventListener("click", () => navigator.clipboard?.writeText(el.code.textContent));
+    el.copyCode?.addEventListener("click", () => copyText(el.copyCode, el.code.textContent, "the script"));
     el.downloadCode?.addEventListener("click", () => this.shown && download(new Blob([this.shown[0].code], { type: "text/x-python" }), `${this.shown[0].name}.py`));
     /** @type {[any, number] | null} the result on show and its round trip, drawn again at a new width */
     this.shown = null;
@@ -76,19 +77,7 @@ export class LabsView {
   /** @param {any[]} labs the labs catalogue */
   setCatalogue(labs) {
     this.labs = labs;
-    if (!this.el.list) return;
-    const groups = [...Map.groupBy(labs, (lab) => lab.category)].map(([category, items]) => {
-      const group = document.createElement("section");
-      group.append(Object.assign(document.createElement("h3"), { textContent: category }));
-      for (const lab of items) {
-        const b = Object.assign(document.createElement("button"), { type: "button", textContent: lab.title, title: lab.summary });
-        b.dataset.lab = lab.name;
-        b.addEventListener("click", () => this.select(lab.name));
-        group.append(b);
-      }
-      return group;
-    });
-    this.el.list.replaceChildren(...groups);
+    if (this.el.list) catalogueList(this.el.list, labs, this.lab?.name ?? null, (name) => this.select(name), "lab");
   }
 
   /**
@@ -98,16 +87,16 @@ export class LabsView {
   select(name, params = {}, data = null) {
     this.lab = this.labs.find((lab) => lab.name === name) ?? this.labs[0];
     this.params = { ...params };
-    this.el.list?.querySelectorAll("button").forEach((/** @type {HTMLElement} */ b) => b.setAttribute("aria-pressed", String(b.dataset.lab === this.lab.name)));
-    if (this.el.list) revealPressed(this.el.list);
+    if (this.el.list) pressInList(this.el.list, this.lab.name, "lab");
     this.el.title.textContent = this.lab.title;
     this.el.about.textContent = this.lab.about;
     if (this.lab.data) this.el.about.append(dataCredit(this.lab.data));
     this.data = data;
     this.linked = data !== null;
     this.dataPanel?.show(this.lab.data, data);
-    if (this.el.doc) this.el.doc.textContent = this.lab.doc;
+    if (this.el.doc) writeHelp(this.el.doc, this.lab.doc);
     renderControls(this.el.controls, this.lab.params, this.params);
+    this.offWithData();
     this.el.outputs.replaceChildren();
     this.shown = null;
     this.changed();
@@ -117,7 +106,20 @@ export class LabsView {
   setParams(values) {
     Object.assign(this.params, values);
     renderControls(this.el.controls, this.lab.params, this.params);
+    this.offWithData();
     this.changed();
+  }
+
+  /** Turn off the controls that only shape the lab's own data (its `makes`) while the learner's is in use. */
+  offWithData() {
+    const off = this.data !== null;
+    for (const name of this.lab?.data?.makes ?? []) {
+      const row = this.el.controls.querySelector(`#param-${name}`)?.closest(".control");
+      if (!row) continue;
+      row.querySelectorAll("input, select").forEach((/** @type {HTMLInputElement} */ input) => (input.disabled = off));
+      row.classList.toggle("off", off);
+      row.title = off ? "Not used with your data: it shapes the data the lab makes itself." : "";
+    }
   }
 
   changed() {
@@ -148,19 +150,31 @@ export class LabsView {
       });
       if (lab !== this.lab) return; // another lab was chosen meanwhile
       this.render(result, performance.now() - started);
+      markStale(this.el.outputs, "");
       this.onMessage(this.notice);
       this.notice = null;
       this.linked = false;
       this.onResult(result);
     } catch (error) {
       this.notice = null;
-      const { type, message, about } = /** @type {any} */ (error);
-      // a parameter that Python refuses is the parameter's fault, not the table's: say so, keep the table
-      if (!(this.linked && type === "ValueError" && about !== "parameters")) return this.onMessage(/** @type {any} */ (error));
+      const e = /** @type {any} */ (error);
+      // a parameter that Python refuses is the parameter's fault; anything else it refuses while
+      // a table is in use is the table's
+      const dataRefused = this.data !== null && e.type === "ValueError" && e.about !== "parameters";
+      if (this.shown) markStale(this.el.outputs, e.name === "AbortError" ? "the run was cancelled" : dataRefused ? "your data was refused" : "these settings were refused");
+      if (!dataRefused) return this.onMessage(e);
+      if (!this.linked) {
+        this.dataPanel?.refused(e.message);
+        return this.onMessage({
+          message: `Your data cannot be used: ${e.message}.`,
+          hint: `Correct it under Your data (${this.dataPanel?.needs() ?? "see what the lab takes"}) and press Use this data again, or go back to the lab's own data.`,
+        });
+      }
       // A table from a link that Python refuses: say why, and run the lab on its own data.
-      this.warn({ message: `The link's table cannot be used: ${message}.`, hint: "The lab runs on its own data instead; correct the table under Your data, then use it." });
+      this.warn({ message: `The link's table cannot be used: ${e.message}.`, hint: "The lab runs on its own data instead; correct the table under Your data, then use it." });
       this.data = null;
       this.linked = false;
+      this.offWithData();
       this.dataPanel?.dropped();
       this.changed();
     } finally {

@@ -7,6 +7,7 @@
 // the page follow it, as it follows any link.
 import { download } from "./download.js";
 import { LESSON_LIMITS, decodeLesson, encodeLesson, parseLesson, stepView, viewOf } from "./permalink.js";
+import { copyText } from "./views/common.js";
 
 /**
  * @typedef {import("./permalink.js").Lesson} Lesson
@@ -14,6 +15,11 @@ import { LESSON_LIMITS, decodeLesson, encodeLesson, parseLesson, stepView, viewO
  * @typedef {import("./permalink.js").Catalogues} Catalogues
  * @typedef {{message: string, hint?: string} | null} Problem
  */
+
+/** Where a teacher starts a lesson. */
+const START =
+  "Start here: set up the first view students should see (an image and its pipeline, or a lab), then press " +
+  "“Add this view to the lesson”; go on to the next view and add it too. Or open a lesson file.";
 
 export class LessonView {
   /**
@@ -199,12 +205,9 @@ export class LessonView {
   async copyLink() {
     if (!this.lesson) return;
     const url = `${location.origin}${location.pathname}#${encodeLesson(this.lesson, 0)}`;
-    try {
-      await navigator.clipboard.writeText(url);
-      this.status(`Lesson link copied: ${this.lesson.steps.length} steps, opens at step 1.`);
-    } catch {
-      this.hooks.onMessage({ message: "The browser did not let the page copy the link.", hint: "Save the lesson file and share that instead." });
-    }
+    this.status("");
+    const copied = await copyText(this.el.copy, url, `the lesson link (${this.lesson.steps.length} steps, opens at step 1)`);
+    if (!copied) this.hooks.onMessage({ message: "The browser did not let the page copy the lesson link.", hint: "Save the lesson file and share that instead." });
   }
 
   save() {
@@ -236,8 +239,13 @@ export class LessonView {
     const { el, lesson, at } = this;
     this.query = lesson ? encodeLesson(lesson, at) : "";
     el.bar.hidden = !lesson;
-    for (const b of [el.edit, el.remove, el.earlier, el.later, el.copy, el.save, el.close]) b.disabled = !lesson;
-    if (!lesson) return;
+    // before a lesson exists only its two starts show, and the status says where to begin
+    for (const b of [el.edit, el.remove, el.earlier, el.later, el.copy, el.save, el.close]) b.hidden = !lesson;
+    if (!lesson) {
+      this.status(START);
+      return;
+    }
+    if (el.status.textContent === START) this.status("");
     const step = lesson.steps[at];
     el.title.textContent = lesson.title;
     el.step.textContent = `Step ${at + 1} of ${lesson.steps.length}${step.title ? `: ${step.title}` : ""}`;

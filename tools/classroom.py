@@ -7,7 +7,7 @@ Nayuki's ``qrcodegen`` module (one pure-Python file, which the build vendors bes
 import html
 import socket
 
-from qrcodegen import QrCode
+from qrcodegen import DataTooLongError, QrCode
 
 QUIET_ZONE = 4  # the blank border, in modules, that scanners need around a QR code
 
@@ -84,9 +84,14 @@ def address(port):
     return f"http://{lan_address()}:{port}/"
 
 
-def svg_for_port(port):
-    """The projector's page (/classroom.svg) for a server on `port`, as bytes."""
-    return svg_page(address(port)).encode()
+def svg_for_port(port, view=""):
+    """The projector's page (/classroom.svg) for a server on `port`, as bytes; `view`, a page's
+    URL fragment, makes the code open that view (an image pipeline, a lab, a lesson's step)."""
+    url = address(port) + (f"#{view}" if view else "")
+    try:
+        return svg_page(url).encode()
+    except DataTooLongError:  # a long lesson holds more than a QR code: the address alone
+        return svg_page(address(port)).encode()
 
 
 def announce(port):

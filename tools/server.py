@@ -73,7 +73,12 @@ class Handler(http.server.SimpleHTTPRequestHandler):
             self.send_error(http.HTTPStatus.BAD_REQUEST, "Paths may not leave the site")
             return None
         if url_path == "/classroom.svg" and self.classroom_svg:
-            return self.send_bytes(self.classroom_svg(self.server.server_port), "image/svg+xml")
+            # ?view=<the page's fragment>: the code opens that view (the page's Teach panel)
+            query = urllib.parse.parse_qs(urllib.parse.urlsplit(self.path).query)
+            view = query.get("view", [""])[0]
+            return self.send_bytes(
+                self.classroom_svg(self.server.server_port, view), "image/svg+xml"
+            )
         path = self.translate_path(self.path)
         packed = path + ".gz"
         if "gzip" not in self.headers.get("Accept-Encoding", "") or not os.path.isfile(packed):

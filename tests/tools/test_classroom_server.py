@@ -52,3 +52,12 @@ def test_svg_page_is_the_code_and_the_address():
 def test_lan_address_is_an_ipv4_address():
     parts = classroom.lan_address().split(".")
     assert len(parts) == 4 and all(0 <= int(p) < 256 for p in parts)
+
+
+def test_projector_code_opens_the_view_shown_or_the_address_when_too_long():
+    ns = {"svg": "http://www.w3.org/2000/svg"}
+    text = lambda svg: ET.fromstring(svg).find("svg:text", ns).text  # noqa: E731
+    address = classroom.address(8000)
+    assert text(classroom.svg_for_port(8000, "lab=fit_curve&a=2")) == f"{address}#lab=fit_curve&a=2"
+    assert text(classroom.svg_for_port(8000)) == address
+    assert text(classroom.svg_for_port(8000, "lesson=" + "x" * 5000)) == address

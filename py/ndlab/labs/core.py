@@ -122,6 +122,10 @@ def lab(*, category, title, about, params=(), progress=False, data=None):
     """
     LABS.check_category(category)
 
+    names = {param.name for param in params}
+    if data is not None and not set(data.makes) <= names:
+        raise ValueError(f"data.makes names no parameter: {sorted(set(data.makes) - names)}")
+
     def register(function):
         LABS.add(Lab(function, category, title, tuple(params), about, progress, data))
         return function

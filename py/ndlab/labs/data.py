@@ -58,6 +58,10 @@ class Data:
         Whether the first column of a table, when given, must increase in
         even steps (as the samples of a Fourier transform must), each step
         within :data:`SPACING` of their median.
+    makes : tuple of str, optional
+        The parameters that only shape the data the lab makes itself when
+        it is given none (a true slope, a noise level, a seed): the page
+        turns them off while the learner's data is in use.
     """
 
     kind: str
@@ -69,6 +73,7 @@ class Data:
     by: str | None = None
     optional: int = 0
     spaced: bool = False
+    makes: tuple[str, ...] = ()
 
     def __post_init__(self):
         if self.kind not in ("table", "image", "matrix"):
@@ -171,6 +176,7 @@ class Data:
             "by": self.by,
             "optional": self.optional,
             "spaced": self.spaced,
+            "makes": list(self.makes),
             "min_rows": self.min_rows,
             "max_rows": self.max_rows,
             "help": self.help,

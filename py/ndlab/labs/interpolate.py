@@ -17,6 +17,7 @@ from .data import Data
         {},
         min_rows=3,
         max_rows=100_000,
+        makes=("n", "noise", "seed"),
         help="Samples (t, y) with t increasing; without them the lab draws noisy samples of "
         "sin(2πt) on [0, 1].",
     ),

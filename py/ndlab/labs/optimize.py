@@ -221,6 +221,7 @@ def find_roots(*, x0=1.0, method="hybr"):
         {},
         min_rows=3,
         max_rows=100_000,
+        makes=("a", "b", "noise", "n", "seed"),
         help="Points (x, y) to fit with a x² + b sin x; without them the lab draws noisy "
         "samples of the curve with the true a and b below.",
     ),

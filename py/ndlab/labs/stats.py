@@ -22,6 +22,7 @@ BINS = Param("bins", "int", 30, min=2, max=200, step=1, help="Number of histogra
         {},
         min_rows=2,
         max_rows=1_000_000,
+        makes=("n", "mean", "sd", "seed"),
         help="A sample, one value per row; without it the lab draws n normal samples with "
         "the true mean and standard deviation below.",
     ),
@@ -129,6 +130,7 @@ def normal_samples(samples=None, *, n=1000, mean=0.0, sd=1.0, bins=30, seed=0):
         {},
         min_rows=4,
         max_rows=1_000_000,
+        makes=("mean1", "sd1", "n1", "mean2", "sd2", "n2", "seed"),
         help="Both samples in one table, one value a row with its group beside it: two "
         "different numbers (such as 1 and 2) tell the samples apart, so they may differ in "
         "size; without them the lab draws two normal samples with the means, spreads and sizes "
@@ -256,6 +258,7 @@ def t_test(
         {},
         min_rows=3,
         max_rows=1_000_000,
+        makes=("n", "shape", "seed"),
         help="A sample, one value per row, positive when the location is fixed at 0 "
         "(fix_loc); without it the lab draws n gamma samples with the true shape below.",
     ),

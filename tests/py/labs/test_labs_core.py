@@ -103,3 +103,18 @@ def test_cancel_stops_a_lab_at_its_next_progress_report(name, params):
         assert labs.run(name, **params).outputs["values"]  # and the next run is whole
     finally:
         interrupt.install(None)
+
+
+def test_data_makes_names_only_the_labs_parameters():
+    """`Data.makes` lists the parameters the page turns off with a learner's data: each is one."""
+    from ndlab.labs.data import Data
+    from ndlab.registry import Param
+
+    data = Data("table", ("x",), {}, 2, 10, "Numbers.", makes=("noise", "slope"))
+    with pytest.raises(ValueError, match="slope"):
+        core.lab(
+            category="stats", title="t", about="a", params=[Param("noise", "float", 1.0)], data=data
+        )
+    for entry in labs.catalog()["labs"]:
+        if entry.get("data"):
+            assert set(entry["data"]["makes"]) <= {p["name"] for p in entry["params"]}

@@ -1,0 +1,326 @@
+"""What new users met, as they meet it: at phone and desktop sizes, what an action opens comes into
+view and takes the focus, Copy says what it did (also without the clipboard API), Add step asks
+for the new step's operation, a phone keeps the result in sight, refused data is named."""
+
+import json
+from urllib.parse import quote
+
+import pytest
+
+from pages import Guarded
+
+SCREENS = {"phone": (390, 844), "desktop": (1280, 800)}
+RESULT = "() => performance.getEntriesByName('ndlab:result').length > 0"
+LAB_RESULT = "() => performance.getEntriesByName('ndlab:lab-result').length > 0"
+# The element lies within the screen, and the focus is on it or inside it.
+IN_VIEW = """(selector) => {
+  const e = document.querySelector(selector);
+  const r = e.getBoundingClientRect();
+  return r.height > 0 && r.top >= -1 && r.top < innerHeight - 20;
+}"""
+FOCUSED = """(selector) => {
+  const e = document.querySelector(selector);
+  return e === document.activeElement || e.contains(document.activeElement);
+}"""
+COINS = "#sample=coins&steps=" + quote(json.dumps([["gaussian_filter", {"sigma": 3}]]))
+
+
+@pytest.fixture(params=list(SCREENS))
+def screen(request, browser):
+    width, height = SCREENS[request.param]
+    guarded = Guarded(browser, viewport={"width": width, "height": height})
+    yield guarded
+    guarded.close()
+
+
+def in_view_and_focused(page, selector):
+    assert page.evaluate(IN_VIEW, selector), f"{selector} is off the screen"
+    assert page.evaluate(FOCUSED, selector), f"{selector} does not have the focus"
+
+
+def test_add_step_asks_for_the_new_steps_operation(screen, base_url):
+    page = screen.page
+    page.goto(base_url + COINS)
+    page.wait_for_function(RESULT)
+    page.locator("#add-step").scroll_into_view_if_needed()
+    page.click("#add-step")
+    hint = page.locator("#op-hint")
+    assert hint.is_visible()
+    assert "Pick the operation of the new step 2" in hint.inner_text()
+    in_view_and_focused(page, "#op-search")
+    # no operation is pressed yet: the list is the new step's to choose from
+    assert page.locator("#op-list button[aria-pressed='true']").count() == 0
+    page.fill("#op-search", "otsu")
+    page.click("#op-list button[data-op='threshold_otsu']")
+    steps = page.locator("#steps .step")
+    assert steps.all_inner_texts() == ["Gaussian blur (sigma=3)", "Otsu threshold"]
+    assert hint.is_hidden()
+    in_view_and_focused(page, "#op-title")
+    assert page.locator("#op-title").inner_text() == "Otsu threshold"
+
+
+def test_edit_and_run_come_into_view_with_the_focus(screen, base_url):
+    page = screen.page
+    page.goto(base_url + COINS)
+    page.wait_for_function(RESULT)
+    page.locator("#edit-code").scroll_into_view_if_needed()
+    page.click("#edit-code")
+    page.locator("#editor .cm-content").wait_for()
+    in_view_and_focused(page, "#editor")
+    page.keyboard.press("Control+a")
+    page.keyboard.type('print("hello from your code")\n')
+    page.click("#editor button.run")
+    stdout = page.locator("#editor .stdout")
+    stdout.wait_for()
+    assert stdout.inner_text().strip() == "hello from your code"
+    in_view_and_focused(page, "#editor .editor-outputs")
+
+
+def test_lab_editor_comes_into_view(screen, base_url):
+    page = screen.page
+    page.goto(base_url + "#lab=quad_integral")
+    page.wait_for_function(LAB_RESULT)
+    page.click("#lab-edit-code")
+    page.locator("#lab-editor .cm-content").wait_for()
+    in_view_and_focused(page, "#lab-editor")
+
+
+@pytest.mark.parametrize("clipboard_api", [True, False], ids=["https", "lan-http"])
+def test_copy_says_what_it_did(browser, base_url, clipboard_api):
+    """On a LAN address (plain http) the clipboard API is missing: the copy still happens."""
+    guarded = Guarded(browser, viewport={"width": 390, "height": 844})
+    try:
+        guarded.context.grant_permissions(["clipboard-read", "clipboard-write"])
+        page = guarded.page
+        if not clipboard_api:
+            page.add_init_script(
+                "Object.defineProperty(Navigator.prototype, 'clipboard', {get: () => undefined})"
+            )
+        page.goto(base_url + COINS)
+        page.wait_for_function(RESULT)
+        assert page.evaluate("() => navigator.clipboard === undefined") is not clipboard_api
+        button = page.locator("#copy-link")
+        button.click()
+        page.wait_for_function(
+            "() => document.querySelector('#copy-link').textContent === 'Copied ✓'"
+        )
+        status = page.locator("#copy-link + .did")
+        assert status.inner_text() == "Copied the link to this view: paste it where you need it."
+        reader = guarded.context.new_page()
+        reader.goto(base_url + "static/favicon.svg")
+        assert reader.evaluate("() => navigator.clipboard.readText()") == page.url
+        # the button says what it is again
+        page.wait_for_function(
+            "() => document.querySelector('#copy-link').textContent === 'Copy link'"
+        )
+    finally:
+        guarded.close()
+
+
+def test_phone_keeps_the_result_in_sight_while_a_slider_moves(browser, base_url):
+    guarded = Guarded(browser, viewport={"width": 390, "height": 844})
+    try:
+        page = guarded.page
+        page.goto(base_url + COINS)
+        page.wait_for_function(RESULT)
+        slider = page.locator(
+            "#param-sigma + input, input[type=range][aria-label='sigma slider']"
+        ).first
+        slider.scroll_into_view_if_needed()
+        result = page.locator("#result")
+        assert not page.evaluate(IN_VIEW, "#result"), (
+            "the result was in view before: nothing tested"
+        )
+        box = slider.bounding_box()
+        page.mouse.move(box["x"] + 5, box["y"] + box["height"] / 2)
+        page.mouse.down()
+        page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2, steps=5)
+        page.wait_for_function(
+            "() => document.querySelector('#views').classList.contains('dragging')"
+        )
+        assert page.evaluate(IN_VIEW, "#result")
+        shown, thumb = result.bounding_box(), slider.bounding_box()
+        overlap = (
+            shown["y"] < thumb["y"] + thumb["height"] and thumb["y"] < shown["y"] + shown["height"]
+        )
+        assert not overlap, "the pinned result covers the slider"
+        page.mouse.up()
+        page.wait_for_function(
+            "() => !document.querySelector('#views').classList.contains('dragging')"
+        )
+    finally:
+        guarded.close()
+
+
+def test_a_tap_reads_the_pixel_beside_the_point(browser, base_url):
+    guarded = Guarded(
+        browser, viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True
+    )
+    try:
+        page = guarded.page
+        page.goto(base_url + COINS)
+        page.wait_for_function(RESULT)
+        page.locator("#result").scroll_into_view_if_needed()
+        box = page.locator("#result").bounding_box()
+        x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+        page.touchscreen.tap(x, y)
+        readout = page.locator("#inspector")
+        page.wait_for_function(
+            "() => document.querySelector('#inspector').textContent.startsWith('row ')"
+        )
+        assert "beside" in readout.get_attribute("class")
+        shown = readout.bounding_box()
+        assert abs(shown["y"] + shown["height"] / 2 - y) < 80
+        assert shown["x"] <= x <= shown["x"] + shown["width"] or abs(shown["x"] - x) < 200
+        assert 0 <= shown["x"] and shown["x"] + shown["width"] <= 390
+    finally:
+        guarded.close()
+
+
+def test_phone_buttons_are_finger_sized_and_the_table_says_it_scrolls(browser, base_url):
+    guarded = Guarded(browser, viewport={"width": 390, "height": 844})
+    try:
+        page = guarded.page
+        steps = [["gaussian_filter", {"sigma": 2}], ["threshold_otsu", {}], ["label", {}]]
+        page.goto(f"{base_url}#sample=coins&steps={quote(json.dumps(steps))}")
+        page.wait_for_function(RESULT)
+        page.click("#steps li:nth-child(3) .step")
+        caption = page.locator("#info .table-caption")
+        page.wait_for_function(
+            "() => document.querySelector('#info .scroll-hint')?.textContent.includes('scroll')"
+        )
+        assert caption.inner_text().startswith("24 objects · scroll the table for every row")
+        # the count is said once: in the caption, not again as a value
+        assert "objects" not in page.locator("#info").evaluate(
+            "(e) => [...e.querySelectorAll('dt')].map((d) => d.textContent).join(' ')"
+        )
+        small = page.evaluate(
+            """() => [...document.querySelectorAll('#images-view button, header button')]
+              .filter((b) => b.offsetParent !== null && b.getBoundingClientRect().height < 43.5)
+              .map((b) => `${b.id || b.textContent}: ${b.getBoundingClientRect().height}`)"""
+        )
+        assert small == []
+    finally:
+        guarded.close()
+
+
+def test_help_shows_code_as_code(browser, base_url):
+    guarded = Guarded(browser)
+    try:
+        page = guarded.page
+        page.goto(base_url + "#sample=coins&steps=" + quote(json.dumps([["threshold_otsu", {}]])))
+        page.wait_for_function("() => document.querySelector('#op-doc code') !== null")
+        doc = page.locator("#op-doc")
+        assert "``" not in doc.text_content()
+        assert "image > threshold" in page.locator("#op-doc code").all_text_contents()
+    finally:
+        guarded.close()
+
+
+TWELVE_YEARS = "year, max_speed\n" + "\n".join(f"{1990 + i}, {25 + i % 5}.5" for i in range(12))
+
+
+def test_refused_data_is_named_and_the_old_results_marked(screen, base_url):
+    page = screen.page
+    page.goto(base_url + "#lab=wind_return_speed")
+    page.wait_for_function(LAB_RESULT)
+    page.click("#lab-data summary")
+    page.fill("#lab-data-text", TWELVE_YEARS)
+    # the columns are named by the table's first line; the lab's "wind speed" picks max_speed
+    names = [t.strip() for t in page.locator(".lab-data-preview th").all_inner_texts()]
+    assert names == ["year", "max_speed"]
+    assert not page.get_by_label("Use year").is_checked()
+    assert page.get_by_label("Use max_speed").is_checked()
+    page.click("#lab-data-use")
+    message = page.locator("#lab-message")
+    page.wait_for_function(
+        "() => document.querySelector('#lab-outputs').classList.contains('stale')"
+    )
+    text = message.inner_text()
+    assert text.startswith("Your data cannot be used: the data needs 30 to 10000000 rows, got 12.")
+    assert "Correct it under Your data" in text and "Check the parameter values" not in text
+    assert (
+        page.locator("#lab-outputs").get_attribute("data-stale")
+        == "Not current: your data was refused"
+    )
+    assert "refused" in page.locator(".lab-data-status").inner_text()
+    # the data's description is said once, beside the lab's title
+    assert page.locator("#lab-data p").first.inner_text().startswith("Paste a table")
+
+
+def test_lesson_tools_say_where_to_start_and_teach_panel(browser, base_url):
+    guarded = Guarded(browser, viewport={"width": 1280, "height": 800})
+    try:
+        page = guarded.page
+        page.goto(base_url + COINS)
+        page.wait_for_function(RESULT)
+        page.click("#lesson-toggle")
+        assert page.locator("#lesson-status").inner_text().startswith("Start here:")
+        shown = [
+            b.inner_text()
+            for b in page.locator("#lesson-tools button, #lesson-tools label").all()
+            if b.is_visible()
+        ]
+        assert shown == ["Add this view to the lesson", "Open lesson file…"]
+        page.click("#teach")
+        dialog = page.locator("#teach-dialog")
+        assert dialog.is_visible()
+        words = dialog.inner_text()
+        for needed in ("python3 build.py package", "python3 start.py --lan", "/classroom.svg"):
+            assert needed in words
+        href = page.locator("#teach-qr").get_attribute("href")
+        assert href.startswith("classroom.svg?view=") and "coins" in href
+    finally:
+        guarded.close()
+
+
+def test_presenter_mode_shows_the_measurements(browser, base_url):
+    guarded = Guarded(browser, viewport={"width": 1600, "height": 900})
+    try:
+        page = guarded.page
+        steps = [["threshold_otsu", {}], ["label", {}]]
+        page.goto(f"{base_url}#sample=coins&steps={quote(json.dumps(steps))}")
+        page.wait_for_function(RESULT)
+        page.click("#steps li:nth-child(2) .step")
+        page.click("#present")
+        page.wait_for_function("() => document.body.classList.contains('presenter')")
+        assert page.locator("#info").is_visible()
+        assert "objects" in page.locator("#info .table-caption").inner_text()
+    finally:
+        guarded.close()
+
+
+def test_embed_with_an_unknown_sample_names_the_samples(browser, base_url):
+    guarded = Guarded(browser)
+    try:
+        page = guarded.page
+        page.goto(f"{base_url}embed.html#demo=gaussian_filter&sample=coffe")
+        page.wait_for_function("() => document.body.dataset.state === 'error'")
+        message = page.locator("#message").inner_text()
+        assert "unknown sample “coffe”" in message and "camera" in message and "coffee" in message
+        assert page.locator("#run").is_hidden()
+        assert "Importing" not in page.locator("body").inner_text()
+        assert "Starting" not in page.locator("body").inner_text()
+    finally:
+        guarded.close()
+
+
+def test_the_labs_own_data_sliders_are_off_with_the_learners_data(browser, base_url):
+    guarded = Guarded(browser)
+    try:
+        page = guarded.page
+        page.goto(base_url + "#lab=fit_curve")
+        page.wait_for_function(LAB_RESULT)
+        page.click("#lab-data summary")
+        page.fill("#lab-data-text", "x y\n" + "\n".join(f"{x} {x * x + 1}" for x in range(-5, 6)))
+        page.click("#lab-data-use")
+        page.wait_for_function("() => document.querySelector('#param-noise').disabled")
+        for name in ("a", "b", "noise", "n", "seed"):
+            assert page.locator(f"#param-{name}").is_disabled(), name
+        assert "not used with your data" in page.locator("#param-a").evaluate(
+            "(e) => getComputedStyle(e.closest('.control').querySelector('label'), '::after').content"
+        )
+        page.get_by_role("button", name="Back to the lab's own data").click()
+        page.wait_for_function("() => !document.querySelector('#param-noise').disabled")
+    finally:
+        guarded.close()
