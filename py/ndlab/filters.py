@@ -7,8 +7,14 @@ from .convert import exact_uint8
 from .registry import DEFAULT_MEMORY, Param, operation
 
 
-def _sigma(default, help="Standard deviation of the Gaussian, in pixels."):
-    return Param("sigma", "float", default, min=0.0, max=20.0, step=0.1, help=help, unit="px")
+def _sigma(default, help="Standard deviation of the Gaussian, in pixels.", min=0.0):
+    return Param("sigma", "float", default, min=min, max=20.0, step=0.1, help=help, unit="px")
+
+
+#: Below sigma 1 ndimage's sampled derivative kernels lose their sums (at 0.5 the Laplacian of a
+#: flat image is -1.1 times it, a ramp's gradient 0.86 times its slope), and at 0 it skips the
+#: derivative, giving √2 or 2 times the image.
+_DERIVATIVE_SIGMA = _sigma(2.0, min=1.0)
 
 
 def _size(default, help="Width of the square window, in pixels."):
@@ -406,7 +412,7 @@ def laplace(image):
 @operation(
     category="filters",
     title="Gaussian gradient magnitude",
-    params=[_sigma(2.0)],
+    params=[_DERIVATIVE_SIGMA],
     channels="each",
     output="rescale",
     chunking=lambda params: gaussian_radius(params["sigma"]),
@@ -442,7 +448,7 @@ def gaussian_gradient_magnitude(image, *, sigma=2.0):
 @operation(
     category="filters",
     title="Laplacian of Gaussian",
-    params=[_sigma(2.0)],
+    params=[_DERIVATIVE_SIGMA],
     channels="each",
     output="rescale",
     chunking=lambda params: gaussian_radius(params["sigma"]),

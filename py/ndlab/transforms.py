@@ -127,7 +127,7 @@ def zoom(image, *, factor=2.0, order=3):
         Input channel.
     factor : float
         Scale factor for both axes; the output has ``round(M * factor)``
-        rows and ``round(N * factor)`` columns (at least 1).
+        rows and ``round(N * factor)`` columns.
     order : int
         Spline order, 0–5. Shrinking does not smooth first, so fine
         patterns can alias; blur before shrinking a lot.
@@ -137,11 +137,23 @@ def zoom(image, *, factor=2.0, order=3):
     ndarray of float64
         Resized channel.
 
+    Raises
+    ------
+    ValueError
+        If the output would have no row or no column.
+
     Examples
     --------
     >>> zoom(np.zeros((10, 20)), factor=0.5).shape
     (5, 10)
     """
+    rows, cols = (round(n * factor) for n in image.shape)
+    if rows == 0 or cols == 0:
+        smallest = 1 / min(image.shape)
+        raise ValueError(
+            f"factor {factor:g} would leave {rows}×{cols} pixels of the "
+            f"{image.shape[0]}×{image.shape[1]} image; {smallest:.3g} or more keeps one"
+        )
     return ndimage.zoom(image, factor, order=order)
 
 

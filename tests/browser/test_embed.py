@@ -4,10 +4,10 @@ the postMessage API and its origin allow-list, and bad embed attributes."""
 import json
 from urllib.parse import parse_qs, quote, unquote, urlparse
 
-import numpy as np
 import pytest
 
 from conftest import static_site
+from ndlab import labs
 from pages import Guarded, cpython_pipeline, page_pixels
 from test_page import assert_close, cpython
 from tools.layout import ROOT
@@ -98,10 +98,14 @@ def test_set_params_returns_the_new_result(host):
     assert number.input_value() == "8"
 
 
-def test_lab_demo_answers_with_numbers(host):
+def test_lab_demo_answers_with_cpythons_numbers(host):
     result = ask(host.page, "lab", {"type": "run"})
     assert result["kind"] == "lab" and result["name"] == "fit_curve"
-    assert all(np.isfinite(v) for v in result["values"].values() if isinstance(v, float))
+    expected = labs.run("fit_curve", **result["params"]).outputs
+    assert result["values"].keys() == expected["values"].keys() != set()
+    for key, value in expected["values"].items():
+        assert result["values"][key] == pytest.approx(value, rel=1e-6, abs=1e-9), key
+    assert result["text"] == expected["text"] != []
 
 
 @pytest.mark.parametrize(

@@ -6,6 +6,7 @@ import ndlab
 from cases import OUTPUT_KINDS, make_image
 from ndlab.convert import clip, rescale
 from ndlab.filters import median_3x3
+from ndlab.registry import get_operation
 
 
 @pytest.mark.parametrize("dtype", [np.uint8, np.int16, np.float32])
@@ -165,3 +166,17 @@ def test_unsharp_mask_with_zero_amount_is_identity():
 @pytest.mark.parametrize("name", ["prewitt", "laplace", "gaussian_gradient_magnitude"])
 def test_edge_filters_of_flat_images_are_black(name):
     assert (ndlab.run(name, np.full((9, 9), 80, np.uint8)).image == 0).all()
+
+
+@pytest.mark.parametrize("name", ["gaussian_gradient_magnitude", "gaussian_laplace"])
+def test_gaussian_derivatives_at_their_smallest_sigma_are_derivatives(name):
+    """Nearly zero on a flat image; the gradient of a ramp of slope 3 is 3 and its Laplacian 0
+    (away from the reflected borders). At sigma 0 ndimage skipped the derivative: it gave √2 and 2
+    times the image."""
+    smallest = get_operation(name).params[0].min
+    flat = ndlab.run(name, np.full((9, 9), 80, np.uint8), sigma=smallest).data
+    np.testing.assert_allclose(flat, 0, atol=80 * 5e-4)
+    ramp = np.tile(3.0 * np.arange(16), (16, 1))
+    inner = ndlab.run(name, ramp, sigma=smallest).data[6:-6, 6:-6]
+    expected = 3.0 if name == "gaussian_gradient_magnitude" else 0.0
+    np.testing.assert_allclose(inner, expected, rtol=1e-3, atol=ramp.max() * 5e-4)
