@@ -7,7 +7,7 @@ import numpy as np
 from scipy import ndimage
 
 import ndlab
-from ndlab import web
+from ndlab.bridge.pixels import canonical
 from pages import cpython_pipeline, page_pixels
 
 THREE_STEPS = [
@@ -81,7 +81,7 @@ def test_npy_download_is_the_float_result(fresh, base_url, tmp_path):
     info.value.save_as(path)
     array = np.load(path)
     original = page_pixels(page, "document.querySelector('#original')")
-    expected = ndlab.run("gaussian_filter", web.canonical(original), sigma=2).data
+    expected = ndlab.run("gaussian_filter", canonical(original), sigma=2).data
     assert array.dtype == np.float64 and array.shape == (512, 512)
     np.testing.assert_allclose(array, expected, atol=1e-9)
 
