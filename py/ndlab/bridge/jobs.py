@@ -74,9 +74,9 @@ def call(kind, request_json, buffer=None, progress=None):
         if not isinstance(request, dict):
             raise ValueError(f"a request must be a JSON object, got {request_json!r}")
         reply, buffers = JOBS[kind](request, buffer, progress)
+        return json.dumps(reply, allow_nan=False), buffers
     except (Exception, KeyboardInterrupt) as exc:
         return json.dumps({"error": envelope(exc)}), {}
-    return json.dumps(reply, allow_nan=False), buffers
 
 
 def _steps(request):

@@ -206,6 +206,12 @@ def test_unknown_jobs_and_requests_that_are_not_objects_are_reported():
     assert "steps must be a JSON array" in error["message"]
 
 
+def test_a_reply_that_is_not_strict_json_is_an_error_not_a_raise(monkeypatch):
+    monkeypatch.setitem(jobs.JOBS, "release", lambda *args: ({"value": float("nan")}, {}))
+    error = call_job("release", input=1)[0]["error"]
+    assert error["type"] == "ValueError" and "JSON" in error["message"]
+
+
 def test_oversized_images_are_refused(monkeypatch):
     monkeypatch.setattr(memory, "MAX_PIXELS", 100)
     error = call_job("load", make_image("rgba", shape=(11, 10)))[0]["error"]
