@@ -1,6 +1,5 @@
 """The page in headless Chromium: Python starts, operations give CPython's pixels, errors are clear."""
 
-
 import numpy as np
 import pytest
 
