@@ -302,7 +302,7 @@ const preparations = {
       if (failures.length) throw new Error(failures.join(" "));
       await installWheels(code, say);
     } catch (error) {
-      throw Object.assign(new Error(String(error?.message ?? error)), { type: "ImportError", hint: HINTS.packages });
+      throw errorInfo("ImportError", String(error?.message ?? error), HINTS.packages);
     }
     await fetchChapterPictures(code);
   },
@@ -322,7 +322,7 @@ async function fetchChapterPictures(code) {
   for (const path of paths) {
     const name = /** @type {string} */ (path.split("/").pop());
     const response = await fetch(new URL(`../data/scipy-lectures/${name}`, import.meta.url));
-    if (!response.ok) throw Object.assign(new Error(`The chapter's file ${name} could not be read (HTTP ${response.status}).`), { type: "OSError" });
+    if (!response.ok) throw errorInfo("OSError", `The chapter's file ${name} could not be read (HTTP ${response.status}).`, HINTS.siteFile);
     pyodide.FS.writeFile(path, new Uint8Array(await response.arrayBuffer()));
   }
 }
@@ -424,9 +424,10 @@ async function handle(request, port) {
       reply({ id: request.id, ok: true, ...result }, transferables(result));
     }
   } catch (error) {
-    // ndlab turns Python exceptions into result.meta.error, so this is either a bug (reported
-    // as it is) or the interpreter itself failed (out of memory, a fatal Pyodide error): then
-    // report it, tell every connection, and close so each starts a fresh worker.
+    // ndlab turns Python exceptions into result.meta.error, so this is a preparation's failure
+    // (thrown as its envelope), a bug (reported as it is) or the interpreter itself failed (out
+    // of memory, a fatal Pyodide error): then report it, tell every connection, and close so
+    // each starts a fresh worker.
     const fatal = py !== undefined && !alive();
     const message = String(error?.message ?? error);
     const hint = fatal ? HINTS.restarting : (error?.hint ?? HINTS.bug);

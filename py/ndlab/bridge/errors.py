@@ -4,7 +4,7 @@ Every failure reaches the page as ``{"type", "message", "hint"}``, with ``fit`` 
 for memory (:class:`ndlab.bridge.memory.NotEnoughMemory`) and ``about`` for a lab's invalid
 parameter. The hints are written here only: the build writes :data:`HINTS` into ``hints.js``,
 which static/protocol.js reads for the failures Python never sees (a worker that stopped, a start
-that failed, a package that could not be loaded).
+that failed, a package or a file the site could not give).
 """
 
 #: What the user is told to do, by situation (the keys are JavaScript names: protocol.js's HINTS).
@@ -26,6 +26,8 @@ HINTS = {
         "`python3 build.py build`."
     ),
     "unknownSample": "See ndlab.samples().",
+    "finiteArray": "Save the array with finite numbers only, then open it again.",
+    "siteFile": "This site lacks one of its files: rebuild it (`python3 build.py build`).",
     "packages": (
         "A package your code imports could not be loaded from this site. Rebuild it "
         "(`python3 build.py build`), or check the wheel given to `build.py package --wheel`."
