@@ -240,7 +240,7 @@ export function createApi(onProgress, options = {}) {
       const source = { bytes: new Uint8Array(await file.arrayBuffer()), filename: file.name ?? "array.npy", variable };
       await client.ready;
       const { meta, image } = await client.request({ type: JOB.readArray, ...source, bytes: source.bytes.slice() }, options);
-      if (meta.input == null) throw new NdlabError(errorInfo("ValueError", meta.problem, "Save the array with finite numbers only, then open it again."));
+      if (meta.input == null) throw new NdlabError(errorInfo("ValueError", meta.problem, HINTS.finiteArray));
       const handle = { image: imageData(image), meta, source };
       inputs.adopt(handle, meta.input);
       return handle;

@@ -24,7 +24,7 @@ export function drawHistogram(canvas, image) {
 }
 
 /**
- * The histogram of an array's values, counted in Python over their range (ndlab.web.histogram).
+ * The histogram of an array's values, counted in Python over their range (ndlab.bridge.pixels.histogram).
  * @param {HTMLCanvasElement} canvas @param {{range: number[], counts: number[][]}} histogram
  */
 export function drawCounts(canvas, { range, counts }) {

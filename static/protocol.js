@@ -1,19 +1,20 @@
 // @ts-check
 // The worker protocol, declared once: the worker (worker/worker.js), its client (client.js) and
-// through it every page and embed import these names, the error envelope and the hints.
+// through it every page and embed import these names, the error envelope and the hints. Python
+// answers each job in ndlab.bridge.jobs, one function per job of the same name.
 //
 // Per connection (the page's dedicated worker, or each embed's port on the shared worker):
 //   page -> worker, jobs: {id, type, ...} answered by {id, ok: true, meta, image?, bytes?, values?}
 //                         or {id, ok: false, error: ErrorInfo}; buffers are transferred
 //     load        {image: Pixels}                          -> meta {input, shape, dtype}
 //     read_array  {bytes, filename, variable}              -> meta {input, variables, ...}, image
-//     pipeline    {input, steps: [{name, params}], values} -> meta (see ndlab.web.run_steps),
+//     pipeline    {input, steps: [{name, params}], values} -> meta (ndlab.bridge.jobs.pipeline),
 //                                                             image, values (Float32Array) or none
 //     npy         {input, steps}                           -> bytes (.npy of the last array)
-//     dask_script {steps}                                  -> meta {script, notes} (ndlab.web.dask_export)
+//     dask_script {steps}                                  -> meta {script, notes}
 //     release     {input}                                  -> meta {}
-//     lab         {name, params}                           -> meta (see ndlab.labs.web)
-//     code        {input: id | null, code, data}           -> meta (see ndlab.web.run_user_code),
+//     lab         {name, params}                           -> meta (see ndlab.bridge.jobs.lab)
+//     code        {input: id | null, code, data}           -> meta (see ndlab.bridge.jobs.code),
 //                                                             image, values, bytes (.npy), figures
 //                                                             (PNG buffers); packages the code
 //                                                             imports (matplotlib) load first
@@ -24,6 +25,9 @@
 //   worker -> page, events: progress {stage, loaded, total}; ready {timings, runtime};
 //     failed {error}; started {id}; job-progress {id, fraction, message}; crashed {message};
 //     status {runtime}
+
+// @ts-ignore: the build writes it from ndlab.bridge.errors.HINTS, the one copy of the hints
+import hints from "../hints.js";
 
 /** Jobs, run one at a time in arrival order. */
 export const JOB = Object.freeze({
@@ -51,16 +55,11 @@ export const EVENT = Object.freeze({
   status: "status",
 });
 
-/** What the user is told to do, by situation. */
-export const HINTS = Object.freeze({
-  kept: "Your image and settings are kept.",
-  bug: "This is a bug in ndlab; the page still works. Try other settings.",
-  restarting: "Python stopped working; a fresh Python is starting. Your image and settings are kept.",
-  crashed: "A fresh Python is starting; your image and settings are kept. Try a smaller image if this repeats.",
-  startFailed: "Python could not start. Reload the page; if it keeps failing, rebuild with `python3 build.py build`.",
-  unknownSample: "See ndlab.samples().",
-  packages: "A package your code imports could not be loaded from this site. Rebuild it (`python3 build.py build`), or check the wheel given to `build.py package --wheel`.",
-});
+/**
+ * What the user is told to do, by situation: ndlab.bridge.errors.HINTS, as the build wrote it.
+ * @type {Readonly<Record<string, string>>}
+ */
+export const HINTS = Object.freeze(hints);
 
 /**
  * @typedef {{type: string, message: string, hint: string, fit?: number, about?: string}} ErrorInfo

@@ -26,7 +26,9 @@ from PIL import Image
 from playwright.sync_api import sync_playwright
 
 import ndlab
-from ndlab import labs, web
+from ndlab import labs
+from ndlab.bridge.memory import CACHE_BYTES
+from ndlab.bridge.pixels import canonical, to_rgba
 from ndlab.pipeline import Cache
 from tools import docs
 from tools.chromium import CHROMIUM_FLAGS, find_chromium
@@ -235,12 +237,12 @@ def embeds(browser, url, runs):
 
 
 def operations(page, rgba, repeats):
-    names = [op["name"] for op in json.loads(web.catalog_json())["operations"]]
+    names = [op["name"] for op in ndlab.catalog()["operations"]]
     rows = []
     for name in names:
         # one operation in the page, then in CPython: the two see the same load on the machine
         t = page.evaluate(TIME_OPS, [[name], repeats])[name]
-        image = web.canonical(rgba)
+        image = canonical(rgba)
         native = [ndlab.run(name, image).timings["compute_ms"] for _ in range(repeats)]
         page_ms = median([x["compute_ms"] for x in t])
         overhead = median([x["total_ms"] - x["compute_ms"] for x in t])
@@ -259,10 +261,10 @@ def operations(page, rgba, repeats):
 def pipeline(page, rgba, repeats):
     """The four-step pipeline in the page and in CPython: whole, then with its last step edited."""
     timed = page.evaluate(TIME_PIPELINE, [PIPELINE_STEPS, repeats])
-    image = web.canonical(rgba)
+    image = canonical(rgba)
     native_whole, native_edited = [], []
     for _ in range(repeats):
-        cache = Cache(web.CACHE_BYTES)
+        cache = Cache(CACHE_BYTES)
         start = time.perf_counter()
         ndlab.run_pipeline(image, PIPELINE_STEPS, cache=cache, key=1)
         native_whole.append(1000 * (time.perf_counter() - start))
@@ -329,8 +331,8 @@ def batch(page, rgba, counts):
     for _ in range(3):
         start = time.perf_counter()
         decoded = np.asarray(Image.open(io.BytesIO(png(rgba))).convert("RGBA"))
-        result = ndlab.run_pipeline(web.canonical(decoded), PIPELINE_STEPS)
-        png(web.to_rgba(result.image))
+        result = ndlab.run_pipeline(canonical(decoded), PIPELINE_STEPS)
+        png(to_rgba(result.image))
         np.save(io.BytesIO(), result.data)
         native.append(1000 * (time.perf_counter() - start))
     return {"runs": runs, "cpython_per_file_ms": median(native)}
@@ -391,7 +393,7 @@ def report_startup(results):
         + ". A restore counts as the runtime's stage: it replaces all three.",
         "",
         "Stage by stage, ndlab / the floor (starting the runtime, loading the packages, "
-        "importing `ndlab.web` / `scipy.ndimage`):",
+        "importing `ndlab.bridge.jobs` / `scipy.ndimage`):",
         "",
     ]
     lines += [

@@ -46,15 +46,20 @@ def chapter_data() -> None:
 
 
 def generate(skimage_wheel: str) -> None:
-    """(Runs in the venv.) Write catalog.json and the sample images into dist/."""
+    """(Runs in the venv.) Write catalog.json, labs.json, hints.js and the sample images into
+    dist/."""
     import numpy as np
     from PIL import Image
 
     import ndlab
+    import ndlab.bridge.errors
     import ndlab.labs
 
     (DIST / "catalog.json").write_text(json.dumps(ndlab.catalog(), indent=1))
     (DIST / "labs.json").write_text(json.dumps(ndlab.labs.catalog(), indent=1))
+    # the one set of hints, for what Python never sees too (static/protocol.js imports it)
+    hints = json.dumps(ndlab.bridge.errors.HINTS, indent=1)
+    (DIST / "hints.js").write_text(f"// ndlab.bridge.errors.HINTS\nexport default {hints};\n")
     samples_dir = DIST / "samples"
     samples_dir.mkdir(parents=True, exist_ok=True)
     samples = []

@@ -1,7 +1,7 @@
 // @ts-check
 // A memory snapshot of Python with NumPy, SciPy and ndlab imported: the build makes it in
 // headless Chromium (tools/snapshot.py), the worker restores it and skips Python's start-up and
-// `import ndlab.web`.
+// `import ndlab.bridge.jobs`.
 //
 // Pyodide 0.27 snapshots only a bare interpreter (pyodide#5195): once compiled libraries are
 // loaded, Python's memory points into their data and their function-table slots, which the
@@ -86,7 +86,7 @@ function loadLibrary(Module, path, binary, handle) {
 
 /**
  * Make a snapshot: start Python, install the packages' files, load their libraries recording
- * where each went, import ndlab.web. Runs at build time, in a page of the built site.
+ * where each went, import ndlab.bridge.jobs. Runs at build time, in a page of the built site.
  * @param {any} loadPyodide @param {string} indexURL @param {any} lock @param {any[]} entries
  * @param {Map<string, Uint8Array>} files the packages' files (filesOf)
  */
@@ -107,7 +107,7 @@ export async function makeSnapshot(loadPyodide, indexURL, lock, entries, files) 
   if (new Set(loaded).size !== libraries.length) throw new Error("a library loaded another one by itself: the snapshot could not replay it");
   const got = gotDigest(Module);
   const tableLength = Module.wasmTable.length;
-  pyodide.runPython("import ndlab.web, gc\ngc.collect()");
+  pyodide.runPython("import ndlab.bridge.jobs, gc\ngc.collect()");
   if (Module.wasmTable.length !== tableLength) {
     throw new Error(`importing ndlab added ${Module.wasmTable.length - tableLength} function-table slots a restore cannot replay`);
   }

@@ -2,19 +2,17 @@
 // The Pyodide worker: loads Python, NumPy, SciPy and ndlab, then answers requests one at a time.
 // It never touches the DOM. It runs as a dedicated worker for the page, or as a shared worker
 // that every embedded demo on a host page connects to, so they share one Python. The inputs and
-// every step's array stay here (ndlab.web); only displays and asked-for values cross back.
+// every step's array stay here (ndlab.bridge); only displays and asked-for values cross back.
 // The messages are declared in static/protocol.js.
 // @ts-ignore: build.py copies Pyodide here from its npm package
 import { loadPyodide } from "../pyodide/pyodide.mjs";
-import { CONTROL, EVENT, HINTS, JOB, cancelled, errorInfo } from "../static/protocol.js";
+import { CONTROL, EVENT, HINTS, JOB, errorInfo } from "../static/protocol.js";
 import { closure, filesOf, restoreSnapshot } from "./snapshot.js";
 
 const PYODIDE_URL = new URL("../pyodide/", import.meta.url).href;
 const started = performance.now();
 /** @type {any} */
 let pyodide;
-/** @type {any} the ndlab.labs.web module, once a lab has run */
-let labs;
 
 /** Who this runtime is, for pages that check their demos share one. (Not crypto.randomUUID:
  * browsers have it only in secure contexts, and a classroom's LAN address over http is not one.) */
@@ -170,13 +168,13 @@ async function start() {
   downloads.restore();
   const loaded = performance.now();
   broadcast({ type: EVENT.progress, stage: "Importing ndlab", loaded: 1, total: 1 });
-  const web = pyodide.pyimport("ndlab.web");
+  const py = pyodide.pyimport("ndlab.bridge.jobs");
   const imported = performance.now();
   // JS bytes become Python bytes through this (one copy).
-  web.toBytes = pyodide.runPython("lambda buffer: buffer.to_bytes()");
+  py.toBytes = pyodide.runPython("lambda buffer: buffer.to_bytes()");
   Object.assign(timings, { startup_ms: performance.now() - started, import_ms: imported - loaded });
   broadcast({ type: EVENT.ready, timings, runtime });
-  return web;
+  return py;
 }
 
 /**
@@ -197,11 +195,11 @@ ready.catch((error) => broadcast({ type: EVENT.failed, error: errorInfo(error?.n
 
 /**
  * Copy RGBA pixels from a transferred buffer into a fresh NumPy array: the one copy in.
- * @param {any} web the ndlab.web module proxy
+ * @param {any} py the ndlab.bridge.jobs module proxy
  * @param {{buffer: ArrayBuffer, width: number, height: number}} image
  */
-function toNumpy(web, image) {
-  const array = web.alloc(image.height, image.width);
+function toNumpy(py, image) {
+  const array = py.alloc(image.height, image.width);
   const view = array.getBuffer("u8");
   try {
     view.data.set(new Uint8Array(image.buffer));
@@ -228,98 +226,63 @@ function fromNumpy(array) {
   }
 }
 
-/** A uint8 H×W×4 array as transferable pixels. @param {any} array */
-function pixels(array) {
-  const { buffer, shape } = fromNumpy(array);
-  return { buffer, width: shape[1], height: shape[0] };
-}
-
-/** Take a Python tuple (pixels, meta JSON, values?) apart, proxies destroyed. @param {any} tuple */
-function fromTuple(tuple) {
-  try {
-    const meta = JSON.parse(tuple.get(1));
-    const image = pixels(tuple.get(0));
-    const values = tuple.length > 2 ? tuple.get(2) : undefined;
-    return { meta, image, values: values ? fromNumpy(values).buffer : undefined };
-  } finally {
-    tuple.destroy();
-  }
-}
-
-/** Job handlers by type (see static/protocol.js); each returns {meta, image?, bytes?, values?}. */
-const handlers = {
-  /** Keep canvas pixels in Python as an input. */
-  [JOB.load](web, { image }) {
-    const input = toNumpy(web, image);
+/** The buffers a job sends back (see ndlab.bridge.jobs), from their proxies, which are destroyed. */
+const buffersOut = {
+  /** uint8 H×W×4 pixels. @param {any} array */
+  image(array) {
+    const { buffer, shape } = fromNumpy(array);
+    return { buffer, width: shape[1], height: shape[0] };
+  },
+  /** float32 values. @param {any} array */
+  values: (array) => fromNumpy(array).buffer,
+  /** A file. @param {any} bytes */
+  bytes(bytes) {
     try {
-      return { meta: JSON.parse(web.load_pixels(input)) };
+      return bytes.toJs();
     } finally {
-      input.destroy();
+      bytes.destroy();
     }
   },
-
-  /** Keep a .npy, .npz or .mat file's array as an input; its display comes back. */
-  [JOB.readArray](web, { bytes, filename, variable }) {
-    const data = web.toBytes(bytes);
+  /** PNG files. @param {any} list */
+  figures(list) {
     try {
-      return fromTuple(web.read_array(data, filename, variable ?? ""));
+      return list.toJs().map((/** @type {Uint8Array} */ png) => png.buffer);
     } finally {
-      data.destroy();
-    }
-  },
-
-  /** Run a pipeline on an input, reusing the steps cached since the last edit. */
-  [JOB.pipeline](web, { input, steps, values, histogram, preview }) {
-    const t0 = performance.now();
-    const out = fromTuple(web.run_steps(input, JSON.stringify(steps), Boolean(values), histogram !== false, Boolean(preview)));
-    out.meta.timings = { ...out.meta.timings, python_ms: performance.now() - t0 };
-    out.meta.memory_mb = memoryMB();
-    return out;
-  },
-
-  /** The pipeline's last array as .npy bytes, from the cache (float where it is float). */
-  [JOB.npy](web, { input, steps }) {
-    const npy = web.step_npy(input, JSON.stringify(steps));
-    try {
-      return { meta: {}, bytes: npy.toJs() };
-    } finally {
-      npy.destroy();
-    }
-  },
-
-  /** The pipeline as a Dask script, and the notes on steps that run on the whole array. */
-  [JOB.daskScript](web, { steps }) {
-    return { meta: JSON.parse(web.dask_export(JSON.stringify(steps))) };
-  },
-
-  /** Forget an input and its cached steps. */
-  [JOB.release](web, { input }) {
-    web.release(input);
-    return { meta: {} };
-  },
-
-  /** Run a SciPy lab; ndlab.labs is imported on first use, so start-up does not pay for it. */
-  [JOB.lab](web, { id, name, params }, reply) {
-    labs ??= pyodide.pyimport("ndlab.labs.web");
-    const progress = (fraction, message) => reply({ type: EVENT.jobProgress, id, fraction, message });
-    return { meta: JSON.parse(labs.run_lab_json(name, JSON.stringify(params ?? {}), progress)) };
-  },
-
-  /** Run a learner's code on an input (or none); its figures come back as PNG files. */
-  [JOB.code](web, { input, code, data }) {
-    const tuple = web.run_user_code(input ?? null, code, JSON.stringify(data ?? null));
-    const npy = tuple.get(3);
-    const figures = tuple.get(4);
-    try {
-      const out = fromTuple(tuple);
-      const image = out.image.width ? out.image : undefined;
-      return { ...out, image, bytes: npy?.toJs(), figures: figures.toJs().map((/** @type {Uint8Array} */ png) => png.buffer) };
-    } finally {
-      npy?.destroy();
-      figures.destroy();
+      list.destroy();
     }
   },
 };
+
+/**
+ * Run a job in Python (ndlab.bridge.jobs.call): its fields go as JSON, its pixels or file bytes
+ * copied once into Python; the reply comes back as `meta`, each buffer copied once out.
+ * @param {any} py the ndlab.bridge.jobs module proxy
+ * @param {any} request @param {(message: any) => void} reply
+ * @returns {{meta: any, image?: any, values?: ArrayBuffer, bytes?: Uint8Array, figures?: ArrayBuffer[]}}
+ */
+function callPython(py, request, reply) {
+  const { id, type, image, bytes, ...fields } = request;
+  const progress = (/** @type {number} */ fraction, /** @type {string} */ message) => reply({ type: EVENT.jobProgress, id, fraction, message });
+  const buffer = image ? toNumpy(py, image) : bytes ? py.toBytes(bytes) : null;
+  try {
+    const answer = py.call(type, JSON.stringify(fields), buffer, progress);
+    try {
+      /** @type {any} */
+      const out = { meta: JSON.parse(answer.get(0)) };
+      const buffers = answer.get(1);
+      try {
+        for (const name of buffers) out[name] = buffersOut[name](buffers.get(name));
+      } finally {
+        buffers.destroy();
+      }
+      return out;
+    } finally {
+      answer.destroy();
+    }
+  } finally {
+    buffer?.destroy();
+  }
+}
 
 /**
  * Work a job needs before its Python call, done while the worker still answers messages.
@@ -339,7 +302,7 @@ const preparations = {
       if (failures.length) throw new Error(failures.join(" "));
       await installWheels(code, say);
     } catch (error) {
-      throw Object.assign(new Error(String(error?.message ?? error)), { type: "ImportError", hint: HINTS.packages });
+      throw errorInfo("ImportError", String(error?.message ?? error), HINTS.packages);
     }
     await fetchChapterPictures(code);
   },
@@ -351,15 +314,15 @@ const preparations = {
  * @param {string} code
  */
 async function fetchChapterPictures(code) {
-  const web = pyodide.pyimport("ndlab.web");
-  const missing = web.missing_chapter_files(code);
+  const py = pyodide.pyimport("ndlab.bridge.jobs");
+  const missing = py.missing_chapter_files(code);
   const paths = /** @type {string[]} */ (missing.toJs());
   missing.destroy();
-  web.destroy();
+  py.destroy();
   for (const path of paths) {
     const name = /** @type {string} */ (path.split("/").pop());
     const response = await fetch(new URL(`../data/scipy-lectures/${name}`, import.meta.url));
-    if (!response.ok) throw Object.assign(new Error(`The chapter's file ${name} could not be read (HTTP ${response.status}).`), { type: "OSError" });
+    if (!response.ok) throw errorInfo("OSError", `The chapter's file ${name} could not be read (HTTP ${response.status}).`, HINTS.siteFile);
     pyodide.FS.writeFile(path, new Uint8Array(await response.arrayBuffer()));
   }
 }
@@ -436,34 +399,36 @@ let interrupt = null;
 async function handle(request, port) {
   if (skipped.get(port)?.delete(request.id)) return;
   const reply = (/** @type {any} */ message, transfer = []) => port.postMessage(message, transfer);
-  let web;
+  let py;
   try {
-    web = await ready;
-    const handler = handlers[request.type];
-    if (!handler) throw new TypeError(`unknown request type ${request.type}`);
+    py = await ready;
     if (interrupt) interrupt[0] = 0;
     reply({ type: EVENT.started, id: request.id });
     await preparations[request.type]?.(request, reply);
     let result;
+    const t0 = performance.now();
     underway = request;
     try {
-      result = handler(web, request, reply);
+      result = callPython(py, request, reply);
     } finally {
       underway = null;
     }
+    if (request.type === JOB.pipeline) {
+      result.meta.timings = { ...result.meta.timings, python_ms: performance.now() - t0 };
+      result.meta.memory_mb = memoryMB();
+    }
     const error = result.meta.error;
-    if (error?.type === "KeyboardInterrupt") {
-      reply({ id: request.id, ok: false, error: cancelled("Cancelled: Python was interrupted and is still warm.") });
-    } else if (error) {
+    if (error) {
       reply({ id: request.id, ok: false, error });
     } else {
       reply({ id: request.id, ok: true, ...result }, transferables(result));
     }
   } catch (error) {
-    // ndlab turns Python exceptions into result.meta.error, so this is either a bug (reported
-    // as it is) or the interpreter itself failed (out of memory, a fatal Pyodide error): then
-    // report it, tell every connection, and close so each starts a fresh worker.
-    const fatal = web !== undefined && !alive();
+    // ndlab turns Python exceptions into result.meta.error, so this is a preparation's failure
+    // (thrown as its envelope), a bug (reported as it is) or the interpreter itself failed (out
+    // of memory, a fatal Pyodide error): then report it, tell every connection, and close so
+    // each starts a fresh worker.
+    const fatal = py !== undefined && !alive();
     const message = String(error?.message ?? error);
     const hint = fatal ? HINTS.restarting : (error?.hint ?? HINTS.bug);
     reply({ id: request.id, ok: false, error: errorInfo(error?.type ?? error?.name ?? "Error", message, hint) });

@@ -17,7 +17,7 @@ from PIL import Image
 from scipy import ndimage
 
 import ndlab
-from ndlab import web
+from ndlab.bridge.pixels import canonical, to_rgba
 from pages import WATCH_RUNS, Guarded, page_pixels, wait_for_run_started, wait_until
 from test_accessibility import AXE
 
@@ -68,7 +68,7 @@ def damaged_png(path):
 def expected(path, steps):
     """CPython's result for the file as the page keeps it (grey 2-D, opaque colour RGB)."""
     rgba = np.asarray(Image.open(path).convert("RGBA"))
-    return ndlab.run_pipeline(web.canonical(np.ascontiguousarray(rgba)), [list(s) for s in steps])
+    return ndlab.run_pipeline(canonical(np.ascontiguousarray(rgba)), [list(s) for s in steps])
 
 
 def open_page(fresh, base_url, steps):
@@ -122,7 +122,7 @@ def assert_results(archive, path, stem, output):
     if output in ("png", "both"):
         with archive.open(f"{stem}.png") as f:
             shown = np.asarray(Image.open(f).convert("RGBA"))
-        want = web.to_rgba(result.image)
+        want = to_rgba(result.image)
         assert shown.shape == want.shape
         assert np.abs(shown.astype(int) - want.astype(int)).max() <= 1
     if output in ("npy", "both"):

@@ -8,7 +8,8 @@ import pytest
 from PIL import Image
 
 import ndlab
-from ndlab import labs, web
+from ndlab import labs
+from ndlab.bridge.pixels import canonical, to_rgba
 from pages import JS_PIXELS, Guarded, page_pixels, to_array
 
 # The camera sample through the page's Gaussian blur, then the same code with another sigma.
@@ -17,7 +18,7 @@ STEPS = [["gaussian_filter", {"sigma": 2}]]
 
 def camera():
     """The camera sample as the worker keeps it (grey, 2-D)."""
-    return web.canonical(np.asarray(Image.open(ndlab_sample("camera")).convert("RGBA")))
+    return canonical(np.asarray(Image.open(ndlab_sample("camera")).convert("RGBA")))
 
 
 def ndlab_sample(name):
@@ -60,7 +61,7 @@ def test_edited_code_runs_and_its_result_is_shown_as_cpython_computes_it(app):
     )
     expected = ndlab.run_pipeline(camera(), [{"name": "gaussian_filter", "params": {"sigma": 5}}])
     shown = result_pixels(page)
-    np.testing.assert_array_equal(shown, web.to_rgba(expected.image))
+    np.testing.assert_array_equal(shown, to_rgba(expected.image))
     assert page.locator("#editor .stdout").text_content() == f"mean {expected.image.mean()}\n"
     # the viewers' histogram, values under the cursor and downloads take the code's array
     assert page.locator("#download-npy").is_enabled()
@@ -205,7 +206,7 @@ def test_code_from_a_link_is_shown_and_runs_only_when_run_is_pressed(browser, ba
         "() => document.querySelector('#editor .stdout').textContent === 'ran\\n'"
     )
     assert page.evaluate("() => window.__jobs.filter((t) => t === 'code').length") == 1
-    np.testing.assert_array_equal(result_pixels(page), web.to_rgba(255 - camera()))
+    np.testing.assert_array_equal(result_pixels(page), to_rgba(255 - camera()))
     guarded.close()
 
 

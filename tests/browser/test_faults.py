@@ -7,7 +7,7 @@ import numpy as np
 from PIL import Image
 
 from conftest import static_site
-from ndlab import web
+from ndlab.bridge.pixels import to_rgba
 from pages import (
     OPEN_BIG_PHOTO,
     WATCH_RUNS,
@@ -111,7 +111,7 @@ BIG = (5000, 4000)  # 20 megapixels: a colour operation's float64 copies need ov
 def synthetic(width, height):
     y, x = np.mgrid[:height, :width]
     rgb = np.dstack([(7 * x + y) & 255, x ^ y, (x * y) & 255]).astype(np.uint8)
-    return web.to_rgba(rgb)
+    return to_rgba(rgb)
 
 
 def window(page, source, top, left, size=96):

@@ -1,17 +1,14 @@
 """The page in headless Chromium: Python starts, operations give CPython's pixels, errors are clear."""
 
-import json
-
 import numpy as np
 import pytest
 
 import ndlab
-from ndlab import web
+from ndlab.bridge.pixels import canonical, to_rgba
 from ndlab.draft import shrink
 from pages import Guarded, cpython_pipeline, ink, page_pixels, wait_for_ink
 
-CATALOG = json.loads(web.catalog_json())
-OPS = [op["name"] for op in CATALOG["operations"]]
+OPS = [op["name"] for op in ndlab.catalog()["operations"]]
 FIRST_OPS = [
     "gaussian_filter",
     "median_filter",
@@ -217,8 +214,8 @@ def test_slider_drag_shows_drafts_of_a_slow_step_and_the_exact_result_on_release
     assert abs(sizes[0] - sizes[1]) < 1
     original = page_pixels(page, "document.querySelector('#original')")
     draft = page_pixels(page, "document.querySelector('#result')")
-    small = shrink(web.canonical(original), factor)
-    expected = web.to_rgba(
+    small = shrink(canonical(original), factor)
+    expected = to_rgba(
         ndlab.run_pipeline(
             small, [{"name": "gaussian_filter", "params": {"sigma": 4 / factor}}]
         ).image

@@ -7,7 +7,8 @@ import numpy as np
 from scipy import ndimage
 
 import ndlab
-from ndlab import web
+from ndlab.bridge.errors import HINTS
+from ndlab.bridge.pixels import canonical
 from pages import cpython_pipeline, page_pixels
 
 THREE_STEPS = [
@@ -81,7 +82,7 @@ def test_npy_download_is_the_float_result(fresh, base_url, tmp_path):
     info.value.save_as(path)
     array = np.load(path)
     original = page_pixels(page, "document.querySelector('#original')")
-    expected = ndlab.run("gaussian_filter", web.canonical(original), sigma=2).data
+    expected = ndlab.run("gaussian_filter", canonical(original), sigma=2).data
     assert array.dtype == np.float64 and array.shape == (512, 512)
     np.testing.assert_allclose(array, expected, atol=1e-9)
 
@@ -115,6 +116,18 @@ def test_object_npy_is_refused(fresh, base_url, tmp_path):
     page.set_input_files("#file-input", str(tmp_path / "objects.npy"))
     page.locator("#message").wait_for(state="visible")
     assert "object" in page.locator("#message").inner_text().lower()
+    assert "Cameraman" in page.locator("#original-caption").inner_text()
+
+
+def test_an_array_with_nan_is_refused_with_pythons_hint(fresh, base_url, tmp_path):
+    page = open_link(fresh, permalink(base_url, "camera", [["sobel", {}]]))
+    array = np.ones((40, 50))
+    array[3, 4] = np.nan
+    np.save(tmp_path / "holes.npy", array)
+    page.set_input_files("#file-input", str(tmp_path / "holes.npy"))
+    page.locator("#message").wait_for(state="visible")
+    text = page.locator("#message").inner_text()
+    assert "holes.npy" in text and "finite" in text and HINTS["finiteArray"] in text
     assert "Cameraman" in page.locator("#original-caption").inner_text()
 
 

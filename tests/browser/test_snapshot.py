@@ -19,7 +19,7 @@ a = rng.random((40, 50))
 parts = [ndimage.gaussian_filter(a, 2), signal.wiener(a, 5), ndimage.median_filter(a, 3)]
 print([float(p.sum()) for p in parts], float(linalg.svd(a, compute_uv=False).sum()))
 print(ndimage.label(a > 0.7)[1], float(stats.norm.ppf(0.975)))
-print(sys.path.count(""), [m for m in ("ndlab.web", "numpy", "scipy") if m in sys.modules])
+print(sys.path.count(""), [m for m in ("ndlab.bridge.jobs", "numpy", "scipy") if m in sys.modules])
 """
 META = SNAPSHOT["meta"]
 
@@ -64,7 +64,7 @@ def test_a_restored_python_computes_what_a_usual_start_computes(browser, base_ur
     wheels = [u.rsplit("/", 1)[1].split("-")[0] for u in requested if "/h-" in u]
     assert sorted(wheels) == ["ndlab", "numpy", "openblas", "scipy"]
     assert run(restored.page, CODE) == run(usual.page, CODE)
-    assert run(restored.page, CODE).endswith("1 ['ndlab.web', 'numpy', 'scipy']\n")
+    assert run(restored.page, CODE).endswith("1 ['ndlab.bridge.jobs', 'numpy', 'scipy']\n")
     # a package loaded after the restore: matplotlib, drawing
     figure = restored.page.evaluate(
         "async () => (await ndlab.runCode('import matplotlib.pyplot as plt\\nplt.plot([1, 3, 2])', null)).figures.length"
@@ -104,5 +104,5 @@ def test_a_snapshot_that_does_not_fit_is_refused_and_python_starts_as_usual(
 ):
     guarded, timings = start(browser, base_url, meta=meta, snapshot=snapshot)
     assert timings["snapshot"].startswith("refused: ") and reason in timings["snapshot"]
-    assert run(guarded.page, CODE).endswith("1 ['ndlab.web', 'numpy', 'scipy']\n")
+    assert run(guarded.page, CODE).endswith("1 ['ndlab.bridge.jobs', 'numpy', 'scipy']\n")
     guarded.close()

@@ -108,6 +108,14 @@ def test_manifest_lists_each_files_sha256():
         assert info["sha256"][name] == sha256(DIST / name)
 
 
+def test_the_page_reads_pythons_hints():
+    """static/protocol.js imports hints.js, which the build writes from ndlab.bridge.errors."""
+    from ndlab.bridge.errors import HINTS
+
+    text = (DIST / "hints.js").read_text()
+    assert json.loads(text.partition("export default ")[2].rstrip().removesuffix(";")) == HINTS
+
+
 @pytest.mark.parametrize(
     "path, mime",
     [

@@ -1,12 +1,15 @@
-"""Test images and operation names shared by the test modules.
+"""Test images, operation names and the worker's way into Python, shared by the test modules.
 
 They live here rather than in conftest.py so that ``from cases import ...``
 cannot pick up another folder's conftest module.
 """
 
+import json
+
 import numpy as np
 
 import ndlab
+from ndlab.bridge import jobs
 
 OPERATION_NAMES = [operation["name"] for operation in ndlab.catalog()["operations"]]
 # How each operation's result is mapped to 8 bits, written here rather than read from the result
@@ -82,3 +85,10 @@ def make_image(kind, shape=(24, 32), dtype=np.uint8, seed=0):
     else:
         stack = np.dstack(channels[: len(kind)])
     return np.clip(np.rint(stack), 0, 255).astype(dtype)
+
+
+def call_job(kind, buffer=None, progress=None, **request):
+    """Run job `kind` as the worker does (:func:`ndlab.bridge.jobs.call`, with the request's
+    fields as JSON); return its reply, parsed, and its buffers."""
+    reply, buffers = jobs.call(kind, json.dumps(request), buffer, progress)
+    return json.loads(reply), buffers

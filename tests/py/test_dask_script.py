@@ -8,7 +8,6 @@ image (labels up to their numbering), and so do its tables, read back from measu
 """
 
 import csv
-import json
 import subprocess
 import sys
 
@@ -18,8 +17,9 @@ from dask.distributed import LocalCluster
 from PIL import Image
 
 import ndlab
+from cases import call_job
 from dask_cases import label_mapping, mapped_rows
-from ndlab import web
+from ndlab.bridge import jobs
 from ndlab.samples import random_blobs
 
 BLUR_OTSU_LABEL = [("gaussian_filter", {"sigma": 2.0}), ("threshold_otsu", {}), ("label", {})]
@@ -129,10 +129,10 @@ def test_the_script_needs_no_ndlab_and_says_which_step_runs_whole():
 
 def test_the_worker_call_gives_the_script_and_the_notes_or_names_a_bad_step():
     steps = [{"name": "median_filter", "params": {}}, {"name": "zoom", "params": {"factor": 2}}]
-    answer = json.loads(web.dask_export(json.dumps(steps)))
+    answer, _ = call_job("dask_script", steps=steps)
     assert answer["script"] == ndlab.dask_script(steps)
     assert [note.split(",")[:2] for note in answer["notes"]] == [["Step 2", " Zoom"]]
     with pytest.raises(ValueError, match="step 2: sigma must be between 0 and 20, got 99"):
-        web.dask_export(
-            json.dumps([steps[0], {"name": "gaussian_filter", "params": {"sigma": 99}}])
+        jobs.dask_script(
+            {"steps": [steps[0], {"name": "gaussian_filter", "params": {"sigma": 99}}]}
         )

@@ -7,11 +7,16 @@ import pytest
 
 import ndlab
 
-MODULES = [module.name for module in pkgutil.iter_modules(ndlab.__path__) if not module.ispkg]
+# ndlab's modules and the bridge's (the labs' are tested in tests/py/labs)
+MODULES = [
+    module.name
+    for module in pkgutil.walk_packages(ndlab.__path__, "ndlab.")
+    if not module.ispkg and not module.name.startswith("ndlab.labs.")
+]
 
 
 @pytest.mark.parametrize("module", MODULES)
 def test_docstring_examples_run(module):
-    module = importlib.import_module(f"ndlab.{module}")
+    module = importlib.import_module(module)
     failures, _ = doctest.testmod(module, extraglobs={"np": np}, optionflags=doctest.ELLIPSIS)
     assert failures == 0

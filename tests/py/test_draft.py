@@ -1,14 +1,11 @@
 """Drafts of slider previews: shrunk inputs, parameters in pixels scaled, and the page's choice."""
 
-import json
-
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import ndlab
-from ndlab import web
 from ndlab.draft import MAX_FACTOR, draft_steps, factor_for, scale_params, shrink
 from ndlab.registry import OPERATIONS, UNITS
 from ndlab.samples import random_blobs
@@ -159,75 +156,3 @@ def test_the_factor_fits_the_budget_and_keeps_the_draft_large_enough():
     assert factor_for(360.0, (768, 1024)) == 3
     assert factor_for(10_000.0, (768, 1024)) == MAX_FACTOR
     assert factor_for(10_000.0, (150, 1024)) == 2  # 75 rows left, not 37
-
-
-@pytest.fixture
-def photo():
-    """A 384×384 colour input kept by the page's bridge, released afterwards."""
-    rgba = np.dstack([IMAGE, IMAGE[::-1], IMAGE.T, np.full_like(IMAGE, 255)])
-    input_id = json.loads(web.load_pixels(rgba))["input"]
-    yield input_id
-    web.release(input_id)
-
-
-def _run(input_id, steps, preview):
-    out, meta, _ = web.run_steps(input_id, json.dumps(steps), False, not preview, preview)
-    return out, json.loads(meta)
-
-
-def test_a_preview_is_a_draft_when_the_full_run_was_slow(photo):
-    blur = [{"name": "gaussian_filter", "params": {"sigma": 2}}]
-    _, meta = _run(photo, blur, preview=True)
-    assert meta["draft"] == 1  # nothing measured yet: full size
-    assert meta["code"] is not None
-    # that run cost what it cost; say it cost a second, as on a slow machine
-    web._costs[photo, 0, "gaussian_filter"] = 1000.0
-    steps = [{"name": "gaussian_filter", "params": {"sigma": 4}}]
-    out, meta = _run(photo, steps, preview=True)
-    factor = meta["draft"]
-    assert factor == MAX_FACTOR
-    assert meta["code"] is None
-    assert meta["display_shape"] == [384, 384]
-    # the draft equals ndlab's own run on the shrunk input with sigma divided by the factor
-    image, _ = web._inputs[photo]
-    draft = [{"name": "gaussian_filter", "params": {"sigma": 1.0}}]
-    expected = ndlab.run_pipeline(shrink(image, factor), draft)
-    assert np.array_equal(out[..., :3], expected.image)
-    # let go: the exact full-size result, whatever the earlier cost
-    out, meta = _run(photo, steps, preview=False)
-    assert meta["draft"] == 1 and out.shape == (384, 384, 4)
-    assert np.array_equal(out[..., :3], ndlab.run_pipeline(image, steps).image)
-    assert "sigma=4.0" in meta["code"]
-
-
-def test_a_preview_of_a_fast_step_is_the_exact_result(photo):
-    steps = [{"name": "flip", "params": {"axis": "vertical"}}]
-    _run(photo, steps, preview=False)
-    web._costs[photo, 0, "flip"] = web._costs[photo, None, None] = 1.0
-    out, meta = _run(photo, [{"name": "flip", "params": {"axis": "horizontal"}}], preview=True)
-    assert meta["draft"] == 1 and out.shape == (384, 384, 4)
-
-
-def test_cached_steps_cost_nothing_in_the_estimate(photo):
-    blur = {"name": "gaussian_filter", "params": {"sigma": 2}}
-    steps = [blur, {"name": "threshold_global", "params": {"threshold": 100}}]
-    _run(photo, steps, preview=False)
-    web._costs[photo, 0, "gaussian_filter"] = 1000.0  # cached: not run again
-    web._costs[photo, 1, "threshold_global"] = 3.0
-    web._costs[photo, None, None] = 1.0
-    assert web._cost(photo, steps) == 1.0  # all cached: the display only
-    edited = [blur, {"name": "threshold_global", "params": {"threshold": 120}}]
-    assert web._cost(photo, edited) == 4.0
-    assert web._cost(photo, [blur, {"name": "threshold_otsu"}]) is None  # never measured there
-
-
-def test_release_forgets_the_drafts(photo):
-    web._costs[photo, 0, "gaussian_filter"] = 1000.0
-    web._costs[photo, None, None] = 0.0
-    _run(photo, [{"name": "gaussian_filter", "params": {"sigma": 3}}], preview=True)
-    assert any(key[0] == photo for key in web._drafts)
-    web.release(photo)
-    assert not any(key[0] == photo for key in web._drafts)
-    assert not any(key[0] == photo for key in web._costs)
-    owners = {key[0] for key in web._cache._entries}
-    assert not owners & {photo, *((photo, factor) for factor in range(2, MAX_FACTOR + 1))}

@@ -1,7 +1,5 @@
 """The memory estimate of each operation bounds what a run really allocates, and not by much."""
 
-import json
-import math
 import tracemalloc
 
 import numpy as np
@@ -9,7 +7,6 @@ import pytest
 
 import ndlab
 from cases import OPERATION_NAMES, make_image
-from ndlab import web
 from ndlab.registry import get_operation
 
 SHAPE = (160, 240)
@@ -89,26 +86,3 @@ def test_every_operation_declares_a_usable_factor():
     for name in OPERATION_NAMES:
         assert ndlab.estimate_memory(name, (10, 10, 3)) >= 10 * 10 * 3 * 8
         assert np.isfinite(ndlab.estimate_memory(name, (10, 10)))
-
-
-def test_page_bridge_refuses_what_would_not_fit_and_says_at_what_scale_it_fits(monkeypatch):
-    rgba = web.to_rgba(make_image("rgb", (300, 400)))
-    needed = ndlab.estimate_memory("gaussian_filter", (300, 400, 3)) + 2 * rgba.nbytes
-    monkeypatch.setattr(web, "MEMORY_LIMIT", needed // 2)
-    monkeypatch.setattr(web, "_inputs", {})  # an earlier test's inputs would count too
-    monkeypatch.setattr(web, "_cache", web.Cache(web.CACHE_BYTES))
-    steps = '[{"name": "gaussian_filter"}]'
-    out, meta, _ = web.run_steps(json.loads(web.load_pixels(rgba))["input"], steps)
-    error = json.loads(meta)["error"]
-    assert out.shape == (0, 0, 4)
-    kept = 300 * 400 * 3  # the input itself, held by the bridge
-    fit = math.floor(100 * math.sqrt((needed // 2 - kept) / needed)) / 100
-    assert error["type"] == "MemoryError" and error["fit"] == fit == 0.68
-    assert "Gaussian blur on this 400×300 colour image would need about" in error["message"]
-    assert "at 68% of its width and height it fits" in error["message"]
-    # at that scale it runs
-    height, width = (round(n * error["fit"]) for n in rgba.shape[:2])
-    monkeypatch.setattr(web, "_inputs", {})
-    small = json.loads(web.load_pixels(np.ascontiguousarray(rgba[:height, :width])))["input"]
-    out, meta, _ = web.run_steps(small, steps)
-    assert "error" not in json.loads(meta) and out.shape == (height, width, 4)

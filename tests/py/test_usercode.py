@@ -1,14 +1,16 @@
 """ndlab.usercode: a learner's code run with image bound, its output, result, figures and errors."""
 
 import io
-import json
 
 import numpy as np
 import pytest
 from PIL import Image
 
 import ndlab
-from ndlab import interrupt, labs, web
+from cases import call_job
+from ndlab import interrupt, labs
+from ndlab.bridge import jobs
+from ndlab.bridge.pixels import to_rgba
 from ndlab.usercode import imports_matplotlib, picture, run_code
 
 RNG = np.random.default_rng(15)
@@ -161,36 +163,34 @@ def test_imports_matplotlib():
 
 
 def test_the_bridge_returns_pixels_values_npy_and_figures():
-    input_id = json.loads(web.load_pixels(web.to_rgba(GREY)))["input"]
-    pixels, meta, values, npy, figures = web.run_user_code(input_id, "result = image / 2.0")
-    meta = json.loads(meta)
+    input_id = call_job("load", to_rgba(GREY))[0]["input"]
+    meta, buffers = call_job("code", input=input_id, code="result = image / 2.0")
     assert meta["user_error"] is None and meta["result"]["output"] == "rescale"
     assert meta["result"]["range"] == [GREY.min() / 2, GREY.max() / 2]
-    np.testing.assert_array_equal(np.load(io.BytesIO(npy)), GREY / 2.0)
-    np.testing.assert_array_equal(values, (GREY / 2.0).astype(np.float32))
-    np.testing.assert_array_equal(pixels[..., 0], picture(GREY / 2.0)[0])
-    assert figures == []
+    np.testing.assert_array_equal(np.load(io.BytesIO(buffers["bytes"])), GREY / 2.0)
+    np.testing.assert_array_equal(buffers["values"], (GREY / 2.0).astype(np.float32))
+    np.testing.assert_array_equal(buffers["image"][..., 0], picture(GREY / 2.0)[0])
+    assert buffers["figures"] == []
     # the code's own error travels as user_error; ndlab's own, as error
-    _, meta, *_ = web.run_user_code(input_id, "result = nope")
-    assert json.loads(meta)["user_error"]["type"] == "NameError"
-    _, meta, *_ = web.run_user_code(10**9, "result = 1")
-    assert json.loads(meta)["error"]["type"] == "UnknownInput"
+    meta, _ = call_job("code", input=input_id, code="result = nope")
+    assert meta["user_error"]["type"] == "NameError"
+    meta, _ = call_job("code", input=10**9, code="result = 1")
+    assert meta["error"]["type"] == "UnknownInput"
     # a lab's table, read as the lab reads it, and its script finding the chapter's files
-    _, meta, *_ = web.run_user_code(None, "data.sum()", json.dumps("year,n\n1900,20\n1901,1"))
-    assert json.loads(meta)["result"] == {"repr": "np.float64(3822.0)"}
+    meta, _ = call_job("code", input=None, code="data.sum()", data="year,n\n1900,20\n1901,1")
+    assert meta["result"] == {"repr": "np.float64(3822.0)"}
     code = labs.run("population_periodicity").code
-    _, meta, *_ = web.run_user_code(None, code)
-    meta = json.loads(meta)
+    meta, _ = call_job("code", input=None, code=code, data=None)
     assert meta["user_error"] is None
     assert meta["stdout"].startswith(f"hare_period: {expected_hare_period()}\n")
-    web.release(input_id)
+    call_job("release", input=input_id)
 
 
 def expected_hare_period():
     """The hares' dominant period, as the chapter computes it (its steps written out)."""
     from scipy import fft
 
-    years, hares = np.loadtxt(web.CHAPTER_FILES / "populations.txt")[:, :2].T
+    years, hares = np.loadtxt(jobs.CHAPTER_FILES / "populations.txt")[:, :2].T
     power = np.abs(fft.rfft(hares - hares.mean())) ** 2
     periods = 1 / fft.rfftfreq(years.size, d=1.0)[1:]
     return periods[power[1:].argmax()]

@@ -7,7 +7,8 @@ import time
 import numpy as np
 from scipy import fft, linalg, ndimage
 
-from ndlab import filters, morphology, web
+from ndlab import filters, morphology
+from ndlab.bridge import pixels
 
 image = np.random.default_rng(0).uniform(0, 255, (768, 1024))
 spectrum = fft.fft2(image)
@@ -19,7 +20,7 @@ cases = {
     "histogram of a colour result, np.histogram per channel": lambda: [
         np.histogram(colour[..., c], bins=256, range=(colour.min(), colour.max())) for c in range(3)
     ],
-    "histogram of a colour result, ndlab (one bincount)": lambda: web.histogram(colour),
+    "histogram of a colour result, ndlab (one bincount)": lambda: pixels.histogram(colour),
     "median 3×3, ndimage": lambda: ndimage.median_filter(channel, size=3),
     "median 3×3, ndlab (8-bit path)": lambda: filters.median_filter(channel),
     "grey erosion disk 3, ndimage": lambda: ndimage.grey_erosion(channel, footprint=disk),

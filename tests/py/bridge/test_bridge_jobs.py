@@ -1,3 +1,5 @@
+"""The jobs as the worker calls them: JSON and a buffer in, a reply and buffers out, no raise."""
+
 import io
 import json
 import re
@@ -5,24 +7,30 @@ import re
 import numpy as np
 import pytest
 import scipy.io
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 import ndlab
-from cases import make_image
-from ndlab import web
+from cases import call_job, make_image
+from ndlab import labs
+from ndlab.bridge import errors, jobs, memory, session
+from ndlab.bridge.pixels import canonical, to_rgba
 from ndlab.convert import rescale
 
 
 def load(rgba):
-    meta = json.loads(web.load_pixels(rgba))
-    return meta["input"]
+    reply, _ = call_job("load", rgba)
+    return reply["input"]
+
+
+def run(input_id, steps, **options):
+    """Run a pipeline job; return its reply, its display and its values (None if not sent)."""
+    reply, buffers = call_job("pipeline", input=input_id, steps=steps, **options)
+    return reply, buffers.get("image"), buffers.get("values")
 
 
 def call(name, rgba, params=None):
     """Load `rgba` and run one step on it, as the page does."""
-    out, meta, _ = web.run_steps(load(rgba), json.dumps([{"name": name, "params": params or {}}]))
-    return out, json.loads(meta)
+    reply, out, _ = run(load(rgba), [{"name": name, "params": params or {}}])
+    return out, reply
 
 
 @pytest.mark.parametrize(
@@ -58,8 +66,8 @@ def test_run_steps_round_trip(kind, channels_in):
     }
     assert meta["draft"] == 1  # not a preview: full size
     assert set(meta["timings"]) == {"compute_ms", "convert_ms", "steps"}
-    expected = ndlab.run("gaussian_filter", web.canonical(rgba), sigma=1).image
-    np.testing.assert_array_equal(out, web.to_rgba(expected))
+    expected = ndlab.run("gaussian_filter", canonical(rgba), sigma=1).image
+    np.testing.assert_array_equal(out, to_rgba(expected))
 
 
 def test_grey_results_are_replicated_with_opaque_alpha():
@@ -73,9 +81,9 @@ def test_code_runs_on_the_canonical_image():
     rgba = make_image("rgba")
     rgba[..., 3] = 255
     out, meta = call("rotate", rgba, {"angle": 10})
-    namespace = {"image": web.canonical(rgba)}
+    namespace = {"image": canonical(rgba)}
     exec(meta["code"], namespace)
-    np.testing.assert_array_equal(web.to_rgba(namespace["result"]), out)
+    np.testing.assert_array_equal(to_rgba(namespace["result"]), out)
     assert out.shape[0] > rgba.shape[0]
 
 
@@ -88,21 +96,20 @@ def test_steps_run_on_full_precision_and_edits_reuse_the_steps_before():
         {"name": "rgb_to_grey"},
         {"name": "threshold_global", "params": {"threshold": 100.5}},
     ]
-    out, meta, values = web.run_steps(input_id, json.dumps(steps), True)
-    meta = json.loads(meta)
+    meta, out, values = run(input_id, steps, values=True)
     assert values is None  # a mask is read from its pixels
-    expected = ndlab.run_pipeline(web.canonical(rgba), steps)
-    np.testing.assert_array_equal(out, web.to_rgba(expected.image))
+    expected = ndlab.run_pipeline(canonical(rgba), steps)
+    np.testing.assert_array_equal(out, to_rgba(expected.image))
     assert meta["code"] == expected.code and meta["dtype"] == "bool"
     steps[2]["params"]["threshold"] = 90
-    _, meta, _ = web.run_steps(input_id, json.dumps(steps))
-    assert [s["reused"] for s in json.loads(meta)["timings"]["steps"]] == [True, True, False]
-    _, meta, values = web.run_steps(input_id, json.dumps(steps[:1]), True)
+    meta, _, _ = run(input_id, steps)
+    assert [s["reused"] for s in meta["timings"]["steps"]] == [True, True, False]
+    meta, _, values = run(input_id, steps[:1], values=True)
     assert values.dtype == np.float32 and values.shape == expected.steps[0].data.shape
     np.testing.assert_allclose(values, expected.steps[0].data, rtol=1e-6)
     blurred = expected.steps[0].data
     low, high = blurred.min(), blurred.max()
-    counted = json.loads(meta)["histogram"]["counts"]
+    counted = meta["histogram"]["counts"]
     for channel in range(3):
         # np.histogram's bins, but for values within rounding of an edge
         reference = np.histogram(blurred[..., channel], bins=256, range=(low, high))[0]
@@ -110,20 +117,21 @@ def test_steps_run_on_full_precision_and_edits_reuse_the_steps_before():
         # the definition, counted independently: bin floor((v - min) / (max - min) * 256)
         bins = np.minimum(((blurred[..., channel] - low) * (256 / (high - low))).astype(int), 255)
         assert counted[channel] == [int(np.sum(bins == b)) for b in range(256)]
-    _, meta, values = web.run_steps(input_id, json.dumps(steps[:1]), False, False)  # a preview
-    assert values is None and json.loads(meta)["histogram"] is None
-    saved = np.load(io.BytesIO(web.step_npy(input_id, json.dumps(steps[:2]))))
+    meta, _, values = run(input_id, steps[:1], histogram=False)  # a preview
+    assert values is None and meta["histogram"] is None
+    reply, buffers = call_job("npy", input=input_id, steps=steps[:2])
+    saved = np.load(io.BytesIO(buffers["bytes"]))
+    assert reply == {}
     np.testing.assert_array_equal(saved, expected.steps[1].data)
-    web.release(input_id)
-    error = json.loads(web.run_steps(input_id, json.dumps(steps))[1])["error"]
+    call_job("release", input=input_id)
+    error = run(input_id, steps)[0]["error"]
     assert error["type"] == "UnknownInput" and "load it again" in error["message"]
 
 
 def test_histogram_is_of_the_values():
-    input_id = web.read_array(npy_bytes(np.linspace(-3.0, 5.0, 100).reshape(10, 10)), "a.npy")
-    input_id = json.loads(input_id[1])["input"]
-    _, meta, _ = web.run_steps(input_id, json.dumps([{"name": "gaussian_filter"}]))
-    meta = json.loads(meta)
+    data = npy_bytes(np.linspace(-3.0, 5.0, 100).reshape(10, 10))
+    reply, _ = call_job("read_array", data, filename="a.npy")
+    meta, _, _ = run(reply["input"], [{"name": "gaussian_filter"}])
     assert meta["histogram"]["range"] == meta["range"]
     assert -3 < meta["range"][0] < meta["range"][1] < 5
     assert sum(meta["histogram"]["counts"][0]) == 100
@@ -139,78 +147,77 @@ def test_histogram_is_of_the_values():
     ],
 )
 def test_value_errors_become_error_json(name, params_json, message):
-    steps = f'[{{"name": "{name}", "params": {params_json}}}]'
-    out, meta, _ = web.run_steps(load(make_image("rgba")), steps)
-    assert out.shape == (0, 0, 4) and out.dtype == np.uint8
-    error = json.loads(meta)["error"]
+    input_id = load(make_image("rgba"))
+    request = f'{{"input": {input_id}, "steps": [{{"name": "{name}", "params": {params_json}}}]}}'
+    reply, buffers = jobs.call("pipeline", request)
+    assert buffers == {}
+    error = json.loads(reply)["error"]
     assert error["type"] == "ValueError"
     assert error["message"].startswith(message)
     assert error["hint"] == "Check the parameter values and try again."
 
 
 @pytest.mark.parametrize(
-    ("exception", "hint"),
-    [
-        (MemoryError, "too large"),
-        (KeyboardInterrupt, "cancelled"),
-        (ZeroDivisionError, "bug in ndlab"),
-    ],
+    ("exception", "hint"), [(MemoryError, "too large"), (ZeroDivisionError, "bug in ndlab")]
 )
 def test_other_exceptions_become_error_json(monkeypatch, exception, hint):
     def fail(*args, **kwargs):
         raise exception("boom")
 
-    monkeypatch.setattr(web, "run_pipeline", fail)
-    out, meta, _ = web.run_steps(load(make_image("rgba")), "[]")
-    error = json.loads(meta)["error"]
-    assert out.shape == (0, 0, 4)
+    monkeypatch.setattr(session, "run_pipeline", fail)
+    reply, buffers = call_job("pipeline", input=load(make_image("rgba")), steps=[])
+    error = reply["error"]
+    assert buffers == {}
     assert error["type"] == exception.__name__
     assert error["message"] == "boom"
     assert hint in error["hint"]
 
 
+def test_a_cancel_is_a_cancellation_with_the_kept_hint(monkeypatch):
+    """Python's KeyboardInterrupt (the page's Cancel) reaches the page as the worker sent it."""
+
+    def cancel(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(session, "run_pipeline", cancel)
+    reply, buffers = call_job("pipeline", input=load(make_image("rgba")), steps=[])
+    assert buffers == {}
+    assert reply["error"] == {
+        "type": "AbortError",
+        "message": "Cancelled: Python was interrupted and is still warm.",
+        "hint": errors.HINTS["kept"],
+    }
+    assert "cancelled" in reply["error"]["message"].lower()
+
+
 def test_invalid_json_is_reported():
-    error = json.loads(web.run_steps(load(make_image("rgba")), "[{sigma")[1])["error"]
+    reply, _ = jobs.call("pipeline", '{"input": 1, "steps": [{sigma]}')
+    error = json.loads(reply)["error"]
     assert error["type"] == "JSONDecodeError"
     assert error["hint"] == "Check the parameter values and try again."
 
 
+def test_unknown_jobs_and_requests_that_are_not_objects_are_reported():
+    error = json.loads(jobs.call("resize", "{}")[0])["error"]
+    assert error["type"] == "ValueError" and "unknown job 'resize'" in error["message"]
+    error = json.loads(jobs.call("pipeline", "[]")[0])["error"]
+    assert "a request must be a JSON object" in error["message"]
+    error = call_job("pipeline", input=1, steps="gaussian_filter")[0]["error"]
+    assert "steps must be a JSON array" in error["message"]
+
+
+def test_a_reply_that_is_not_strict_json_is_an_error_not_a_raise(monkeypatch):
+    monkeypatch.setitem(jobs.JOBS, "release", lambda *args: ({"value": float("nan")}, {}))
+    error = call_job("release", input=1)[0]["error"]
+    assert error["type"] == "ValueError" and "JSON" in error["message"]
+
+
 def test_oversized_images_are_refused(monkeypatch):
-    monkeypatch.setattr(web, "MAX_PIXELS", 100)
-    error = json.loads(web.load_pixels(make_image("rgba", shape=(11, 10))))["error"]
+    monkeypatch.setattr(memory, "MAX_PIXELS", 100)
+    error = call_job("load", make_image("rgba", shape=(11, 10)))[0]["error"]
     assert "megapixel limit" in error["message"] and "downscale" in error["message"]
     with pytest.raises(ValueError, match="megapixel"):
-        web.alloc(20, 20)
-
-
-def test_alloc_returns_writable_rgba():
-    buffer = web.alloc(3, 5)
-    assert buffer.shape == (3, 5, 4) and buffer.dtype == np.uint8 and buffer.flags.writeable
-
-
-@pytest.mark.parametrize("name", list(ndlab.SAMPLES))
-def test_sample_rgba(name):
-    rgba = web.sample_rgba(name)
-    assert rgba.dtype == np.uint8 and rgba.ndim == 3 and rgba.shape[2] == 4
-    assert rgba.flags.c_contiguous
-    assert (rgba[..., 3] == 255).all()
-
-
-def test_unknown_sample():
-    with pytest.raises(ValueError, match="unknown sample 'lena'; valid samples: blobs"):
-        web.sample_rgba("lena")
-
-
-def test_catalog_json_round_trips():
-    assert json.loads(web.catalog_json()) == ndlab.catalog()
-
-
-def test_canonical_layouts():
-    rgba = make_image("rgba")
-    assert web.canonical(rgba) is rgba
-    rgba[..., 3] = 255
-    assert web.canonical(rgba).shape == rgba.shape[:2] + (3,)
-    assert web.canonical(make_image("grey_rgba")).ndim == 2
+        jobs.alloc(20, 20)
 
 
 def npy_bytes(array):
@@ -226,8 +233,8 @@ def mat_bytes(**arrays):
 
 
 def read(data, filename, variable=""):
-    out, meta = web.read_array(data, filename, variable)
-    return out, json.loads(meta)
+    reply, buffers = call_job("read_array", data, filename=filename, variable=variable)
+    return buffers.get("image"), reply
 
 
 @pytest.mark.parametrize(
@@ -262,6 +269,7 @@ def test_read_npy_colour_and_non_finite_values():
     out, meta = read(npy_bytes(rgb), "colour.NPY")
     assert out.shape == (5, 6, 4) and meta["scaled"]
     assert out[0, 0, 0] == 0
+    assert meta["input"] is None and "finite" in meta["problem"]
     rgba = np.random.default_rng(0).integers(0, 256, (5, 6, 4), dtype=np.uint8)
     out, _ = read(npy_bytes(rgba), "rgba.npy")
     np.testing.assert_array_equal(out, rgba)
@@ -285,12 +293,18 @@ def test_read_npy_colour_and_non_finite_values():
 )
 def test_read_array_errors_are_json(data, filename, message):
     out, meta = read(data, filename)
-    assert out.shape == (0, 0, 4)
+    assert out is None
     assert meta["error"]["type"] == "ValueError"
     assert re.search(message, meta["error"]["message"])
 
 
-def test_read_mat_lists_and_chooses_variables():
+def test_read_array_refuses_oversized_arrays(monkeypatch):
+    monkeypatch.setattr(memory, "MAX_PIXELS", 10)
+    _, meta = read(npy_bytes(np.zeros((4, 4))), "big.npy")
+    assert "megapixel" in meta["error"]["message"]
+
+
+def test_read_mat_shows_the_variable_chosen():
     grey = np.arange(20.0).reshape(4, 5)
     rgb = np.zeros((4, 5, 3), np.uint8)
     rgb[..., 1] = 200
@@ -312,44 +326,64 @@ def test_read_npz():
     assert meta["variables"] == ["first", "second"] and out.shape == (3, 3, 4)
 
 
-def test_read_array_refuses_oversized_arrays(monkeypatch):
-    monkeypatch.setattr(web, "MAX_PIXELS", 10)
-    _, meta = read(npy_bytes(np.zeros((4, 4))), "big.npy")
-    assert "megapixel" in meta["error"]["message"]
+def test_lab_job_matches_run():
+    reply, buffers = call_job("lab", name="find_roots", params={"x0": -3})
+    result = labs.run("find_roots", x0=-3)
+    assert set(reply) == {"name", "params", "outputs", "code", "timings"} and buffers == {}
+    assert reply["outputs"] == result.outputs
+    assert reply["code"] == result.code
+    assert reply["params"] == {"x0": -3.0, "method": "hybr"}
 
 
-@pytest.mark.parametrize("depth", [None, 3, 4])
-@pytest.mark.parametrize("layout", ["contiguous", "planar", "flipped"])
-def test_to_rgba_packs_any_layout(depth, layout):
-    shape = (5, 7) if depth is None else (5, 7, depth)
-    image = np.random.default_rng(0).integers(0, 256, shape, dtype=np.uint8)
-    if layout == "planar" and depth:
-        image = np.moveaxis(np.ascontiguousarray(np.moveaxis(image, -1, 0)), 0, -1)
-    elif layout == "flipped":
-        image = image[:, ::-1]
-    expected = np.empty((5, 7, 4), np.uint8)
-    expected[..., :3] = image[..., np.newaxis] if depth is None else image[..., :3]
-    expected[..., 3] = image[..., 3] if depth == 4 else 255
-    out = web.to_rgba(image)
-    assert out.flags.c_contiguous
-    np.testing.assert_array_equal(out, expected)
+def test_lab_progress_reaches_the_callback():
+    calls = []
+    report = lambda *args: calls.append(args)  # noqa: E731
+    call_job("lab", None, report, name="minimize_scalar_function", params={"niter": 2})
+    assert len(calls) == 3
 
 
-@settings(max_examples=40, deadline=None)
-@given(
-    shape=st.sampled_from([(7, 5), (6, 4, 3), (5, 3, 4)]),
-    dtype=st.sampled_from([np.uint8, np.int32, np.float64, bool]),
-    seed=st.integers(0, 2**32 - 1),
+@pytest.mark.parametrize(
+    ("request_json", "kind", "message"),
+    [
+        (
+            '{"name": "find_roots", "params": {"x0": 99}}',
+            "ValueError",
+            "x0 must be between -10 and 10, got 99",
+        ),
+        ('{"name": "nope", "params": {}}', "ValueError", "unknown lab 'nope'"),
+        ('{"name": "find_roots", "params": [1]}', "ValueError", "parameters must be a JSON object"),
+        ('{"name": "find_roots", "params": {x0}', "JSONDecodeError", "Expecting property name"),
+    ],
 )
-def test_histogram_counts_each_channel_in_equal_bins_over_the_range(shape, dtype, seed):
-    rng = np.random.default_rng(seed)
-    data = (rng.normal(0, 50, shape) * rng.integers(0, 2)).astype(dtype)  # constant at times
-    out = web.histogram(data, bins=16)
-    channels = [data] if data.ndim == 2 else [data[..., c] for c in range(3)]
-    low, high = float(data.min()), float(data.max())
-    assert out["range"] == [low, high]
-    for counts, channel in zip(out["counts"], channels, strict=True):
-        edges = (low, high if high > low else low + 1)
-        reference = np.histogram(channel.astype(float), bins=16, range=edges)[0]
-        assert np.abs(np.array(counts) - reference).sum() <= 2  # values at an edge may differ
-        assert sum(counts) == channel.size
+def test_lab_errors_become_error_json(request_json, kind, message):
+    error = json.loads(jobs.call("lab", request_json)[0])["error"]
+    assert error["type"] == kind
+    assert error["message"].startswith(message)
+    assert error["hint"] == "Check the parameter values and try again."
+
+
+def test_lab_bugs_get_the_bug_hint(monkeypatch):
+    def fail(*args, **kwargs):
+        raise ZeroDivisionError("boom")
+
+    monkeypatch.setattr(labs.core, "run", fail)
+    error = call_job("lab", name="find_roots", params={})[0]["error"]
+    assert error == {"type": "ZeroDivisionError", "message": "boom", "hint": errors.HINTS["bug"]}
+
+
+def test_a_lab_out_of_memory_gets_the_lab_hint(monkeypatch):
+    def fail(*args, **kwargs):
+        raise MemoryError("no room")
+
+    monkeypatch.setattr(labs.core, "run", fail)
+    error = call_job("lab", name="find_roots", params={})[0]["error"]
+    assert error["type"] == "MemoryError" and error["hint"] == errors.HINTS["labMemory"]
+
+
+def test_a_refused_lab_parameter_is_told_apart_from_refused_data():
+    table = "1, 2\n3, 4\n5, 6\n7, 9"
+    bad_parameter, _ = call_job("lab", name="fit_curve", params={"a": 99, "data": table})
+    assert bad_parameter["error"]["about"] == "parameters"
+    assert bad_parameter["error"]["message"] == "a must be between -5 and 5, got 99"
+    bad_data, _ = call_job("lab", name="fit_curve", params={"data": "1, 2\n3, x"})
+    assert "about" not in bad_data["error"] and "line 2, column 2" in bad_data["error"]["message"]
