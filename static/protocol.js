@@ -58,6 +58,8 @@ export const HINTS = Object.freeze({
   restarting: "Python stopped working; a fresh Python is starting. Your image and settings are kept.",
   crashed: "A fresh Python is starting; your image and settings are kept. Try a smaller image if this repeats.",
   startFailed: "Python could not start. Reload the page; if it keeps failing, rebuild with `python3 build.py build`.",
+  stalled: "Check the connection and reload the page. If it stops at the same place again, try another browser (ndlab is tested in Firefox, Chrome and Safari's engine).",
+  unsupported: "Open this page in a current Firefox, Chrome, Edge or Safari, with WebAssembly allowed (some locked-down settings turn it off).",
   unknownSample: "See ndlab.samples().",
   packages: "A package your code imports could not be loaded from this site. Rebuild it (`python3 build.py build`), or check the wheel given to `build.py package --wheel`.",
 });
