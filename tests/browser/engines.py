@@ -196,6 +196,7 @@ class Firefox(Engine):
             self.socket.close()
         self.process.terminate()
         self.process.wait(timeout=30)
+        self.process.stderr.close()
         shutil.rmtree(self.profile, ignore_errors=True)
 
 
