@@ -211,8 +211,10 @@ def test_three_embeds_on_another_origin_share_one_python(engine, base_url, tmp_p
     (tmp_path / "index.html").write_text(HOST.format(ndlab=base_url))
     with static_site(tmp_path) as url:
         engine.goto(url)
-        engine.wait_until(
-            "() => ['a', 'b', 'c'].every((id) => document.getElementById(id).dataset.ndlabState === 'ready')"
+        demos = "['a', 'b', 'c'].map((id) => document.getElementById(id).dataset.ndlabState)"
+        engine.wait_until(f"() => {demos}.every((s) => s === 'ready' || s === 'error')")
+        assert engine.evaluate(f"() => {demos}") == ["ready"] * 3, engine.evaluate(
+            "() => document.body.innerText"
         )
         runtimes = engine.evaluate(
             "async () => Promise.all(['a', 'b', 'c'].map(async (id) =>"
