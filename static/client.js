@@ -1,9 +1,13 @@
 // @ts-check
 // Talks to the Pyodide worker: request ids, progress, readiness, cancellation, and recovery.
 //
-// Cancelling the request that is running uses Pyodide's interrupt buffer when the page is
-// cross-origin isolated (Python raises KeyboardInterrupt and stays warm). Otherwise the busy
+// Cancelling the request that is running uses an interrupt buffer when the browser can share
+// memory with the worker (Python raises KeyboardInterrupt and stays warm). Otherwise the busy
 // worker is terminated and a spare one, started once the first was ready, takes over.
+//
+// Python's start never waits silently: a browser without what it needs, a worker that fails,
+// and a start that goes STALL_SECONDS without progress all reject `ready` with what failed and
+// what to do, which every page shows.
 //
 // Embedded demos use a shared worker instead, so every demo on a host page shares one Python.
 // A shared worker cannot be stopped by one demo: cancelling its running request drops the answer.
@@ -36,6 +40,32 @@ export function copyPixels(image) {
 
 const WORKER_URL = new URL("../worker/worker.js", import.meta.url);
 const SIGINT = 2;
+/**
+ * How long Python's start may go without a sign of progress (the worker reports each percent
+ * downloaded and each stage) before the page calls it stalled. Generous: importing NumPy and
+ * SciPy on a slow, busy computer sends nothing for many seconds. (Tests set ndlabStallSeconds.)
+ */
+const STALL_SECONDS = /** @type {any} */ (globalThis).ndlabStallSeconds ?? 120;
+/** What Python's start needs from the browser, by global name. */
+const NEEDED = { Worker: "Web Workers", WebAssembly: "WebAssembly" };
+
+/**
+ * An Int32Array the page and the worker share, to interrupt Python; null where the browser cannot
+ * share memory with a worker. Decided by trying, not by `crossOriginIsolated`: WebKitGTK reports
+ * it true without a SharedArrayBuffer global, and one filled in cannot be posted (DataCloneError).
+ */
+function interruptBuffer() {
+  if (globalThis.crossOriginIsolated !== true || typeof SharedArrayBuffer !== "function") return null;
+  try {
+    const buffer = new SharedArrayBuffer(4);
+    const channel = new MessageChannel();
+    channel.port1.postMessage(buffer);
+    channel.port1.close();
+    return new Int32Array(buffer);
+  } catch {
+    return null;
+  }
+}
 
 /** One worker (or one connection to the shared worker) and the requests it owes answers to. */
 class Runner {
@@ -44,10 +74,6 @@ class Runner {
    * @param {string | null} shared the shared worker's name, or null for a dedicated worker
    */
   constructor(onProgress, interrupt, shared = null) {
-    const worker = shared ? new SharedWorker(WORKER_URL, { type: "module", name: shared }) : new Worker(WORKER_URL, { type: "module" });
-    /** @type {MessagePort | Worker} */
-    this.worker = worker instanceof SharedWorker ? worker.port : worker;
-    this.close = () => (worker instanceof SharedWorker ? worker.port.close() : worker.terminate());
     /** @type {Map<number, {resolve: Function, reject: Function, onProgress?: Function}>} */
     this.pending = new Map();
     /** The id of the request the worker is running, if any. */
@@ -56,24 +82,58 @@ class Runner {
     this.statusWaiters = [];
     /** @type {(reason: string) => void} */
     this.onCrash = () => {};
+    /** Whether Python has started in this worker. */
+    this.started = false;
     this.ready = new Promise((resolve, reject) => {
       this.resolveReady = resolve;
       this.rejectReady = reject;
     });
     this.ready.catch(() => {}); // callers that await it see the error
+    /** The start's last stage, named when it stalls. */
+    this.stage = "";
+    this.watchdog = 0;
+    this.ready.then(() => (this.started = true), () => {}).then(() => clearTimeout(this.watchdog));
+    /** @type {MessagePort | Worker} */
+    this.worker = /** @type {any} */ ({ postMessage() {} }); // until there is one
+    this.close = () => {};
+    const missing = Object.entries(NEEDED).filter(([name]) => !(name in globalThis)).map(([, what]) => what);
+    if (missing.length) return void this.rejectReady(startError(`This browser has no ${missing.join(" and ")}, which Python needs here.`, HINTS.unsupported));
+    let worker;
+    try {
+      worker = shared ? new SharedWorker(WORKER_URL, { type: "module", name: shared }) : new Worker(WORKER_URL, { type: "module" });
+    } catch (error) {
+      return void this.rejectReady(startError(`The Python worker could not be created: ${/** @type {any} */ (error)?.message ?? error}.`, HINTS.unsupported));
+    }
+    this.worker = worker instanceof SharedWorker ? worker.port : worker;
+    this.close = () => (worker instanceof SharedWorker ? worker.port.close() : worker.terminate());
     this.worker.onmessage = (/** @type {MessageEvent} */ event) => this.receive(event.data, onProgress);
     worker.onerror = (/** @type {any} */ event) => {
       event.preventDefault();
       this.onCrash(event.message || "the worker stopped");
     };
     if (interrupt) this.worker.postMessage({ type: CONTROL.interruptBuffer, buffer: interrupt });
+    this.awake();
+  }
+
+  /** The start made progress: it has STALL_SECONDS more to make more before it is stopped. */
+  awake() {
+    clearTimeout(this.watchdog);
+    if (this.started) return;
+    this.watchdog = setTimeout(() => {
+      const where = this.stage ? ` (at “${this.stage}”)` : "";
+      this.stop(startError(`Python's start made no progress for ${STALL_SECONDS} s${where}.`, HINTS.stalled));
+    }, STALL_SECONDS * 1000);
   }
 
   /** @param {any} message @param {(p: any) => void} onProgress */
   receive(message, onProgress) {
-    if (message.type === EVENT.progress) return onProgress(message);
+    if (!this.started) this.awake();
+    if (message.type === EVENT.progress) {
+      this.stage = message.stage;
+      return onProgress(message);
+    }
     if (message.type === EVENT.ready) return this.resolveReady(message);
-    if (message.type === EVENT.failed) return this.rejectReady(new NdlabError(message.error));
+    if (message.type === EVENT.failed) return this.stop(new NdlabError(message.error));
     if (message.type === EVENT.started) return this.watch(message.id);
     if (message.type === EVENT.crashed) return this.onCrash(message.message);
     if (message.type === EVENT.status) return this.statusWaiters.shift()?.(message.runtime);
@@ -133,8 +193,8 @@ export class WorkerClient {
     this.onProgress = onProgress;
     /** The shared worker's generation: after a crash every demo moves to the next one together. */
     this.generation = shared && typeof SharedWorker === "function" ? 0 : -1;
-    this.isolated = globalThis.crossOriginIsolated === true && this.generation < 0;
-    this.interrupt = this.isolated ? new Int32Array(new SharedArrayBuffer(4)) : null;
+    this.interrupt = this.generation < 0 ? interruptBuffer() : null;
+    this.isolated = this.interrupt !== null;
     this.nextId = 1;
     /** @type {Runner | null} */
     this.spare = null;
@@ -162,7 +222,8 @@ export class WorkerClient {
   /** @param {(p: any) => void} onProgress */
   startRunner(onProgress) {
     const runner = new Runner(onProgress, this.interrupt, this.shared ? `ndlab-${this.generation}` : null);
-    runner.onCrash = (reason) => this.replace(runner, crashError(reason));
+    // A worker that fails before Python is ready fails the start (a fresh one would fail the same way).
+    runner.onCrash = (reason) => (runner.started ? this.replace(runner, crashError(reason)) : runner.stop(startError(`The Python worker stopped: ${reason}.`, HINTS.startFailed)));
     // Without an interrupt buffer, cancelling means replacing the worker: keep a warm spare.
     if (!this.isolated && !this.shared) runner.ready.then(() => this.primary === runner && !this.spare && (this.spare = new Runner(() => {}, null)));
     return runner;
@@ -228,6 +289,9 @@ export class WorkerClient {
 
 /** @param {string} message */
 const abortError = (message) => new NdlabError(cancelled(message));
+
+/** @param {string} message @param {string} hint */
+const startError = (message, hint) => new NdlabError(errorInfo("StartError", message, hint));
 
 /** @param {string} reason */
 const crashError = (reason) => new NdlabError(errorInfo("WorkerCrash", `The Python worker stopped: ${reason}.`, HINTS.crashed));

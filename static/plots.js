@@ -1,6 +1,7 @@
 // @ts-check
 // Draws a lab's plots with uPlot (hover values, drag to zoom, double-click to reset) and its
 // heat maps as canvas images from the worker's pixels, with paths and points on top.
+import "./locale.js"; // before uPlot, which reads the locale as it loads
 // @ts-ignore: build.py copies uPlot here from its npm package
 import uPlot from "../vendor/uplot/uPlot.esm.js";
 

@@ -21,9 +21,16 @@ export function show(canvas, image, draft = false) {
  * @param {ImageData} image @param {{width: number, height: number}} size
  */
 export function enlarged(image, { width, height }) {
-  const source = new OffscreenCanvas(image.width, image.height);
-  /** @type {OffscreenCanvasRenderingContext2D} */ (source.getContext("2d")).putImageData(image, 0, 0);
-  const target = /** @type {OffscreenCanvasRenderingContext2D} */ (new OffscreenCanvas(width, height).getContext("2d"));
+  const source = scratch(image.width, image.height);
+  source.getContext("2d").putImageData(image, 0, 0);
+  const target = scratch(width, height).getContext("2d");
   target.drawImage(source, 0, 0, width, height);
   return target.getImageData(0, 0, width, height);
 }
+
+/**
+ * A canvas off the page: an OffscreenCanvas, or a detached canvas where the browser has none.
+ * @param {number} width @param {number} height @returns {any}
+ */
+const scratch = (width, height) =>
+  typeof OffscreenCanvas === "function" ? new OffscreenCanvas(width, height) : Object.assign(document.createElement("canvas"), { width, height });

@@ -5,10 +5,11 @@ It writes into dist/snapshot/ the packages' files unpacked as Pyodide installs t
 the other (``files.bin``), serves dist/ on 127.0.0.1, opens it in headless Chromium, runs
 ``makeSnapshot`` of worker/snapshot.js there on those files, and writes what it returns:
 ``ndlab.bin`` (the memory) and ``ndlab.json`` (where each library went, the key of the runtime
-and packages it was made from, and the list of files). The worker restores it, and starts Python
+and packages it was made from, the list of files, and the sha256 of the two files). The worker restores it, and starts Python
 the usual way when it does not fit.
 """
 
+import hashlib
 import json
 import sys
 import threading
@@ -81,6 +82,11 @@ def make(dist: Path, chromium: str, flags: list[str]) -> dict:
     finally:
         httpd.shutdown()
     meta["files"] = index
+    # the worker checks each file's bytes against these before it restores anything
+    meta["sha256"] = {
+        name: hashlib.sha256((dist / name).read_bytes()).hexdigest()
+        for name in (SNAPSHOT["file"], SNAPSHOT["files"])
+    }
     (dist / SNAPSHOT["meta"]).write_text(json.dumps(meta))
     return meta
 

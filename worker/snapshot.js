@@ -141,16 +141,12 @@ function neededFirst(Module, files) {
  * match this runtime and these packages.
  * @param {any} loadPyodide @param {string} indexURL
  * @param {{bytes: Promise<Uint8Array>, meta: any, lock: any, entries: any[], files: Promise<Map<string, Uint8Array>>}} snapshot
- *   the snapshot's bytes and the packages' files may still be on their way
+ *   the snapshot's bytes and the packages' files (their sha256 checked by the caller) may still be on their way
  */
 export async function restoreSnapshot(loadPyodide, indexURL, { bytes, meta, lock, entries, files }) {
   const key = snapshotKey(lock, entries);
   if (meta.key !== key) throw new Error(`it was made for other packages (${meta.key.split("\n").find((line) => !key.includes(line))})`);
-  const whole = bytes.then((b) => {
-    if (b.length !== meta.size) throw new Error(`it holds ${b.length} bytes, not ${meta.size}`);
-    return b;
-  });
-  whole.catch(() => {}); // a failure reaches loadPyodide below
+  bytes.catch(() => {}); // a failure (the worker checks the bytes' sha256) reaches loadPyodide below
   // compiled off the worker's thread while the runtime starts
   const compiled = files.then((f) => Promise.all(meta.libraries.map((/** @type {any} */ lib) => WebAssembly.compile(/** @type {Uint8Array<ArrayBuffer>} */ (f.get(lib.path))))));
   compiled.catch(() => {}); // a failure reaches loadPyodide below
@@ -179,7 +175,7 @@ export async function restoreSnapshot(loadPyodide, indexURL, { bytes, meta, lock
       throw new Error("the libraries' symbols resolved differently");
     }
     // the libraries are in place; restoring the memory overwrites what loading them wrote
-    const snapshot = await whole;
+    const snapshot = await bytes;
     const restore = settings.API.restoreSnapshot;
     settings.API.restoreSnapshot = () => {
       settings.API.restoreSnapshot = restore; // and the snapshot's bytes can go

@@ -65,17 +65,19 @@ function watchDownloads(total) {
     });
   };
   /**
-   * Download `url`, counting its bytes as they arrive (a fetch with `integrity` yields nothing
-   * until the whole file is there), then check it against the lock's sha256 as that would.
-   * WebCrypto needs a secure context (https or this computer): elsewhere `integrity` does it.
-   * @param {string} url @param {string} sha256 hex
+   * Download `url` and check it against the sha256 that `list` names for it. With WebCrypto its
+   * bytes are counted as they arrive (a fetch with `integrity` yields nothing until the whole
+   * file is there), then hashed; WebCrypto needs a secure context (https or this computer):
+   * elsewhere `integrity` checks it.
+   * @param {string} url @param {string} sha256 hex @param {string} list the file that names it
    */
-  const checked = async (url, sha256) => {
+  const checked = async (url, sha256, list) => {
+    if (!crypto.subtle) return counted(url, { integrity: sri(sha256) });
     const response = await counted(url);
     if (!response.ok) return response;
     const bytes = await response.arrayBuffer();
     const digest = Array.from(new Uint8Array(await crypto.subtle.digest("SHA-256", bytes)), (b) => b.toString(16).padStart(2, "0")).join("");
-    if (digest !== sha256) throw new TypeError(`${url} is not the file pyodide-lock.json names (its sha256 is ${digest}).`);
+    if (digest !== sha256) throw new TypeError(`${url} is not the file ${list} names (its sha256 is ${digest}).`);
     return new Response(bytes, { status: 200, headers: response.headers });
   };
   self.fetch = (input, init) => {
@@ -98,18 +100,17 @@ function watchDownloads(total) {
       for (const entry of entries) {
         const url = new URL(entry.file_name, PYODIDE_URL).href;
         const integrity = sri(entry.sha256);
-        const response = crypto.subtle ? checked(url, entry.sha256) : counted(url, { integrity });
+        const response = checked(url, entry.sha256, "pyodide-lock.json");
         response.catch(() => {}); // a failure reaches Pyodide, which asks for this response
         ahead.set(url, { integrity, response });
       }
     },
     /**
-     * A file of the build, its bytes counted. (Not checked against build.json's sha256: it comes
-     * from where this script came from, and hashing 130 MB would cost a third of a second.)
-     * @param {string} path relative to the site
+     * A file of the build, its bytes counted and checked against the sha256 `list` names.
+     * @param {string} path relative to the site @param {string} sha256 hex @param {string} list
      */
-    async file(path) {
-      const response = await counted(new URL(`../${path}`, import.meta.url));
+    async file(path, sha256, list) {
+      const response = await checked(new URL(`../${path}`, import.meta.url).href, sha256, list);
       if (!response.ok) throw new Error(`${path} answered ${response.status}`);
       return response.arrayBuffer();
     },
@@ -185,8 +186,8 @@ async function start() {
 async function fromSnapshot(build, lock, entries, downloads) {
   const { snapshot } = build;
   const meta = await fetchJson(`../${snapshot.meta}`);
-  const bytes = downloads.file(snapshot.file).then((b) => new Uint8Array(b));
-  const files = downloads.file(snapshot.files).then((image) => filesOf(image, meta.files));
+  const bytes = downloads.file(snapshot.file, meta.sha256[snapshot.file], snapshot.meta).then((b) => new Uint8Array(b));
+  const files = downloads.file(snapshot.files, meta.sha256[snapshot.files], snapshot.meta).then((image) => filesOf(image, meta.files));
   return restoreSnapshot(loadPyodide, PYODIDE_URL, { bytes, meta, lock, entries, files });
 }
 

@@ -215,7 +215,7 @@ def test_pages_preload_every_module_their_script_imports():
         "static/app.js",
         "static/embed.js",
         "static/embed-view.js",
-        "static/file-protocol.js",
+        "static/start-guard.js",
         "static/sw.js",
     }
 

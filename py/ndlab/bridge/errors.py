@@ -25,6 +25,14 @@ HINTS = {
         "Python could not start. Reload the page; if it keeps failing, rebuild with "
         "`python3 build.py build`."
     ),
+    "stalled": (
+        "Check the connection and reload the page. If it stops at the same place again, try "
+        "another browser (ndlab is tested in Firefox, Chrome and Safari's engine)."
+    ),
+    "unsupported": (
+        "Open this page in a current Firefox, Chrome, Edge or Safari, with WebAssembly allowed "
+        "(some locked-down settings turn it off)."
+    ),
     "unknownSample": "See ndlab.samples().",
     "finiteArray": "Save the array with finite numbers only, then open it again.",
     "siteFile": "This site lacks one of its files: rebuild it (`python3 build.py build`).",
