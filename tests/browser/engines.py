@@ -28,7 +28,7 @@ import threading
 import urllib.request
 from pathlib import Path
 
-import build
+from tools.chromium import find_chromium
 
 MINIBROWSER = "/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser"
 # How long a page may take to answer one evaluation: Python's start on a busy 2-core machine.
@@ -290,7 +290,7 @@ def firefox():
 def missing(name):
     """Why engine `name` cannot run here, or None."""
     needed = {
-        "chromium": [build.find_chromium()],
+        "chromium": [find_chromium()],
         "firefox": [firefox()],
         "webkit": [
             shutil.which("WebKitWebDriver"),
