@@ -19,10 +19,11 @@ from time import perf_counter
 import numpy as np
 
 from .api import catalog, estimate_memory
-from .convert import check_image, is_grey, rescale
+from .convert import rescale
 from .dask_export import dask_notes, dask_script
 from .draft import MAX_FACTOR, draft_steps, factor_for, shrink
 from .pipeline import Cache, normalise_steps, prefixes, run_pipeline
+from .reading import canonical, checked_array, read_array_file
 from .registry import get_operation
 from .samples import SAMPLES
 from .usercode import describe, run_code
@@ -128,26 +129,6 @@ def check_size(height, width):
             f"the image has {height * width / 1e6:.1f} megapixels ({height}×{width}), "
             f"more than the {MAX_PIXELS / 1e6:g} megapixel limit; downscale it first"
         )
-
-
-def canonical(rgba):
-    """Return the smallest array equivalent to browser pixels `rgba`.
-
-    Grey pixels (R = G = B) become a 2-D array; opaque colour drops its alpha
-    channel. The result is what ``Result.code`` expects as ``image``, and
-    matches what Pillow's ``convert("L")``, ``convert("RGB")`` or
-    ``convert("RGBA")`` gives for the same picture.
-
-    Examples
-    --------
-    >>> canonical(np.full((2, 2, 4), 255, np.uint8)).shape
-    (2, 2)
-    """
-    if is_grey(rgba):
-        return rgba[..., 0]
-    if (rgba[..., 3] == 255).all():
-        return rgba[..., :3]
-    return rgba
 
 
 def to_rgba(image):
@@ -597,30 +578,8 @@ def read_array(data, filename, variable=""):
 
 
 def _read_array(data, filename, variable):
-    extension = filename.rpartition(".")[2].lower() if "." in filename else ""
-    if extension == "npy":
-        variables, name = [], None
-        array = _load_npy(data, filename)
-        _check_usable(array, filename)
-    elif extension in ("npz", "mat"):
-        arrays = _load_npz(data, filename) if extension == "npz" else _load_mat(data, filename)
-        variables = [key for key, value in arrays.items() if _usable(value)]
-        if not variables:
-            found = ", ".join(f"{key} {_describe(value)}" for key, value in arrays.items())
-            raise ValueError(
-                f"{filename} holds no numeric 2-D or 3-D array; found: {found or 'nothing'}"
-            )
-        name = variable or variables[0]
-        if name not in variables:
-            raise ValueError(
-                f"{filename} has no usable variable {name!r}; usable: {', '.join(variables)}"
-            )
-        array = arrays[name]
-    else:
-        raise ValueError(f"can open .npy, .npz and .mat arrays, got {filename!r}")
+    array, variables, name = read_array_file(data, filename, variable)
     check_size(*array.shape[:2])
-    if array.ndim == 3 and array.shape[2] == 1:
-        array = array[..., 0]
     pixels, value_range = _display(array)
     meta = {
         "variables": variables,
@@ -632,75 +591,10 @@ def _read_array(data, filename, variable):
         "input": None,
     }
     try:
-        check_image(array)
-        meta["input"] = _keep(array, (filename, name))
+        meta["input"] = _keep(checked_array(array, filename), (filename, name))
     except ValueError as exc:
-        meta["problem"] = f"{filename}: {exc}; operations need finite numbers"
+        meta["problem"] = str(exc)
     return to_rgba(pixels), json.dumps(meta, allow_nan=False)
-
-
-def _load_npy(data, filename):
-    try:
-        return np.load(io.BytesIO(data), allow_pickle=False)
-    except ValueError as exc:
-        if "Object arrays" in str(exc):
-            raise ValueError(
-                f"{filename} holds Python objects (dtype object), which are not loaded "
-                "for safety; save a numeric array instead"
-            ) from None
-        raise ValueError(f"{filename} is not a readable .npy file: {exc}") from None
-
-
-def _load_npz(data, filename):
-    try:
-        with np.load(io.BytesIO(data), allow_pickle=False) as archive:
-            return {key: _load_member(archive, key) for key in archive.files}
-    except Exception as exc:  # a damaged file can fail anywhere in the parser
-        raise ValueError(f"{filename} is not a readable .npz file: {exc}") from None
-
-
-def _load_member(archive, key):
-    try:
-        return archive[key]
-    except ValueError:
-        return None  # an object array: listed as unusable
-
-
-def _load_mat(data, filename):
-    import scipy.io  # imported here: start-up does not pay for it
-
-    try:
-        contents = scipy.io.loadmat(io.BytesIO(data))
-    except NotImplementedError:
-        raise ValueError(
-            f"{filename} is a MATLAB v7.3 (HDF5) file; save it with save(..., '-v7')"
-        ) from None
-    except Exception as exc:  # a damaged file can fail anywhere in the parser
-        raise ValueError(f"{filename} is not a readable .mat file: {exc}") from None
-    return {key: value for key, value in contents.items() if not key.startswith("__")}
-
-
-def _usable(value):
-    return (
-        isinstance(value, np.ndarray)
-        and value.dtype.kind in "biuf"
-        and value.size > 0
-        and (value.ndim == 2 or (value.ndim == 3 and value.shape[2] in (1, 3, 4)))
-    )
-
-
-def _describe(value):
-    if isinstance(value, np.ndarray):
-        return f"({'×'.join(map(str, value.shape))} {value.dtype})"
-    return "(not an array)"
-
-
-def _check_usable(array, filename):
-    if not _usable(array):
-        raise ValueError(
-            f"{filename} must hold a non-empty 2-D, H×W×3 or H×W×4 array of numbers, "
-            f"got {_describe(array)}"
-        )
 
 
 def _display(array):
