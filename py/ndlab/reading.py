@@ -20,6 +20,17 @@ from .convert import check_image, is_grey
 ARRAY_SUFFIXES = (".npy", ".npz", ".mat")
 
 
+def is_array_file(name):
+    """Whether the file called `name` is read as an array rather than decoded as an image.
+
+    Examples
+    --------
+    >>> is_array_file("field.MAT"), is_array_file("photo.png")
+    (True, False)
+    """
+    return name.lower().endswith(ARRAY_SUFFIXES)
+
+
 def canonical(rgba):
     """Return the smallest array equivalent to browser pixels `rgba`.
 
