@@ -283,8 +283,8 @@ def main(pipeline, steps, description):
                     tables.setdefault(table, [["file", *columns]])
                     tables[table] += [[name, *row] for row in rows]
                     counts.append(str(len(rows)))
-            rows = f" · {', '.join(counts)} table rows" if counts else ""
-            print(f"{name}: done · {size_text(array.shape)} {array.dtype}{rows} -> {saved}")
+            counted = f" · {', '.join(counts)} table rows" if counts else ""
+            print(f"{name}: done · {size_text(array.shape)} {array.dtype}{counted} -> {saved}")
     for table, (header, *rows) in tables.items():
         write_csv(args.out / table, header, rows)
     write_csv(args.out / FAILURES_FILE, ["file", "error"], failures)
