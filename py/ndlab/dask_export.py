@@ -46,14 +46,18 @@ def dask_script(steps):
     Returns
     -------
     str
-        A script run as ``python script.py INPUT... --out DIR [--scheduler
-        ADDRESS] [--chunk N]``, INPUT being image files, folders of them or
-        ``.npy`` arrays. It starts a ``LocalCluster`` unless given a
-        scheduler's address, and writes, per input, ``DIR/<name>.npy`` (the
-        last step's array) and one ``DIR/measurements.csv`` of every table,
-        the input's name in its first column. Its arrays equal those of
-        :func:`ndlab.run_pipeline` on the whole image (labels up to their
-        numbering).
+        A script, saved as :func:`script_name` says, run as ``python
+        SCRIPT INPUT... --out DIR [--scheduler ADDRESS] [--chunk N]``,
+        INPUT being image files, folders of them or ``.npy``, ``.npz`` and
+        ``.mat`` arrays, each read as the page reads it
+        (:mod:`ndlab.reading`). It starts a ``LocalCluster`` unless given a
+        scheduler's address, and writes into DIR what the page's batch puts
+        in its zip: ``<name>.npy`` per input (the last step's array),
+        ``measurements-step<N>-<operation>.csv`` per step that measures
+        (the input's name in the first column), ``failures.csv`` (the
+        inputs skipped, and why), ``pipeline.json`` and itself. Its arrays
+        equal those of :func:`ndlab.run_pipeline` on the whole image
+        (labels up to their numbering).
 
     Raises
     ------
