@@ -42,14 +42,14 @@ MEDIAN_OTSU_OPEN_LABEL = [
 def run_script(steps, inputs, out, *options, status=0):
     """Write the script of `steps` beside `out`, as the page names it, and run it.
 
-    Returns what it printed; asserts it exited with `status` and printed no traceback.
+    Returns what it printed; asserts it exited with `status` (1 when files failed, and when it
+    crashed: tests then check the records it writes at its end).
     """
     script = out.parent / script_name(steps)
     script.write_text(ndlab.dask_script(steps))
     command = [sys.executable, str(script), *map(str, inputs), "--out", str(out), *options]
     done = subprocess.run(command, capture_output=True, text=True, cwd=out.parent, timeout=600)
     assert done.returncode == status, done.stderr
-    assert "Traceback" not in done.stderr
     return done.stdout
 
 
