@@ -3,16 +3,23 @@
 // collect, release, so memory holds one image), with each file's state in a list and Cancel.
 // Results stream into one zip as they arrive: a PNG and/or .npy per file, and a CSV per
 // measurement table with the file's name as its first column. A file that fails is listed with
-// its message and the others go on.
+// its message and the others go on. The zip holds what the pipeline's Dask script writes beside
+// its arrays, under the same names: the tables, failures.csv, pipeline.json and the script.
 // @ts-ignore: build.py copies fflate here from its npm package
 import * as fflateModule from "../vendor/fflate/browser.js";
-import { canvasOf, canvasPng, download } from "./download.js";
+import { canvasOf, canvasPng, daskScriptName, download } from "./download.js";
 import { isArrayFile, readImage } from "./images.js";
-import { csvLine } from "./info.js";
+import { csvLine, sizeText } from "./info.js";
 import { showMessage } from "./message.js";
 
 /** @type {typeof import("fflate")} */
 const fflate = fflateModule;
+
+/** The zip's records, named as the Dask script names them (ndlab/dask_chunks.py). */
+const PIPELINE_FILE = "pipeline.json";
+const FAILURES_FILE = "failures.csv";
+/** @param {number} number the step's, from 1 @param {string} name its operation's */
+const tableFile = (number, name) => `measurements-step${number}-${name}.csv`;
 
 /** @typedef {import("./permalink.js").Step} Step */
 /** @typedef {{file: File, path: string}} BatchFile a file and its path in the folder chosen (or its name) */
@@ -72,7 +79,7 @@ class Tables {
     infos.forEach((info, i) => {
       if (!info?.table) return;
       const { columns, rows } = info.table;
-      const name = `measurements-step${i + 1}-${steps[i].name}.csv`;
+      const name = tableFile(i + 1, steps[i].name);
       if (!this.byStep.has(i)) this.byStep.set(i, { name, text: csvLine(["file", ...columns]) });
       const csv = /** @type {{name: string, text: string}} */ (this.byStep.get(i));
       csv.text += rows.map((/** @type {any[]} */ row) => csvLine([path, ...row])).join("");
@@ -186,6 +193,8 @@ export class Batch {
     el.cancel.hidden = false;
     try {
       await this.runAll(files, structuredClone(this.pipeline()), el.output.value, controller.signal);
+    } catch (error) {
+      el.status.textContent = `The batch stopped: ${/** @type {any} */ (error).message}`;
     } finally {
       el.cancel.hidden = true;
       this.controller = null;
@@ -204,9 +213,15 @@ export class Batch {
     el.progress.hidden = false;
     el.progress.value = 0;
     const zip = new ZipWriter();
+    const encoder = new TextEncoder();
+    const pipeline = steps.map(({ name, params }) => ({ name, params: params ?? {} }));
+    zip.add(PIPELINE_FILE, encoder.encode(`${JSON.stringify(pipeline, null, 2)}\n`));
+    zip.add(daskScriptName(steps), encoder.encode((await this.ndlab.daskScript(steps, { signal })).script));
     const tables = new Tables();
     /** @type {Set<string>} */
     const stems = new Set();
+    /** @type {string[][]} each file that failed, and its message */
+    const failures = [];
     let done = 0;
     for (const [i, { file, path }] of files.entries()) {
       el.status.textContent = `${i + 1} of ${files.length}: ${path}`;
@@ -224,17 +239,20 @@ export class Batch {
       } catch (error) {
         const e = /** @type {any} */ (error);
         if (e.name === "AbortError") setState(items[i], "cancelled", "cancelled while it ran");
-        else setState(items[i], "failed", "failed", e);
+        else {
+          setState(items[i], "failed", "failed", e);
+          failures.push([path, e.message]);
+        }
       }
       el.progress.value = (i + 1) / files.length;
     }
     tables.writeTo(zip);
+    zip.add(FAILURES_FILE, encoder.encode([["file", "error"], ...failures].map(csvLine).join("")));
     this.zip = { blob: await zip.finish(), name: `ndlab-batch-${steps.map((s) => s.name).join("-")}.zip` };
-    const failed = items.filter((item) => item.dataset.state === "failed").length;
     el.status.textContent =
       `${signal.aborted ? "Cancelled: " : ""}${done} of ${files.length} files done` +
-      (failed ? `, ${failed} failed (see below)` : "") +
-      `; the zip holds their results${tables.byStep.size ? " and the measurements as CSV" : ""}.`;
+      (failures.length ? `, ${failures.length} failed (see below)` : "") +
+      `; the zip holds their results${tables.byStep.size ? ", the measurements as CSV" : ""}, the list of failures, the pipeline and its Dask script.`;
     el.download.textContent = `Download results (${done} ${done === 1 ? "file" : "files"}, zip)`;
     el.download.hidden = false;
   }
@@ -257,7 +275,7 @@ export class Batch {
       if (output !== "npy") files.push(["png", new Uint8Array(await (await canvasPng(canvasOf(result.image))).arrayBuffer())]);
       if (output !== "png") files.push(["npy", await this.ndlab.npy(steps, input, { signal })]);
       const objects = result.infos.map((/** @type {any} */ info) => info?.table?.rows.length).filter((n) => n !== undefined);
-      const summary = `done · ${result.shape.join("×")} ${result.dtype}${objects.length ? ` · ${objects.join(", ")} table rows` : ""}`;
+      const summary = `done · ${sizeText(result.shape)} ${result.dtype}${objects.length ? ` · ${objects.join(", ")} table rows` : ""}`;
       return { files, infos: result.infos, summary };
     } finally {
       this.ndlab.release(input);

@@ -21,3 +21,10 @@ export function canvasOf(image) {
   /** @type {CanvasRenderingContext2D} */ (canvas.getContext("2d")).putImageData(image, 0, 0);
   return canvas;
 }
+
+/**
+ * The name a pipeline's Dask script is downloaded as, alone or in a batch's zip: the name its
+ * usage line says (ndlab.dask_export.script_name).
+ * @param {{name: string}[]} steps
+ */
+export const daskScriptName = (steps) => `ndlab-${steps.map((s) => s.name).join("-")}-dask.py`;

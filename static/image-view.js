@@ -3,10 +3,10 @@
 // full-precision arrays, the result shown with its code. The full page and the embed view both
 // use it; elements a page does not have (the operation list, histograms, downloads…) are left out.
 import { readControls, renderControls } from "./controls.js";
-import { canvasOf, canvasPng, download } from "./download.js";
+import { canvasOf, canvasPng, daskScriptName, download } from "./download.js";
 import { drawCounts, drawHistogram } from "./histogram.js";
 import { ImageInputError, isArrayFile, readImage } from "./images.js";
-import { renderInfo } from "./info.js";
+import { renderInfo, sizeText } from "./info.js";
 import { LatestRunner } from "./scheduler.js";
 import { show } from "./viewer.js";
 import { catalogueList, format, markStale, reveal, writeHelp } from "./views/common.js";
@@ -387,7 +387,7 @@ export class ImageView {
         const handle = await this.ndlab.readArray(file, variable);
         this.showVariables(file, handle.meta);
         const { variable: name, shape, dtype } = handle.meta;
-        this.setImage(handle.image, `${file.name}${name ? ` : ${name}` : ""} (${shape.join("×")} ${dtype})`, { input: handle });
+        this.setImage(handle.image, `${file.name}${name ? ` : ${name}` : ""} (${sizeText(shape)} ${dtype})`, { input: handle });
       } else {
         this.showVariables(file, null);
         this.setImage(await readImage(file, { downscale }), file.name);
@@ -466,7 +466,7 @@ export class ImageView {
     const { daskNotes } = this.el;
     try {
       const { script, notes } = await this.ndlab.daskScript(this.steps);
-      download(new Blob([script], { type: "text/x-python" }), `${this.fileStem()}-dask.py`);
+      download(new Blob([script], { type: "text/x-python" }), daskScriptName(this.steps));
       if (daskNotes) {
         daskNotes.textContent = notes.join(" ");
         daskNotes.hidden = notes.length === 0;

@@ -4,6 +4,13 @@
 import { download } from "./download.js";
 import { format } from "./views/common.js";
 
+/**
+ * A size as ndlab says sizes everywhere (page, batch, Dask script): width×height, then the
+ * channels, from an array's shape [rows, columns, channels?]: "160×120 RGB".
+ * @param {number[]} shape
+ */
+export const sizeText = (shape) => `${shape[1]}×${shape[0]}${shape.length === 3 ? ` ${shape[2] === 4 ? "RGBA" : "RGB"}` : ""}`;
+
 /** One CSV line, fields with a comma, quote or line break quoted (RFC 4180). @param {any[]} row */
 export const csvLine = (row) =>
   row.map((v) => (/[",\r\n]/.test(String(v)) ? `"${String(v).replaceAll('"', '""')}"` : String(v))).join(",") + "\n";

@@ -28,8 +28,9 @@ from playwright.sync_api import sync_playwright
 import ndlab
 from ndlab import labs
 from ndlab.bridge.memory import CACHE_BYTES
-from ndlab.bridge.pixels import canonical, to_rgba
+from ndlab.bridge.pixels import to_rgba
 from ndlab.pipeline import Cache
+from ndlab.reading import canonical
 from tools import docs
 from tools.chromium import CHROMIUM_FLAGS, find_chromium
 from tools.layout import CACHE, DIST, ROOT

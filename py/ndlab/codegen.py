@@ -19,6 +19,7 @@ import numpy as np
 
 from . import __version__
 from .convert import clip, rgb_to_grey
+from .plan import plan, route
 
 _PILLOW_MODES = {2: "L", 3: "RGB", 4: "RGBA"}
 
@@ -163,21 +164,19 @@ def script(steps, mapping, *, loading):
     imports = {"import numpy as np": None}
     definitions = {}
     blocks = []
-    source = "image"
     names = {"image", "result", "info", "np", "rgb_to_grey", "clip"}
     names |= {step.operation.name for step in steps} | {mapping.__name__}
-    for number, step in enumerate(steps, start=1):
-        name = _variable(step.operation, names)
-        lines, functions = _step_lines(step, source, name)
+    planned = plan([(step.operation, step.params) for step in steps], taken=names)
+    for step, planned_step in zip(steps, planned, strict=True):
+        lines, functions = _step_lines(step, planned_step.source, planned_step.name)
         if len(steps) > 1:
-            lines.insert(0, f"# {number}. {_describe(step)}")
+            lines.insert(0, f"# {planned_step.number}. {planned_step.title}")
         blocks.append("\n".join(lines))
-        source = name
         for function in functions:
             more_imports, more_definitions = dependencies(function)
             imports.update(dict.fromkeys(more_imports))
             definitions.update(dict.fromkeys(more_definitions))
-    display, functions = _display_lines(steps[-1], source, mapping)
+    display, functions = _display_lines(steps[-1], planned[-1].name, mapping)
     for function in functions:
         more_imports, more_definitions = dependencies(function)
         imports.update(dict.fromkeys(more_imports))
@@ -187,7 +186,7 @@ def script(steps, mapping, *, loading):
         title = f"{steps[0].operation.title}, as run by ndlab {__version__}.\n\n"
         title += steps[0].operation.summary
     else:
-        listing = "\n".join(f"{n}. {_describe(step)}" for n, step in enumerate(steps, start=1))
+        listing = "\n".join(f"{step.number}. {step.title}" for step in planned)
         title = f"A pipeline of {len(steps)} steps, as run by ndlab {__version__}.\n\n{listing}"
     import_lines = ["import numpy as np"] + sorted(set(imports) - {"import numpy as np"})
     parts = [
@@ -228,23 +227,6 @@ def loading_comment(shape, dtype, file=None):
     )
 
 
-def _describe(step):
-    """The step's title and its parameters."""
-    arguments = ", ".join(f"{key}={value!r}" for key, value in step.params.items())
-    return step.operation.title + (f" ({arguments})" if arguments else "")
-
-
-def _variable(operation, taken):
-    """A new variable name for what `operation` returns: blurred, mask, labels, mask_2..."""
-    base = operation.result_name
-    name, number = base, 1
-    while name in taken:
-        number += 1
-        name = f"{base}_{number}"
-    taken.add(name)
-    return name
-
-
 def _float(expression, dtype):
     return expression if dtype == np.float64 else f"{expression}.astype(np.float64)"
 
@@ -263,10 +245,11 @@ def _step_lines(step, source, name):
     arguments = "".join(f", {key}={value!r}" for key, value in step.params.items())
     functions = [operation.function]
     lines = []
-    if operation.accepts == "mask" and step.kind != "image":
-        argument = source if step.kind == "mask" else f"{source} > 0"
-    elif operation.channels in ("each", "all") and step.layout != "grey":
-        count = 4 if step.layout == "rgba" and operation.channels == "all" else 3
+    way = route(operation, step.kind, step.layout)
+    if way in ("mask", "labels"):
+        argument = source if way == "mask" else f"{source} > 0"
+    elif way in ("each", "all"):
+        count = 4 if step.layout == "rgba" and way == "all" else 3
         each = f"{function}({_float(f'{source}[..., c]', step.dtype)}{arguments})"
         planes = f"[{each} for c in range({count})]"
         if count == 3 and step.layout == "rgba":
@@ -275,7 +258,7 @@ def _step_lines(step, source, name):
         else:
             lines.append("# Each channel in turn.")
         return lines + [f"{name} = np.stack({planes}, axis=-1)"], functions
-    elif operation.channels == "colour":
+    elif way == "colour":
         if step.layout == "grey":
             grey = source if len(step.shape) == 2 else f"{source}[..., 0]"
             argument = f"np.stack([{_float(grey, step.dtype)}] * 3, axis=-1)"

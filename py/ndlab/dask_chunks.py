@@ -7,49 +7,81 @@ the tests that import this module, need Dask, ``dask.distributed``, dask-image a
 
 import argparse
 import csv
+import json
+import re
+import shutil
+import sys
 from pathlib import Path
 
 import dask
 import dask.array as da
 import numpy as np
 from dask.distributed import Client, get_client
-from PIL import Image
+from PIL import Image, UnidentifiedImageError
 from scipy import ndimage
 
-from .convert import is_grey, rgb_to_grey
+from .convert import rgb_to_grey
+from .reading import browser_rgba, canonical, checked_array, is_array_file, read_array_file
 
-#: The files a folder's images are read from (with Pillow), besides ``.npy`` arrays.
-IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp", ".gif", ".webp")
+#: What the script writes beside the arrays, as the page's batch writes it into its zip: the
+#: steps run, the files that failed and why, and per step that measures, its table of every file.
+PIPELINE_FILE = "pipeline.json"
+FAILURES_FILE = "failures.csv"
+TABLE_FILE = "measurements-step{number}-{name}.csv"
 
 
 def inputs(names):
-    """Return the files named and, for each folder named, its images and ``.npy`` files sorted."""
-    paths = []
+    """Return ``(name, path)`` of the files named and of every file in the folders named.
+
+    A folder's files are found in its subfolders too, hidden ones left out (``.DS_Store``), and
+    named by their path from the folder's parent (``images/a.png``), as the page's batch names
+    a folder's files; a file named alone goes by its name. Sorted by name, numbers by value.
+    """
+    found = []
     for path in map(Path, names):
         if path.is_dir():
-            found = [p for p in path.iterdir() if p.suffix.lower() in (*IMAGE_SUFFIXES, ".npy")]
-            paths += sorted(found)
+            for file in path.rglob("*"):
+                name = file.relative_to(path.parent).as_posix()
+                if file.is_file() and not any(part.startswith(".") for part in name.split("/")):
+                    found.append((name, file))
         elif path.is_file():
-            paths.append(path)
+            found.append((path.name, path))
         else:
             raise SystemExit(f"{path}: no such file or folder")
-    return paths
+    return sorted(found, key=lambda item: _natural(item[0]))
+
+
+def _natural(name):
+    """A key that sorts names as people do: image2 before image10, case aside."""
+    return [
+        (0, int(part), "") if part.isdigit() else (1, 0, part)
+        for part in re.split(r"(\d+)", name.lower())
+    ]
 
 
 def load(path):
-    """Read an image file (with Pillow) or a ``.npy`` array as ndlab does.
+    """Return the array ndlab's page runs on for the file at `path`; ValueError saying why not.
 
-    Images other than grey, RGB and RGBA are read as RGBA, as a browser
-    decodes them; colour with three equal channels is grey.
+    Images are decoded with Pillow into the pixels a browser gives the page
+    (:func:`browser_rgba`), then kept as the page keeps them (grey as 2-D,
+    opaque colour as RGB); ``.npy``, ``.npz`` (its first usable array) and
+    ``.mat`` files are read as the page reads them.
     """
-    if path.suffix.lower() == ".npy":
-        array = np.load(path)
-    else:
-        with Image.open(path) as picture:
-            if picture.mode not in ("L", "RGB", "RGBA"):
-                picture = picture.convert("RGBA")
-            array = np.asarray(picture)
-    return array[..., 0] if array.ndim == 3 and is_grey(array) else array
+    if is_array_file(path.name):
+        array, _, _ = read_array_file(path.read_bytes(), path.name)
+        return checked_array(array, path.name)
+    try:
+        picture = Image.open(path)
+    except UnidentifiedImageError:
+        raise ValueError(f"“{path.name}” is not an image Pillow can read.") from None
+    with picture:
+        try:
+            picture.load()
+        except (OSError, SyntaxError, ValueError):  # Pillow's errors for a damaged file
+            raise ValueError(
+                f"“{path.name}” is damaged or incomplete: it could not be fully decoded."
+            ) from None
+        return canonical(browser_rgba(picture))
 
 
 def chunked(array, chunk):
@@ -181,40 +213,86 @@ def measure(labels, count, intensity):
     return {"columns": columns, "rows": rows}
 
 
-def write_tables(path, tables):
-    """Write `tables`, ``[(input name, step, table)]``, as one CSV: input, step, the columns."""
-    columns = list(dict.fromkeys(column for _, _, table in tables for column in table["columns"]))
-    with open(path, "w", newline="") as file:
-        writer = csv.writer(file)
-        writer.writerow(["input", "step", *columns])
-        for name, step, table in tables:
-            for row in table["rows"]:
-                cells = dict(zip(table["columns"], row, strict=True))
-                writer.writerow([name, step, *(cells.get(column, "") for column in columns)])
+def unique_stem(name, used):
+    """`name` without its extension, made unique among `used` by a number, as the batch does."""
+    stem = re.sub(r"\.[^./]*$", "", name)
+    unique, number = stem, 2
+    while unique in used:
+        unique, number = f"{stem}-{number}", number + 1
+    used.add(unique)
+    return unique
 
 
-def main(pipeline, description):
-    """Run `pipeline` on the inputs named on the command line; write its arrays and tables."""
+def size_text(shape):
+    """A shape as the page says sizes: width×height, then the channels (``160×120 RGB``)."""
+    channels = {3: " RGB", 4: " RGBA"}[shape[2]] if len(shape) == 3 else ""
+    return f"{shape[1]}×{shape[0]}{channels}"
+
+
+def write_csv(path, header, rows):
+    """Write a CSV, numbers as the page's batch writes them (220, not 220.0)."""
+    with open(path, "w", newline="", encoding="utf-8") as file:
+        writer = csv.writer(file, lineterminator="\n")
+        writer.writerow(header)
+        for row in rows:
+            writer.writerow(
+                int(cell) if isinstance(cell, float) and cell.is_integer() else cell for cell in row
+            )
+
+
+def main(pipeline, steps, description):
+    """Run `pipeline` on the inputs named on the command line; write its arrays and records.
+
+    Each file that cannot be read or run is skipped and listed, with why, in
+    failures.csv; the others go on. The exit status is 1 when some failed.
+    """
     parser = argparse.ArgumentParser(description=description)
-    parser.add_argument("inputs", nargs="+", metavar="INPUT", help="image files, folders, .npy")
+    parser.add_argument("inputs", nargs="+", metavar="INPUT", help="image files, folders, arrays")
     parser.add_argument("--out", required=True, type=Path, help="folder for the results")
     parser.add_argument("--scheduler", help="a Dask scheduler's address (default: a LocalCluster)")
     parser.add_argument("--chunk", type=int, default=1024, help="chunk side in pixels")
     args = parser.parse_args()
-    paths = inputs(args.inputs)
+    files = inputs(args.inputs)
     args.out.mkdir(parents=True, exist_ok=True)
-    tables = []
+    Image.MAX_IMAGE_PIXELS = None  # a guard against strangers' files; these are the user's own
+    tables, failures, stems = {}, [], set()
     # Without an address, Client starts a LocalCluster sized to the cores and stops it at the end.
     with Client(args.scheduler) as client:
         print(f"Dask scheduler {client.scheduler.address}, {len(client.nthreads())} workers")
-        for path in paths:
-            result, infos = pipeline(chunked(load(path), args.chunk))
-            np.save(args.out / f"{path.stem}.npy", result.compute())
-            for step, info in infos:
+        for name, path in files:
+            try:
+                result, infos = pipeline(chunked(load(path), args.chunk))
+                array = result.compute()
+            except Exception as exc:  # the file is listed as failed, and the others go on
+                message = (
+                    str(exc) if isinstance(exc, ValueError) else f"{type(exc).__name__}: {exc}"
+                )
+                failures.append([name, message])
+                print(f"{name}: failed: {message}", file=sys.stderr)
+                continue
+            saved = args.out / f"{unique_stem(name, stems)}.npy"
+            saved.parent.mkdir(parents=True, exist_ok=True)
+            np.save(saved, array)
+            counts = []
+            for (number, title), info in infos:
                 values = {key: value for key, value in info.items() if key != "table"}
-                print(f"{path.name}, {step}: {values}")
+                print(f"{name}, {title}: {values}")
                 if "table" in info:
-                    tables.append((path.name, step, info["table"]))
-            print(f"{path.name} -> {args.out / (path.stem + '.npy')}")
-    if tables:
-        write_tables(args.out / "measurements.csv", tables)
+                    table = TABLE_FILE.format(number=number, name=steps[number - 1]["name"])
+                    columns, rows = info["table"]["columns"], info["table"]["rows"]
+                    tables.setdefault(table, [["file", *columns]])
+                    tables[table] += [[name, *row] for row in rows]
+                    counts.append(str(len(rows)))
+            counted = f" · {', '.join(counts)} table rows" if counts else ""
+            print(f"{name}: done · {size_text(array.shape)} {array.dtype}{counted} -> {saved}")
+    for table, (header, *rows) in tables.items():
+        write_csv(args.out / table, header, rows)
+    write_csv(args.out / FAILURES_FILE, ["file", "error"], failures)
+    (args.out / PIPELINE_FILE).write_text(json.dumps(steps, indent=2) + "\n")
+    script = Path(sys.argv[0])
+    if script.resolve().parent != args.out.resolve():
+        shutil.copy(script, args.out)
+    failed = f", {len(failures)} failed (see {args.out / FAILURES_FILE})" if failures else ""
+    print(f"{len(files) - len(failures)} of {len(files)} files done{failed}")
+    if failures:
+        raise SystemExit(1)

@@ -14,11 +14,11 @@ import functools
 import importlib
 import sys
 from pathlib import Path
-from types import SimpleNamespace
 
 from . import __version__
-from .codegen import _describe, _variable, dependencies, function_source
+from .codegen import dependencies, function_source
 from .pipeline import normalise_steps
+from .plan import describe, plan, route
 from .registry import CHUNKINGS
 from .threshold import otsu_level
 
@@ -30,8 +30,8 @@ _EXTRA_IMPORTS = {
 #: Variables of the pipeline function that steps' results must not take.
 _RESERVED = {"image", "infos", "info", "levels", "counts", "threshold", "structure", "count"}
 _RESERVED |= {"foreground", "table"}
-#: How the script is run, for its docstring.
-USAGE = "python pipeline_dask.py INPUT... --out DIR [--scheduler ADDRESS] [--chunk N]"
+#: What the script needs, as its docstring and its message when one is missing say.
+INSTALL = "python -m pip install dask distributed dask-image scipy pillow"
 
 
 def dask_script(steps):
@@ -46,14 +46,18 @@ def dask_script(steps):
     Returns
     -------
     str
-        A script run as ``python script.py INPUT... --out DIR [--scheduler
-        ADDRESS] [--chunk N]``, INPUT being image files, folders of them or
-        ``.npy`` arrays. It starts a ``LocalCluster`` unless given a
-        scheduler's address, and writes, per input, ``DIR/<name>.npy`` (the
-        last step's array) and one ``DIR/measurements.csv`` of every table,
-        the input's name in its first column. Its arrays equal those of
-        :func:`ndlab.run_pipeline` on the whole image (labels up to their
-        numbering).
+        A script, saved as :func:`script_name` says, run as ``python
+        SCRIPT INPUT... --out DIR [--scheduler ADDRESS] [--chunk N]``,
+        INPUT being image files, folders of them or ``.npy``, ``.npz`` and
+        ``.mat`` arrays, each read as the page reads it
+        (:mod:`ndlab.reading`). It starts a ``LocalCluster`` unless given a
+        scheduler's address, and writes into DIR what the page's batch puts
+        in its zip: ``<name>.npy`` per input (the last step's array),
+        ``measurements-step<N>-<operation>.csv`` per step that measures
+        (the input's name in the first column), ``failures.csv`` (the
+        inputs skipped, and why), ``pipeline.json`` and itself. Its arrays
+        equal those of :func:`ndlab.run_pipeline` on the whole image
+        (labels up to their numbering).
 
     Raises
     ------
@@ -67,17 +71,15 @@ def dask_script(steps):
     True
     """
     normalised = normalise_steps(steps)
-    functions, body = {}, []
-    source, kind, whole_before = "image", "image", False
-    taken = set(_RESERVED)
-    for number, (operation, params) in enumerate(normalised, start=1):
-        name = _variable(operation, taken)
-        lines, used = _step_lines(operation, params, source, kind, name, whole_before)
-        body += ["", f"# {number}. {_title(operation, params)}.", f"# {_how(operation, params)}"]
+    functions, body, whole_before = {}, [], False
+    for step in plan(normalised, taken=_RESERVED):
+        operation, params = step.operation, step.params
+        lines, used = _step_lines(step, whole_before)
+        body += ["", f"# {step.number}. {step.title}.", f"# {_how(operation, params)}"]
         body += lines
         functions.update(dict.fromkeys(used))
-        source, kind = name, operation.returns
         whole_before |= _gathered(operation, params)
+    source = step.name
     pipeline = _pipeline_function(body, source)
     helpers = _helper_sources()
     needed = _helpers_needed(pipeline, helpers)
@@ -95,20 +97,30 @@ def dask_script(steps):
     used_names = {node.id for node in ast.walk(ast.parse(text)) if isinstance(node, ast.Name)}
     available = {**import_lines, **_EXTRA_IMPORTS}
     imports.update(dict.fromkeys(available[name] for name in used_names if name in available))
+    listed = [{"name": operation.name, "params": params} for operation, params in normalised]
     parts = [
         f'"""{_docstring(normalised)}"""',
         _import_block(imports),
+        "#: The steps, as ndlab's page and run_pipeline take them.\n"
+        "STEPS = [\n" + "".join(f"    {step!r},\n" for step in listed) + "]",
         *definitions,
         pipeline,
         *helper_sources,
-        'if __name__ == "__main__":\n    main(pipeline, __doc__.partition("\\n")[0])',
+        'if __name__ == "__main__":\n    main(pipeline, STEPS, __doc__.partition("\\n")[0])',
     ]
     return "\n\n\n".join(part.strip("\n") for part in parts) + "\n"
 
 
-def _title(operation, params):
-    """The step's title and parameters, as ndlab's other scripts list them."""
-    return _describe(SimpleNamespace(operation=operation, params=params))
+def script_name(steps):
+    """The name the page gives the script of `steps` (``ndlab-<operations>-dask.py``).
+
+    Examples
+    --------
+    >>> script_name([("gaussian_filter", {}), ("label", {})])
+    'ndlab-gaussian_filter-label-dask.py'
+    """
+    names = [operation.name for operation, _ in normalise_steps(steps)]
+    return f"ndlab-{'-'.join(names)}-dask.py"
 
 
 def dask_notes(steps):
@@ -161,29 +173,40 @@ def _arguments(params):
     return "".join(f", {key}={value!r}" for key, value in params.items())
 
 
-def _input(operation, source, kind):
-    """The expression of what `operation` receives from `source`, a step's array of `kind`."""
-    if operation.accepts == "mask" and kind != "image":
-        return source if kind == "mask" else f"{source} > 0"
-    if operation.channels == "colour":
-        return f"colour_channels({source})"
-    return f"grey_levels({source})"
+def _argument(step):
+    """The expression of what `step` receives, by :func:`ndlab.plan.route` (not "each", "all").
+
+    The layout of each file is learnt as the script runs: ``grey_levels`` and
+    ``colour_channels`` take a 2-D array as grey.
+    """
+    way = route(step.operation, step.kind)
+    if way in ("mask", "labels"):
+        return step.source if way == "mask" else f"{step.source} > 0"
+    if way == "colour":
+        return f"colour_channels({step.source})"
+    return f"grey_levels({step.source})"
 
 
-def _step_lines(operation, params, source, kind, name, whole_before):
-    """Return the statements of one step in the pipeline function and the functions they call."""
+def _step_lines(step, whole_before):
+    """Return the statements of `step` in the pipeline function and the functions they call.
+
+    `whole_before`: whether a step before ran on the whole array (and may have changed its
+    shape).
+    """
+    operation, params, source, name = step.operation, step.params, step.source, step.name
     function = operation.name
+    report = f'infos.append((({step.number}, "{operation.title}"), '
     if operation.chunking == "histogram":
         return [
-            f"levels = {_input(operation, source, kind)}",
+            f"levels = {_argument(step)}",
             "counts, _ = da.histogram(levels, bins=256, range=(0, 256))",
             "threshold = otsu_level(counts.compute())",
-            f'infos.append(("{operation.title}", {{"threshold": threshold}}))',
+            report + '{"threshold": threshold}))',
             f"{name} = levels > threshold",
         ], [otsu_level]
     if operation.chunking == "labels":
-        mask = _input(operation, source, kind)
-        if kind == "image":
+        mask = _argument(step)
+        if step.kind == "image":
             mask += f" > {params['threshold']}"
         intensity = "grey_levels(image)"
         if whole_before:  # a step before may have changed the shape; ndlab then measures its input
@@ -198,36 +221,32 @@ def _step_lines(operation, params, source, kind, name, whole_before):
             f"{name}, count = dask.persist({name}, count)  # computed once, measured and saved",
             "count = int(count)",
             f"table = measure({name}, count, {intensity})",
-            f'infos.append(("{operation.title}", {{"objects": count, "table": table}}))',
+            report + '{"objects": count, "table": table}))',
         ], []
     depth = operation.depth(params)
     arguments = _arguments(params)
-    each = operation.channels in ("each", "all")
-    alpha = ", alpha=True" if operation.channels == "all" else ""
+    way = route(operation, step.kind)
+    each = way in ("each", "all")
+    alpha = ", alpha=True" if way == "all" else ""
     if depth is None:
         has_info = _returns_info(operation.function)
         if each:
             call = f"each_channel(partial(gathered, {function}{arguments}), {source}{alpha})"
         else:
             info = ", info=True" if has_info else ""
-            call = f"gathered({function}, {_input(operation, source, kind)}{info}{arguments})"
+            call = f"gathered({function}, {_argument(step)}{info}{arguments})"
         if has_info:
-            return [
-                f"{name}, info = {call}",
-                f'infos.append(("{operation.title}", info))',
-            ], [operation.function]
+            return [f"{name}, info = {call}", report + "info))"], [operation.function]
         return [f"{name} = {call}"], [operation.function]
-    if operation.channels == "colour":
+    if way == "colour":
         # Pixel by pixel from three channels to one: NumPy's indexing and arithmetic, which a
         # Dask array does chunk by chunk (map_overlap keeps the number of axes).
-        return [f"{name} = {function}({_input(operation, source, kind)}{arguments})"], [
-            operation.function
-        ]
+        return [f"{name} = {function}({_argument(step)}{arguments})"], [operation.function]
     dtype = {"image": "np.float64", "mask": "bool", "labels": "np.int32"}[operation.returns]
     if each:
         mapped = f"partial(in_chunks, {function}, depth={depth}{arguments})"
         return [f"{name} = each_channel({mapped}, {source})"], [operation.function]
-    call = f"in_chunks({function}, {_input(operation, source, kind)}, depth={depth}"
+    call = f"in_chunks({function}, {_argument(step)}, depth={depth}"
     if dtype != "np.float64":
         call += f", dtype={dtype}"
     return [f"{name} = {call}{arguments})"], [operation.function]
@@ -261,20 +280,26 @@ def _pipeline_function(body, last):
 
 def _docstring(normalised):
     listing = "\n".join(
-        f"{number}. {_title(operation, params)}"
+        f"{number}. {describe(operation, params)}"
         for number, (operation, params) in enumerate(normalised, start=1)
     )
+    name = script_name([(operation.name, params) for operation, params in normalised])
     notes = _notes(normalised)
     text = (
         f"A pipeline of {len(normalised)} steps on Dask, as exported by ndlab {__version__}.\n\n"
         f"{listing}\n\n"
-        "It runs over image files, folders of them and .npy arrays, each in chunks:\n\n"
-        f"    {USAGE}\n\n"
-        "Without --scheduler it starts a LocalCluster on this machine. It writes, for each\n"
-        "input, DIR/<name>.npy (the last step's array), and DIR/measurements.csv holds every\n"
-        "table, the input's name in its first column. Chunks overlap by what each step's\n"
-        "footprint needs, so the arrays equal ndlab's on the whole image; objects are\n"
-        "numbered in another order. Needs dask, distributed, dask-image, scipy and Pillow.\n"
+        "Install what it needs, then run it over image files, folders of them (subfolders too)\n"
+        "and .npy, .npz or .mat arrays, each in chunks:\n\n"
+        f"    {INSTALL}\n"
+        f"    python {name} INPUT... --out DIR [--scheduler ADDRESS] [--chunk N]\n\n"
+        "Without --scheduler it starts a LocalCluster on this machine. Each file is read as\n"
+        "ndlab's page reads it (an image as the 8-bit pixels a browser gives). DIR gets what\n"
+        "the page's batch puts in its zip: <name>.npy for each file (the last step's array);\n"
+        "measurements-step<N>-<operation>.csv for each step that measures, the file's name in\n"
+        "the first column; failures.csv, the files that could not be read or run and why\n"
+        "(skipped, the others go on; the exit status is then 1); pipeline.json, the steps; and\n"
+        "this script. Chunks overlap by what each step's footprint needs, so the arrays equal\n"
+        "ndlab's on the whole image; objects are numbered in another order.\n"
     )
     return text + "".join(f"\n{note}\n" for note in notes)
 
@@ -333,7 +358,10 @@ def _helpers_needed(pipeline, helpers):
 
 
 def _import_block(lines):
-    """The import lines merged by module: the standard library's, then the others, as isort does."""
+    """The import lines merged by module: the standard library's, then the others, as isort does.
+
+    The others are imported in a ``try`` whose ``except`` says what to install when one is missing.
+    """
     modules, names = set(), {}
     for line in lines:
         node = ast.parse(line).body[0]
@@ -356,8 +384,17 @@ def _import_block(lines):
     def third_party(line):
         return line.split()[1].partition(".")[0] not in sys.stdlib_module_names
 
-    sections = [
+    standard, others = (
         sorted((line for line in merged if third_party(line) == other), key=order)
         for other in (False, True)
+    )
+    guarded = [
+        "try:",
+        *(f"    {line}" for line in others),
+        "except ModuleNotFoundError as missing:",
+        "    raise SystemExit(",
+        '        f"This script needs {missing.name}, which is not installed here. "',
+        f'        "Install what it needs with:\\n    {INSTALL}"',
+        "    ) from None",
     ]
-    return "\n\n".join("\n".join(section) for section in sections if section)
+    return "\n".join(standard) + "\n\n" + "\n".join(guarded)

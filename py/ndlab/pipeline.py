@@ -18,6 +18,7 @@ import numpy as np
 from . import interrupt
 from .codegen import Step, loading_comment, script
 from .convert import MAPPINGS, channel_layout, check_image, clip, rgb_to_grey
+from .plan import measures_input, route
 from .registry import get_operation
 
 
@@ -252,13 +253,14 @@ def run_pipeline(image, steps, /, *, cache=None, key=None, stretch=None, before=
         raise ValueError("a cache needs a key naming the image")
     stretch = image.dtype != np.uint8 if stretch is None else stretch
     array, kind, outcomes, timings = image, "image", [], []
-    for (operation, params), prefix in zip(normalised, prefixes(normalised), strict=True):
+    numbered = enumerate(zip(normalised, prefixes(normalised), strict=True), start=1)
+    for number, ((operation, params), prefix) in numbered:
         outcome = cache.get((key, prefix)) if cache is not None else None
         reused = outcome is not None
         if not reused:
             if before is not None:
                 before(operation, array.shape, params)
-            measured = image if outcomes and operation.measures else None
+            measured = image if measures_input(operation, number) else None
             outcome = apply(operation, params, array, kind, measured)
             if cache is not None:
                 cache.put((key, prefix), outcome)
@@ -280,8 +282,8 @@ def apply(operation, params, array, kind="image", measured=None):
     array : ndarray
         The step's input, checked by :func:`ndlab.convert.check_image`.
     kind : {"image", "mask", "labels"}
-        What `array` holds. An operation that accepts masks gets a mask as
-        it is and labels as ``labels > 0``; others get float64 values.
+        What `array` holds; the operation meets it as
+        :func:`ndlab.plan.route` says.
     measured : ndarray, optional
         The pipeline's input, whose grey levels a measuring operation
         measures (when it has the step's height and width).
@@ -306,20 +308,19 @@ def apply(operation, params, array, kind="image", measured=None):
             None, {}, measured.shape, measured.dtype, "image", channel_layout(measured), False
         )
         extra["intensity"] = _grey(measured, source.layout)
-    grey = (array if array.ndim == 2 else array[..., 0]) if layout == "grey" else None
-    mode = operation.channels
-    if operation.accepts == "mask" and kind != "image":
-        data = call(array if kind == "mask" else array > 0)
-    elif mode in ("each", "all") and grey is None:
+    way = route(operation, kind, layout)
+    if way in ("mask", "labels"):
+        data = call(array if way == "mask" else array > 0)
+    elif way in ("each", "all"):
         rgb = float_rgb(array)
         channels = [call(rgb[..., c]) for c in range(3)]
         if layout == "rgba":
             alpha = array[..., 3].astype(np.float64)
-            channels.append(call(alpha) if mode == "all" else alpha)
+            channels.append(call(alpha) if way == "all" else alpha)
         # Stacked on a new first axis, then viewed as H×W×C: one fast copy.
         data = np.moveaxis(np.stack(channels), 0, -1)
-    elif mode == "colour":
-        data = call(float_rgb(array if grey is None else grey))
+    elif way == "colour":
+        data = call(float_rgb(_plane(array) if layout == "grey" else array))
     else:
         data = call(_grey(array, layout))
     has_info = isinstance(data, tuple)
@@ -332,8 +333,13 @@ def apply(operation, params, array, kind="image", measured=None):
 def _grey(array, layout):
     """The float64 grey levels of `array`, as a "grey" operation receives them."""
     if layout == "grey":
-        return (array if array.ndim == 2 else array[..., 0]).astype(np.float64)
+        return _plane(array).astype(np.float64)
     return rgb_to_grey(float_rgb(array))
+
+
+def _plane(array):
+    """The one plane of a grey array: itself if 2-D, else its first channel (all are equal)."""
+    return array if array.ndim == 2 else array[..., 0]
 
 
 def float_rgb(image):

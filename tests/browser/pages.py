@@ -195,7 +195,8 @@ def cpython_pipeline(rgba, steps):
     """What ndlab shows in plain CPython for the same pixels: `steps` as ``[name, params]`` pairs
     run on the input the page keeps (grey as 2-D, opaque colour as RGB), as RGBA pixels."""
     import ndlab
-    from ndlab.bridge.pixels import canonical, to_rgba
+    from ndlab.bridge.pixels import to_rgba
+    from ndlab.reading import canonical
 
     result = ndlab.run_pipeline(canonical(np.ascontiguousarray(rgba)), [list(s) for s in steps])
     return to_rgba(result.image)

@@ -17,7 +17,10 @@ from PIL import Image
 from scipy import ndimage
 
 import ndlab
-from ndlab.bridge.pixels import canonical, to_rgba
+from ndlab.bridge.pixels import to_rgba
+from ndlab.dask_export import script_name
+from ndlab.pipeline import normalise_steps
+from ndlab.reading import canonical
 from pages import WATCH_RUNS, Guarded, page_pixels, wait_for_run_started, wait_until
 from test_accessibility import AXE
 
@@ -111,6 +114,11 @@ def download_zip(page, tmp_path):
     return zipfile.ZipFile(saved)
 
 
+def records(steps):
+    """What the zip holds besides the results: the pipeline, its Dask script, the failures."""
+    return ["pipeline.json", script_name(steps), "failures.csv"]
+
+
 def csv_rows(archive, name):
     with archive.open(name) as f:
         return list(csv.reader(io.TextIOWrapper(f, encoding="utf-8", newline="")))
@@ -192,8 +200,16 @@ def test_five_files_one_damaged_give_four_results_one_csv_and_one_message(
     extensions = {"both": ["npy", "png"], "png": ["png"], "npy": ["npy"]}[output]
     csv_name = "measurements-step3-label.csv"
     assert sorted(archive.namelist()) == sorted(
-        [csv_name] + [f"{name[p].with_suffix('')}.{ext}" for p in valid for ext in extensions]
+        [csv_name, *records(STEPS)]
+        + [f"{name[p].with_suffix('')}.{ext}" for p in valid for ext in extensions]
     )
+    broken_name = str(broken.relative_to(tmp_path if how.endswith("a folder") else broken.parent))
+    assert csv_rows(archive, "failures.csv") == [
+        ["file", "error"],
+        [broken_name, "“broken.png” is damaged or incomplete: it could not be fully decoded."],
+    ]
+    assert normalise_steps(json.loads(archive.read("pipeline.json"))) == normalise_steps(STEPS)
+    assert archive.read(script_name(STEPS)).decode() == ndlab.dask_script(STEPS)
     rows = csv_rows(archive, csv_name)
     assert rows[0] == ["file", *expected(valid[0], STEPS).info["table"]["columns"]]
     assert {row[0] for row in rows[1:]} == {str(name[p]) for p in valid}
@@ -251,7 +267,7 @@ def test_cancel_mid_batch_keeps_the_finished_results_and_the_page(
     assert states == ["done", "done", "cancelled", "cancelled", "cancelled"]
     assert page.inner_text("#batch-status").startswith("Cancelled: 2 of 5 files done")
     csv_name = "measurements-step3-label.csv"
-    assert sorted(archive.namelist()) == sorted([csv_name, "0.npy", "1.npy"])
+    assert sorted(archive.namelist()) == sorted([csv_name, *records(steps), "0.npy", "1.npy"])
     rows = csv_rows(archive, csv_name)
     assert {row[0] for row in rows[1:]} == {"0.png", "1.png"}
     for path in paths[:2]:
@@ -300,7 +316,11 @@ def test_arrays_run_and_each_bad_file_says_what_is_wrong(fresh, base_url, tmp_pa
     # in the list's order (by name): signal.mat, then signal.npy
     arrays = {"signal.mat": ("signal", 3 * signal[:40, :30]), "signal.npy": ("signal-2", signal)}
     csv_name = "measurements-step3-label.csv"
-    assert sorted(archive.namelist()) == sorted([csv_name, "signal.npy", "signal-2.npy"])
+    assert sorted(archive.namelist()) == sorted(
+        [csv_name, *records(steps), "signal.npy", "signal-2.npy"]
+    )
+    failed = [row[0] for row in csv_rows(archive, "failures.csv")[1:]]
+    assert failed == ["huge.png", "notes.png", "objects.npy"]
     rows = csv_rows(archive, csv_name)
     for name, (stem, array) in arrays.items():
         result = ndlab.run_pipeline(array, steps)

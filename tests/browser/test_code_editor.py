@@ -9,7 +9,8 @@ from PIL import Image
 
 import ndlab
 from ndlab import labs
-from ndlab.bridge.pixels import canonical, to_rgba
+from ndlab.bridge.pixels import to_rgba
+from ndlab.reading import canonical
 from pages import JS_PIXELS, Guarded, page_pixels, to_array
 
 # The camera sample through the page's Gaussian blur, then the same code with another sigma.

@@ -18,7 +18,8 @@ import pytest
 import ndlab
 from conftest import serving, static_site
 from engines import Chromium, Firefox, WebKit, missing
-from ndlab import labs, web
+from ndlab import labs
+from ndlab.reading import canonical
 from test_capabilities import CANCEL_LAB_MID_RUN
 
 ENGINES = {"chromium": Chromium, "firefox": Firefox, "webkit": WebKit}
@@ -89,7 +90,7 @@ def test_pipeline_equals_cpython(page):
     rgba = np.frombuffer(base64.b64decode(shown["b64"]), np.uint8).reshape(
         shown["height"], shown["width"], 4
     )
-    image = web.canonical(np.ascontiguousarray(rgba))
+    image = canonical(np.ascontiguousarray(rgba))
     blurred = np.load(io.BytesIO(base64.b64decode(page.evaluate(NPY, "coins", PIPELINE[:1]))))
     np.testing.assert_allclose(
         blurred, ndlab.run("gaussian_filter", image, sigma=2).data, atol=1e-9

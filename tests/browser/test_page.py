@@ -4,8 +4,9 @@ import numpy as np
 import pytest
 
 import ndlab
-from ndlab.bridge.pixels import canonical, to_rgba
+from ndlab.bridge.pixels import to_rgba
 from ndlab.draft import shrink
+from ndlab.reading import canonical
 from pages import Guarded, cpython_pipeline, ink, page_pixels, wait_for_ink
 
 OPS = [op["name"] for op in ndlab.catalog()["operations"]]

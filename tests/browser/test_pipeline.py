@@ -8,7 +8,7 @@ from scipy import ndimage
 
 import ndlab
 from ndlab.bridge.errors import HINTS
-from ndlab.bridge.pixels import canonical
+from ndlab.reading import canonical
 from pages import cpython_pipeline, page_pixels
 
 THREE_STEPS = [

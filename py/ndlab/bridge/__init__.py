@@ -6,7 +6,8 @@
 - :mod:`~ndlab.bridge.memory`: what a run may use, and at what scale a refused one fits;
 - :mod:`~ndlab.bridge.errors`: the one error envelope and the one set of hints;
 - :mod:`~ndlab.bridge.pixels`: RGBA in and out, how a file's array is shown, value histograms;
-- :mod:`~ndlab.bridge.arrays_io`: reading ``.npy``, ``.npz`` and ``.mat`` files.
+- reading ``.npy``, ``.npz`` and ``.mat`` files and browser pixels is :mod:`ndlab.reading`,
+  shared with the Dask script.
 
 Importing :mod:`ndlab.bridge.jobs` is what the start-up snapshot captures (worker/snapshot.js).
 """

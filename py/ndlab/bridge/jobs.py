@@ -18,13 +18,12 @@ from time import perf_counter
 import numpy as np
 
 from .. import dask_export
-from ..convert import check_image
+from ..reading import canonical, checked_array, read_array_file
 from ..registry import get_operation
 from ..usercode import describe, run_code
-from .arrays_io import load_array
 from .errors import envelope
 from .memory import check_size
-from .pixels import alloc, array_pixels, canonical, histogram, to_rgba
+from .pixels import alloc, array_pixels, histogram, to_rgba
 from .session import Session
 
 #: What the worker calls (it fills the array of :func:`alloc` with the pixels of a load job).
@@ -101,7 +100,7 @@ def read_array(request, data, progress=None):
 
     The request names the ``filename`` (its extension picks the format) and the ``variable`` to
     open from a ``.npz`` or ``.mat`` file ("" or none: the first usable one), see
-    :func:`ndlab.bridge.arrays_io.load_array`; `data` is the file's bytes.
+    :func:`ndlab.reading.read_array_file`, the Dask script's reader too; `data` is the file's bytes.
 
     Replies ``{variables, variable, shape, dtype, scaled, range, input}``: the usable arrays of
     the file ([] for .npy), the one opened (null for .npy), whether its values were stretched to
@@ -110,7 +109,9 @@ def read_array(request, data, progress=None):
     with NaN). Sends back its ``image``: 2-D is grey, H×W×3 and H×W×4 colour.
     """
     filename = request["filename"]
-    array, variables, variable = load_array(bytes(data), filename, request.get("variable") or "")
+    array, variables, variable = read_array_file(
+        bytes(data), filename, request.get("variable") or ""
+    )
     check_size(*array.shape[:2])
     pixels, value_range = array_pixels(array)
     reply = {
@@ -123,10 +124,9 @@ def read_array(request, data, progress=None):
         "input": None,
     }
     try:
-        check_image(array)
-        reply["input"] = SESSION.keep(array, (filename, variable))
+        reply["input"] = SESSION.keep(checked_array(array, filename), (filename, variable))
     except ValueError as exc:
-        reply["problem"] = f"{filename}: {exc}; operations need finite numbers"
+        reply["problem"] = str(exc)
     return reply, {"image": to_rgba(pixels)}
 
 

@@ -6,7 +6,7 @@ way (the worker fills :func:`alloc`'s array, and copies :func:`to_rgba`'s out).
 
 import numpy as np
 
-from ..convert import is_grey, rescale
+from ..convert import rescale
 from .memory import check_size
 
 
@@ -20,26 +20,6 @@ def alloc(height, width):
     """
     check_size(height, width)
     return np.empty((height, width, 4), np.uint8)
-
-
-def canonical(rgba):
-    """Return the smallest array equivalent to browser pixels `rgba`.
-
-    Grey pixels (R = G = B) become a 2-D array; opaque colour drops its alpha
-    channel. The result is what ``Result.code`` expects as ``image``, and
-    matches what Pillow's ``convert("L")``, ``convert("RGB")`` or
-    ``convert("RGBA")`` gives for the same picture.
-
-    Examples
-    --------
-    >>> canonical(np.full((2, 2, 4), 255, np.uint8)).shape
-    (2, 2)
-    """
-    if is_grey(rgba):
-        return rgba[..., 0]
-    if (rgba[..., 3] == 255).all():
-        return rgba[..., :3]
-    return rgba
 
 
 def to_rgba(image):

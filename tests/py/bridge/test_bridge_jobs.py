@@ -12,8 +12,9 @@ import ndlab
 from cases import call_job, make_image
 from ndlab import labs
 from ndlab.bridge import errors, jobs, memory, session
-from ndlab.bridge.pixels import canonical, to_rgba
+from ndlab.bridge.pixels import to_rgba
 from ndlab.convert import rescale
+from ndlab.reading import canonical
 
 
 def load(rgba):

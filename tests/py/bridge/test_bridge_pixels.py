@@ -5,7 +5,8 @@ from hypothesis import strategies as st
 
 import ndlab
 from cases import make_image
-from ndlab.bridge.pixels import alloc, canonical, histogram, to_rgba
+from ndlab.bridge.pixels import alloc, histogram, to_rgba
+from ndlab.reading import canonical
 
 
 def test_alloc_returns_writable_rgba():
