@@ -3,8 +3,9 @@
 // page that silently does nothing.
 if (location.protocol === "file:") {
   document.addEventListener("DOMContentLoaded", function () {
-    var box = document.getElementById("file-protocol");
+    var box = /** @type {HTMLElement} */ (document.getElementById("file-protocol"));
     box.hidden = false;
-    document.getElementById("runtime-text").textContent = "Python cannot start from a file";
+    var text = /** @type {HTMLElement} */ (document.getElementById("runtime-text"));
+    text.textContent = "Python cannot start from a file";
   });
 }
