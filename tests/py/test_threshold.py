@@ -9,7 +9,7 @@ import ndlab
 from cases import make_image
 from ndlab.convert import rgb_to_grey
 from ndlab.registry import get_operation
-from ndlab.threshold import threshold_global, threshold_otsu
+from ndlab.threshold import threshold_global, threshold_local, threshold_otsu
 
 
 def between_class_variance(values, t):
@@ -216,3 +216,11 @@ def test_threshold_sliders_move_by_one_grey_level():
     ):
         steps = {p.name: p.step for p in get_operation(name).params if p.name in param_names}
         assert steps == dict.fromkeys(param_names, 1.0)
+
+
+def test_the_functions_own_defaults_are_the_declared_ones():
+    """Called directly (as exported code does), the functions default as their declarations."""
+    image = make_image("grey", shape=(60, 60)).astype(float)
+    for function in (threshold_global, threshold_local):
+        declared = {p.name: p.default for p in get_operation(function.__name__).params}
+        np.testing.assert_array_equal(function(image), function(image, **declared))
