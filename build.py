@@ -10,6 +10,7 @@
     python3 build.py package [--wheel FILE ...]    write ndlab-offline.zip for offline classrooms
                                                    (--wheel: a teacher's pure-Python wheel with it)
     python3 build.py mutate [--sample N] [MODULE ...]  mutation testing of py/ndlab (cosmic-ray)
+                                                   (--tests PATH ...: the tests to run)
     python3 build.py docs                          build the manual, docs/, as a site in site/
 
 Standard library only: the steps that need NumPy, Pillow or pyodide-build run in a virtual
@@ -136,6 +137,13 @@ def main(argv: list[str] | None = None) -> int:
     p_mutate.add_argument(
         "--sample", type=int, default=0, help="run a seeded sample of this many mutants per module"
     )
+    p_mutate.add_argument(
+        "--tests",
+        nargs="+",
+        metavar="PATH",
+        help="the tests to run against each mutant (default: the module's mirrored test file and "
+        "those that import it, or all of tests/py)",
+    )
     # test and bench pass everything after their name on, as written (pytest's -k, bench's --runs)
     argv = sys.argv[1:] if argv is None else argv
     passed_on = argv[1:] if argv[:1] in (["test"], ["bench"]) else []
@@ -154,7 +162,7 @@ def main(argv: list[str] | None = None) -> int:
         elif args.command == "docs":
             return docs.build(ensure_venv("test"))
         elif args.command == "mutate":
-            return mutate(args.modules, args.sample)
+            return mutate(args.modules, args.sample, args.tests)
     except BuildError as exc:
         print(f"[build] error: {exc}", file=sys.stderr)
         return 1

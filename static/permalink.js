@@ -113,6 +113,7 @@ export function decodeLab(hash, labs) {
 }
 
 /** Characters no table holds: controls other than tab and line breaks, and U+FFFD (bytes that were not text). */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: it finds the control characters
 const NOT_TEXT = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\uFFFD]/;
 
 /**

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ast
+import functools
 import random
 import re
 import shutil
@@ -9,22 +11,76 @@ import sqlite3
 import subprocess
 from pathlib import Path
 
-from tools.layout import CACHE, ROOT, log, run
-from tools.toolchain import ensure_venv
+from tools.layout import CACHE, PACKAGE_DATA, ROOT, BuildError, log, run
+from tools.toolchain import ensure_venv, venv_python
 
 MUTATE = CACHE / "mutate"
-#: What `build.py mutate` runs without arguments: modules of py/ndlab whose mirrored tests run in
-#: seconds (a mutant costs one run of them); name others to run them too
+#: What `build.py mutate` runs without arguments: modules of py/ndlab whose tests run in seconds
+#: (a mutant costs one run of them); name others to run them too
 MUTATE_DEFAULT = ("threshold.py",)
+#: What pytest's exit status means when it is not 0 (https://docs.pytest.org/en/stable/reference/exit-codes.html)
+PYTEST_EXIT = {
+    1: "some tests failed",
+    2: "the run was interrupted (an error while collecting)",
+    3: "pytest had an internal error",
+    4: "pytest was misused (a test file that does not exist?)",
+    5: "no tests were collected",
+}
 
 
-def mirrored_tests(module: str) -> str:
-    """The tests of a module of py/ndlab, as the suite mirrors them (labs/optimize.py ->
-    tests/py/labs/test_labs_optimize.py)."""
+@functools.cache
+def imported_modules(path: Path) -> frozenset[str]:
+    """The dotted names a Python file imports (``from ndlab import threshold`` gives both
+    ``ndlab`` and ``ndlab.threshold``)."""
+    names = set()
+    for node in ast.walk(ast.parse(path.read_text(), str(path))):
+        if isinstance(node, ast.Import):
+            names |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            names |= {node.module, *(f"{node.module}.{alias.name}" for alias in node.names)}
+    return frozenset(names)
+
+
+def chosen_tests(module: str, root: Path = ROOT) -> list[str]:
+    """The test files of tests/py that exercise a module of py/ndlab: its mirrored file
+    (labs/optimize.py -> tests/py/labs/test_labs_optimize.py) and every file that imports it;
+    all of tests/py when there are none (the module is reached through ndlab's API)."""
     path = Path(module)
-    if path.parent.name == "labs":
-        return f"tests/py/labs/test_labs_{path.stem}.py"
-    return f"tests/py/test_{path.stem}.py"
+    stem = f"labs_{path.stem}" if path.parent.name == "labs" else path.stem
+    dotted = "ndlab." + path.with_suffix("").as_posix().replace("/", ".")
+    tests = sorted((root / "tests" / "py").rglob("test_*.py"))
+    chosen = [
+        test for test in tests if test.stem == f"test_{stem}" or dotted in imported_modules(test)
+    ]
+    return [test.relative_to(root).as_posix() for test in chosen] or ["tests/py"]
+
+
+def check_baseline(command: list, cwd: Path) -> None:
+    """Run the tests on the unmutated copy; refuse to score mutants against tests that fail or
+    collect nothing (cosmic-ray counts any failing run, for any reason, as a killed mutant)."""
+    status = subprocess.run([str(c) for c in command], cwd=cwd, capture_output=True, text=True)
+    if status.returncode != 0:
+        reason = PYTEST_EXIT.get(status.returncode, f"exit status {status.returncode}")
+        tail = "\n".join((status.stdout + status.stderr).strip().splitlines()[-15:])
+        raise BuildError(
+            f"the tests fail before any mutation ({reason}), so no mutant can be scored; "
+            f"fix them first. `{' '.join(map(str, command[2:]))}` in {cwd}:\n{tail}"
+        )
+
+
+def stage_copy(module: str) -> Path:
+    """A copy of the repository's package, Python tests and data in .cache/mutate/, laid out
+    as in the repository (tests find data/ where they do in it)."""
+    if not PACKAGE_DATA.is_dir():  # the wheel's data, which the labs load: written by the build
+        run([venv_python(), "-m", "tools.content", "chapter_data"], cwd=ROOT)
+    stage = MUTATE / module.replace("/", "-")
+    shutil.rmtree(stage, ignore_errors=True)
+    for part in ("py/ndlab", "tests/py", "data"):
+        ignore = shutil.ignore_patterns("__pycache__")
+        shutil.copytree(ROOT / part, stage / part, ignore=ignore)
+    ini = "[pytest]\npythonpath = py tests/py\nfilterwarnings = error\n"
+    (stage / "pytest.ini").write_text(ini)
+    return stage
 
 
 def keep_sample(session: Path, size: int) -> None:
@@ -41,30 +97,31 @@ def keep_sample(session: Path, size: int) -> None:
         db.executemany("DELETE FROM work_items WHERE job_id = ?", dropped)
 
 
-def mutate(modules: list[str], sample: int) -> int:
+def mutate(modules: list[str], sample: int, tests: list[str] | None = None) -> int:
     """Mutation testing with cosmic-ray: each module of py/ndlab mutated one change at a time in
-    a copy (.cache/mutate/), its mirrored tests run against each mutant (all of them, or a
-    seeded sample of `sample`: each costs one run of the tests); prints the score."""
+    a copy (.cache/mutate/), the tests that exercise it (`tests`, or those of chosen_tests) run
+    against each mutant (all of them, or a seeded sample of `sample`: each costs one run of the
+    tests); prints the score. Refuses to score when the tests fail on the unmutated copy."""
     python = ensure_venv("mutate")
     bin_dir = python.parent
     scores = []
     for module in modules or MUTATE_DEFAULT:
-        tests = mirrored_tests(module)
-        stage = MUTATE / module.replace("/", "-")
-        shutil.rmtree(stage, ignore_errors=True)
-        shutil.copytree(ROOT / "py" / "ndlab", stage / "ndlab")
-        shutil.copytree(ROOT / "tests" / "py", stage / "tests" / "py")
-        ini = "[pytest]\npythonpath = . tests/py\nfilterwarnings = error\n"
-        (stage / "pytest.ini").write_text(ini)
+        if not (ROOT / "py" / "ndlab" / module).is_file():
+            raise BuildError(f"py/ndlab/{module} does not exist")
+        chosen = tests or chosen_tests(module)
+        stage = stage_copy(module)
+        command = [python, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider", *chosen]
+        log(f"checking that {' '.join(chosen)} pass on the unmutated copy")
+        check_baseline(command, stage)
         (stage / "cosmic-ray.toml").write_text(
             "[cosmic-ray]\n"
-            f'module-path = "ndlab/{module}"\n'
+            f'module-path = "py/ndlab/{module}"\n'
             "timeout = 300.0\n"
             "excluded-modules = []\n"
-            f'test-command = "{python} -m pytest -x -q -p no:cacheprovider {tests}"\n'
+            f'test-command = "{" ".join(map(str, command))}"\n'
             '[cosmic-ray.distributor]\nname = "local"\n'
         )
-        log(f"mutating ndlab/{module}, against {tests}")
+        log(f"mutating ndlab/{module}, against {' '.join(chosen)}")
         run([bin_dir / "cosmic-ray", "init", "cosmic-ray.toml", "session.sqlite"], cwd=stage)
         if sample:
             keep_sample(stage / "session.sqlite", sample)

@@ -126,7 +126,7 @@ function watchDownloads(total) {
 }
 
 /** The Subresource Integrity of a sha256 digest. @param {string} hex */
-const sri = (hex) => `sha256-${btoa(String.fromCharCode(...hex.match(/../g).map((/** @type {string} */ h) => parseInt(h, 16))))}`;
+const sri = (hex) => `sha256-${btoa(String.fromCharCode(...(/** @type {string[]} */ (hex.match(/../g))).map((/** @type {string} */ h) => parseInt(h, 16))))}`;
 
 /** @param {string} path relative to this file */
 const fetchJson = async (path) => (await fetch(new URL(path, import.meta.url))).json();

@@ -8,7 +8,8 @@ from scipy import ndimage
 import ndlab
 from cases import make_image
 from ndlab.convert import rgb_to_grey
-from ndlab.threshold import threshold_otsu
+from ndlab.registry import get_operation
+from ndlab.threshold import threshold_global, threshold_local, threshold_otsu
 
 
 def between_class_variance(values, t):
@@ -117,3 +118,109 @@ def test_defaults_are_the_declared_ones():
     np.testing.assert_array_equal(ndlab.run("threshold_global", image).data, image > 127)
     stated = ndlab.run("threshold_local", image, method="gaussian", block_size=35, offset=0.0)
     np.testing.assert_array_equal(ndlab.run("threshold_local", image).data, stated.data)
+
+
+@pytest.mark.parametrize("threshold", [0, 90, 255])
+def test_global_threshold_below_keeps_the_darker_values_only(threshold):
+    image = make_image("grey")
+    image[0, :3] = threshold  # a value at the level itself is not below it
+    result = ndlab.run("threshold_global", image, keep="below", threshold=threshold)
+    np.testing.assert_array_equal(result.data, image < threshold)
+
+
+def test_global_threshold_between_keeps_both_levels():
+    image = np.arange(256, dtype=np.uint8).reshape(16, 16)
+    result = ndlab.run("threshold_global", image, keep="between", threshold=90, upper=110)
+    assert np.flatnonzero(result.data).tolist() == list(range(90, 111))
+
+
+def test_global_threshold_between_reads_its_upper_level():
+    image = np.arange(256, dtype=np.uint8).reshape(16, 16)
+    wide = ndlab.run("threshold_global", image, keep="between", threshold=0)  # upper: 255
+    assert wide.data.all()
+    one = ndlab.run("threshold_global", image, keep="between", threshold=200, upper=200)
+    assert np.flatnonzero(one.data).tolist() == [200]
+
+
+def test_global_threshold_between_refuses_levels_in_the_wrong_order():
+    with pytest.raises(ValueError, match=r"upper must be at least threshold \(90\), got 80"):
+        ndlab.run("threshold_global", make_image("grey"), keep="between", threshold=90, upper=80)
+
+
+def test_global_thresholds_slide_over_the_grey_levels():
+    """Unbounded levels (a float array's own values are allowed): the slider offers 0-255."""
+    params = {p.name: p for p in get_operation("threshold_global").params}
+    for name in ("threshold", "upper"):
+        assert (params[name].min, params[name].max, params[name].typical) == (None, None, (0, 255))
+
+
+def reach(filtered_impulse):
+    """How far from a one-pixel impulse a filter's response reaches, in pixels."""
+    rows, cols = np.nonzero(filtered_impulse)
+    centre = filtered_impulse.shape[0] // 2
+    return int(max(np.abs(rows - centre).max(), np.abs(cols - centre).max()))
+
+
+@pytest.mark.parametrize("method", ["mean", "gaussian"])
+@pytest.mark.parametrize("block_size", [3, 7, 35, 301])
+def test_local_threshold_depth_is_the_reach_of_its_local_mean(method, block_size):
+    """The halo of a chunk (Dask's depth) is as wide as the local mean reaches, measured on an
+    impulse, no more and no less."""
+    impulse = np.zeros((2 * block_size + 1, 2 * block_size + 1))
+    impulse[block_size, block_size] = 1.0
+    if method == "mean":
+        response = ndimage.uniform_filter(impulse, size=block_size)
+    else:
+        response = ndimage.gaussian_filter(impulse, sigma=(block_size - 1) / 6)
+    depth = get_operation("threshold_local").depth({"method": method, "block_size": block_size})
+    assert depth == reach(response)
+
+
+def test_local_block_sizes_are_the_odd_widths_from_3_to_301():
+    (block_size,) = [p for p in get_operation("threshold_local").params if p.name == "block_size"]
+    offered = range(block_size.min, block_size.max + 1, block_size.step)
+    assert list(offered) == list(range(3, 302, 2))
+    image = make_image("grey")
+    for refused in (1, 303):
+        with pytest.raises(
+            ValueError, match=f"block_size must be between 3 and 301, got {refused}"
+        ):
+            ndlab.run("threshold_local", image, block_size=refused)
+
+
+def test_local_offsets_are_bounded_by_the_grey_scale():
+    image = make_image("grey")
+    for offset in (-255.0, 255.0):
+        everything = ndlab.run("threshold_local", image, offset=offset).data
+        assert everything.all() if offset > 0 else not everything.any()
+    for refused in (-256.0, 256.0):
+        with pytest.raises(ValueError, match="offset must be between -255 and 255"):
+            ndlab.run("threshold_local", image, offset=refused)
+
+
+def test_global_threshold_between_stops_at_255_by_default():
+    """A float array's values may pass 255: the default upper level keeps them out."""
+    values = np.array([[254.5, 255.0, 255.5]])
+    kept = threshold_global(values, keep="between", threshold=0.0)
+    np.testing.assert_array_equal(kept, [[True, True, False]])
+
+
+def test_global_threshold_is_pointwise_and_chunks_need_no_halo():
+    assert get_operation("threshold_global").depth({}) == 0
+
+
+def test_threshold_sliders_move_by_one_grey_level():
+    for name, param_names in (
+        ("threshold_global", ("threshold", "upper")),
+        ("threshold_local", ("offset",)),
+    ):
+        steps = {p.name: p.step for p in get_operation(name).params if p.name in param_names}
+        assert steps == dict.fromkeys(param_names, 1.0)
+
+
+def test_the_functions_own_defaults_are_the_declared_ones():
+    """Called directly (as exported code does), the functions default as their declarations."""
+    image = make_image("grey", shape=(60, 60)).astype(float)
+    for function in (threshold_global, threshold_local):
+        declared = {p.name: p.default for p in get_operation(function.__name__).params}
+        np.testing.assert_array_equal(function(image), function(image, **declared))

@@ -1,0 +1,55 @@
+"""tools/mutate.py: the tests a module is mutated against, and the refusal to score mutants when
+those tests fail, or collect nothing, before any mutation."""
+
+import sys
+
+import pytest
+
+from tools.layout import ROOT, BuildError
+from tools.mutate import check_baseline, chosen_tests
+
+PYTEST = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"]
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("def test_sum():\n    assert 1 + 1 == 3\n", "some tests failed"),
+        ("import missing_module_of_nowhere\n", "the run was interrupted"),
+        ("def helper():\n    pass\n", "no tests were collected"),
+    ],
+)
+def test_failing_or_empty_tests_are_refused(tmp_path, text, reason):
+    (tmp_path / "test_module.py").write_text(text)
+    with pytest.raises(BuildError, match=f"before any mutation \\({reason}"):
+        check_baseline([*PYTEST, "test_module.py"], tmp_path)
+
+
+def test_a_test_file_that_does_not_exist_is_refused(tmp_path):
+    with pytest.raises(BuildError, match="misused"):
+        check_baseline([*PYTEST, "tests/py/test_nothing.py"], tmp_path)
+
+
+def test_passing_tests_are_accepted(tmp_path):
+    (tmp_path / "test_module.py").write_text("def test_sum():\n    assert 1 + 1 == 2\n")
+    check_baseline([*PYTEST, "test_module.py"], tmp_path)
+
+
+def test_a_module_runs_against_its_mirror_and_the_files_that_import_it():
+    assert chosen_tests("threshold.py") == ["tests/py/test_threshold.py"]
+    assert {"tests/py/test_codegen.py", "tests/py/test_registry.py"} <= set(
+        chosen_tests("registry.py")
+    )
+    assert "tests/py/labs/test_labs_data.py" in chosen_tests("labs/data.py")
+
+
+def test_a_module_no_test_names_runs_against_all_of_tests_py(tmp_path):
+    (tmp_path / "tests" / "py").mkdir(parents=True)
+    (tmp_path / "tests" / "py" / "test_api.py").write_text("import ndlab\n")
+    assert chosen_tests("texture.py", tmp_path) == ["tests/py"]
+
+
+def test_every_module_has_tests_that_exist():
+    package = ROOT / "py" / "ndlab"
+    for module in sorted(p.relative_to(package).as_posix() for p in package.rglob("*.py")):
+        assert all((ROOT / test).exists() for test in chosen_tests(module)), module
