@@ -84,6 +84,10 @@ class Runner {
     this.onCrash = () => {};
     /** Whether Python has started in this worker. */
     this.started = false;
+    /** @type {(value: any) => void} */
+    this.resolveReady = () => {};
+    /** @type {(error: any) => void} */
+    this.rejectReady = () => {};
     this.ready = new Promise((resolve, reject) => {
       this.resolveReady = resolve;
       this.rejectReady = reject;
@@ -97,12 +101,16 @@ class Runner {
     this.worker = /** @type {any} */ ({ postMessage() {} }); // until there is one
     this.close = () => {};
     const missing = Object.entries(NEEDED).filter(([name]) => !(name in globalThis)).map(([, what]) => what);
-    if (missing.length) return void this.rejectReady(startError(`This browser has no ${missing.join(" and ")}, which Python needs here.`, HINTS.unsupported));
+    if (missing.length) {
+      this.rejectReady(startError(`This browser has no ${missing.join(" and ")}, which Python needs here.`, HINTS.unsupported));
+      return;
+    }
     let worker;
     try {
       worker = shared ? new SharedWorker(WORKER_URL, { type: "module", name: shared }) : new Worker(WORKER_URL, { type: "module" });
     } catch (error) {
-      return void this.rejectReady(startError(`The Python worker could not be created: ${/** @type {any} */ (error)?.message ?? error}.`, HINTS.unsupported));
+      this.rejectReady(startError(`The Python worker could not be created: ${/** @type {any} */ (error)?.message ?? error}.`, HINTS.unsupported));
+      return;
     }
     this.worker = worker instanceof SharedWorker ? worker.port : worker;
     this.close = () => (worker instanceof SharedWorker ? worker.port.close() : worker.terminate());

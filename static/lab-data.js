@@ -169,7 +169,7 @@ export class LabData {
   showPreview(repick, all = false) {
     const lines = this.cells();
     const header = this.headerLine();
-    const rows = lines.filter((row, i) => row !== null && i !== header);
+    const rows = /** @type {string[][]} */ (lines.filter((row, i) => row !== null && i !== header));
     const width = Math.max(0, ...rows.map((row) => row.length));
     const names = Array.from({ length: width }, (_, i) => (header >= 0 ? (lines[header]?.[i] ?? "") : ""));
     if (repick || this.picked.length !== width) this.picked = this.firstPick(names, all);

@@ -6,11 +6,11 @@
 //   the error and what to do. Python's own start is watched by static/client.js.
 (function () {
   var status = function () {
-    return document.querySelector("[data-start-status]");
+    return /** @type {HTMLElement} */ (document.querySelector("[data-start-status]"));
   };
   if (location.protocol === "file:") {
     document.addEventListener("DOMContentLoaded", function () {
-      document.getElementById("file-protocol").hidden = false;
+      /** @type {HTMLElement} */ (document.getElementById("file-protocol")).hidden = false;
       status().textContent = "Python cannot start from a file";
     });
     return;
@@ -27,8 +27,8 @@
   );
   // module scripts run before the load event; the page's sets window.ndlab once it runs
   addEventListener("load", function () {
-    if (window.ndlab) return;
-    var box = document.getElementById("message");
+    if (/** @type {any} */ (window).ndlab) return;
+    var box = /** @type {HTMLElement} */ (document.getElementById("message"));
     var title = document.createElement("strong");
     title.textContent = "The page's scripts could not run in this browser" + (first ? ": " + first + "." : ".");
     box.replaceChildren(title, " Open this page in a current Firefox, Chrome, Edge or Safari; if this is one, reload the page.");
