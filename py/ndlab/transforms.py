@@ -151,8 +151,8 @@ def zoom(image, *, factor=2.0, order=3):
     if rows == 0 or cols == 0:
         smallest = 1 / min(image.shape)
         raise ValueError(
-            f"factor {factor:g} would leave {rows}×{cols} pixels of the "
-            f"{image.shape[0]}×{image.shape[1]} image; {smallest:.3g} or more keeps one"
+            f"factor {factor:g} would leave {cols}×{rows} pixels (width×height) of the "
+            f"{image.shape[1]}×{image.shape[0]} image; {smallest:.3g} or more keeps one"
         )
     return ndimage.zoom(image, factor, order=order)
 

@@ -45,7 +45,7 @@ def check_size(height, width):
     """Raise ValueError if a height × width image exceeds :data:`MAX_PIXELS`."""
     if height * width > MAX_PIXELS:
         raise ValueError(
-            f"the image has {height * width / 1e6:.1f} megapixels ({height}×{width}), "
+            f"the image has {height * width / 1e6:.1f} megapixels ({width}×{height}), "
             f"more than the {MAX_PIXELS / 1e6:g} megapixel limit; downscale it first"
         )
 
