@@ -21,7 +21,8 @@ import { HINTS, JOB, errorInfo } from "./protocol.js";
  */
 
 /** @param {{buffer: ArrayBuffer, width: number, height: number}} image */
-const imageData = (image) => new ImageData(new Uint8ClampedArray(image.buffer), image.width, image.height);
+const imageData = (image) =>
+  new ImageData(new Uint8ClampedArray(image.buffer), image.width, image.height);
 
 /**
  * The inputs held by the worker, by the object they came from (an ImageData, {data, width,
@@ -33,14 +34,21 @@ const imageData = (image) => new ImageData(new Uint8ClampedArray(image.buffer), 
 function heldInputs(client) {
   /** @type {WeakMap<object, {runner: any, id: Promise<number>}>} */
   const held = new WeakMap();
-  const release = new FinalizationRegistry((/** @type {{runner: any, id: number}} */ { runner, id }) => {
-    if (runner === client.primary) client.request({ type: JOB.release, input: id }).catch(() => {});
-  });
+  const release = new FinalizationRegistry(
+    (/** @type {{runner: any, id: number}} */ { runner, id }) => {
+      if (runner === client.primary)
+        client.request({ type: JOB.release, input: id }).catch(() => {});
+    },
+  );
   /** @param {any} input */
   const send = async (input) => {
     const source = input.source;
     if (source) {
-      const { meta } = await client.request({ type: JOB.readArray, ...source, bytes: source.bytes.slice() });
+      const { meta } = await client.request({
+        type: JOB.readArray,
+        ...source,
+        bytes: source.bytes.slice(),
+      });
       return meta.input;
     }
     const { meta } = await client.request({ type: JOB.load, image: copyPixels(input) });
@@ -51,7 +59,10 @@ function heldInputs(client) {
   const remember = (input, id) => {
     const runner = client.primary;
     held.set(input, { runner, id });
-    id.then((value) => release.register(input, { runner, id: value }, input), () => held.delete(input));
+    id.then(
+      (value) => release.register(input, { runner, id: value }, input),
+      () => held.delete(input),
+    );
     return id;
   };
   /** The input's id in the worker that answers now, sending it if needed. @param {any} input */
@@ -65,10 +76,12 @@ function heldInputs(client) {
       const known = held.get(input);
       held.delete(input);
       if (known && known.runner === client.primary) {
-        known.id.then((id) => {
-          release.unregister(input);
-          return client.request({ type: JOB.release, input: id });
-        }).catch(() => {});
+        known.id
+          .then((id) => {
+            release.unregister(input);
+            return client.request({ type: JOB.release, input: id });
+          })
+          .catch(() => {});
       }
     },
     /** A readArray handle's array is already in the worker. @param {object} handle @param {number} id */
@@ -79,7 +92,8 @@ function heldInputs(client) {
      */
     async request(input, job, options) {
       // A canvas changes: its pixels now are a new input. A bad input is refused here.
-      if (!input?.source) input = input instanceof HTMLCanvasElement ? toPixels(input) : (toPixels(input), input);
+      if (!input?.source)
+        input = input instanceof HTMLCanvasElement ? toPixels(input) : (toPixels(input), input);
       await client.ready;
       try {
         return await client.request(job(await idOf(input)), options);
@@ -100,7 +114,9 @@ export function createApi(onProgress, options = {}) {
   const client = new WorkerClient(onProgress, options);
   const inputs = heldInputs(client);
   const catalogPromise = fetch(new URL("../catalog.json", import.meta.url)).then((r) => r.json());
-  const samplesPromise = fetch(new URL("../samples/samples.json", import.meta.url)).then((r) => r.json());
+  const samplesPromise = fetch(new URL("../samples/samples.json", import.meta.url)).then((r) =>
+    r.json(),
+  );
   const labsPromise = fetch(new URL("../labs.json", import.meta.url)).then((r) => r.json());
 
   const api = {
@@ -142,7 +158,10 @@ export function createApi(onProgress, options = {}) {
     /** @param {string} name */
     async loadSample(name) {
       const sample = (await samplesPromise).find((/** @type {any} */ s) => s.name === name);
-      if (!sample) throw new NdlabError(errorInfo("ValueError", `Unknown sample “${name}”.`, HINTS.unknownSample));
+      if (!sample)
+        throw new NdlabError(
+          errorInfo("ValueError", `Unknown sample “${name}”.`, HINTS.unknownSample),
+        );
       return loadImage(new URL(`../${sample.file}`, import.meta.url).href);
     },
     /**
@@ -167,7 +186,18 @@ export function createApi(onProgress, options = {}) {
      */
     async runPipeline(steps, input, options = {}) {
       const list = steps.map((s) => ({ name: s.name, params: s.params ?? {} }));
-      const { meta, image, values } = await inputs.request(input, (id) => ({ type: JOB.pipeline, input: id, steps: list, values: Boolean(options.values), histogram: options.histogram !== false, preview: Boolean(options.preview) }), options);
+      const { meta, image, values } = await inputs.request(
+        input,
+        (id) => ({
+          type: JOB.pipeline,
+          input: id,
+          steps: list,
+          values: Boolean(options.values),
+          histogram: options.histogram !== false,
+          preview: Boolean(options.preview),
+        }),
+        options,
+      );
       return { ...meta, image: imageData(image), values: values ? new Float32Array(values) : null };
     },
     /**
@@ -183,16 +213,28 @@ export function createApi(onProgress, options = {}) {
      * @returns {Promise<CodeResult>}
      */
     async runCode(code, input, options = {}) {
-      const job = (/** @type {number | null} */ id) => ({ type: JOB.code, input: id, code, data: options.data ?? null });
+      const job = (/** @type {number | null} */ id) => ({
+        type: JOB.code,
+        input: id,
+        code,
+        data: options.data ?? null,
+      });
       const { meta, image, values, bytes, figures } =
-        input == null ? await client.ready.then(() => client.request(job(null), options)) : await inputs.request(input, job, options);
-      const data = meta.result && "shape" in meta.result ? { ...meta.result, values: values ? new Float32Array(values) : null, npy: bytes } : meta.result;
+        input == null
+          ? await client.ready.then(() => client.request(job(null), options))
+          : await inputs.request(input, job, options);
+      const data =
+        meta.result && "shape" in meta.result
+          ? { ...meta.result, values: values ? new Float32Array(values) : null, npy: bytes }
+          : meta.result;
       return {
         image: image ? imageData(image) : null,
         data,
         stdout: meta.stdout,
         stderr: meta.stderr,
-        figures: figures.map((/** @type {ArrayBuffer} */ png) => new Blob([png], { type: "image/png" })),
+        figures: figures.map(
+          (/** @type {ArrayBuffer} */ png) => new Blob([png], { type: "image/png" }),
+        ),
         error: meta.user_error,
       };
     },
@@ -227,7 +269,9 @@ export function createApi(onProgress, options = {}) {
      */
     async npy(steps, input, options = {}) {
       const list = steps.map((s) => ({ name: s.name, params: s.params ?? {} }));
-      return (await inputs.request(input, (id) => ({ type: JOB.npy, input: id, steps: list }), options)).bytes;
+      return (
+        await inputs.request(input, (id) => ({ type: JOB.npy, input: id, steps: list }), options)
+      ).bytes;
     },
     /**
      * Read a .npy, .npz or MATLAB .mat file: its array stays in the worker as an input for
@@ -237,10 +281,18 @@ export function createApi(onProgress, options = {}) {
      * @returns {Promise<ArrayInput>}
      */
     async readArray(file, variable = "", options = {}) {
-      const source = { bytes: new Uint8Array(await file.arrayBuffer()), filename: file.name ?? "array.npy", variable };
+      const source = {
+        bytes: new Uint8Array(await file.arrayBuffer()),
+        filename: file.name ?? "array.npy",
+        variable,
+      };
       await client.ready;
-      const { meta, image } = await client.request({ type: JOB.readArray, ...source, bytes: source.bytes.slice() }, options);
-      if (meta.input == null) throw new NdlabError(errorInfo("ValueError", meta.problem, HINTS.finiteArray));
+      const { meta, image } = await client.request(
+        { type: JOB.readArray, ...source, bytes: source.bytes.slice() },
+        options,
+      );
+      if (meta.input == null)
+        throw new NdlabError(errorInfo("ValueError", meta.problem, HINTS.finiteArray));
       const handle = { image: imageData(image), meta, source };
       inputs.adopt(handle, meta.input);
       return handle;

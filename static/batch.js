@@ -103,7 +103,8 @@ function uniqueStem(path, used) {
 }
 
 /** Files chosen in an input, with their path inside a chosen folder. @param {FileList} list @returns {BatchFile[]} */
-export const chosenFiles = (list) => [...list].map((file) => ({ file, path: file.webkitRelativePath || file.name }));
+export const chosenFiles = (list) =>
+  [...list].map((file) => ({ file, path: file.webkitRelativePath || file.name }));
 
 /**
  * The files dropped, folders walked; `many` when there are several files or a folder (a batch).
@@ -112,7 +113,9 @@ export const chosenFiles = (list) => [...list].map((file) => ({ file, path: file
  */
 export async function droppedFiles(transfer) {
   // items that are not files (dragged text or links) have no entry
-  const entries = [...transfer.items].map((item) => item.webkitGetAsEntry()).filter((entry) => entry !== null);
+  const entries = [...transfer.items]
+    .map((item) => item.webkitGetAsEntry())
+    .filter((entry) => entry !== null);
   const files = (await Promise.all(entries.map(walk))).flat();
   return { files, many: files.length > 1 || entries.some((entry) => entry.isDirectory) };
 }
@@ -120,7 +123,9 @@ export async function droppedFiles(transfer) {
 /** @param {FileSystemEntry} entry @returns {Promise<BatchFile[]>} */
 async function walk(entry) {
   if (entry.isFile) {
-    const file = await new Promise((resolve, reject) => /** @type {FileSystemFileEntry} */ (entry).file(resolve, reject));
+    const file = await new Promise((resolve, reject) =>
+      /** @type {FileSystemFileEntry} */ (entry).file(resolve, reject),
+    );
     return [{ file, path: entry.fullPath.replace(/^\//, "") }];
   }
   const reader = /** @type {FileSystemDirectoryEntry} */ (entry).createReader();
@@ -178,13 +183,15 @@ export class Batch {
     const { el } = this;
     el.box.open = true;
     if (this.controller) {
-      el.status.textContent = "A batch is running: cancel it, or wait until it ends, to start another.";
+      el.status.textContent =
+        "A batch is running: cancel it, or wait until it ends, to start another.";
       return;
     }
     // hidden files and folders in a folder (.DS_Store, .git) are the system's, not the user's images
     files = files.filter(({ path }) => !path.split("/").some((part) => part.startsWith(".")));
     if (!files.length) {
-      el.status.textContent = "There are no files to run the pipeline on: choose image, .npy, .npz or .mat files, or a folder of them.";
+      el.status.textContent =
+        "There are no files to run the pipeline on: choose image, .npy, .npz or .mat files, or a folder of them.";
       return;
     }
     files.sort((a, b) => a.path.localeCompare(b.path, undefined, { numeric: true }));
@@ -192,7 +199,12 @@ export class Batch {
     el.download.hidden = true;
     el.cancel.hidden = false;
     try {
-      await this.runAll(files, structuredClone(this.pipeline()), el.output.value, controller.signal);
+      await this.runAll(
+        files,
+        structuredClone(this.pipeline()),
+        el.output.value,
+        controller.signal,
+      );
     } catch (error) {
       el.status.textContent = `The batch stopped: ${/** @type {any} */ (error).message}`;
     } finally {
@@ -216,7 +228,10 @@ export class Batch {
     const encoder = new TextEncoder();
     const pipeline = steps.map(({ name, params }) => ({ name, params: params ?? {} }));
     zip.add(PIPELINE_FILE, encoder.encode(`${JSON.stringify(pipeline, null, 2)}\n`));
-    zip.add(daskScriptName(steps), encoder.encode((await this.ndlab.daskScript(steps, { signal })).script));
+    zip.add(
+      daskScriptName(steps),
+      encoder.encode((await this.ndlab.daskScript(steps, { signal })).script),
+    );
     const tables = new Tables();
     /** @type {Set<string>} */
     const stems = new Set();
@@ -230,7 +245,9 @@ export class Batch {
         continue;
       }
       try {
-        const outcome = await this.runOne(file, steps, output, signal, (text) => setState(items[i], "running", text));
+        const outcome = await this.runOne(file, steps, output, signal, (text) =>
+          setState(items[i], "running", text),
+        );
         const stem = uniqueStem(path, stems);
         for (const [extension, bytes] of outcome.files) zip.add(`${stem}.${extension}`, bytes);
         tables.add(path, steps, outcome.infos);
@@ -248,7 +265,10 @@ export class Batch {
     }
     tables.writeTo(zip);
     zip.add(FAILURES_FILE, encoder.encode([["file", "error"], ...failures].map(csvLine).join("")));
-    this.zip = { blob: await zip.finish(), name: `ndlab-batch-${steps.map((s) => s.name).join("-")}.zip` };
+    this.zip = {
+      blob: await zip.finish(),
+      name: `ndlab-batch-${steps.map((s) => s.name).join("-")}.zip`,
+    };
     el.status.textContent =
       `${signal.aborted ? "Cancelled: " : ""}${done} of ${files.length} files done` +
       (failures.length ? `, ${failures.length} failed (see below)` : "") +
@@ -265,16 +285,24 @@ export class Batch {
    */
   async runOne(file, steps, output, signal, say) {
     say("opening…");
-    const input = isArrayFile(file) ? await this.ndlab.readArray(file, "", { signal }) : await readImage(file);
+    const input = isArrayFile(file)
+      ? await this.ndlab.readArray(file, "", { signal })
+      : await readImage(file);
     try {
       say("running the pipeline…");
       const result = await this.ndlab.runPipeline(steps, input, { signal, histogram: false });
       say("saving…");
       /** @type {[string, Uint8Array][]} */
       const files = [];
-      if (output !== "npy") files.push(["png", new Uint8Array(await (await canvasPng(canvasOf(result.image))).arrayBuffer())]);
+      if (output !== "npy")
+        files.push([
+          "png",
+          new Uint8Array(await (await canvasPng(canvasOf(result.image))).arrayBuffer()),
+        ]);
       if (output !== "png") files.push(["npy", await this.ndlab.npy(steps, input, { signal })]);
-      const objects = result.infos.map((/** @type {any} */ info) => info?.table?.rows.length).filter((n) => n !== undefined);
+      const objects = result.infos
+        .map((/** @type {any} */ info) => info?.table?.rows.length)
+        .filter((n) => n !== undefined);
       const summary = `done · ${sizeText(result.shape)} ${result.dtype}${objects.length ? ` · ${objects.join(", ")} table rows` : ""}`;
       return { files, infos: result.infos, summary };
     } finally {
@@ -285,7 +313,9 @@ export class Batch {
   /** A file's line in the list, queued. @param {string} path */
   item(path) {
     const item = document.createElement("li");
-    item.append(Object.assign(document.createElement("span"), { className: "batch-name", textContent: path }));
+    item.append(
+      Object.assign(document.createElement("span"), { className: "batch-name", textContent: path }),
+    );
     item.append(Object.assign(document.createElement("span"), { className: "batch-state" }));
     setState(item, "queued", "queued");
     return item;

@@ -55,7 +55,8 @@ const NEEDED = { Worker: "Web Workers", WebAssembly: "WebAssembly" };
  * it true without a SharedArrayBuffer global, and one filled in cannot be posted (DataCloneError).
  */
 function interruptBuffer() {
-  if (globalThis.crossOriginIsolated !== true || typeof SharedArrayBuffer !== "function") return null;
+  if (globalThis.crossOriginIsolated !== true || typeof SharedArrayBuffer !== "function")
+    return null;
   try {
     const buffer = new SharedArrayBuffer(4);
     const channel = new MessageChannel();
@@ -96,25 +97,45 @@ class Runner {
     /** The start's last stage, named when it stalls. */
     this.stage = "";
     this.watchdog = 0;
-    this.ready.then(() => (this.started = true), () => {}).then(() => clearTimeout(this.watchdog));
+    this.ready
+      .then(
+        () => (this.started = true),
+        () => {},
+      )
+      .then(() => clearTimeout(this.watchdog));
     /** @type {MessagePort | Worker} */
     this.worker = /** @type {any} */ ({ postMessage() {} }); // until there is one
     this.close = () => {};
-    const missing = Object.entries(NEEDED).filter(([name]) => !(name in globalThis)).map(([, what]) => what);
+    const missing = Object.entries(NEEDED)
+      .filter(([name]) => !(name in globalThis))
+      .map(([, what]) => what);
     if (missing.length) {
-      this.rejectReady(startError(`This browser has no ${missing.join(" and ")}, which Python needs here.`, HINTS.unsupported));
+      this.rejectReady(
+        startError(
+          `This browser has no ${missing.join(" and ")}, which Python needs here.`,
+          HINTS.unsupported,
+        ),
+      );
       return;
     }
     let worker;
     try {
-      worker = shared ? new SharedWorker(WORKER_URL, { type: "module", name: shared }) : new Worker(WORKER_URL, { type: "module" });
+      worker = shared
+        ? new SharedWorker(WORKER_URL, { type: "module", name: shared })
+        : new Worker(WORKER_URL, { type: "module" });
     } catch (error) {
-      this.rejectReady(startError(`The Python worker could not be created: ${/** @type {any} */ (error)?.message ?? error}.`, HINTS.unsupported));
+      this.rejectReady(
+        startError(
+          `The Python worker could not be created: ${/** @type {any} */ (error)?.message ?? error}.`,
+          HINTS.unsupported,
+        ),
+      );
       return;
     }
     this.worker = worker instanceof SharedWorker ? worker.port : worker;
     this.close = () => (worker instanceof SharedWorker ? worker.port.close() : worker.terminate());
-    this.worker.onmessage = (/** @type {MessageEvent} */ event) => this.receive(event.data, onProgress);
+    this.worker.onmessage = (/** @type {MessageEvent} */ event) =>
+      this.receive(event.data, onProgress);
     worker.onerror = (/** @type {any} */ event) => {
       event.preventDefault();
       this.onCrash(event.message || "the worker stopped");
@@ -129,7 +150,12 @@ class Runner {
     if (this.started) return;
     this.watchdog = setTimeout(() => {
       const where = this.stage ? ` (at “${this.stage}”)` : "";
-      this.stop(startError(`Python's start made no progress for ${STALL_SECONDS} s${where}.`, HINTS.stalled));
+      this.stop(
+        startError(
+          `Python's start made no progress for ${STALL_SECONDS} s${where}.`,
+          HINTS.stalled,
+        ),
+      );
     }, STALL_SECONDS * 1000);
   }
 
@@ -145,7 +171,8 @@ class Runner {
     if (message.type === EVENT.started) return this.watch(message.id);
     if (message.type === EVENT.crashed) return this.onCrash(message.message);
     if (message.type === EVENT.status) return this.statusWaiters.shift()?.(message.runtime);
-    if (message.type === EVENT.jobProgress) return void this.pending.get(message.id)?.onProgress?.(message);
+    if (message.type === EVENT.jobProgress)
+      return void this.pending.get(message.id)?.onProgress?.(message);
     const request = this.pending.get(message.id);
     this.running = 0;
     if (!request) return;
@@ -214,7 +241,13 @@ export class WorkerClient {
     if (!this.spare) return "none";
     // A settled promise answers before the next task; one still loading does not.
     const later = new Promise((resolve) => setTimeout(() => resolve("loading"), 0));
-    return Promise.race([this.spare.ready.then(() => "ready", () => "failed"), later]);
+    return Promise.race([
+      this.spare.ready.then(
+        () => "ready",
+        () => "failed",
+      ),
+      later,
+    ]);
   }
 
   /** Whether this client connects to the shared worker. */
@@ -229,11 +262,21 @@ export class WorkerClient {
 
   /** @param {(p: any) => void} onProgress */
   startRunner(onProgress) {
-    const runner = new Runner(onProgress, this.interrupt, this.shared ? `ndlab-${this.generation}` : null);
+    const runner = new Runner(
+      onProgress,
+      this.interrupt,
+      this.shared ? `ndlab-${this.generation}` : null,
+    );
     // A worker that fails before Python is ready fails the start (a fresh one would fail the same way).
-    runner.onCrash = (reason) => (runner.started ? this.replace(runner, crashError(reason)) : runner.stop(startError(`The Python worker stopped: ${reason}.`, HINTS.startFailed)));
+    runner.onCrash = (reason) =>
+      runner.started
+        ? this.replace(runner, crashError(reason))
+        : runner.stop(startError(`The Python worker stopped: ${reason}.`, HINTS.startFailed));
     // Without an interrupt buffer, cancelling means replacing the worker: keep a warm spare.
-    if (!this.isolated && !this.shared) runner.ready.then(() => this.primary === runner && !this.spare && (this.spare = new Runner(() => {}, null)));
+    if (!this.isolated && !this.shared)
+      runner.ready.then(
+        () => this.primary === runner && !this.spare && (this.spare = new Runner(() => {}, null)),
+      );
     return runner;
   }
 
@@ -248,7 +291,9 @@ export class WorkerClient {
       this.primary = this.spare;
       this.primary.onCrash = (reason) => this.replace(this.primary, crashError(reason));
       this.spare = null;
-      this.primary.ready.then(() => this.primary && !this.spare && (this.spare = new Runner(() => {}, null)));
+      this.primary.ready.then(
+        () => this.primary && !this.spare && (this.spare = new Runner(() => {}, null)),
+      );
     } else {
       this.primary = this.startRunner(this.onProgress);
     }
@@ -288,9 +333,14 @@ export class WorkerClient {
     } else if (this.shared) {
       // Other demos share this Python: let it finish, and drop the answer.
       runner.pending.delete(id);
-      request.reject(abortError("Cancelled: the shared Python finishes this step, and its answer is dropped."));
+      request.reject(
+        abortError("Cancelled: the shared Python finishes this step, and its answer is dropped."),
+      );
     } else {
-      this.replace(runner, abortError("Cancelled: the busy Python was stopped and a warm spare took over."));
+      this.replace(
+        runner,
+        abortError("Cancelled: the busy Python was stopped and a warm spare took over."),
+      );
     }
   }
 }
@@ -302,4 +352,5 @@ const abortError = (message) => new NdlabError(cancelled(message));
 const startError = (message, hint) => new NdlabError(errorInfo("StartError", message, hint));
 
 /** @param {string} reason */
-const crashError = (reason) => new NdlabError(errorInfo("WorkerCrash", `The Python worker stopped: ${reason}.`, HINTS.crashed));
+const crashError = (reason) =>
+  new NdlabError(errorInfo("WorkerCrash", `The Python worker stopped: ${reason}.`, HINTS.crashed));

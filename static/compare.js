@@ -23,7 +23,8 @@ function split(original, result, fraction) {
 function difference(original, result) {
   const out = new ImageData(result.width, result.height);
   for (let i = 0; i < out.data.length; i += 4) {
-    for (let c = 0; c < 3; c++) out.data[i + c] = Math.abs(original.data[i + c] - result.data[i + c]);
+    for (let c = 0; c < 3; c++)
+      out.data[i + c] = Math.abs(original.data[i + c] - result.data[i + c]);
     out.data[i + 3] = 255;
   }
   return out;
@@ -51,7 +52,11 @@ export class Compare {
     panes.forEach((pane, i) =>
       pane?.addEventListener("scroll", () => {
         const other = panes[1 - i];
-        if (other && pane && (other.scrollLeft !== pane.scrollLeft || other.scrollTop !== pane.scrollTop)) {
+        if (
+          other &&
+          pane &&
+          (other.scrollLeft !== pane.scrollLeft || other.scrollTop !== pane.scrollTop)
+        ) {
           other.scrollLeft = pane.scrollLeft;
           other.scrollTop = pane.scrollTop;
         }
@@ -60,11 +65,24 @@ export class Compare {
     // A mouse reads the pixel under it in the bar above the images; a finger or a pen, which
     // hide the point they touch, reads it beside that point, until the page scrolls.
     for (const canvas of [el.original, el.result]) {
-      canvas.addEventListener("pointermove", (e) => e.pointerType === "mouse" && this.inspect(canvas, e));
-      canvas.addEventListener("pointerdown", (e) => e.pointerType !== "mouse" && this.inspect(canvas, e, true));
-      canvas.addEventListener("pointerleave", (e) => e.pointerType === "mouse" && (el.inspector.textContent = ""));
+      canvas.addEventListener(
+        "pointermove",
+        (e) => e.pointerType === "mouse" && this.inspect(canvas, e),
+      );
+      canvas.addEventListener(
+        "pointerdown",
+        (e) => e.pointerType !== "mouse" && this.inspect(canvas, e, true),
+      );
+      canvas.addEventListener(
+        "pointerleave",
+        (e) => e.pointerType === "mouse" && (el.inspector.textContent = ""),
+      );
     }
-    addEventListener("scroll", () => el.inspector.classList.contains("beside") && this.placeReadout(null), { passive: true });
+    addEventListener(
+      "scroll",
+      () => el.inspector.classList.contains("beside") && this.placeReadout(null),
+      { passive: true },
+    );
   }
 
   /**
@@ -88,13 +106,21 @@ export class Compare {
     this.shown = original;
     const comparable = Boolean(original && result && sameSize(original, full ?? result));
     // a draft is enlarged to be split or subtracted; side by side, the page's styles enlarge it
-    if (full && comparable && el.mode.value !== "side") result = enlarged(/** @type {ImageData} */ (result), full);
-    el.mode.querySelectorAll("option").forEach((o) => (o.disabled = o.value !== "side" && !comparable));
+    if (full && comparable && el.mode.value !== "side")
+      result = enlarged(/** @type {ImageData} */ (result), full);
+    el.mode
+      .querySelectorAll("option")
+      .forEach((o) => (o.disabled = o.value !== "side" && !comparable));
     const mode = comparable ? el.mode.value : "side";
     el.split.hidden = mode !== "split";
     el.views.dataset.mode = mode;
     if (result && original) {
-      const view = mode === "split" ? split(original, result, Number(el.split.value)) : mode === "difference" ? difference(original, result) : result;
+      const view =
+        mode === "split"
+          ? split(original, result, Number(el.split.value))
+          : mode === "difference"
+            ? difference(original, result)
+            : result;
       show(el.result, view, Boolean(full) && view === this.result);
     }
     this.applyZoom();
@@ -120,9 +146,13 @@ export class Compare {
       if (!img || row < 0 || col < 0 || row >= img.height || col >= img.width) return "—";
       const i = (row * img.width + col) * 4;
       const [r, g, b, a] = img.data.subarray(i, i + 4);
-      return r === g && g === b ? `${r}${a < 255 ? ` α${a}` : ""}` : `(${r}, ${g}, ${b}${a < 255 ? `, α${a}` : ""})`;
+      return r === g && g === b
+        ? `${r}${a < 255 ? ` α${a}` : ""}`
+        : `(${r}, ${g}, ${b}${a < 255 ? `, α${a}` : ""})`;
     };
-    const result = this.full ? "(a draft: let go of the slider)" : (this.valueAt(row, col) ?? at(this.result));
+    const result = this.full
+      ? "(a draft: let go of the slider)"
+      : (this.valueAt(row, col) ?? at(this.result));
     this.el.inspector.textContent = `row ${row}, col ${col}: original ${at(this.original)} → result ${result}`;
     this.placeReadout(beside ? event : null);
   }
@@ -146,7 +176,13 @@ export class Compare {
     if (!this.values) return null;
     const [height, width, channels = 1] = this.values.shape;
     if (row < 0 || col < 0 || row >= height || col >= width) return null;
-    const at = Array.from(this.values.values.subarray((row * width + col) * channels, (row * width + col + 1) * channels), (v) => format(v));
+    const at = Array.from(
+      this.values.values.subarray(
+        (row * width + col) * channels,
+        (row * width + col + 1) * channels,
+      ),
+      (v) => format(v),
+    );
     return channels === 1 ? at[0] : `(${at.join(", ")})`;
   }
 }

@@ -9,7 +9,11 @@ import { writeHelp } from "./views/common.js";
 
 /** @param {ParamSpec} spec @param {string} id */
 function numberInputs(spec, id) {
-  const number = Object.assign(document.createElement("input"), { type: "number", id, value: String(spec.default) });
+  const number = Object.assign(document.createElement("input"), {
+    type: "number",
+    id,
+    value: String(spec.default),
+  });
   number.step = String(spec.step ?? (spec.type === "int" ? 1 : "any"));
   if (spec.min != null) number.min = String(spec.min);
   if (spec.max != null) number.max = String(spec.max);
@@ -17,7 +21,11 @@ function numberInputs(spec, id) {
   // A slider beside the number box; the number box may hold any value, so a bad one reaches
   // Python and comes back as a clear message.
   const range = Object.assign(document.createElement("input"), {
-    type: "range", min: String(spec.min), max: String(spec.max), step: number.step, value: String(spec.default),
+    type: "range",
+    min: String(spec.min),
+    max: String(spec.max),
+    step: number.step,
+    value: String(spec.default),
   });
   range.setAttribute("aria-label", `${spec.name} slider`);
   // The slider's own input event reaches the page (which then knows a drag is going on).
@@ -33,11 +41,18 @@ function numberInputs(spec, id) {
 /** @param {ParamSpec} spec @param {string} id */
 function inputFor(spec, id) {
   if (spec.type === "bool") {
-    return [Object.assign(document.createElement("input"), { type: "checkbox", id, checked: Boolean(spec.default) })];
+    return [
+      Object.assign(document.createElement("input"), {
+        type: "checkbox",
+        id,
+        checked: Boolean(spec.default),
+      }),
+    ];
   }
   if (spec.type === "choice") {
     const select = Object.assign(document.createElement("select"), { id });
-    for (const choice of spec.choices ?? []) select.add(new Option(String(choice), String(choice), false, choice === spec.default));
+    for (const choice of spec.choices ?? [])
+      select.add(new Option(String(choice), String(choice), false, choice === spec.default));
     return [select];
   }
   return numberInputs(spec, id);
@@ -53,7 +68,10 @@ export function renderControls(container, params, values = {}) {
     const id = `param-${spec.name}`;
     const row = document.createElement("div");
     row.className = "control";
-    const label = Object.assign(document.createElement("label"), { htmlFor: id, textContent: spec.name });
+    const label = Object.assign(document.createElement("label"), {
+      htmlFor: id,
+      textContent: spec.name,
+    });
     const inputs = inputFor(spec, id);
     const help = Object.assign(document.createElement("small"), { id: `${id}-help` });
     writeHelp(help, spec.help ?? "");
@@ -86,7 +104,11 @@ export function readControls(container, params) {
     const input = /** @type {HTMLInputElement} */ (container.querySelector(`#param-${spec.name}`));
     if (spec.type === "bool") values[spec.name] = input.checked;
     else if (spec.type === "choice") values[spec.name] = input.value;
-    else values[spec.name] = input.value.trim() === "" || Number.isNaN(Number(input.value)) ? input.value : Number(input.value);
+    else
+      values[spec.name] =
+        input.value.trim() === "" || Number.isNaN(Number(input.value))
+          ? input.value
+          : Number(input.value);
   }
   return values;
 }

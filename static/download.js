@@ -13,11 +13,19 @@ export function download(blob, filename) {
 
 /** @param {HTMLCanvasElement} canvas @returns {Promise<Blob>} */
 export const canvasPng = (canvas) =>
-  new Promise((resolve, reject) => canvas.toBlob((blob) => (blob ? resolve(blob) : reject(new Error("PNG encoding failed"))), "image/png"));
+  new Promise((resolve, reject) =>
+    canvas.toBlob(
+      (blob) => (blob ? resolve(blob) : reject(new Error("PNG encoding failed"))),
+      "image/png",
+    ),
+  );
 
 /** `image` drawn on a canvas of its size. @param {ImageData} image */
 export function canvasOf(image) {
-  const canvas = Object.assign(document.createElement("canvas"), { width: image.width, height: image.height });
+  const canvas = Object.assign(document.createElement("canvas"), {
+    width: image.width,
+    height: image.height,
+  });
   /** @type {CanvasRenderingContext2D} */ (canvas.getContext("2d")).putImageData(image, 0, 0);
   return canvas;
 }

@@ -20,14 +20,29 @@ const loadCodeMirror = () => (codemirror ??= import("../vendor/codemirror/codemi
  * @param {HTMLElement} panel @param {string} about what the code runs on, shown above it
  */
 function makeElements(panel, about) {
-  const make = (/** @type {string} */ tag, /** @type {Record<string, any>} */ props = {}) => Object.assign(document.createElement(tag), props);
+  const make = (/** @type {string} */ tag, /** @type {Record<string, any>} */ props = {}) =>
+    Object.assign(document.createElement(tag), props);
   const el = {
     note: make("p", { className: "message info note", role: "status", hidden: true }),
     host: make("div", { className: "editor-host" }),
-    run: make("button", { type: "button", className: "run", textContent: "Run", title: "Run (Ctrl+Enter)" }),
+    run: make("button", {
+      type: "button",
+      className: "run",
+      textContent: "Run",
+      title: "Run (Ctrl+Enter)",
+    }),
     busy: make("span", { className: "busy", textContent: "running…", hidden: true }),
-    cancel: make("button", { type: "button", className: "cancel small secondary", textContent: "Cancel", hidden: true }),
-    close: make("button", { type: "button", className: "close small secondary", textContent: "Close the editor" }),
+    cancel: make("button", {
+      type: "button",
+      className: "cancel small secondary",
+      textContent: "Cancel",
+      hidden: true,
+    }),
+    close: make("button", {
+      type: "button",
+      className: "close small secondary",
+      textContent: "Close the editor",
+    }),
     error: make("div", { className: "message error", role: "alert", hidden: true }),
     stdout: make("pre", { className: "output stdout", hidden: true }),
     stderr: make("pre", { className: "output stderr", hidden: true }),
@@ -42,7 +57,13 @@ function makeElements(panel, about) {
   el.value.setAttribute("aria-label", "The value of result");
   const actions = make("div", { className: "editor-actions" });
   actions.append(el.run, el.busy, el.cancel, el.close);
-  panel.append(make("h2", { textContent: "Your code" }), make("p", { className: "hint", textContent: about }), el.note, el.host, actions);
+  panel.append(
+    make("h2", { textContent: "Your code" }),
+    make("p", { className: "hint", textContent: about }),
+    el.note,
+    el.host,
+    actions,
+  );
   el.outputs.append(el.error, el.stdout, el.stderr, el.value, el.figures);
   panel.append(el.outputs);
   return el;
@@ -56,17 +77,36 @@ function makeElements(panel, about) {
  */
 function look({ EditorView, HighlightStyle, syntaxHighlighting, tags }) {
   const theme = EditorView.theme({
-    "&": { maxHeight: "28rem", fontSize: "0.85rem", backgroundColor: "var(--panel)", color: "var(--ink)" },
+    "&": {
+      maxHeight: "28rem",
+      fontSize: "0.85rem",
+      backgroundColor: "var(--panel)",
+      color: "var(--ink)",
+    },
     ".cm-scroller": { overflow: "auto" },
     ".cm-activeLine, .cm-activeLineGutter": { backgroundColor: "var(--hover)" },
-    ".cm-gutters": { backgroundColor: "var(--subtle)", color: "var(--muted)", borderRight: "1px solid var(--line)" },
+    ".cm-gutters": {
+      backgroundColor: "var(--subtle)",
+      color: "var(--muted)",
+      borderRight: "1px solid var(--line)",
+    },
   });
   const colours = HighlightStyle.define([
-    { tag: [tags.keyword, tags.operatorKeyword, tags.controlKeyword], color: "light-dark(#7a1fa2, #d7a8ff)" },
+    {
+      tag: [tags.keyword, tags.operatorKeyword, tags.controlKeyword],
+      color: "light-dark(#7a1fa2, #d7a8ff)",
+    },
     { tag: [tags.string, tags.special(tags.string)], color: "light-dark(#a31515, #ffb4a8)" },
     { tag: tags.comment, color: "var(--muted)", fontStyle: "italic" },
     { tag: [tags.number, tags.bool, tags.null], color: "light-dark(#116644, #8fe3b0)" },
-    { tag: [tags.definition(tags.variableName), tags.function(tags.definition(tags.variableName)), tags.className], color: "light-dark(#1d4ed8, #9ab8ff)" },
+    {
+      tag: [
+        tags.definition(tags.variableName),
+        tags.function(tags.definition(tags.variableName)),
+        tags.className,
+      ],
+      color: "light-dark(#1d4ed8, #9ab8ff)",
+    },
   ]);
   return [theme, syntaxHighlighting(colours)];
 }
@@ -81,7 +121,18 @@ export class CodeEditor {
    *   lab's); `onResult`: show a result that is an image; `onChange`: the code changed, or the
    *   editor opened or closed (write the URL)
    */
-  constructor(panel, ndlab, { about, input = () => null, data = () => null, onResult = () => {}, onChange = () => {}, onMessage = () => {} }) {
+  constructor(
+    panel,
+    ndlab,
+    {
+      about,
+      input = () => null,
+      data = () => null,
+      onResult = () => {},
+      onChange = () => {},
+      onMessage = () => {},
+    },
+  ) {
     const el = makeElements(panel, about);
     this.panel = panel;
     this.el = el;
@@ -119,7 +170,17 @@ export class CodeEditor {
 
   /** Load CodeMirror and make the editor's view, the first time. */
   async makeView() {
-    const { EditorView, HighlightStyle, basicSetup, indentWithTab, isolateHistory, keymap, python, syntaxHighlighting, tags } = await loadCodeMirror();
+    const {
+      EditorView,
+      HighlightStyle,
+      basicSetup,
+      indentWithTab,
+      isolateHistory,
+      keymap,
+      python,
+      syntaxHighlighting,
+      tags,
+    } = await loadCodeMirror();
     if (this.view) return;
     const run = () => {
       this.byButton = false;
@@ -139,7 +200,9 @@ export class CodeEditor {
         ...look({ EditorView, HighlightStyle, syntaxHighlighting, tags }),
         keymap.of([{ key: "Mod-Enter", run }, { key: "Shift-Enter", run }, indentWithTab]),
         EditorView.contentAttributes.of({ "aria-label": "Python code" }),
-        EditorView.updateListener.of((/** @type {any} */ update) => update.docChanged && this.hooks.onChange()),
+        EditorView.updateListener.of(
+          (/** @type {any} */ update) => update.docChanged && this.hooks.onChange(),
+        ),
       ],
     });
   }
@@ -155,12 +218,18 @@ export class CodeEditor {
     const current = this.code;
     // code the person typed is replaced as one undoable change: Ctrl+Z brings it back
     const edited = current !== null && current !== this.loaded && current !== code;
-    if (code !== current) this.view.dispatch({ changes: { from: 0, to: this.view.state.doc.length, insert: code }, annotations: this.isolateHistory.of("full") });
+    if (code !== current)
+      this.view.dispatch({
+        changes: { from: 0, to: this.view.state.doc.length, insert: code },
+        annotations: this.isolateHistory.of("full"),
+      });
     this.loaded = code;
     this.el.note.hidden = !from && !edited;
     this.el.note.textContent = from
       ? `This code came with ${from} and has not run: read it, then press Run.`
-      : edited ? "Your edited code was replaced: Ctrl+Z (⌘Z) in the editor brings it back." : "";
+      : edited
+        ? "Your edited code was replaced: Ctrl+Z (⌘Z) in the editor brings it back."
+        : "";
     const opening = this.panel.hidden;
     this.panel.hidden = false;
     if (opening) this.hooks.onChange();
@@ -189,7 +258,11 @@ export class CodeEditor {
     // packages the code imports load first (matplotlib: seconds), and say so
     const onProgress = (/** @type {{message: string}} */ p) => (busy.textContent = `${p.message}…`);
     try {
-      const result = await this.ndlab.runCode(code, this.hooks.input(), { signal, data: this.hooks.data(), onProgress });
+      const result = await this.ndlab.runCode(code, this.hooks.input(), {
+        signal,
+        data: this.hooks.data(),
+        onProgress,
+      });
       this.hooks.onMessage(null);
       this.show(result);
     } catch (error) {
@@ -206,8 +279,13 @@ export class CodeEditor {
     el.error.hidden = !error;
     if (error) {
       const where = error.line ? `Line ${error.line}: ` : "";
-      const title = Object.assign(document.createElement("strong"), { textContent: `${where}${error.type}: ${error.message}` });
-      el.error.replaceChildren(title, Object.assign(document.createElement("pre"), { textContent: error.traceback }));
+      const title = Object.assign(document.createElement("strong"), {
+        textContent: `${where}${error.type}: ${error.message}`,
+      });
+      el.error.replaceChildren(
+        title,
+        Object.assign(document.createElement("pre"), { textContent: error.traceback }),
+      );
       if (error.line) this.markLine(error.line);
     }
     const repr = result.data && "repr" in result.data ? result.data.repr : "";
@@ -215,9 +293,15 @@ export class CodeEditor {
     for (const url of this.figureUrls) URL.revokeObjectURL(url);
     this.figureUrls = result.figures.map((png) => URL.createObjectURL(png));
     el.figures.replaceChildren(
-      ...this.figureUrls.map((src, i) => Object.assign(document.createElement("img"), { src, alt: `Figure ${i + 1} drawn by your code` })),
+      ...this.figureUrls.map((src, i) =>
+        Object.assign(document.createElement("img"), {
+          src,
+          alt: `Figure ${i + 1} drawn by your code`,
+        }),
+      ),
     );
-    el.outputs.hidden = [el.error, el.stdout, el.stderr, el.value].every((e) => e.hidden) && !result.figures.length;
+    el.outputs.hidden =
+      [el.error, el.stdout, el.stderr, el.value].every((e) => e.hidden) && !result.figures.length;
     // what it printed or drew comes into view; the focus goes to it from the Run button, and
     // stays in the code when the run came from the keyboard there
     if (!el.outputs.hidden) reveal(el.outputs, this.byButton ? el.outputs : null);

@@ -35,7 +35,8 @@ const state = {
 /** @param {{stage: string, loaded: number, total: number}} p */
 function showProgress({ stage, loaded, total }) {
   if (state.broken) return;
-  $("status").textContent = total > 1 ? `${stage}: ${Math.floor(Math.min(loaded / total, 1) * 100)} %` : `${stage}…`;
+  $("status").textContent =
+    total > 1 ? `${stage}: ${Math.floor(Math.min(loaded / total, 1) * 100)} %` : `${stage}…`;
 }
 
 /** @param {import("./views/common.js").Problem} problem */
@@ -44,7 +45,8 @@ const showMessage = (problem) => showMessageIn($("message"), problem);
 /** Post to the host page: to the allowed origins, or (height and state only) to any. @param {any} message */
 function tellParent(message) {
   if (window.parent === window) return;
-  for (const origin of state.origins.length ? state.origins : ["*"]) window.parent.postMessage({ ndlab: "embed", ...message }, origin);
+  for (const origin of state.origins.length ? state.origins : ["*"])
+    window.parent.postMessage({ ndlab: "embed", ...message }, origin);
 }
 
 /** @param {"loading" | "ready" | "error"} name @param {string} message */
@@ -58,7 +60,8 @@ function finished(summary) {
   state.summary = summary;
   setState("ready");
   showMessage(null);
-  const matches = (/** @type {Record<string, any>} */ wanted) => Object.entries(wanted).every(([k, v]) => summary.params[k] === v);
+  const matches = (/** @type {Record<string, any>} */ wanted) =>
+    Object.entries(wanted).every(([k, v]) => summary.params[k] === v);
   state.waiters = state.waiters.filter((w) => !(matches(w.params) && (w.resolve(summary), true)));
 }
 
@@ -81,7 +84,10 @@ function failed(error, broken = false) {
 /** The full page in the same state. */
 function fullPageLink() {
   const { kind, spec, sample, params } = state;
-  const hash = kind === "lab" ? encodeLab(spec.name, params) : encode({ sample, steps: [...state.before, { name: spec.name, params }] });
+  const hash =
+    kind === "lab"
+      ? encodeLab(spec.name, params)
+      : encode({ sample, steps: [...state.before, { name: spec.name, params }] });
   $("open-full").href = `index.html${hash}`;
 }
 
@@ -93,12 +99,25 @@ let imageView = null;
 /** A finished run, summed up for the host page. @param {any} result */
 function ranOp(result) {
   const view = /** @type {ImageView} */ (imageView);
-  $("result").setAttribute("aria-label", `Result: ${view.describe()} of ${$("original-caption").textContent}`);
+  $("result").setAttribute(
+    "aria-label",
+    `Result: ${view.describe()} of ${$("original-caption").textContent}`,
+  );
   $("result-caption").textContent = view.describe();
   $("timings").textContent = `SciPy ${result.timings.compute_ms.toFixed(1)} ms`;
   $("status").textContent = "";
   const { width, height } = result.image;
-  finished({ kind: "op", name: result.name, params: result.params, sample: state.sample, width, height, output: result.output, mean: meanGrey(result.image), timings: result.timings });
+  finished({
+    kind: "op",
+    name: result.name,
+    params: result.params,
+    sample: state.sample,
+    width,
+    height,
+    output: result.output,
+    mean: meanGrey(result.image),
+    timings: result.timings,
+  });
 }
 
 /** The mean of R, G and B over the image: a number a host can check. @param {ImageData} image */
@@ -112,9 +131,18 @@ async function startOp() {
   $("images").hidden = false;
   const view = (imageView = new ImageView(
     {
-      controls: $("controls"), params: $("params"), busy: $("busy"), cancel: $("cancel"), original: $("original"), result: $("result"),
-      originalCaption: $("original-caption"), resultCaption: $("result-caption"), code: $("code"), timings: $("timings"),
-      title: $("title"), summary: $("summary"),
+      controls: $("controls"),
+      params: $("params"),
+      busy: $("busy"),
+      cancel: $("cancel"),
+      original: $("original"),
+      result: $("result"),
+      originalCaption: $("original-caption"),
+      resultCaption: $("result-caption"),
+      code: $("code"),
+      timings: $("timings"),
+      title: $("title"),
+      summary: $("summary"),
     },
     ndlab,
     {
@@ -130,10 +158,18 @@ async function startOp() {
   view.start([...state.before, { name: state.spec.name, params: state.params }]);
   view.selectStep(state.before.length);
   const samples = await ndlab.samples();
-  const sample = state.sample ? samples.find((/** @type {any} */ s) => s.name === state.sample) : (samples.find((/** @type {any} */ s) => s.name === "camera") ?? samples[0]);
+  const sample = state.sample
+    ? samples.find((/** @type {any} */ s) => s.name === state.sample)
+    : (samples.find((/** @type {any} */ s) => s.name === "camera") ?? samples[0]);
   if (!sample) {
     const names = samples.map((/** @type {any} */ s) => s.name).join(", ");
-    return failed({ message: `The demo names an unknown sample “${state.sample}”.`, hint: `Set data-sample to one of ${names}.` }, true);
+    return failed(
+      {
+        message: `The demo names an unknown sample “${state.sample}”.`,
+        hint: `Set data-sample to one of ${names}.`,
+      },
+      true,
+    );
   }
   state.sample = sample.name;
   await view.openSample(sample.name);
@@ -149,8 +185,16 @@ async function startLab() {
   $("outputs").hidden = false;
   labView = new LabsView(
     {
-      title: $("title"), about: $("summary"), form: $("params"), controls: $("controls"), outputs: $("outputs"),
-      code: $("code"), timings: $("timings"), busy: $("busy"), cancel: $("cancel"), progress: $("progress"),
+      title: $("title"),
+      about: $("summary"),
+      form: $("params"),
+      controls: $("controls"),
+      outputs: $("outputs"),
+      code: $("code"),
+      timings: $("timings"),
+      busy: $("busy"),
+      cancel: $("cancel"),
+      progress: $("progress"),
     },
     ndlab,
     {
@@ -161,7 +205,14 @@ async function startLab() {
       onMessage: (problem) => problem && failed(problem),
       onResult: (result) => {
         $("status").textContent = "";
-        finished({ kind: "lab", name: result.name, params: result.params, values: result.outputs.values ?? {}, text: result.outputs.text ?? [], timings: result.timings });
+        finished({
+          kind: "lab",
+          name: result.name,
+          params: result.params,
+          values: result.outputs.values ?? {},
+          text: result.outputs.text ?? [],
+          timings: result.timings,
+        });
       },
     },
   );
@@ -177,13 +228,18 @@ function setParams(params) {
   if (error) return Promise.reject(new Error(error));
   const done = new Promise((resolve, reject) => state.waiters.push({ params, resolve, reject }));
   if (labView) labView.setParams(params);
-  else imageView?.setSteps([...state.before, { name: state.spec.name, params: { ...state.params, ...params } }], state.before.length);
+  else
+    imageView?.setSteps(
+      [...state.before, { name: state.spec.name, params: { ...state.params, ...params } }],
+      state.before.length,
+    );
   return done;
 }
 
 /** @param {any} request a message already checked against the schema */
 async function answer(request) {
-  if (request.type === "status") return { runtime: await ndlab.runtime(), state: document.body.dataset.state };
+  if (request.type === "status")
+    return { runtime: await ndlab.runtime(), state: document.body.dataset.state };
   if (request.type === "set") return setParams(request.params);
   if (request.type === "run") return setParams({}); // no new values: runs again
   if (!state.summary) throw new Error("There is no result yet; wait for the state “ready”.");
@@ -194,21 +250,31 @@ async function answer(request) {
 function schemaError(m) {
   if (!Number.isSafeInteger(m.id) || m.id < 0) return "“id” must be a non-negative integer.";
   if (!REQUEST_TYPES.includes(m.type)) return `“type” must be one of ${REQUEST_TYPES.join(", ")}.`;
-  const extra = Object.keys(m).filter((k) => !["ndlab", "id", "type", ...(m.type === "set" ? ["params"] : [])].includes(k));
+  const extra = Object.keys(m).filter(
+    (k) => !["ndlab", "id", "type", ...(m.type === "set" ? ["params"] : [])].includes(k),
+  );
   if (extra.length) return `Unexpected field “${extra[0]}” in a “${m.type}” request.`;
-  if (m.type === "set" && (typeof m.params !== "object" || m.params === null || Array.isArray(m.params))) return "“params” must be an object.";
+  if (
+    m.type === "set" &&
+    (typeof m.params !== "object" || m.params === null || Array.isArray(m.params))
+  )
+    return "“params” must be an object.";
   return "";
 }
 
 window.addEventListener("message", async (event) => {
   const m = event.data;
-  if (event.source !== window.parent || typeof m !== "object" || m === null || m.ndlab !== "embed") return;
+  if (event.source !== window.parent || typeof m !== "object" || m === null || m.ndlab !== "embed")
+    return;
   await decoded; // the allowed origins come from the URL
   if (!state.origins.includes(event.origin)) {
-    console.warn(`ndlab embed: ignored a request from ${event.origin}, which is not in this demo's origins.`);
+    console.warn(
+      `ndlab embed: ignored a request from ${event.origin}, which is not in this demo's origins.`,
+    );
     return;
   }
-  const reply = (/** @type {any} */ body) => window.parent.postMessage({ ndlab: "embed", type: "reply", id: m.id, ...body }, event.origin);
+  const reply = (/** @type {any} */ body) =>
+    window.parent.postMessage({ ndlab: "embed", type: "reply", id: m.id, ...body }, event.origin);
   const invalid = schemaError(m);
   if (invalid) return reply({ ok: false, error: invalid });
   try {
@@ -237,7 +303,14 @@ if (theme === "light" || theme === "dark") document.documentElement.dataset.them
 async function decode() {
   const [catalog, labs] = await Promise.all([ndlab.catalog(), ndlab.labs()]);
   const link = decodeEmbed(location.hash, catalog.operations, labs);
-  Object.assign(state, { kind: link.kind, spec: link.spec, sample: link.sample, params: link.params, origins: link.origins, before: link.steps?.slice(0, -1) ?? [] });
+  Object.assign(state, {
+    kind: link.kind,
+    spec: link.spec,
+    sample: link.sample,
+    params: link.params,
+    origins: link.origins,
+    before: link.steps?.slice(0, -1) ?? [],
+  });
   return link;
 }
 const decoded = decode();
@@ -245,8 +318,16 @@ const decoded = decode();
 async function main() {
   const link = await decoded;
   reportHeight();
-  if (new URLSearchParams(location.hash.slice(1)).get("compact") === "1") document.body.classList.add("compact");
-  if (link.error) return failed({ message: link.error, hint: "Check the demo's name and parameters against ndlab's catalogue." }, true);
+  if (new URLSearchParams(location.hash.slice(1)).get("compact") === "1")
+    document.body.classList.add("compact");
+  if (link.error)
+    return failed(
+      {
+        message: link.error,
+        hint: "Check the demo's name and parameters against ndlab's catalogue.",
+      },
+      true,
+    );
   setState("loading");
   await (state.kind === "lab" ? startLab() : startOp());
   ndlab.ready.catch((/** @type {any} */ error) => failed(error, true));

@@ -30,7 +30,12 @@
   function setState(el, state, message = "") {
     el.dataset.ndlabState = state;
     if (state === "error" && message && !el.querySelector("iframe")) {
-      el.replaceChildren(Object.assign(document.createElement("p"), { textContent: `ndlab: ${message}`, role: "alert" }));
+      el.replaceChildren(
+        Object.assign(document.createElement("p"), {
+          textContent: `ndlab: ${message}`,
+          role: "alert",
+        }),
+      );
     }
   }
 
@@ -52,11 +57,13 @@
       } catch {
         return { error: "data-params is not valid JSON." };
       }
-      if (typeof params !== "object" || params === null || Array.isArray(params)) return { error: "data-params must be a JSON object." };
+      if (typeof params !== "object" || params === null || Array.isArray(params))
+        return { error: "data-params must be a JSON object." };
       query.set("params", JSON.stringify(params));
     }
     const theme = el.dataset.theme ?? "auto";
-    if (!["auto", "light", "dark"].includes(theme)) return { error: `data-theme is “light”, “dark” or “auto”, not “${theme}”.` };
+    if (!["auto", "light", "dark"].includes(theme))
+      return { error: `data-theme is “light”, “dark” or “auto”, not “${theme}”.` };
     if (theme !== "auto") query.set("theme", theme);
     if (el.dataset.compact !== undefined) query.set("compact", "1"); // the results only, small
     if (location.origin.startsWith("http")) query.set("origins", location.origin);
@@ -71,7 +78,8 @@
     const frame = document.createElement("iframe");
     frame.src = url;
     frame.title = `ndlab demo: ${el.dataset.ndlab}`;
-    frame.style.cssText = "display:block;width:100%;height:24rem;margin:1rem 0;border:1px solid #d9dde1;border-radius:8px;";
+    frame.style.cssText =
+      "display:block;width:100%;height:24rem;margin:1rem 0;border:1px solid #d9dde1;border-radius:8px;";
     frame.addEventListener("load", () => (frame.dataset.loaded = "true"), { once: true });
     el.replaceChildren(frame);
     setState(el, "loading");
@@ -81,10 +89,19 @@
   window.addEventListener("message", (event) => {
     const el = demos.get(/** @type {Window} */ (event.source));
     const m = event.data;
-    if (!el || event.origin !== EMBED_URL.origin || typeof m !== "object" || m === null || m.ndlab !== "embed") return;
+    if (
+      !el ||
+      event.origin !== EMBED_URL.origin ||
+      typeof m !== "object" ||
+      m === null ||
+      m.ndlab !== "embed"
+    )
+      return;
     const frame = /** @type {HTMLIFrameElement} */ (el.querySelector("iframe"));
-    if (m.type === "height" && Number.isFinite(m.height)) frame.style.height = `${Math.min(Math.max(m.height, 80), 4000)}px`;
-    else if (m.type === "state" && ["loading", "ready", "error"].includes(m.state)) setState(el, m.state, String(m.message ?? ""));
+    if (m.type === "height" && Number.isFinite(m.height))
+      frame.style.height = `${Math.min(Math.max(m.height, 80), 4000)}px`;
+    else if (m.type === "state" && ["loading", "ready", "error"].includes(m.state))
+      setState(el, m.state, String(m.message ?? ""));
     else if (m.type === "reply" && waiting.has(m.id)) {
       const { resolve, reject } = /** @type {any} */ (waiting.get(m.id));
       waiting.delete(m.id);
@@ -100,7 +117,8 @@
   function request(el, request) {
     mount(el);
     const frame = el.querySelector("iframe");
-    if (!frame?.contentWindow) return Promise.reject(new Error("That element is not an ndlab demo."));
+    if (!frame?.contentWindow)
+      return Promise.reject(new Error("That element is not an ndlab demo."));
     const id = nextId++;
     const target = frame.contentWindow;
     return new Promise((resolve, reject) => {
@@ -109,7 +127,10 @@
       // Before the embed view has loaded, a message would be lost: send once it has.
       if (!frame.dataset.loaded) frame.addEventListener("load", send, { once: true });
       else send();
-      setTimeout(() => waiting.delete(id) && reject(new Error("The demo did not answer in time.")), REPLY_TIMEOUT_MS);
+      setTimeout(
+        () => waiting.delete(id) && reject(new Error("The demo did not answer in time.")),
+        REPLY_TIMEOUT_MS,
+      );
     });
   }
 

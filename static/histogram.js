@@ -20,7 +20,11 @@ export function histogram(image) {
 /** The histogram of an image's pixels. @param {HTMLCanvasElement} canvas @param {ImageData} image */
 export function drawHistogram(canvas, image) {
   const counts = histogram(image);
-  draw(canvas, counts, `Histogram of ${counts.length === 1 ? "grey levels" : "red, green and blue"}`);
+  draw(
+    canvas,
+    counts,
+    `Histogram of ${counts.length === 1 ? "grey levels" : "red, green and blue"}`,
+  );
 }
 
 /**
@@ -29,7 +33,11 @@ export function drawHistogram(canvas, image) {
  */
 export function drawCounts(canvas, { range, counts }) {
   const [low, high] = range.map((x) => (Number.isInteger(x) ? String(x) : x.toPrecision(4)));
-  draw(canvas, counts, `Histogram of the values, ${low} to ${high}${counts.length === 1 ? "" : ", red, green and blue"}`);
+  draw(
+    canvas,
+    counts,
+    `Histogram of the values, ${low} to ${high}${counts.length === 1 ? "" : ", red, green and blue"}`,
+  );
   canvas.title = `${low} to ${high}`;
 }
 
@@ -46,7 +54,9 @@ function draw(canvas, counts, label) {
   counts.forEach((channel, c) => {
     ctx.beginPath();
     ctx.moveTo(0, height);
-    Array.from(channel).forEach((n, x) => ctx.lineTo((x + 0.5) * step, height - (Math.sqrt(n) / peak) * (height - 2)));
+    Array.from(channel).forEach((n, x) =>
+      ctx.lineTo((x + 0.5) * step, height - (Math.sqrt(n) / peak) * (height - 2)),
+    );
     ctx.lineTo(width, height);
     ctx.fillStyle = ctx.strokeStyle = counts.length === 1 ? ink : COLOURS[c];
     ctx.globalAlpha = counts.length === 1 ? 0.55 : 0.33;

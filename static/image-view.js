@@ -44,7 +44,11 @@ export class ImageView {
    *   onResult?: (result: any) => void}} hooks `compare`: a Compare for the two canvases (else
    *   they are drawn as they are); `onChange`: the pipeline or the input changed (write the URL)
    */
-  constructor(el, ndlab, { compare = null, onChange = () => {}, onMessage = () => {}, onResult = () => {} } = {}) {
+  constructor(
+    el,
+    ndlab,
+    { compare = null, onChange = () => {}, onMessage = () => {}, onResult = () => {} } = {},
+  ) {
     this.el = el;
     this.ndlab = ndlab;
     this.compare = compare;
@@ -148,7 +152,11 @@ export class ImageView {
    */
   addStep() {
     this.setAdding(!this.adding);
-    if (this.adding && this.el.opList) reveal(/** @type {HTMLElement} */ (this.el.opList.closest("nav") ?? this.el.opList), this.el.opSearch ?? this.el.opList);
+    if (this.adding && this.el.opList)
+      reveal(
+        /** @type {HTMLElement} */ (this.el.opList.closest("nav") ?? this.el.opList),
+        this.el.opSearch ?? this.el.opList,
+      );
   }
 
   /** @param {boolean} on */
@@ -192,7 +200,9 @@ export class ImageView {
   /** A step's label: its title and the parameters that differ from the defaults. @param {Step} step */
   describeStep(step) {
     const op = this.opOf(step.name);
-    const changed = op.params.filter((/** @type {any} */ p) => p.name in step.params && step.params[p.name] !== p.default);
+    const changed = op.params.filter(
+      (/** @type {any} */ p) => p.name in step.params && step.params[p.name] !== p.default,
+    );
     return `${op.title}${changed.length ? ` (${changed.map((/** @type {any} */ p) => `${p.name}=${step.params[p.name]}`).join(", ")})` : ""}`;
   }
 
@@ -206,7 +216,11 @@ export class ImageView {
     const needle = filter.trim().toLowerCase();
     // while a step is being added, no operation is the new step's yet
     const current = this.adding ? null : this.steps[this.selected]?.name;
-    const matching = this.ops.filter((op) => !needle || `${op.name} ${op.title} ${op.summary} ${op.category}`.toLowerCase().includes(needle));
+    const matching = this.ops.filter(
+      (op) =>
+        !needle ||
+        `${op.name} ${op.title} ${op.summary} ${op.category}`.toLowerCase().includes(needle),
+    );
     catalogueList(list, matching, current, (name) => this.setStepOp(name), "op");
   }
 
@@ -251,7 +265,12 @@ export class ImageView {
     // the exact result, its values and their histogram come when the slider is let go
     const preview = this.previewing;
     try {
-      const result = await this.ndlab.runPipeline(this.steps, this.input, { signal, values: !preview, histogram: !preview, preview });
+      const result = await this.ndlab.runPipeline(this.steps, this.input, {
+        signal,
+        values: !preview,
+        histogram: !preview,
+        preview,
+      });
       this.result = result;
       this.onMessage(null);
       markStale(/** @type {HTMLElement} */ (this.el.result.parentElement), "");
@@ -261,8 +280,17 @@ export class ImageView {
       const e = /** @type {any} */ (error);
       // too big for Python's memory: offer the largest size that fits (half the pixels if unknown)
       const downscale = e.type === "MemoryError" && this.input instanceof ImageData;
-      if (this.result) markStale(/** @type {HTMLElement} */ (this.el.result.parentElement), e.name === "AbortError" ? "the run was cancelled" : "this run was refused (see the message)");
-      this.onMessage(e, downscale ? [button("Downscale and run", () => this.downscale(e.fit ?? Math.SQRT1_2))] : []);
+      if (this.result)
+        markStale(
+          /** @type {HTMLElement} */ (this.el.result.parentElement),
+          e.name === "AbortError"
+            ? "the run was cancelled"
+            : "this run was refused (see the message)",
+        );
+      this.onMessage(
+        e,
+        downscale ? [button("Downscale and run", () => this.downscale(e.fit ?? Math.SQRT1_2))] : [],
+      );
     }
   }
 
@@ -273,7 +301,12 @@ export class ImageView {
     const painting = performance.now();
     this.draw(this.opOf(this.steps[this.steps.length - 1].name).title, this.describe(), preview);
     const t = result.timings;
-    const detail = { draft: result.draft ?? 1, round_trip_ms: roundTripMs, python_ms: t.python_ms, paint_ms: performance.now() - painting };
+    const detail = {
+      draft: result.draft ?? 1,
+      round_trip_ms: roundTripMs,
+      python_ms: t.python_ms,
+      paint_ms: performance.now() - painting,
+    };
     performance.mark("ndlab:result", { detail }); // counted by `build.py bench`
     const ms = (/** @type {number} */ x) => `${x.toFixed(1)} ms`;
     const reused = t.steps.filter((/** @type {any} */ s) => s.reused).length;
@@ -309,24 +342,39 @@ export class ImageView {
     const { result, image, el } = this;
     const [height, width] = result.display_shape ?? [];
     const full = result.draft > 1 ? { width, height } : null;
-    if (this.compare) this.compare.set(image, result.image, result.values && { values: result.values, shape: result.shape }, full);
+    if (this.compare)
+      this.compare.set(
+        image,
+        result.image,
+        result.values && { values: result.values, shape: result.shape },
+        full,
+      );
     else {
       show(el.original, /** @type {ImageData} */ (image));
       show(el.result, result.image, Boolean(full));
     }
     if (!preview) this.drawHistograms();
-    const kind = result.returns === "image" ? `${result.dtype} ${result.range.map((/** @type {number} */ x) => format(x, 4)).join(" to ")}` : result.returns;
+    const kind =
+      result.returns === "image"
+        ? `${result.dtype} ${result.range.map((/** @type {number} */ x) => format(x, 4)).join(" to ")}`
+        : result.returns;
     el.resultCaption.textContent =
       result.draft > 1
         ? `${title} · draft at 1/${result.draft} size while the slider moves (lengths in pixels scaled); exact when you let go`
         : `${title} · ${result.image.width}×${result.image.height} · ${kind} · ${OUTPUTS[/** @type {keyof OUTPUTS} */ (result.output)]}`;
     el.result.setAttribute("aria-label", `Result: ${description}`);
-    if (el.downloadPng && el.downloadNpy) el.downloadPng.disabled = el.downloadNpy.disabled = result.draft > 1;
+    if (el.downloadPng && el.downloadNpy)
+      el.downloadPng.disabled = el.downloadNpy.disabled = result.draft > 1;
     if (!(result.draft > 1)) this.showInfo(); // a draft's measurements are of the smaller copy
   }
 
   showInfo() {
-    if (this.el.info && this.result) renderInfo(this.el.info, this.result.infos[this.selected] ?? {}, this.steps[this.selected]?.name);
+    if (this.el.info && this.result)
+      renderInfo(
+        this.el.info,
+        this.result.infos[this.selected] ?? {},
+        this.steps[this.selected]?.name,
+      );
   }
 
   /** The histograms of the input's pixels and of the result's values (its pixels for masks and labels). */
@@ -371,7 +419,11 @@ export class ImageView {
   /** @param {string} name */
   async openSample(name) {
     const sample = (await this.ndlab.samples()).find((/** @type {any} */ s) => s.name === name);
-    if (!sample) return this.onMessage({ message: `There is no sample called “${name}”.`, hint: "Pick one from the list." });
+    if (!sample)
+      return this.onMessage({
+        message: `There is no sample called “${name}”.`,
+        hint: "Pick one from the list.",
+      });
     if (this.el.sampleSelect) this.el.sampleSelect.value = name;
     try {
       this.setImage(await this.ndlab.loadSample(name), sample.title, { sample: name });
@@ -387,7 +439,11 @@ export class ImageView {
         const handle = await this.ndlab.readArray(file, variable);
         this.showVariables(file, handle.meta);
         const { variable: name, shape, dtype } = handle.meta;
-        this.setImage(handle.image, `${file.name}${name ? ` : ${name}` : ""} (${sizeText(shape)} ${dtype})`, { input: handle });
+        this.setImage(
+          handle.image,
+          `${file.name}${name ? ` : ${name}` : ""} (${sizeText(shape)} ${dtype})`,
+          { input: handle },
+        );
       } else {
         this.showVariables(file, null);
         this.setImage(await readImage(file, { downscale }), file.name);
@@ -395,7 +451,12 @@ export class ImageView {
       this.onMessage(null);
     } catch (error) {
       const e = /** @type {any} */ (error);
-      this.onMessage(e, e instanceof ImageInputError && e.size ? [button("Downscale and open", () => this.openFile(file, true))] : []);
+      this.onMessage(
+        e,
+        e instanceof ImageInputError && e.size
+          ? [button("Downscale and open", () => this.openFile(file, true))]
+          : [],
+      );
     }
   }
 
@@ -405,7 +466,9 @@ export class ImageView {
     if (!label || !select) return;
     const variables = meta?.variables ?? [];
     label.hidden = variables.length < 2;
-    select.replaceChildren(...variables.map((/** @type {string} */ v) => new Option(v, v, false, v === meta.variable)));
+    select.replaceChildren(
+      ...variables.map((/** @type {string} */ v) => new Option(v, v, false, v === meta.variable)),
+    );
     select.onchange = () => this.openFile(file, false, select.value);
   }
 
@@ -414,7 +477,9 @@ export class ImageView {
   wire() {
     const { el } = this;
     el.opSearch?.addEventListener("input", () => this.renderOpList());
-    el.sampleSelect?.addEventListener("change", () => this.openSample(/** @type {HTMLSelectElement} */ (el.sampleSelect).value));
+    el.sampleSelect?.addEventListener("change", () =>
+      this.openSample(/** @type {HTMLSelectElement} */ (el.sampleSelect).value),
+    );
     el.params.addEventListener("submit", (e) => {
       e.preventDefault();
       this.schedule();
@@ -431,7 +496,8 @@ export class ImageView {
       // on a phone the result is pinned in sight while a slider moves (style.css): at the top of
       // the screen when the slider is in its lower half, else at the bottom
       if (this.previewing && el.views && !el.views.classList.contains("dragging")) {
-        el.views.dataset.pin = e.target.getBoundingClientRect().top > innerHeight / 2 ? "top" : "bottom";
+        el.views.dataset.pin =
+          e.target.getBoundingClientRect().top > innerHeight / 2 ? "top" : "bottom";
       }
       el.views?.classList.toggle("dragging", this.previewing);
       const step = this.steps[this.selected];
@@ -449,11 +515,18 @@ export class ImageView {
     el.addStep?.addEventListener("click", () => this.addStep());
     el.undo?.addEventListener("click", () => this.undo());
     el.cancel.addEventListener("click", () => this.runner.cancel());
-    el.downloadPng?.addEventListener("click", async () => this.result && download(await canvasPng(canvasOf(this.result.image)), `${this.fileStem()}.png`));
+    el.downloadPng?.addEventListener(
+      "click",
+      async () =>
+        this.result &&
+        download(await canvasPng(canvasOf(this.result.image)), `${this.fileStem()}.png`),
+    );
     el.daskExport?.addEventListener("click", () => this.exportDask());
     el.downloadNpy?.addEventListener("click", async () => {
       try {
-        const npy = this.result?.fromCode ? this.result.npy : await this.ndlab.npy(this.steps, this.input);
+        const npy = this.result?.fromCode
+          ? this.result.npy
+          : await this.ndlab.npy(this.steps, this.input);
         download(new Blob([npy]), `${this.fileStem()}.npy`);
       } catch (error) {
         this.onMessage(/** @type {any} */ (error));
@@ -477,13 +550,19 @@ export class ImageView {
   }
 
   fileStem() {
-    return this.result?.fromCode ? "ndlab-your-code" : `ndlab-${this.steps.map((s) => s.name).join("-")}`;
+    return this.result?.fromCode
+      ? "ndlab-your-code"
+      : `ndlab-${this.steps.map((s) => s.name).join("-")}`;
   }
 }
 
 /** @param {string} label @param {() => void} onClick @param {string} className */
 export function button(label, onClick, className = "small") {
-  const b = Object.assign(document.createElement("button"), { type: "button", textContent: label, className });
+  const b = Object.assign(document.createElement("button"), {
+    type: "button",
+    textContent: label,
+    className,
+  });
   b.addEventListener("click", onClick);
   return b;
 }
@@ -493,7 +572,9 @@ function scaled(image, scale) {
   const width = Math.max(1, Math.floor(image.width * scale));
   const height = Math.max(1, Math.floor(image.height * scale));
   const small = Object.assign(document.createElement("canvas"), { width, height });
-  const ctx = /** @type {CanvasRenderingContext2D} */ (small.getContext("2d", { willReadFrequently: true }));
+  const ctx = /** @type {CanvasRenderingContext2D} */ (
+    small.getContext("2d", { willReadFrequently: true })
+  );
   ctx.drawImage(canvasOf(image), 0, 0, width, height);
   return ctx.getImageData(0, 0, width, height);
 }

@@ -43,7 +43,9 @@ function rasterize(source, width, height) {
   const canvas = document.createElement("canvas");
   canvas.width = width;
   canvas.height = height;
-  const ctx = /** @type {CanvasRenderingContext2D} */ (canvas.getContext("2d", { willReadFrequently: true }));
+  const ctx = /** @type {CanvasRenderingContext2D} */ (
+    canvas.getContext("2d", { willReadFrequently: true })
+  );
   ctx.imageSmoothingQuality = "high";
   ctx.drawImage(source, 0, 0, width, height);
   return ctx.getImageData(0, 0, width, height);
@@ -59,7 +61,10 @@ export async function readImage(blob, { downscale = false } = {}) {
   const img = await openImage(blob);
   let { naturalWidth: width, naturalHeight: height } = img;
   if (width === 0 || height === 0) {
-    throw new ImageInputError("The image has no pixels (zero width or height).", "Choose another image.");
+    throw new ImageInputError(
+      "The image has no pixels (zero width or height).",
+      "Choose another image.",
+    );
   }
   if (width * height > MAX_PIXELS) {
     if (!downscale) {
@@ -77,7 +82,11 @@ export async function readImage(blob, { downscale = false } = {}) {
   // <img> shows what it can of a damaged file; createImageBitmap refuses it.
   let bitmap;
   try {
-    bitmap = await createImageBitmap(blob, { resizeWidth: width, resizeHeight: height, resizeQuality: "high" });
+    bitmap = await createImageBitmap(blob, {
+      resizeWidth: width,
+      resizeHeight: height,
+      resizeQuality: "high",
+    });
   } catch {
     throw new ImageInputError(
       `“${blob instanceof File ? blob.name : "This image"}” is damaged or incomplete: it could not be fully decoded.`,
@@ -94,7 +103,8 @@ export async function readImage(blob, { downscale = false } = {}) {
 /** Fetch an image by URL (a bundled sample) and decode it. @param {string} url */
 export async function loadImage(url) {
   const response = await fetch(url);
-  if (!response.ok) throw new ImageInputError(`Could not load ${url} (${response.status}).`, "Reload the page.");
+  if (!response.ok)
+    throw new ImageInputError(`Could not load ${url} (${response.status}).`, "Reload the page.");
   return readImage(await response.blob());
 }
 
@@ -115,7 +125,10 @@ export function toPixels(input) {
     );
   }
   if (!(Number.isInteger(width) && Number.isInteger(height) && width > 0 && height > 0)) {
-    throw new ImageInputError(`The image size ${width}×${height} is not valid.`, "Width and height must be positive integers.");
+    throw new ImageInputError(
+      `The image size ${width}×${height} is not valid.`,
+      "Width and height must be positive integers.",
+    );
   }
   if (data.length !== width * height * 4) {
     throw new ImageInputError(
@@ -124,7 +137,10 @@ export function toPixels(input) {
     );
   }
   if (width * height > MAX_PIXELS) {
-    throw new ImageInputError(`The image has more than ${MAX_PIXELS / 1e6} megapixels.`, "Downscale it first.");
+    throw new ImageInputError(
+      `The image has more than ${MAX_PIXELS / 1e6} megapixels.`,
+      "Downscale it first.",
+    );
   }
   return { data, width, height };
 }

@@ -10,8 +10,16 @@ const SEPARATOR = /\s*[,;\t]\s*|\s+/;
 const PREVIEW_ROWS = 5;
 /** Typed arrays for the .npy dtypes a table can have (little-endian, as NumPy writes them). */
 const NPY_TYPES = {
-  "<f8": Float64Array, "<f4": Float32Array, "<i8": BigInt64Array, "<i4": Int32Array, "<i2": Int16Array,
-  "|i1": Int8Array, "|u1": Uint8Array, "<u2": Uint16Array, "<u4": Uint32Array, "<u8": BigUint64Array,
+  "<f8": Float64Array,
+  "<f4": Float32Array,
+  "<i8": BigInt64Array,
+  "<i4": Int32Array,
+  "<i2": Int16Array,
+  "|i1": Int8Array,
+  "|u1": Uint8Array,
+  "<u2": Uint16Array,
+  "<u4": Uint32Array,
+  "<u8": BigUint64Array,
 };
 
 /**
@@ -21,22 +29,32 @@ const NPY_TYPES = {
  */
 export function npyToText(buffer) {
   const bytes = new Uint8Array(buffer);
-  if (bytes[0] !== 0x93 || new TextDecoder().decode(bytes.slice(1, 6)) !== "NUMPY") throw new Error("This is not a .npy file.");
+  if (bytes[0] !== 0x93 || new TextDecoder().decode(bytes.slice(1, 6)) !== "NUMPY")
+    throw new Error("This is not a .npy file.");
   const view = new DataView(buffer);
   const start = bytes[6] === 1 ? 10 : 12;
   const length = bytes[6] === 1 ? view.getUint16(8, true) : view.getUint32(8, true);
   const header = new TextDecoder().decode(bytes.slice(start, start + length));
   const descr = /'descr':\s*'([^']+)'/.exec(header)?.[1] ?? "";
-  const shape = (/'shape':\s*\(([^)]*)\)/.exec(header)?.[1] ?? "").split(",").filter((s) => s.trim()).map(Number);
+  const shape = (/'shape':\s*\(([^)]*)\)/.exec(header)?.[1] ?? "")
+    .split(",")
+    .filter((s) => s.trim())
+    .map(Number);
   const Type = NPY_TYPES[/** @type {keyof NPY_TYPES} */ (descr)];
-  if (!Type) throw new Error(`The .npy file holds ${descr || "an unknown type"}; a table needs numbers.`);
-  if (/'fortran_order':\s*True/.test(header)) throw new Error("The .npy file is in Fortran order; save it with np.save from a C-ordered array.");
-  if (shape.length < 1 || shape.length > 2) throw new Error(`A table is 1-D or 2-D; the .npy array has shape (${shape.join(", ")}).`);
+  if (!Type)
+    throw new Error(`The .npy file holds ${descr || "an unknown type"}; a table needs numbers.`);
+  if (/'fortran_order':\s*True/.test(header))
+    throw new Error(
+      "The .npy file is in Fortran order; save it with np.save from a C-ordered array.",
+    );
+  if (shape.length < 1 || shape.length > 2)
+    throw new Error(`A table is 1-D or 2-D; the .npy array has shape (${shape.join(", ")}).`);
   const [rows, cols = 1] = shape;
   const offset = start + length;
   const values = new Type(buffer.slice(offset, offset + rows * cols * Type.BYTES_PER_ELEMENT));
   const lines = [];
-  for (let r = 0; r < rows; r++) lines.push(Array.from(values.subarray(r * cols, (r + 1) * cols), String).join(", "));
+  for (let r = 0; r < rows; r++)
+    lines.push(Array.from(values.subarray(r * cols, (r + 1) * cols), String).join(", "));
   return lines.join("\n");
 }
 
@@ -62,15 +80,46 @@ export class LabData {
     /** @type {any} the lab's data spec from the catalogue */ this.spec = null;
     const summary = Object.assign(document.createElement("summary"), { textContent: "Your data" });
     this.help = document.createElement("p");
-    this.text = Object.assign(document.createElement("textarea"), { id: "lab-data-text", rows: 5, spellcheck: false });
-    this.text.setAttribute("aria-label", "Your table: one row per line, columns separated by commas, spaces or tabs");
-    this.file = Object.assign(document.createElement("input"), { type: "file", id: "lab-data-file", accept: ".csv,.txt,.npy" });
+    this.text = Object.assign(document.createElement("textarea"), {
+      id: "lab-data-text",
+      rows: 5,
+      spellcheck: false,
+    });
+    this.text.setAttribute(
+      "aria-label",
+      "Your table: one row per line, columns separated by commas, spaces or tabs",
+    );
+    this.file = Object.assign(document.createElement("input"), {
+      type: "file",
+      id: "lab-data-file",
+      accept: ".csv,.txt,.npy",
+    });
     this.file.setAttribute("aria-label", "Open a .csv, .txt or .npy file");
     this.preview = Object.assign(document.createElement("div"), { className: "lab-data-preview" });
-    this.use = Object.assign(document.createElement("button"), { type: "button", id: "lab-data-use", textContent: "Use this data" });
-    this.reset = Object.assign(document.createElement("button"), { type: "button", className: "secondary", textContent: "Back to the lab's own data" });
-    this.status = Object.assign(document.createElement("p"), { className: "lab-data-status", role: "status" });
-    panel.replaceChildren(summary, this.help, this.text, this.file, this.preview, this.use, this.reset, this.status);
+    this.use = Object.assign(document.createElement("button"), {
+      type: "button",
+      id: "lab-data-use",
+      textContent: "Use this data",
+    });
+    this.reset = Object.assign(document.createElement("button"), {
+      type: "button",
+      className: "secondary",
+      textContent: "Back to the lab's own data",
+    });
+    this.status = Object.assign(document.createElement("p"), {
+      className: "lab-data-status",
+      role: "status",
+    });
+    panel.replaceChildren(
+      summary,
+      this.help,
+      this.text,
+      this.file,
+      this.preview,
+      this.use,
+      this.reset,
+      this.status,
+    );
     /** @type {boolean[]} which pasted columns are used */ this.picked = [];
     this.text.addEventListener("input", () => this.showPreview(true));
     this.file.addEventListener("change", () => this.readFile());
@@ -96,7 +145,8 @@ export class LabData {
     // what the data is, the lab's own sentence, is said beside its title (labs.js): here only how to give it
     this.help.textContent = `Paste a table (${this.needs()}) or open a file; a first line of column names is welcome. Tick the columns to use, then use it.`;
     this.text.value = linked ?? "";
-    this.status.textContent = linked === null ? "" : `The link's table is in use. ${linkNote(linked)}`;
+    this.status.textContent =
+      linked === null ? "" : `The link's table is in use. ${linkNote(linked)}`;
     if (linked !== null) this.panel.open = true;
     this.showPreview(true, linked !== null); // a link's table holds the columns used, and only them
   }
@@ -106,7 +156,10 @@ export class LabData {
     const spec = this.spec;
     if (!spec) return "";
     const alone = spec.optional ? ` or ${spec.columns.slice(spec.optional).join(", ")} alone` : "";
-    const columns = spec.kind === "matrix" ? "a matrix, one row per line" : `columns: ${spec.columns.join(", ")}${alone}`;
+    const columns =
+      spec.kind === "matrix"
+        ? "a matrix, one row per line"
+        : `columns: ${spec.columns.join(", ")}${alone}`;
     return `${columns}; ${spec.min_rows.toLocaleString("en")} to ${spec.max_rows.toLocaleString("en")} rows`;
   }
 
@@ -124,7 +177,9 @@ export class LabData {
     const file = this.file.files?.[0];
     if (!file) return;
     try {
-      this.text.value = file.name.toLowerCase().endsWith(".npy") ? npyToText(await file.arrayBuffer()) : await file.text();
+      this.text.value = file.name.toLowerCase().endsWith(".npy")
+        ? npyToText(await file.arrayBuffer())
+        : await file.text();
       this.status.textContent = `Read ${file.name}.`;
     } catch (error) {
       this.status.textContent = /** @type {Error} */ (error).message;
@@ -134,7 +189,9 @@ export class LabData {
 
   /** The lines of the pasted table, each split into its cells (blank and comment lines: null). */
   cells() {
-    return this.text.value.split(/\r?\n/).map((line) => (isData(line) ? line.trim().split(SEPARATOR) : null));
+    return this.text.value
+      .split(/\r?\n/)
+      .map((line) => (isData(line) ? line.trim().split(SEPARATOR) : null));
   }
 
   /** The index of the line of column names (the first data line, when it is not numbers but the next is), or -1. */
@@ -142,7 +199,8 @@ export class LabData {
     const lines = this.cells();
     const first = lines.findIndex((row) => row !== null);
     const next = lines.findIndex((row, i) => i > first && row !== null);
-    const numeric = (/** @type {string[] | null} */ row) => row !== null && row.every((cell) => cell !== "" && !Number.isNaN(Number(cell)));
+    const numeric = (/** @type {string[] | null} */ row) =>
+      row !== null && row.every((cell) => cell !== "" && !Number.isNaN(Number(cell)));
     return first >= 0 && !numeric(lines[first]) && (next < 0 || numeric(lines[next])) ? first : -1;
   }
 
@@ -153,7 +211,11 @@ export class LabData {
    */
   firstPick(names, all) {
     const wanted = this.spec?.kind === "table" && !all ? this.spec.columns.length : names.length;
-    const words = (/** @type {string} */ text) => text.toLowerCase().split(/[^a-z0-9]+/).filter((w) => w.length > 0);
+    const words = (/** @type {string} */ text) =>
+      text
+        .toLowerCase()
+        .split(/[^a-z0-9]+/)
+        .filter((w) => w.length > 0);
     const labWords = new Set(this.spec?.kind === "table" ? this.spec.columns.flatMap(words) : []);
     const order = names.map((_, i) => i);
     const matches = (/** @type {number} */ i) => words(names[i]).some((w) => labWords.has(w));
@@ -171,7 +233,9 @@ export class LabData {
     const header = this.headerLine();
     const rows = /** @type {string[][]} */ (lines.filter((row, i) => row !== null && i !== header));
     const width = Math.max(0, ...rows.map((row) => row.length));
-    const names = Array.from({ length: width }, (_, i) => (header >= 0 ? (lines[header]?.[i] ?? "") : ""));
+    const names = Array.from({ length: width }, (_, i) =>
+      header >= 0 ? (lines[header]?.[i] ?? "") : "",
+    );
     if (repick || this.picked.length !== width) this.picked = this.firstPick(names, all);
     this.use.disabled = rows.length === 0;
     if (!rows.length) return this.preview.replaceChildren();

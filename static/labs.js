@@ -7,7 +7,14 @@ import { tableView, valuesView } from "./info.js";
 import { LabData } from "./lab-data.js";
 import { drawHeatmap, drawPlot } from "./plots.js";
 import { LatestRunner } from "./scheduler.js";
-import { catalogueList, copyText, format, markStale, pressInList, writeHelp } from "./views/common.js";
+import {
+  catalogueList,
+  copyText,
+  format,
+  markStale,
+  pressInList,
+  writeHelp,
+} from "./views/common.js";
 
 /** @typedef {import("./views/common.js").Problem} Problem */
 
@@ -30,13 +37,15 @@ export class LabsView {
     /** @type {any[]} */ this.labs = [];
     /** @type {any} */ this.lab = null;
     /** @type {Record<string, any>} */ this.params = {};
-    /** @type {string | null} the learner's table, or null for the chapter's data */ this.data = null;
+    /** @type {string | null} the learner's table, or null for the chapter's data */ this.data =
+      null;
     /**
      * Whether that table came from a link or a lesson and has not run yet: if Python refuses it,
      * the lab runs without it (once it has run, a refusal is the parameters').
      */
     this.linked = false;
-    /** @type {Problem} a note on the link shown, kept over the next successful run */ this.notice = null;
+    /** @type {Problem} a note on the link shown, kept over the next successful run */ this.notice =
+      null;
     this.dataPanel = el.data
       ? new LabData(el.data, (text) => {
           this.data = text;
@@ -58,8 +67,18 @@ export class LabsView {
       this.runner.schedule();
     });
     el.cancel.addEventListener("click", () => this.runner.cancel());
-    el.copyCode?.addEventListener("click", () => copyText(el.copyCode, el.code.textContent, "the script"));
-    el.downloadCode?.addEventListener("click", () => this.shown && download(new Blob([this.shown[0].code], { type: "text/x-python" }), `${this.shown[0].name}.py`));
+    el.copyCode?.addEventListener("click", () =>
+      copyText(el.copyCode, el.code.textContent, "the script"),
+    );
+    el.downloadCode?.addEventListener(
+      "click",
+      () =>
+        this.shown &&
+        download(
+          new Blob([this.shown[0].code], { type: "text/x-python" }),
+          `${this.shown[0].name}.py`,
+        ),
+    );
     /** @type {[any, number] | null} the result on show and its round trip, drawn again at a new width */
     this.shown = null;
     // Plots are drawn to the width and colours they have: draw them again when the width changes
@@ -77,7 +96,8 @@ export class LabsView {
   /** @param {any[]} labs the labs catalogue */
   setCatalogue(labs) {
     this.labs = labs;
-    if (this.el.list) catalogueList(this.el.list, labs, this.lab?.name ?? null, (name) => this.select(name), "lab");
+    if (this.el.list)
+      catalogueList(this.el.list, labs, this.lab?.name ?? null, (name) => this.select(name), "lab");
   }
 
   /**
@@ -116,7 +136,9 @@ export class LabsView {
     for (const name of this.lab?.data?.makes ?? []) {
       const row = this.el.controls.querySelector(`#param-${name}`)?.closest(".control");
       if (!row) continue;
-      row.querySelectorAll("input, select").forEach((/** @type {HTMLInputElement} */ input) => (input.disabled = off));
+      row
+        .querySelectorAll("input, select")
+        .forEach((/** @type {HTMLInputElement} */ input) => (input.disabled = off));
       row.classList.toggle("off", off);
       row.title = off ? "Not used with your data: it shapes the data the lab makes itself." : "";
     }
@@ -161,7 +183,15 @@ export class LabsView {
       // a parameter that Python refuses is the parameter's fault; anything else it refuses while
       // a table is in use is the table's
       const dataRefused = this.data !== null && e.type === "ValueError" && e.about !== "parameters";
-      if (this.shown) markStale(this.el.outputs, e.name === "AbortError" ? "the run was cancelled" : dataRefused ? "your data was refused" : "these settings were refused");
+      if (this.shown)
+        markStale(
+          this.el.outputs,
+          e.name === "AbortError"
+            ? "the run was cancelled"
+            : dataRefused
+              ? "your data was refused"
+              : "these settings were refused",
+        );
       if (!dataRefused) return this.onMessage(e);
       if (!this.linked) {
         this.dataPanel?.refused(e.message);
@@ -171,7 +201,10 @@ export class LabsView {
         });
       }
       // A table from a link that Python refuses: say why, and run the lab on its own data.
-      this.warn({ message: `The link's table cannot be used: ${e.message}.`, hint: "The lab runs on its own data instead; correct the table under Your data, then use it." });
+      this.warn({
+        message: `The link's table cannot be used: ${e.message}.`,
+        hint: "The lab runs on its own data instead; correct the table under Your data, then use it.",
+      });
       this.data = null;
       this.linked = false;
       this.offWithData();
@@ -189,13 +222,17 @@ export class LabsView {
     box.replaceChildren();
     this.shown = [result, roundTripMs];
     const setParams = (/** @type {Record<string, number>} */ values) => this.setParams(values);
-    for (const sentence of outputs.text ?? []) box.append(Object.assign(document.createElement("p"), { className: "answer", textContent: sentence }));
+    for (const sentence of outputs.text ?? [])
+      box.append(
+        Object.assign(document.createElement("p"), { className: "answer", textContent: sentence }),
+      );
     const figures = Object.assign(document.createElement("div"), { className: "figures" });
     box.append(figures);
     for (const map of outputs.heatmaps ?? []) drawHeatmap(figures, map, setParams);
     for (const plot of outputs.plots ?? []) drawPlot(figures, plot, setParams);
     if (Object.keys(outputs.values ?? {}).length) box.append(valuesView(outputs.values));
-    for (const table of outputs.tables ?? []) box.append(tableView(table, `${result.name}-${table.title ?? "table"}`));
+    for (const table of outputs.tables ?? [])
+      box.append(tableView(table, `${result.name}-${table.title ?? "table"}`));
     this.el.code.textContent = result.code;
     if (this.el.downloadCode) this.el.downloadCode.disabled = false;
     this.el.timings.textContent = `SciPy ${format(result.timings.compute_ms)} ms · round trip ${roundTripMs.toFixed(1)} ms`;
@@ -215,7 +252,13 @@ function dataCredit(data) {
   line.append(" Data: ");
   data.files.forEach((file, i) => {
     if (i) line.append(", ");
-    line.append(Object.assign(document.createElement("a"), { href: `data/scipy-lectures/${file}`, download: file, textContent: file }));
+    line.append(
+      Object.assign(document.createElement("a"), {
+        href: `data/scipy-lectures/${file}`,
+        download: file,
+        textContent: file,
+      }),
+    );
   });
   line.append(` — ${data.credit}.`);
   return line;

@@ -6,7 +6,14 @@
 // Showing a step puts its view (the same image or lab link the page writes) into the URL and lets
 // the page follow it, as it follows any link.
 import { download } from "./download.js";
-import { LESSON_LIMITS, decodeLesson, encodeLesson, parseLesson, stepView, viewOf } from "./permalink.js";
+import {
+  LESSON_LIMITS,
+  decodeLesson,
+  encodeLesson,
+  parseLesson,
+  stepView,
+  viewOf,
+} from "./permalink.js";
 import { copyText } from "./views/common.js";
 
 /**
@@ -83,12 +90,17 @@ export class LessonView {
     const link = decodeLesson(hash, this.hooks.catalogues());
     if (!link || (link.raw === this.json && link.at === this.at && !link.error)) return hash;
     if (!link.lesson) {
-      this.hooks.onMessage({ message: `This lesson link cannot be opened. ${link.error}`, hint: "Nothing from it was run; ask for a new link." });
+      this.hooks.onMessage({
+        message: `This lesson link cannot be opened. ${link.error}`,
+        hint: "Nothing from it was run; ask for a new link.",
+      });
       return link.view;
     }
     // A new lesson's link may name the view to show (it was copied mid-lesson, or the page was
     // reloaded); another step of the lesson open shows that step.
-    const keepView = link.raw !== this.json && ["sample", "steps", "lab"].some((key) => new URLSearchParams(link.view.slice(1)).has(key));
+    const keepView =
+      link.raw !== this.json &&
+      ["sample", "steps", "lab"].some((key) => new URLSearchParams(link.view.slice(1)).has(key));
     this.open(link.lesson, link.at);
     this.hooks.onMessage(link.error ? { message: link.error } : null);
     return this.withLesson(keepView ? link.view : stepView(link.lesson.steps[link.at]));
@@ -117,13 +129,25 @@ export class LessonView {
   askToAdd() {
     const step = this.hooks.current();
     if (typeof step === "string") return this.hooks.onMessage({ message: step });
-    this.ask(false, "Add this view to the lesson", "Add to the lesson", step.title.slice(0, LESSON_LIMITS.title), "");
+    this.ask(
+      false,
+      "Add this view to the lesson",
+      "Add to the lesson",
+      step.title.slice(0, LESSON_LIMITS.title),
+      "",
+    );
   }
 
   askToEdit() {
     if (!this.lesson) return;
     const step = this.lesson.steps[this.at];
-    this.ask(true, `Edit the words of step ${this.at + 1}`, "Save the words", step.title, step.text);
+    this.ask(
+      true,
+      `Edit the words of step ${this.at + 1}`,
+      "Save the words",
+      step.title,
+      step.text,
+    );
   }
 
   /** Open the dialog for the lesson's title and a step's title and text. @param {boolean} editing @param {string} heading @param {string} submit @param {string} title @param {string} text */
@@ -142,7 +166,10 @@ export class LessonView {
   /** The dialog's words: the lesson's title, and the step's title and text. */
   words() {
     const { lessonTitle, stepTitle, stepText } = this.el;
-    return { title: lessonTitle.value.trim() || "Untitled lesson", step: { title: stepTitle.value.trim(), text: stepText.value.trim() } };
+    return {
+      title: lessonTitle.value.trim() || "Untitled lesson",
+      step: { title: stepTitle.value.trim(), text: stepText.value.trim() },
+    };
   }
 
   /** Append the view shown, with the dialog's words, and make it the step shown. */
@@ -151,15 +178,27 @@ export class LessonView {
     if (typeof step === "string") return this.hooks.onMessage({ message: step });
     const { title, step: words } = this.words();
     const steps = [...(this.lesson?.steps ?? []), { ...step, ...words }];
-    this.change({ title, steps }, steps.length - 1, `Step ${steps.length} added.`, "This view cannot be added to the lesson.");
+    this.change(
+      { title, steps },
+      steps.length - 1,
+      `Step ${steps.length} added.`,
+      "This view cannot be added to the lesson.",
+    );
   }
 
   /** Put the dialog's words on the step shown; its view stays as it was added. */
   edit() {
     if (!this.lesson) return;
     const { title, step: words } = this.words();
-    const steps = this.lesson.steps.map((step, i) => (i === this.at ? { ...step, ...words } : step));
-    this.change({ title, steps }, this.at, `Step ${this.at + 1} changed.`, "The step cannot be changed.");
+    const steps = this.lesson.steps.map((step, i) =>
+      i === this.at ? { ...step, ...words } : step,
+    );
+    this.change(
+      { title, steps },
+      this.at,
+      `Step ${this.at + 1} changed.`,
+      "The step cannot be changed.",
+    );
   }
 
   /**
@@ -191,7 +230,12 @@ export class LessonView {
     if (!this.lesson || to < 0 || to >= this.lesson.steps.length) return;
     const steps = [...this.lesson.steps];
     [steps[this.at], steps[to]] = [steps[to], steps[this.at]];
-    this.change({ ...this.lesson, steps }, to, `Step moved to place ${to + 1} of ${steps.length}.`, "The step cannot be moved.");
+    this.change(
+      { ...this.lesson, steps },
+      to,
+      `Step moved to place ${to + 1} of ${steps.length}.`,
+      "The step cannot be moved.",
+    );
   }
 
   close() {
@@ -206,22 +250,43 @@ export class LessonView {
     if (!this.lesson) return;
     const url = `${location.origin}${location.pathname}#${encodeLesson(this.lesson, 0)}`;
     this.status("");
-    const copied = await copyText(this.el.copy, url, `the lesson link (${this.lesson.steps.length} steps, opens at step 1)`);
-    if (!copied) this.hooks.onMessage({ message: "The browser did not let the page copy the lesson link.", hint: "Save the lesson file and share that instead." });
+    const copied = await copyText(
+      this.el.copy,
+      url,
+      `the lesson link (${this.lesson.steps.length} steps, opens at step 1)`,
+    );
+    if (!copied)
+      this.hooks.onMessage({
+        message: "The browser did not let the page copy the lesson link.",
+        hint: "Save the lesson file and share that instead.",
+      });
   }
 
   save() {
     if (!this.lesson) return;
-    const name = this.lesson.title.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "") || "lesson";
-    download(new Blob([`${JSON.stringify(this.lesson, null, 2)}\n`], { type: "application/json" }), `${name}.lesson.json`);
+    const name =
+      this.lesson.title
+        .toLowerCase()
+        .replace(/[^a-z0-9]+/g, "-")
+        .replace(/^-|-$/g, "") || "lesson";
+    download(
+      new Blob([`${JSON.stringify(this.lesson, null, 2)}\n`], { type: "application/json" }),
+      `${name}.lesson.json`,
+    );
     this.status(`Saved ${name}.lesson.json.`);
   }
 
   /** @param {File} file */
   async openFile(file) {
     const refuse = (/** @type {string} */ why) =>
-      this.hooks.onMessage({ message: `“${file.name}” cannot be opened as a lesson. ${why}`, hint: "Nothing from it was run; the page is as it was." });
-    if (file.size > 4 * LESSON_LIMITS.json) return refuse(`It is ${(file.size / 1e6).toFixed(1)} MB; a lesson is at most a few hundred kB.`);
+      this.hooks.onMessage({
+        message: `“${file.name}” cannot be opened as a lesson. ${why}`,
+        hint: "Nothing from it was run; the page is as it was.",
+      });
+    if (file.size > 4 * LESSON_LIMITS.json)
+      return refuse(
+        `It is ${(file.size / 1e6).toFixed(1)} MB; a lesson is at most a few hundred kB.`,
+      );
     const { lesson, error } = parseLesson(await file.text(), this.hooks.catalogues());
     if (!lesson) return refuse(/** @type {string} */ (error));
     this.hooks.onMessage(null);
@@ -240,7 +305,8 @@ export class LessonView {
     this.query = lesson ? encodeLesson(lesson, at) : "";
     el.bar.hidden = !lesson;
     // before a lesson exists only its two starts show, and the status says where to begin
-    for (const b of [el.edit, el.remove, el.earlier, el.later, el.copy, el.save, el.close]) b.hidden = !lesson;
+    for (const b of [el.edit, el.remove, el.earlier, el.later, el.copy, el.save, el.close])
+      b.hidden = !lesson;
     if (!lesson) {
       this.status(START);
       return;

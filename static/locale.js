@@ -17,4 +17,5 @@ function formats(tag) {
   }
 }
 
-if (!formats(navigator.language)) Object.defineProperty(navigator, "language", { value: DEFAULT_LOCALE, configurable: true });
+if (!formats(navigator.language))
+  Object.defineProperty(navigator, "language", { value: DEFAULT_LOCALE, configurable: true });

@@ -66,7 +66,11 @@ function checkSteps(parsed, ops, where) {
   for (const [i, item] of parsed.entries()) {
     const [name, params = {}] = Array.isArray(item) ? item : [];
     const op = ops.find((o) => o.name === name);
-    if (!op) return { steps: null, error: `Step ${i + 1} of ${where} names an unknown operation: ${quoted(name)}.` };
+    if (!op)
+      return {
+        steps: null,
+        error: `Step ${i + 1} of ${where} names an unknown operation: ${quoted(name)}.`,
+      };
     const error = checkParams(op, params, `Step ${i + 1} (${name}) of ${where}`);
     if (error) return { steps: null, error };
     steps.push({ name, params });
@@ -123,7 +127,8 @@ const NOT_TEXT = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\uFFFD]/;
  */
 function checkLabData(lab, value, what) {
   if (value === undefined) return null;
-  if (!lab.data || lab.data.kind === "image") return `${what} was left out: the lab ${lab.name} takes no table.`;
+  if (!lab.data || lab.data.kind === "image")
+    return `${what} was left out: the lab ${lab.name} takes no table.`;
   const error = checkText(value, what, MAX_LAB_DATA);
   if (error) return error;
   const found = NOT_TEXT.exec(/** @type {string} */ (value));
@@ -138,11 +143,13 @@ function checkLabData(lab, value, what) {
  * @param {{params: {name: string}[]}} spec @param {any} params @param {string} where
  */
 function checkParams(spec, params, where) {
-  if (typeof params !== "object" || params === null || Array.isArray(params)) return `${where} has parameters that are not an object.`;
+  if (typeof params !== "object" || params === null || Array.isArray(params))
+    return `${where} has parameters that are not an object.`;
   const known = new Set(spec.params.map((p) => p.name));
   for (const [key, value] of Object.entries(params)) {
     if (!known.has(key)) return `${where} has no parameter ${quoted(key)}.`;
-    if (!["number", "boolean", "string"].includes(typeof value)) return `${where}: ${key} must be a number, true/false or a word.`;
+    if (!["number", "boolean", "string"].includes(typeof value))
+      return `${where}: ${key} must be a number, true/false or a word.`;
   }
   return null;
 }
@@ -164,20 +171,44 @@ export function decodeEmbed(hash, ops, labs) {
   const origins = (query.get("origins") ?? "").split(",").filter((o) => ORIGIN.test(o));
   if (query.has("steps")) {
     const { steps, error } = decode(hash, ops);
-    const fallback = { kind: /** @type {"op"} */ ("op"), spec: ops[0], sample: query.get("sample"), params: {}, origins };
+    const fallback = {
+      kind: /** @type {"op"} */ ("op"),
+      spec: ops[0],
+      sample: query.get("sample"),
+      params: {},
+      origins,
+    };
     if (!steps) return { ...fallback, error };
     const last = steps[steps.length - 1];
-    return { ...fallback, spec: ops.find((o) => o.name === last.name), params: last.params, steps, error: null };
+    return {
+      ...fallback,
+      spec: ops.find((o) => o.name === last.name),
+      params: last.params,
+      steps,
+      error: null,
+    };
   }
   // `demo=NAME` (what embed.js writes) may name either; the names do not overlap.
   const name = query.get("op") ?? query.get("lab") ?? query.get("demo") ?? "";
   /** @type {"op" | "lab"} */
-  const kind = query.has("lab") || (!query.has("op") && labs.some((l) => l.name === name)) ? "lab" : "op";
+  const kind =
+    query.has("lab") || (!query.has("op") && labs.some((l) => l.name === name)) ? "lab" : "op";
   const spec = (kind === "lab" ? labs : ops).find((s) => s.name === name);
-  const fallback = { kind, spec: kind === "lab" ? labs[0] : ops[0], sample: query.get("sample"), params: {}, origins };
+  const fallback = {
+    kind,
+    spec: kind === "lab" ? labs[0] : ops[0],
+    sample: query.get("sample"),
+    params: {},
+    origins,
+  };
   if (!spec) {
     const what = kind === "lab" ? "lab" : "operation";
-    return { ...fallback, error: name ? `The demo names an unknown ${what}: ${JSON.stringify(name)}.` : `The demo names no ${what}.` };
+    return {
+      ...fallback,
+      error: name
+        ? `The demo names an unknown ${what}: ${JSON.stringify(name)}.`
+        : `The demo names no ${what}.`,
+    };
   }
   /** @type {Record<string, any>} */
   let params = {};
@@ -187,10 +218,14 @@ export function decodeEmbed(hash, ops, labs) {
     return { ...fallback, spec, error: "The demo's parameters are not valid JSON." };
   }
   if (typeof params === "object" && params !== null && !Array.isArray(params)) {
-    for (const p of spec.params) if (query.has(p.name)) params[p.name] = fromText(p, /** @type {string} */ (query.get(p.name)));
+    for (const p of spec.params)
+      if (query.has(p.name))
+        params[p.name] = fromText(p, /** @type {string} */ (query.get(p.name)));
   }
   const error = checkParams(spec, params, `The demo ${name}`);
-  return error ? { ...fallback, spec, error } : { kind, spec, sample: query.get("sample"), params, origins, error: null };
+  return error
+    ? { ...fallback, spec, error }
+    : { kind, spec, sample: query.get("sample"), params, origins, error: null };
 }
 
 /** A parameter written in a URL as text, typed as its spec says. @param {{type: string}} spec @param {string} text */
@@ -209,7 +244,8 @@ function quoted(value) {
 }
 
 const capitalise = (/** @type {string} */ text) => text[0].toUpperCase() + text.slice(1);
-const isObject = (/** @type {unknown} */ value) => typeof value === "object" && value !== null && !Array.isArray(value);
+const isObject = (/** @type {unknown} */ value) =>
+  typeof value === "object" && value !== null && !Array.isArray(value);
 
 // --- lessons -------------------------------------------------------------------------------
 
@@ -232,19 +268,27 @@ export const LESSON_LIMITS = { steps: 50, title: 120, text: 1000, json: 200_000 
  */
 export function parseLesson(json, catalogues) {
   const fail = (/** @type {string} */ error) => ({ lesson: null, error });
-  if (json.length > LESSON_LIMITS.json) return fail(`The lesson is too long: ${json.length} characters, at most ${LESSON_LIMITS.json}.`);
+  if (json.length > LESSON_LIMITS.json)
+    return fail(
+      `The lesson is too long: ${json.length} characters, at most ${LESSON_LIMITS.json}.`,
+    );
   let parsed;
   try {
     parsed = JSON.parse(json);
   } catch {
     return fail("The lesson is not valid JSON.");
   }
-  if (!isObject(parsed)) return fail("The lesson must be a JSON object with a title and a list of steps.");
-  const error = unknownField(parsed, ["title", "steps"], "the lesson") ?? checkText(parsed.title, "The lesson's title", LESSON_LIMITS.title);
+  if (!isObject(parsed))
+    return fail("The lesson must be a JSON object with a title and a list of steps.");
+  const error =
+    unknownField(parsed, ["title", "steps"], "the lesson") ??
+    checkText(parsed.title, "The lesson's title", LESSON_LIMITS.title);
   if (error) return fail(error);
   const count = Array.isArray(parsed.steps) ? parsed.steps.length : 0;
   if (count === 0 || count > LESSON_LIMITS.steps) {
-    return fail(`The lesson must have 1 to ${LESSON_LIMITS.steps} steps${count ? `, not ${count}` : ""}.`);
+    return fail(
+      `The lesson must have 1 to ${LESSON_LIMITS.steps} steps${count ? `, not ${count}` : ""}.`,
+    );
   }
   const steps = [];
   for (const [i, raw] of parsed.steps.entries()) {
@@ -261,7 +305,9 @@ export function parseLesson(json, catalogues) {
  */
 function checkLessonStep(raw, where, { ops, labs, samples }) {
   if (!isObject(raw)) return `${capitalise(where)} is not an object.`;
-  const text = checkText(raw.title, `The title of ${where}`, LESSON_LIMITS.title) ?? checkText(raw.text, `The text of ${where}`, LESSON_LIMITS.text);
+  const text =
+    checkText(raw.title, `The title of ${where}`, LESSON_LIMITS.title) ??
+    checkText(raw.text, `The text of ${where}`, LESSON_LIMITS.text);
   if (text) return text;
   const words = { title: raw.title ?? "", text: raw.text ?? "" };
   if ("lab" in raw) {
@@ -269,38 +315,56 @@ function checkLessonStep(raw, where, { ops, labs, samples }) {
     const error =
       unknownField(raw, ["title", "text", "lab", "params", "data"], where) ??
       (lab
-        ? checkParams(lab, raw.params ?? {}, capitalise(where)) ?? checkLabData(lab, raw.data, `The table of ${where}`)
+        ? (checkParams(lab, raw.params ?? {}, capitalise(where)) ??
+          checkLabData(lab, raw.data, `The table of ${where}`))
         : `${capitalise(where)} names an unknown lab: ${quoted(raw.lab)}.`);
     const data = raw.data === undefined ? {} : { data: raw.data };
     return error ?? { ...words, lab: raw.lab, params: raw.params ?? {}, ...data };
   }
-  if (!("sample" in raw || "steps" in raw)) return `${capitalise(where)} must name a sample and its steps, or a lab.`;
-  const unknown = unknownField(raw, ["title", "text", "sample", "steps", "code"], where) ?? checkText(raw.code, `The code of ${where}`, MAX_CODE);
+  if (!("sample" in raw || "steps" in raw))
+    return `${capitalise(where)} must name a sample and its steps, or a lab.`;
+  const unknown =
+    unknownField(raw, ["title", "text", "sample", "steps", "code"], where) ??
+    checkText(raw.code, `The code of ${where}`, MAX_CODE);
   if (unknown) return unknown;
-  if (!samples.some((s) => s.name === raw.sample)) return `${capitalise(where)} names an unknown sample image: ${quoted(raw.sample)}.`;
+  if (!samples.some((s) => s.name === raw.sample))
+    return `${capitalise(where)} names an unknown sample image: ${quoted(raw.sample)}.`;
   const { steps, error } = checkSteps(raw.steps, ops, `the pipeline of ${where}`);
   if (error) return error;
   const code = raw.code === undefined ? {} : { code: raw.code };
-  return { ...words, sample: raw.sample, steps: /** @type {Step[]} */ (steps).map((s) => [s.name, s.params]), ...code };
+  return {
+    ...words,
+    sample: raw.sample,
+    steps: /** @type {Step[]} */ (steps).map((s) => [s.name, s.params]),
+    ...code,
+  };
 }
 
 /** @param {Record<string, any>} object @param {string[]} fields @param {string} where */
 function unknownField(object, fields, where) {
   const extra = Object.keys(object).find((key) => !fields.includes(key));
-  return extra === undefined ? null : `${capitalise(where)} has an unknown field ${quoted(extra)} (it may have ${fields.join(", ")}).`;
+  return extra === undefined
+    ? null
+    : `${capitalise(where)} has an unknown field ${quoted(extra)} (it may have ${fields.join(", ")}).`;
 }
 
 /** An optional short text. @param {unknown} value @param {string} what @param {number} max */
 function checkText(value, what, max) {
   if (value === undefined) return null;
   if (typeof value !== "string") return `${what} must be text.`;
-  return value.length > max ? `${what} is too long: ${value.length} characters, at most ${max}.` : null;
+  return value.length > max
+    ? `${what} is too long: ${value.length} characters, at most ${max}.`
+    : null;
 }
 
 /** The view a lesson step shows, as the image or lab link would hold it. @param {LessonStep} step */
 export function stepView(step) {
   if ("lab" in step) return encodeLab(step.lab, step.params, step.data ?? null);
-  return encode({ sample: step.sample, steps: step.steps.map(([name, params]) => ({ name, params })), code: step.code ?? null });
+  return encode({
+    sample: step.sample,
+    steps: step.steps.map(([name, params]) => ({ name, params })),
+    code: step.code ?? null,
+  });
 }
 
 /** The lesson part of a URL fragment, without "#". @param {Lesson} lesson @param {number} at from 0 */
@@ -324,9 +388,16 @@ export function decodeLesson(hash, catalogues) {
   if (!lesson) return { raw, lesson, at: 0, view, error };
   const asked = query.get("at") ?? "1";
   const at = Number(asked);
-  if (Number.isInteger(at) && at >= 1 && at <= lesson.steps.length) return { raw, lesson, at: at - 1, view, error: null };
+  if (Number.isInteger(at) && at >= 1 && at <= lesson.steps.length)
+    return { raw, lesson, at: at - 1, view, error: null };
   const which = /^\d{1,9}$/.test(asked) ? asked : quoted(asked);
-  return { raw, lesson, at: 0, view, error: `The link asks for step ${which} of a lesson with ${lesson.steps.length} steps; it opened at step 1.` };
+  return {
+    raw,
+    lesson,
+    at: 0,
+    view,
+    error: `The link asks for step ${which} of a lesson with ${lesson.steps.length} steps; it opened at step 1.`,
+  };
 }
 
 /** A URL fragment without its lesson: the view it shows, with its "#". @param {string} hash */

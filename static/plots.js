@@ -6,16 +6,31 @@ import "./locale.js"; // before uPlot, which reads the locale as it loads
 import uPlot from "../vendor/uplot/uPlot.esm.js";
 
 /** Okabe–Ito: distinguishable with every common colour-vision deficiency. */
-const PALETTE = ["#0072b2", "#d55e00", "#009e73", "#cc79a7", "#e69f00", "#56b4e9", "#000000", "#f0e442"];
+const PALETTE = [
+  "#0072b2",
+  "#d55e00",
+  "#009e73",
+  "#cc79a7",
+  "#e69f00",
+  "#56b4e9",
+  "#000000",
+  "#f0e442",
+];
 
 /** Axis type for a projector. */
-const LARGE_AXIS = { font: "18px system-ui, sans-serif", labelFont: "bold 20px system-ui, sans-serif", labelSize: 32 };
+const LARGE_AXIS = {
+  font: "18px system-ui, sans-serif",
+  labelFont: "bold 20px system-ui, sans-serif",
+  labelSize: 32,
+};
 
 /** @param {string} kind @param {boolean} large for a projector */
 function pathsFor(kind, large) {
   if (kind === "points") return { paths: () => null, points: { show: true, size: large ? 12 : 7 } };
-  if (kind === "step") return { paths: uPlot.paths.stepped?.({ align: 1 }), points: { show: false } };
-  if (kind === "bar") return { paths: uPlot.paths.bars?.({ size: [0.8, 60] }), points: { show: false } };
+  if (kind === "step")
+    return { paths: uPlot.paths.stepped?.({ align: 1 }), points: { show: false } };
+  if (kind === "bar")
+    return { paths: uPlot.paths.bars?.({ size: [0.8, 60] }), points: { show: false } };
   if (kind === "dashed") return { dash: [8, 6], points: { show: false } };
   return { points: { show: false } };
 }
@@ -31,14 +46,21 @@ export function drawPlot(container, plot, onClick) {
   figure.dataset.plot = plot.id;
   container.append(figure);
   // uPlot wants one x array: join the series' own x values, with gaps where a series has none.
-  const data = uPlot.join(plot.series.map((/** @type {any} */ s) => [s.x, s.y.map((/** @type {any} */ v) => v ?? null)]));
+  const data = uPlot.join(
+    plot.series.map((/** @type {any} */ s) => [s.x, s.y.map((/** @type {any} */ v) => v ?? null)]),
+  );
   // The figure's padding and border take about 20 px of the container's width. In presenter mode
   // a plot takes the whole width, and its axes (drawn on the canvas, so out of CSS's reach) large type.
   const large = document.body.classList.contains("presenter");
   // uPlot draws axes on its canvas: give them the page's text colour (light or dark theme).
   const ink = getComputedStyle(figure).color;
   const faint = ink.replace(/^rgb\((.*)\)$/, "rgba($1, 0.12)");
-  const axis = { stroke: ink, grid: { stroke: faint, width: 1 }, ticks: { stroke: faint, width: 1 }, ...(large && LARGE_AXIS) };
+  const axis = {
+    stroke: ink,
+    grid: { stroke: faint, width: 1 },
+    ticks: { stroke: faint, width: 1 },
+    ...(large && LARGE_AXIS),
+  };
   const room = (container.clientWidth || 660) - 20;
   const width = Math.max(300, large ? room : Math.min(room, 760));
   const chart = new uPlot(
@@ -95,9 +117,15 @@ export function drawHeatmap(container, map, onClick) {
   canvas.width = Math.round(map.width * scale);
   canvas.height = Math.round(map.height * scale);
   const [x0, x1, y0, y1] = map.extent;
-  const toPx = (/** @type {number} */ x, /** @type {number} */ y) => [((x - x0) / (x1 - x0)) * canvas.width, ((y1 - y) / (y1 - y0)) * canvas.height];
+  const toPx = (/** @type {number} */ x, /** @type {number} */ y) => [
+    ((x - x0) / (x1 - x0)) * canvas.width,
+    ((y1 - y) / (y1 - y0)) * canvas.height,
+  ];
   const pixels = new ImageData(decode(map.rgba_b64), map.width, map.height);
-  const source = Object.assign(document.createElement("canvas"), { width: map.width, height: map.height });
+  const source = Object.assign(document.createElement("canvas"), {
+    width: map.width,
+    height: map.height,
+  });
   /** @type {CanvasRenderingContext2D} */ (source.getContext("2d")).putImageData(pixels, 0, 0);
   const ctx = /** @type {CanvasRenderingContext2D} */ (canvas.getContext("2d"));
   ctx.imageSmoothingEnabled = false;
@@ -106,7 +134,9 @@ export function drawHeatmap(container, map, onClick) {
     ctx.strokeStyle = ["#ffffff", "#ff6b6b", "#ffd166"][i % 3];
     ctx.lineWidth = 2;
     ctx.beginPath();
-    path.x.forEach((/** @type {number} */ x, /** @type {number} */ j) => ctx.lineTo(.../** @type {[number, number]} */ (toPx(x, path.y[j]))));
+    path.x.forEach((/** @type {number} */ x, /** @type {number} */ j) =>
+      ctx.lineTo(.../** @type {[number, number]} */ (toPx(x, path.y[j]))),
+    );
     ctx.stroke();
   });
   for (const point of map.points ?? []) {
@@ -118,12 +148,16 @@ export function drawHeatmap(container, map, onClick) {
     ctx.fill();
     ctx.stroke();
   }
-  const labels = (map.paths ?? []).map((/** @type {any} */ p) => p.label).concat((map.points ?? []).map((/** @type {any} */ p) => p.label));
+  const labels = (map.paths ?? [])
+    .map((/** @type {any} */ p) => p.label)
+    .concat((map.points ?? []).map((/** @type {any} */ p) => p.label));
   canvas.setAttribute("role", "img");
   canvas.setAttribute("aria-label", `${map.title}. ${labels.join(", ")}`);
   const caption = document.createElement("figcaption");
   const fmt = (/** @type {number} */ v) => Number(v.toPrecision(3));
-  caption.textContent = `${map.title} · x ${fmt(x0)} to ${fmt(x1)}, y ${fmt(y0)} to ${fmt(y1)}` + (map.range ? ` · colour: ${fmt(map.range[0])} (dark) to ${fmt(map.range[1])} (light)` : "");
+  caption.textContent =
+    `${map.title} · x ${fmt(x0)} to ${fmt(x1)}, y ${fmt(y0)} to ${fmt(y1)}` +
+    (map.range ? ` · colour: ${fmt(map.range[0])} (dark) to ${fmt(map.range[1])} (light)` : "");
   figure.append(canvas, caption);
   container.append(figure);
   if (map.click) {

@@ -42,7 +42,12 @@ export const JOB = Object.freeze({
 });
 
 /** Control messages, handled as they arrive. */
-export const CONTROL = Object.freeze({ status: "status", probe: "probe", cancel: "cancel", interruptBuffer: "interrupt-buffer" });
+export const CONTROL = Object.freeze({
+  status: "status",
+  probe: "probe",
+  cancel: "cancel",
+  interruptBuffer: "interrupt-buffer",
+});
 
 /** Events the worker sends. */
 export const EVENT = Object.freeze({

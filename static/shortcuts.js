@@ -9,13 +9,22 @@
  */
 
 /** How keys are written in the help. */
-const LABELS = { ArrowLeft: "←", ArrowRight: "→", PageUp: "Page Up", PageDown: "Page Down", Escape: "Esc" };
+const LABELS = {
+  ArrowLeft: "←",
+  ArrowRight: "→",
+  PageUp: "Page Up",
+  PageDown: "Page Down",
+  Escape: "Esc",
+};
 
 /** @param {KeyboardEvent} e */
-const keyName = (e) => `${e.ctrlKey || e.metaKey ? "Ctrl+" : ""}${e.key.length === 1 ? e.key.toLowerCase() : e.key}`;
+const keyName = (e) =>
+  `${e.ctrlKey || e.metaKey ? "Ctrl+" : ""}${e.key.length === 1 ? e.key.toLowerCase() : e.key}`;
 
 /** @param {EventTarget | undefined} target where the key went: inside a shadow root (the code editor's), its own element */
-const typing = (target) => target instanceof HTMLElement && (target.isContentEditable || target.matches("input, select, textarea"));
+const typing = (target) =>
+  target instanceof HTMLElement &&
+  (target.isContentEditable || target.matches("input, select, textarea"));
 
 /** @param {Shortcut[]} shortcuts */
 export function installShortcuts(shortcuts) {
@@ -41,7 +50,11 @@ export function helpDialog(dialog, table, shortcuts) {
     keys.forEach((key, i) => {
       if (i) keyCell.append(" or ");
       const label = key.replace(/^Ctrl\+(.)$/, (_, k) => `Ctrl+${k.toUpperCase()}`);
-      keyCell.append(Object.assign(document.createElement("kbd"), { textContent: LABELS[/** @type {keyof LABELS} */ (key)] ?? label }));
+      keyCell.append(
+        Object.assign(document.createElement("kbd"), {
+          textContent: LABELS[/** @type {keyof LABELS} */ (key)] ?? label,
+        }),
+      );
     });
     row.append(keyCell, Object.assign(document.createElement("td"), { textContent: description }));
     return row;

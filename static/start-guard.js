@@ -21,7 +21,8 @@
     "error",
     function (event) {
       var script = event.target instanceof HTMLScriptElement ? event.target.src : "";
-      if (event.target === window || script) first = first || (script ? "could not load " + script : event.message);
+      if (event.target === window || script)
+        first = first || (script ? "could not load " + script : event.message);
     },
     true,
   );
@@ -30,8 +31,12 @@
     if (/** @type {any} */ (window).ndlab) return;
     var box = /** @type {HTMLElement} */ (document.getElementById("message"));
     var title = document.createElement("strong");
-    title.textContent = "The page's scripts could not run in this browser" + (first ? ": " + first + "." : ".");
-    box.replaceChildren(title, " Open this page in a current Firefox, Chrome, Edge or Safari; if this is one, reload the page.");
+    title.textContent =
+      "The page's scripts could not run in this browser" + (first ? ": " + first + "." : ".");
+    box.replaceChildren(
+      title,
+      " Open this page in a current Firefox, Chrome, Edge or Safari; if this is one, reload the page.",
+    );
     box.className = "message error";
     box.hidden = false;
     status().textContent = "Python cannot start";

@@ -9,7 +9,8 @@ self.addEventListener("install", (event) => {
     (async () => {
       const response = await fetch("build.json", { cache: "no-cache" });
       const build = await response.json();
-      if (build.id !== BUILD_ID) throw new Error(`build.json is build ${build.id}, this worker is ${BUILD_ID}`);
+      if (build.id !== BUILD_ID)
+        throw new Error(`build.json is build ${build.id}, this worker is ${BUILD_ID}`);
       const cache = await caches.open(CACHE);
       await cache.addAll(["./", "build.json", ...Object.keys(build.files)]);
     })(),

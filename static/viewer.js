@@ -33,4 +33,6 @@ export function enlarged(image, { width, height }) {
  * @param {number} width @param {number} height @returns {any}
  */
 const scratch = (width, height) =>
-  typeof OffscreenCanvas === "function" ? new OffscreenCanvas(width, height) : Object.assign(document.createElement("canvas"), { width, height });
+  typeof OffscreenCanvas === "function"
+    ? new OffscreenCanvas(width, height)
+    : Object.assign(document.createElement("canvas"), { width, height });

@@ -18,7 +18,8 @@ const FLAGS = { loadAsync: false, global: false, nodelete: true, allowUndefined:
 /** The hiwire slot where Pyodide keeps `loadedPackages` (a fresh `{}` after a restore). */
 const LOADED_PACKAGES_SLOT = 6;
 /** What must not be frozen: random states and the learner's time zone. */
-const RESEED = "import importlib, random, time, numpy\nrandom.seed()\nnumpy.random.seed()\nimportlib.reload(time)\ndel importlib, random, time, numpy";
+const RESEED =
+  "import importlib, random, time, numpy\nrandom.seed()\nnumpy.random.seed()\nimportlib.reload(time)\ndel importlib, random, time, numpy";
 
 /** The lock's entry of package `name` and of every package it depends on. @param {any} lock @param {string} name */
 export function closure(lock, name) {
@@ -32,7 +33,9 @@ export function closure(lock, name) {
  * @param {any} lock pyodide-lock.json @param {any[]} entries the packages' lock entries
  */
 export function snapshotKey(lock, entries) {
-  return [`pyodide ${lock.info.version}`, ...entries.map((e) => `${e.name} ${e.sha256}`)].join("\n");
+  return [`pyodide ${lock.info.version}`, ...entries.map((e) => `${e.name} ${e.sha256}`)].join(
+    "\n",
+  );
 }
 
 /**
@@ -47,7 +50,8 @@ export function filesOf(image, index) {
     files.set(path, new Uint8Array(image, offset, size));
     offset += size;
   }
-  if (offset !== image.byteLength) throw new Error(`the packages' files hold ${image.byteLength} bytes, not ${offset}`);
+  if (offset !== image.byteLength)
+    throw new Error(`the packages' files hold ${image.byteLength} bytes, not ${offset}`);
   return files;
 }
 
@@ -64,7 +68,8 @@ function gotDigest(Module) {
   let hash = 2166136261;
   for (const name of Object.keys(Module.GOT).sort()) {
     const text = `${name}=${Module.GOT[name].value};`;
-    for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 16777619) >>> 0;
+    for (let i = 0; i < text.length; i++)
+      hash = Math.imul(hash ^ text.charCodeAt(i), 16777619) >>> 0;
   }
   return hash.toString(16);
 }
@@ -100,19 +105,32 @@ export async function makeSnapshot(loadPyodide, indexURL, lock, entries, files) 
     Module.HEAPU8.fill(0, handle, handle + 64);
     const tableLength = Module.wasmTable.length;
     loadLibrary(Module, path, /** @type {Uint8Array} */ (files.get(path)), handle);
-    libraries.push({ path, tableLength, memoryBase: Module.HEAPU32[(handle + 12) >> 2], tableBase: Module.HEAPU32[(handle + 20) >> 2] });
+    libraries.push({
+      path,
+      tableLength,
+      memoryBase: Module.HEAPU32[(handle + 12) >> 2],
+      tableBase: Module.HEAPU32[(handle + 20) >> 2],
+    });
   }
   Module._free(handle);
-  const loaded = Object.values(Module.LDSO.loadedLibsByName).filter((dso) => dso.name !== "__main__");
-  if (new Set(loaded).size !== libraries.length) throw new Error("a library loaded another one by itself: the snapshot could not replay it");
+  const loaded = Object.values(Module.LDSO.loadedLibsByName).filter(
+    (dso) => dso.name !== "__main__",
+  );
+  if (new Set(loaded).size !== libraries.length)
+    throw new Error("a library loaded another one by itself: the snapshot could not replay it");
   const got = gotDigest(Module);
   const tableLength = Module.wasmTable.length;
   pyodide.runPython("import ndlab.bridge.jobs, gc\ngc.collect()");
   if (Module.wasmTable.length !== tableLength) {
-    throw new Error(`importing ndlab added ${Module.wasmTable.length - tableLength} function-table slots a restore cannot replay`);
+    throw new Error(
+      `importing ndlab added ${Module.wasmTable.length - tableLength} function-table slots a restore cannot replay`,
+    );
   }
   const bytes = pyodide.makeMemorySnapshot();
-  return { bytes, meta: { key: snapshotKey(lock, entries), size: bytes.length, libraries, got, tableLength } };
+  return {
+    bytes,
+    meta: { key: snapshotKey(lock, entries), size: bytes.length, libraries, got, tableLength },
+  };
 }
 
 /**
@@ -143,15 +161,29 @@ function neededFirst(Module, files) {
  * @param {{bytes: Promise<Uint8Array>, meta: any, lock: any, entries: any[], files: Promise<Map<string, Uint8Array>>}} snapshot
  *   the snapshot's bytes and the packages' files (their sha256 checked by the caller) may still be on their way
  */
-export async function restoreSnapshot(loadPyodide, indexURL, { bytes, meta, lock, entries, files }) {
+export async function restoreSnapshot(
+  loadPyodide,
+  indexURL,
+  { bytes, meta, lock, entries, files },
+) {
   const key = snapshotKey(lock, entries);
-  if (meta.key !== key) throw new Error(`it was made for other packages (${meta.key.split("\n").find((line) => !key.includes(line))})`);
+  if (meta.key !== key)
+    throw new Error(
+      `it was made for other packages (${meta.key.split("\n").find((line) => !key.includes(line))})`,
+    );
   bytes.catch(() => {}); // a failure (the worker checks the bytes' sha256) reaches loadPyodide below
   // compiled off the worker's thread while the runtime starts
-  const compiled = files.then((f) => Promise.all(meta.libraries.map((/** @type {any} */ lib) => WebAssembly.compile(/** @type {Uint8Array<ArrayBuffer>} */ (f.get(lib.path))))));
+  const compiled = files.then((f) =>
+    Promise.all(
+      meta.libraries.map((/** @type {any} */ lib) =>
+        WebAssembly.compile(/** @type {Uint8Array<ArrayBuffer>} */ (f.get(lib.path))),
+      ),
+    ),
+  );
   compiled.catch(() => {}); // a failure reaches loadPyodide below
   // @ts-ignore: Pyodide's runtime script defines it (a classic script: imported, as Pyodide does in a module worker)
-  if (typeof globalThis._createPyodideModule !== "function") await import(`${indexURL}pyodide.asm.js`);
+  if (typeof globalThis._createPyodideModule !== "function")
+    await import(`${indexURL}pyodide.asm.js`);
   // @ts-ignore
   const create = globalThis._createPyodideModule;
   // @ts-ignore
@@ -163,7 +195,9 @@ export async function restoreSnapshot(loadPyodide, indexURL, { bytes, meta, lock
     const handle = Module.HEAP8.length - 64;
     meta.libraries.forEach((/** @type {any} */ lib, /** @type {number} */ k) => {
       if (Module.wasmTable.length !== lib.tableLength) {
-        throw new Error(`${lib.path} would go to function-table slot ${Module.wasmTable.length}, not ${lib.tableLength}`);
+        throw new Error(
+          `${lib.path} would go to function-table slot ${Module.wasmTable.length}, not ${lib.tableLength}`,
+        );
       }
       Module.HEAPU8.fill(0, handle, handle + 64);
       Module.HEAP8[handle + 8] = 1;

@@ -16,7 +16,11 @@ let pyodide;
 
 /** Who this runtime is, for pages that check their demos share one. (Not crypto.randomUUID:
  * browsers have it only in secure contexts, and a classroom's LAN address over http is not one.) */
-const runtime = { id: Array.from(crypto.getRandomValues(new Uint32Array(4)), (n) => n.toString(16)).join("-"), shared: "onconnect" in self, connections: 0 };
+const runtime = {
+  id: Array.from(crypto.getRandomValues(new Uint32Array(4)), (n) => n.toString(16)).join("-"),
+  shared: "onconnect" in self,
+  connections: 0,
+};
 /** @type {Set<MessagePort | Worker>} every connection: the page, or each embedded demo */
 const ports = new Set();
 /** The start-up messages so far, replayed to a demo that connects later. */
@@ -24,7 +28,8 @@ const startup = [];
 
 /** Send to every connection (start-up progress and readiness). @param {any} message */
 function broadcast(message) {
-  if (message.type === EVENT.progress) startup.splice(0, startup.length, ...startup.filter((m) => m.type !== EVENT.progress));
+  if (message.type === EVENT.progress)
+    startup.splice(0, startup.length, ...startup.filter((m) => m.type !== EVENT.progress));
   startup.push(message);
   for (const port of ports) port.postMessage(message);
 }
@@ -48,7 +53,10 @@ function watchDownloads(total) {
   const fetchOriginal = self.fetch.bind(self);
   /** @type {Map<string, {integrity: string, response: Promise<Response>}>} by URL */
   const ahead = new Map();
-  const counted = async (/** @type {RequestInfo | URL} */ input, /** @type {RequestInit | undefined} */ init = undefined) => {
+  const counted = async (
+    /** @type {RequestInfo | URL} */ input,
+    /** @type {RequestInit | undefined} */ init = undefined,
+  ) => {
     const response = await fetchOriginal(input, init);
     if (!response.body) return response;
     const counter = new TransformStream({
@@ -76,8 +84,11 @@ function watchDownloads(total) {
     const response = await counted(url);
     if (!response.ok) return response;
     const bytes = await response.arrayBuffer();
-    const digest = Array.from(new Uint8Array(await crypto.subtle.digest("SHA-256", bytes)), (b) => b.toString(16).padStart(2, "0")).join("");
-    if (digest !== sha256) throw new TypeError(`${url} is not the file ${list} names (its sha256 is ${digest}).`);
+    const digest = Array.from(new Uint8Array(await crypto.subtle.digest("SHA-256", bytes)), (b) =>
+      b.toString(16).padStart(2, "0"),
+    ).join("");
+    if (digest !== sha256)
+      throw new TypeError(`${url} is not the file ${list} names (its sha256 is ${digest}).`);
     return new Response(bytes, { status: 200, headers: response.headers });
   };
   self.fetch = (input, init) => {
@@ -126,7 +137,8 @@ function watchDownloads(total) {
 }
 
 /** The Subresource Integrity of a sha256 digest. @param {string} hex */
-const sri = (hex) => `sha256-${btoa(String.fromCharCode(...(/** @type {string[]} */ (hex.match(/../g))).map((/** @type {string} */ h) => parseInt(h, 16))))}`;
+const sri = (hex) =>
+  `sha256-${btoa(String.fromCharCode(.../** @type {string[]} */ (hex.match(/../g)).map((/** @type {string} */ h) => parseInt(h, 16))))}`;
 
 /** @param {string} path relative to this file */
 const fetchJson = async (path) => (await fetch(new URL(path, import.meta.url))).json();
@@ -134,7 +146,10 @@ const fetchJson = async (path) => (await fetch(new URL(path, import.meta.url))).
 async function start() {
   // Pyodide's runtime script, fetched and run while the rest comes (loadPyodide finds it there)
   import(`${PYODIDE_URL}pyodide.asm.js`).catch(() => {}); // a failure reaches loadPyodide
-  const [build, lock] = await Promise.all([fetchJson("../build.json"), fetchJson("../pyodide/pyodide-lock.json")]);
+  const [build, lock] = await Promise.all([
+    fetchJson("../build.json"),
+    fetchJson("../pyodide/pyodide-lock.json"),
+  ]);
   const entries = closure(lock, "ndlab");
   const downloads = watchDownloads(build.startup_bytes);
   /** @type {Record<string, any>} */
@@ -162,7 +177,10 @@ async function start() {
     // and goes on; stop here instead, with its reason, rather than fail later on an import.
     /** @type {string[]} */
     const failures = [];
-    await pyodide.loadPackage("ndlab", { messageCallback: () => {}, errorCallback: (/** @type {string} */ m) => failures.push(m) });
+    await pyodide.loadPackage("ndlab", {
+      messageCallback: () => {},
+      errorCallback: (/** @type {string} */ m) => failures.push(m),
+    });
     if (failures.length) throw new Error(failures.join(" "));
     timings.load_ms = performance.now() - started;
   }
@@ -186,13 +204,22 @@ async function start() {
 async function fromSnapshot(build, lock, entries, downloads) {
   const { snapshot } = build;
   const meta = await fetchJson(`../${snapshot.meta}`);
-  const bytes = downloads.file(snapshot.file, meta.sha256[snapshot.file], snapshot.meta).then((b) => new Uint8Array(b));
-  const files = downloads.file(snapshot.files, meta.sha256[snapshot.files], snapshot.meta).then((image) => filesOf(image, meta.files));
+  const bytes = downloads
+    .file(snapshot.file, meta.sha256[snapshot.file], snapshot.meta)
+    .then((b) => new Uint8Array(b));
+  const files = downloads
+    .file(snapshot.files, meta.sha256[snapshot.files], snapshot.meta)
+    .then((image) => filesOf(image, meta.files));
   return restoreSnapshot(loadPyodide, PYODIDE_URL, { bytes, meta, lock, entries, files });
 }
 
 const ready = start();
-ready.catch((error) => broadcast({ type: EVENT.failed, error: errorInfo(error?.name ?? "Error", String(error?.message ?? error), HINTS.startFailed) }));
+ready.catch((error) =>
+  broadcast({
+    type: EVENT.failed,
+    error: errorInfo(error?.name ?? "Error", String(error?.message ?? error), HINTS.startFailed),
+  }),
+);
 
 /**
  * Copy RGBA pixels from a transferred buffer into a fresh NumPy array: the one copy in.
@@ -263,7 +290,8 @@ const buffersOut = {
  */
 function callPython(py, request, reply) {
   const { id, type, image, bytes, ...fields } = request;
-  const progress = (/** @type {number} */ fraction, /** @type {string} */ message) => reply({ type: EVENT.jobProgress, id, fraction, message });
+  const progress = (/** @type {number} */ fraction, /** @type {string} */ message) =>
+    reply({ type: EVENT.jobProgress, id, fraction, message });
   const buffer = image ? toNumpy(py, image) : bytes ? py.toBytes(bytes) : null;
   try {
     const answer = py.call(type, JSON.stringify(fields), buffer, progress);
@@ -295,11 +323,15 @@ const preparations = {
    * wheels whose modules it imports, installed with micropip; each once.
    */
   async [JOB.code]({ id, code }, reply) {
-    const say = (/** @type {string} */ message) => reply({ type: EVENT.jobProgress, id, fraction: 0, message });
+    const say = (/** @type {string} */ message) =>
+      reply({ type: EVENT.jobProgress, id, fraction: 0, message });
     /** @type {string[]} */
     const failures = [];
     try {
-      await pyodide.loadPackagesFromImports(code, { messageCallback: say, errorCallback: (/** @type {string} */ m) => failures.push(m) });
+      await pyodide.loadPackagesFromImports(code, {
+        messageCallback: say,
+        errorCallback: (/** @type {string} */ m) => failures.push(m),
+      });
       if (failures.length) throw new Error(failures.join(" "));
       await installWheels(code, say);
     } catch (error) {
@@ -323,7 +355,12 @@ async function fetchChapterPictures(code) {
   for (const path of paths) {
     const name = /** @type {string} */ (path.split("/").pop());
     const response = await fetch(new URL(`../data/scipy-lectures/${name}`, import.meta.url));
-    if (!response.ok) throw errorInfo("OSError", `The chapter's file ${name} could not be read (HTTP ${response.status}).`, HINTS.siteFile);
+    if (!response.ok)
+      throw errorInfo(
+        "OSError",
+        `The chapter's file ${name} could not be read (HTTP ${response.status}).`,
+        HINTS.siteFile,
+      );
     pyodide.FS.writeFile(path, new Uint8Array(await response.arrayBuffer()));
   }
 }
@@ -389,7 +426,10 @@ function crash(message) {
 }
 
 /** A result's transferable buffers. */
-const transferables = (result) => [result.image?.buffer, result.bytes?.buffer, result.values, ...(result.figures ?? [])].filter(Boolean);
+const transferables = (result) =>
+  [result.image?.buffer, result.bytes?.buffer, result.values, ...(result.figures ?? [])].filter(
+    Boolean,
+  );
 
 /** Requests cancelled before they started, per connection. @type {WeakMap<object, Set<number>>} */
 const skipped = new WeakMap();
@@ -432,7 +472,11 @@ async function handle(request, port) {
     const fatal = py !== undefined && !alive();
     const message = String(error?.message ?? error);
     const hint = fatal ? HINTS.restarting : (error?.hint ?? HINTS.bug);
-    reply({ id: request.id, ok: false, error: errorInfo(error?.type ?? error?.name ?? "Error", message, hint) });
+    reply({
+      id: request.id,
+      ok: false,
+      error: errorInfo(error?.type ?? error?.name ?? "Error", message, hint),
+    });
     if (fatal) crash(message);
   }
 }
@@ -469,7 +513,8 @@ function connect(port) {
 }
 
 if (runtime.shared) {
-  /** @type {any} */ (self).onconnect = (/** @type {MessageEvent} */ event) => connect(event.ports[0]);
+  /** @type {any} */ (self).onconnect = (/** @type {MessageEvent} */ event) =>
+    connect(event.ports[0]);
 } else {
   connect(/** @type {any} */ (self));
 }

@@ -48,7 +48,10 @@ const COPIED_MS = 4000;
 export async function copyText(button, text, what) {
   let copied = false;
   if (navigator.clipboard && window.isSecureContext) {
-    copied = await navigator.clipboard.writeText(text).then(() => true, () => false);
+    copied = await navigator.clipboard.writeText(text).then(
+      () => true,
+      () => false,
+    );
   }
   if (!copied) copied = copyBySelection(text, button);
   const label = button.dataset.label ?? (button.dataset.label = button.textContent ?? "");
@@ -69,7 +72,11 @@ export async function copyText(button, text, what) {
 
 /** Copy `text` with a hidden text area, selected, and the copy command; the focus goes back to `button`. @param {string} text @param {HTMLElement} button */
 function copyBySelection(text, button) {
-  const area = Object.assign(document.createElement("textarea"), { value: text, readOnly: true, className: "visually-hidden" });
+  const area = Object.assign(document.createElement("textarea"), {
+    value: text,
+    readOnly: true,
+    className: "visually-hidden",
+  });
   document.body.append(area);
   area.select();
   let copied = false;
@@ -113,8 +120,12 @@ export const format = (value, digits = 5) =>
   value === null || value === undefined
     ? "—"
     : typeof value === "number"
-      ? Number.isInteger(value) ? String(value) : value.toPrecision(digits)
-      : Array.isArray(value) ? value.map((v) => format(v, digits)).join(", ") : String(value);
+      ? Number.isInteger(value)
+        ? String(value)
+        : value.toPrecision(digits)
+      : Array.isArray(value)
+        ? value.map((v) => format(v, digits)).join(", ")
+        : String(value);
 
 /**
  * A catalogue (operations or labs) as buttons grouped by category, the one in use pressed and
@@ -128,7 +139,11 @@ export function catalogueList(list, items, current, pick, key) {
     const group = document.createElement("section");
     group.append(Object.assign(document.createElement("h3"), { textContent: category }));
     for (const item of members) {
-      const b = Object.assign(document.createElement("button"), { type: "button", textContent: item.title, title: item.summary });
+      const b = Object.assign(document.createElement("button"), {
+        type: "button",
+        textContent: item.title,
+        title: item.summary,
+      });
       b.dataset[key] = item.name;
       b.setAttribute("aria-pressed", String(item.name === current));
       b.addEventListener("click", () => pick(item.name));
@@ -142,7 +157,9 @@ export function catalogueList(list, items, current, pick, key) {
 
 /** Press the button of `name` in a catalogue list. @param {HTMLElement} list @param {string} name @param {string} key */
 export function pressInList(list, name, key) {
-  list.querySelectorAll("button").forEach((b) => b.setAttribute("aria-pressed", String(b.dataset[key] === name)));
+  list
+    .querySelectorAll("button")
+    .forEach((b) => b.setAttribute("aria-pressed", String(b.dataset[key] === name)));
   revealPressed(list);
 }
 
@@ -153,7 +170,13 @@ export function pressInList(list, name, key) {
  */
 export function writeHelp(element, text) {
   element.replaceChildren(
-    ...text.split(/``(.+?)``/).map((part, i) => (i % 2 ? Object.assign(document.createElement("code"), { textContent: part }) : document.createTextNode(part))),
+    ...text
+      .split(/``(.+?)``/)
+      .map((part, i) =>
+        i % 2
+          ? Object.assign(document.createElement("code"), { textContent: part })
+          : document.createTextNode(part),
+      ),
   );
 }
 

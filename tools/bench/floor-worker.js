@@ -7,7 +7,12 @@ await pyodide.loadPackage(["numpy", "scipy"], { messageCallback: () => {} });
 const loaded = performance.now();
 pyodide.runPython("import scipy.ndimage");
 const now = performance.now();
-postMessage({ startup_ms: now - started, runtime_ms: runtime - started, load_ms: loaded - runtime, import_ms: now - loaded });
+postMessage({
+  startup_ms: now - started,
+  runtime_ms: runtime - started,
+  load_ms: loaded - runtime,
+  import_ms: now - loaded,
+});
 // afterwards, on request: the kernels, the same code as in CPython
 if (new URL(self.location.href).searchParams.has("kernels")) {
   await pyodide.loadPackage("ndlab", { messageCallback: () => {} });
