@@ -6,9 +6,9 @@ their package data in ``ndlab_docs/site/``, ndlab's site as a plain static host 
 - without the ``.gz`` twins of dist/: only ``build.py serve`` sends them (to a browser that asks
   for gzip), the page never asks for one by name, and a plain host would not send them;
 - without the start-up snapshot (``snapshot/``, 133 MB as it is, 36 MB gzipped): a host that does
-  not compress it would make each reader download it whole, where Python's packages are 25 MB
-  compressed already. The worker then starts Python the usual way (``build.json`` says there is
-  no snapshot and lists the files the copy has).
+  not compress it would make each reader download it whole. Without it the worker starts Python
+  the usual way, from Python and its packages' wheels, 41 MB as any host sends them (the wheels
+  are compressed already); ``build.json`` says there is no snapshot and lists the copy's files.
 
 Standard library only: a wheel is a zip with its metadata in ``NAME-VERSION.dist-info/``.
 """
