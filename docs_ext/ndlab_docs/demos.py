@@ -159,36 +159,39 @@ def unknown(name, names, what):
 
 
 def check_params(spec, params, what):
-    """Raise :class:`DemoError` unless every parameter is one of `spec`'s, of its type and within
-    its range, as ndlab's ``Param`` checks it."""
+    """Raise :class:`DemoError` unless every parameter is one of `spec`'s and its value one that
+    ndlab's ``Param.validate`` accepts (the same rules, for values read from JSON)."""
     declared = {p["name"]: p for p in spec["params"]}
     for key, value in params.items():
         if key not in declared:
+            valid = ", ".join(declared) or "none"
             raise DemoError(
-                f"the {what} {spec['name']} has no parameter {key!r}; "
-                f"it has {', '.join(declared) or 'none'}"
+                f"the {what} {spec['name']} has no parameter {key!r}; valid parameters: {valid}"
             )
         problem = value_problem(declared[key], value)
         if problem:
-            raise DemoError(f"{spec['name']}: {key} {problem}, not {json.dumps(value)}")
+            raise DemoError(f"{spec['name']}: {key} {problem}, got {json.dumps(value)}")
 
 
 def value_problem(param, value):
-    """What is wrong with `value` for the declared parameter `param`, or None."""
+    """What `value` must be for the declared parameter `param` when it is not, or None."""
     kind = param["type"]
     if kind == "bool":
-        return None if isinstance(value, bool) else "is true or false"
+        return None if isinstance(value, bool) else "must be true or false"
     if kind == "choice":
-        choices = param["choices"]
-        return None if value in choices else f"is one of {', '.join(map(str, choices))}"
-    number = isinstance(value, (int, float)) and not isinstance(value, bool)
-    if kind == "int" and not (number and float(value).is_integer()):
-        return "is a whole number"
-    if not number or not math.isfinite(value):
-        return "is a number"
+        allowed = ", ".join(map(json.dumps, param["choices"]))
+        return None if value in param["choices"] else f"must be one of {allowed}"
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return "must be a number"
+    if not math.isfinite(value):
+        return "must be finite"
+    if kind == "int" and value != int(value):
+        return "must be an integer"
     low, high = param["min"], param["max"]
-    if (low is not None and value < low) or (high is not None and value > high):
-        return f"is from {low if low is not None else '-∞'} to {high if high is not None else '∞'}"
+    if low is not None and value < low or high is not None and value > high:
+        if low is not None and high is not None:
+            return f"must be between {low:g} and {high:g}"
+        return f"must be at least {low:g}" if low is not None else f"must be at most {high:g}"
     return None
 
 

@@ -184,9 +184,9 @@ def first_demo_line(text, written):
     [
         ("gaussian_filter", "gausian_filter",
          "no operation or lab is named 'gausian_filter' (did you mean 'gaussian_filter'?)"),
-        ('{"sigma": 3}', '{"sigma": 30}', "gaussian_filter: sigma is from 0.0 to 20.0, not 30"),
+        ('{"sigma": 3}', '{"sigma": 30}', "gaussian_filter: sigma must be between 0 and 20, got 30"),
         ('{"sigma": 3}', '{"sigma": 3, "radius": 1}',
-         "the operation gaussian_filter has no parameter 'radius'; it has sigma"),
+         "the operation gaussian_filter has no parameter 'radius'; valid parameters: sigma"),
         ("coins", "coin", "no sample image is named 'coin' (did you mean 'coins'?)"),
     ],
 )  # fmt: skip
