@@ -93,7 +93,7 @@ def built_site(python, tool, source, out):
 @contextlib.contextmanager
 def plain_host(directory):
     """Serve `directory` as the plainest static host does (Python's http.server: no compression,
-    no headers of its own); yield its URL and the list of the sizes of the bodies it sends."""
+    no headers of its own); yield its URL and the list of (path, size) of the bodies it sends."""
     sent = []
 
     class Counting(http.server.SimpleHTTPRequestHandler):
@@ -143,7 +143,8 @@ def assert_cpython_result(demo, summary):
 
 def read_page(page, url, demos, sent):
     """Open a page, scroll to each demo until it is ready, check it; return the bytes the host
-    sent (sizes in `sent`) and the seconds until every demo was ready."""
+    sent (`sent` collects (path, size)), the seconds until every demo was ready, and the
+    downloads, biggest first."""
     sent.clear()
     started = time.perf_counter()
     page.goto(url)
@@ -185,7 +186,10 @@ def test_site_built_with_the_wheel_shows_cpythons_numbers(tool, docs_python, rea
                 )
     for path, n, seconds, biggest in costs:
         print(f"\n{tool} {path}: {n / 1e6:.2f} MB downloaded, demos ready in {seconds:.1f} s")
-        print(biggest[:8])
+        print(", ".join(f"{name} {size / 1e6:.2f} MB" for name, size in biggest[:8]))
+    # the second page's Python comes from the browser's cache (at most revalidated, no body)
+    again = [name for name, _ in costs[1][3] if "/pyodide/" in name]
+    assert again == [], f"the second page downloaded Python's files again: {again}"
 
 
 def first_demo_line(text, written):
