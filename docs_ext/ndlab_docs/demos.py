@@ -22,6 +22,7 @@ OPTIONS = {
     "before": 'a pipeline\'s steps before this one, [["gaussian_filter", {"sigma": 2}]]',
     "theme": "light, dark or auto",
     "height": "the frame's height in pixels (without it the frame fits its content)",
+    "compact": "true: the controls and figures only, for a lab in a column of text",
 }
 THEMES = ("light", "dark", "auto")
 
@@ -40,6 +41,7 @@ class Demo:
     before: list = field(default_factory=list)
     theme: str | None = None
     height: int | None = None
+    compact: bool = False
 
 
 @functools.cache
@@ -84,6 +86,7 @@ def read(options):
         before=[step_of(step, i) for i, step in enumerate(before, 1)],
         theme=choose_theme(options.get("theme")),
         height=parse_height(options.get("height")),
+        compact=parse_compact(options),
     )
     check(demo)
     return demo
@@ -128,6 +131,16 @@ def parse_height(text):
     if not text.isdigit() or not 10 <= int(text) <= 9999:
         raise DemoError(f"height is a number of pixels from 10 to 9999, not {text!r}")
     return int(text)
+
+
+def parse_compact(options):
+    """``compact`` given alone (Sphinx's ``:compact:``) or as true/false."""
+    if "compact" not in options:
+        return False
+    text = (options["compact"] or "").strip().lower()
+    if text not in ("", "true", "false"):
+        raise DemoError(f"compact is true or false, not {text!r}")
+    return text != "false"
 
 
 def check(demo):
@@ -204,6 +217,7 @@ def element(demo):
         "data-before": json.dumps(demo.before) if demo.before else None,
         "data-theme": demo.theme,
         "data-height": str(demo.height) if demo.height else None,
+        "data-compact": "" if demo.compact else None,
     }
     written = " ".join(
         f'{key}="{html.escape(value, quote=True)}"'

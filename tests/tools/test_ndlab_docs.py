@@ -58,6 +58,7 @@ def test_element_carries_the_options_as_embed_js_reads_them():
         ({"name": "camelback", "params": '{"method": "newton"}'}, "method must be one of"),
         ({"name": "sobel", "theme": "purple"}, "theme is light, dark or auto"),
         ({"name": "sobel", "height": "tall"}, "height is a number of pixels"),
+        ({"name": "camelback", "compact": "yes"}, "compact is true or false"),
         ({"sample": "camera"}, "the demo names no operation or lab"),
     ],
 )  # fmt: skip
@@ -97,6 +98,15 @@ def test_every_operation_and_lab_with_its_defaults_is_a_demo():
     for spec in CATALOGUE + LABS:
         params = {p["name"]: p["default"] for p in spec["params"]}
         demos.read({"name": spec["name"], "params": json.dumps(params)})
+
+
+def test_compact_is_a_flag_or_true_or_false():
+    element = demos.element
+    assert element(demos.read({"name": "fit_curve", "compact": ""})).endswith(
+        'data-compact=""></div>'
+    )
+    assert element(demos.read({"name": "fit_curve", "compact": "true"})).count("data-compact") == 1
+    assert "compact" not in element(demos.read({"name": "fit_curve", "compact": "false"}))
 
 
 def test_fence_lines_become_options():
