@@ -22,7 +22,7 @@ import pytest
 from PIL import Image
 
 from ndlab import labs
-from pages import DEFAULT_TIMEOUT_MS, cpython_pipeline
+from pages import TIMEOUT_S, cpython_pipeline
 from test_sites import ask_each, shown_spread, wait_settled
 from tools.chromium import CHROMIUM_FLAGS, find_chromium
 from tools.docs_package import package_docs
@@ -111,16 +111,17 @@ def plain_host(directory):
 
 
 @pytest.fixture
-def reader(playwright, proxy, tmp_path):
+def reader(playwright, browser_own, tmp_path):
     """A reader's browser: Chromium with a profile of its own, whose HTTP cache is on disk and
     keeps Python's files between pages (a new context of the session's browser keeps its cache in
-    memory, where no file over a few MB stays); its page."""
-    flags = [*CHROMIUM_FLAGS, f"--proxy-server=http://{proxy.address}"]
+    memory, where no file over a few MB stays); its page. What leaves 127.0.0.1 is refused (by
+    the proxy of Chromium's own requests: one browser has one proxy)."""
+    flags = [*CHROMIUM_FLAGS, f"--proxy-server=http://{browser_own.address}"]
     context = playwright.chromium.launch_persistent_context(
         tmp_path / "profile", executable_path=find_chromium(), args=flags,
         viewport={"width": 1280, "height": 900},
     )  # fmt: skip
-    context.set_default_timeout(DEFAULT_TIMEOUT_MS)
+    context.set_default_timeout(TIMEOUT_S * 1000)
     yield context.pages[0] if context.pages else context.new_page()
     context.close()
 
