@@ -9,6 +9,8 @@
     python3 build.py bench --classroom 30          serve 30 clients at once from build.py serve
     python3 build.py package [--wheel FILE ...]    write ndlab-offline.zip for offline classrooms
                                                    (--wheel: a teacher's pure-Python wheel with it)
+    python3 build.py package --docs                write ndlab_docs-VERSION-py3-none-any.whl: the
+                                                   Sphinx extension and MkDocs plugin, with the site
     python3 build.py mutate [--sample N] [MODULE ...]  mutation testing of py/ndlab (cosmic-ray)
                                                    (--tests PATH ...: the tests to run)
     python3 build.py docs                          build the manual, docs/, as a site in site/
@@ -27,6 +29,7 @@ from pathlib import Path
 
 from tools import docs, server
 from tools.chromium import find_chromium
+from tools.docs_package import package_docs
 from tools.downloads import vendored_qrcodegen
 from tools.layout import DIST, ROOT, BuildError
 from tools.mutate import MUTATE_DEFAULT, mutate
@@ -129,6 +132,11 @@ def main(argv: list[str] | None = None) -> int:
         metavar="FILE",
         help="a pure-Python wheel to ship with it: learners' code installs it on import",
     )
+    p_package.add_argument(
+        "--docs",
+        action="store_true",
+        help="write the docs authors' wheel instead: a Sphinx extension and a MkDocs plugin",
+    )
     commands.add_parser("docs", help="build the manual, docs/, as a site in site/ (MkDocs)")
     p_mutate = commands.add_parser("mutate", help="mutation testing of py/ndlab (cosmic-ray)")
     p_mutate.add_argument(
@@ -148,6 +156,8 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     passed_on = argv[1:] if argv[:1] in (["test"], ["bench"]) else []
     args = parser.parse_args(argv[:1] if passed_on else argv)
+    if args.command == "package" and args.docs and args.wheel:
+        parser.error("--wheel goes with the classroom package, not with --docs")
     try:
         if args.command == "build":
             build(args.pyodide_dist)
@@ -155,6 +165,8 @@ def main(argv: list[str] | None = None) -> int:
             serve(args.port, args.host, not args.no_isolation, args.lan)
         elif args.command == "test":
             return test(passed_on)
+        elif args.command == "package" and args.docs:
+            package_docs()
         elif args.command == "package":
             package(wheels=tuple(args.wheel))
         elif args.command == "bench":

@@ -7,6 +7,9 @@
 //                                                             as the reader's system asks)
 //   <div data-ndlab="fit_curve" data-compact></div>        (data-compact: the controls and the figures
 //                                                             only, for a lab in a column of text)
+//   <div data-ndlab="label" data-sample="coins" data-before='[["threshold_otsu", {}]]'></div>
+//                         (data-before: a pipeline's steps before the demo's own, [name, params] each)
+//   data-height="480" fixes the frame's height in pixels; without it the frame fits its content.
 // Each becomes a live demo (an iframe of ndlab's embed view) when it comes near the screen; all
 // demos on the page share one Python. Each element's data-ndlab-state says "waiting", "loading",
 // "ready" or "error". From the host page's script:
@@ -50,8 +53,8 @@
       if (!NAME.test(sample)) return { error: `“${sample}” is not a sample name.` };
       query.set("sample", sample);
     }
+    let params = {};
     if (el.dataset.params !== undefined) {
-      let params;
       try {
         params = JSON.parse(el.dataset.params);
       } catch {
@@ -61,6 +64,23 @@
         return { error: "data-params must be a JSON object." };
       query.set("params", JSON.stringify(params));
     }
+    if (el.dataset.before !== undefined) {
+      let before;
+      try {
+        before = JSON.parse(el.dataset.before);
+      } catch {
+        return { error: "data-before is not valid JSON." };
+      }
+      if (!Array.isArray(before))
+        return { error: "data-before must be a JSON list of [name, params] steps." };
+      // the embed view reads a pipeline as the page's links write it; the checks are its own
+      query.delete("demo");
+      query.delete("params");
+      query.set("steps", JSON.stringify([...before, [name, params]]));
+    }
+    const height = el.dataset.height;
+    if (height !== undefined && !/^[1-9][0-9]{1,3}$/.test(height))
+      return { error: `data-height is a height in pixels (10 to 9999), not “${height}”.` };
     const theme = el.dataset.theme ?? "auto";
     if (!["auto", "light", "dark"].includes(theme))
       return { error: `data-theme is “light”, “dark” or “auto”, not “${theme}”.` };
@@ -80,6 +100,7 @@
     frame.title = `ndlab demo: ${el.dataset.ndlab}`;
     frame.style.cssText =
       "display:block;width:100%;height:24rem;margin:1rem 0;border:1px solid #d9dde1;border-radius:8px;";
+    if (el.dataset.height) frame.style.height = `${el.dataset.height}px`;
     frame.addEventListener("load", () => (frame.dataset.loaded = "true"), { once: true });
     el.replaceChildren(frame);
     setState(el, "loading");
@@ -98,7 +119,7 @@
     )
       return;
     const frame = /** @type {HTMLIFrameElement} */ (el.querySelector("iframe"));
-    if (m.type === "height" && Number.isFinite(m.height))
+    if (m.type === "height" && Number.isFinite(m.height) && !el.dataset.height)
       frame.style.height = `${Math.min(Math.max(m.height, 80), 4000)}px`;
     else if (m.type === "state" && ["loading", "ready", "error"].includes(m.state))
       setState(el, m.state, String(m.message ?? ""));
