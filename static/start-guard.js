@@ -21,8 +21,9 @@
     "error",
     function (event) {
       var script = event.target instanceof HTMLScriptElement ? event.target.src : "";
+      // the error itself, not the event's message, which engines prefix ("Uncaught …")
       if (event.target === window || script)
-        first = first || (script ? "could not load " + script : event.message);
+        first = first || (script ? "could not load " + script : String(event.error || event.message));
     },
     true,
   );

@@ -122,7 +122,7 @@ def test_embed_works_without_shared_workers(browser, base_url):
     try:
         page.page.add_init_script("delete globalThis.SharedWorker")
         page.page.goto(base_url + "embed.html#op=sobel&sample=coins")
-        page.page.wait_for_function("() => ndlab.ready.then(() => true)")
+        page.page.wait_for_function("() => window.ndlab && ndlab.ready.then(() => true)")
         assert page.page.evaluate(TAKE_SAMPLE) == 384
     finally:
         page.close()
