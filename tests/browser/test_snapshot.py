@@ -122,3 +122,22 @@ def test_a_snapshot_whose_libraries_go_elsewhere_is_refused_and_python_starts_as
     assert "would go to function-table slot" in timings["snapshot"]
     assert run(guarded.page, CODE).endswith("1 ['ndlab.bridge.jobs', 'numpy', 'scipy']\n")
     guarded.close()
+
+
+def made_in_another_engine(meta):
+    return {**meta, "profile": {**meta["profile"], "sameFunction": False}}
+
+
+def test_a_snapshot_made_in_another_engine_is_refused_before_it_downloads(browser, base_url):
+    """An engine whose function table differs (WebKit's) is known from the metadata: neither of
+    the snapshot's large files is requested, the wheels are."""
+    requested = []
+    guarded, timings = start(browser, base_url, meta=made_in_another_engine, requested=requested)
+    assert timings["snapshot"] == (
+        "refused: it was made in an engine that lays out functions otherwise "
+        "(sameFunction is true here, false where it was made)"
+    )
+    assert not [u for u in requested if u.endswith((SNAPSHOT["file"], SNAPSHOT["files"]))]
+    assert any(u.endswith(".whl") for u in requested)
+    assert run(guarded.page, CODE).endswith("1 ['ndlab.bridge.jobs', 'numpy', 'scipy']\n")
+    guarded.close()
