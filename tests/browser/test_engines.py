@@ -80,8 +80,6 @@ def test_start_first_result_and_the_snapshots_outcome(page, base_url):
         ), urls
         snapshot = any("/snapshot/" in url for url in urls)
         wheels = any(url.endswith(".whl") for url in urls)
-        if page.name == "webkit" and snapshot and wheels:
-            pytest.xfail("WebKit refuses the snapshot after downloading it (issue 21, item 3)")
         assert not (snapshot and wheels), "both the snapshot and the wheels were downloaded"
 
 
