@@ -70,6 +70,7 @@ function watchDownloads(total) {
    * file is there), then hashed; WebCrypto needs a secure context (https or this computer):
    * elsewhere `integrity` checks it.
    * @param {string} url @param {string} sha256 hex @param {string} list the file that names it
+   * @param {AbortSignal} [signal] stops the download
    */
   const checked = async (url, sha256, list, signal = undefined) => {
     if (!crypto.subtle) return counted(url, { integrity: sri(sha256), signal });
