@@ -23,7 +23,8 @@
       var script = event.target instanceof HTMLScriptElement ? event.target.src : "";
       // the error itself, not the event's message, which engines prefix ("Uncaught …")
       if (event.target === window || script)
-        first = first || (script ? "could not load " + script : String(event.error || event.message));
+        first =
+          first || (script ? "could not load " + script : String(event.error || event.message));
     },
     true,
   );

@@ -7,7 +7,7 @@
 // @ts-ignore: build.py copies Pyodide here from its npm package
 import { loadPyodide } from "../pyodide/pyodide.mjs";
 import { CONTROL, EVENT, HINTS, JOB, errorInfo } from "../static/protocol.js";
-import { closure, filesOf, restoreSnapshot } from "./snapshot.js";
+import { closure, filesOf, profileMismatch, restoreSnapshot } from "./snapshot.js";
 
 const PYODIDE_URL = new URL("../pyodide/", import.meta.url).href;
 const started = performance.now();
@@ -78,10 +78,11 @@ function watchDownloads(total) {
    * file is there), then hashed; WebCrypto needs a secure context (https or this computer):
    * elsewhere `integrity` checks it.
    * @param {string} url @param {string} sha256 hex @param {string} list the file that names it
+   * @param {AbortSignal} [signal] stops the download
    */
-  const checked = async (url, sha256, list) => {
-    if (!crypto.subtle) return counted(url, { integrity: sri(sha256) });
-    const response = await counted(url);
+  const checked = async (url, sha256, list, signal = undefined) => {
+    if (!crypto.subtle) return counted(url, { integrity: sri(sha256), signal });
+    const response = await counted(url, { signal });
     if (!response.ok) return response;
     const bytes = await response.arrayBuffer();
     const digest = Array.from(new Uint8Array(await crypto.subtle.digest("SHA-256", bytes)), (b) =>
@@ -119,9 +120,15 @@ function watchDownloads(total) {
     /**
      * A file of the build, its bytes counted and checked against the sha256 `list` names.
      * @param {string} path relative to the site @param {string} sha256 hex @param {string} list
+     * @param {AbortSignal} signal stops the download
      */
-    async file(path, sha256, list) {
-      const response = await checked(new URL(`../${path}`, import.meta.url).href, sha256, list);
+    async file(path, sha256, list, signal) {
+      const response = await checked(
+        new URL(`../${path}`, import.meta.url).href,
+        sha256,
+        list,
+        signal,
+      );
       if (!response.ok) throw new Error(`${path} answered ${response.status}`);
       return response.arrayBuffer();
     },
@@ -204,13 +211,26 @@ async function start() {
 async function fromSnapshot(build, lock, entries, downloads) {
   const { snapshot } = build;
   const meta = await fetchJson(`../${snapshot.meta}`);
+  // decided from the metadata, before the snapshot's tens of megabytes download
+  const mismatch = profileMismatch(meta.profile);
+  if (mismatch)
+    throw new Error(`it was made in an engine that lays out functions otherwise (${mismatch})`);
+  const downloading = new AbortController();
+  const { signal } = downloading;
   const bytes = downloads
-    .file(snapshot.file, meta.sha256[snapshot.file], snapshot.meta)
+    .file(snapshot.file, meta.sha256[snapshot.file], snapshot.meta, signal)
     .then((b) => new Uint8Array(b));
   const files = downloads
-    .file(snapshot.files, meta.sha256[snapshot.files], snapshot.meta)
+    .file(snapshot.files, meta.sha256[snapshot.files], snapshot.meta, signal)
     .then((image) => filesOf(image, meta.files));
-  return restoreSnapshot(loadPyodide, PYODIDE_URL, { bytes, meta, lock, entries, files });
+  return restoreSnapshot(loadPyodide, PYODIDE_URL, {
+    bytes,
+    meta,
+    lock,
+    entries,
+    files,
+    abort: () => downloading.abort(),
+  });
 }
 
 const ready = start();
