@@ -132,8 +132,12 @@ class Runner {
       );
       return;
     }
-    this.worker = worker instanceof SharedWorker ? worker.port : worker;
-    this.close = () => (worker instanceof SharedWorker ? worker.port.close() : worker.terminate());
+    // by what was made, not `instanceof SharedWorker`: a browser without shared workers has no
+    // such name, and the dedicated worker made instead must still start
+    const port = shared ? /** @type {SharedWorker} */ (worker).port : null;
+    const dedicated = /** @type {Worker} */ (worker);
+    this.worker = port ?? dedicated;
+    this.close = () => (port ? port.close() : dedicated.terminate());
     this.worker.onmessage = (/** @type {MessageEvent} */ event) =>
       this.receive(event.data, onProgress);
     worker.onerror = (/** @type {any} */ event) => {
