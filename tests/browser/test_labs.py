@@ -138,11 +138,10 @@ def test_a_pasted_table_and_an_uploaded_npy_give_cpythons_numbers(fresh, base_ur
         "#lab-data-text",
         "time, intensity\n" + "\n".join(f"{t}, {v}" for t, v in enumerate(waveform)),
     )
+    # the line of names is a header, and the column is picked by its name (intensity, not time)
     boxes = page.locator("#lab-data .lab-data-preview input[type=checkbox]")
-    assert boxes.count() == 2 and boxes.nth(0).is_checked() and not boxes.nth(1).is_checked()
-    assert "81 lines × 2 columns" in page.locator("#lab-data .lab-data-preview").inner_text()
-    boxes.nth(0).uncheck()
-    boxes.nth(1).check()
+    assert boxes.count() == 2 and not boxes.nth(0).is_checked() and boxes.nth(1).is_checked()
+    assert "80 lines × 2 columns" in page.locator("#lab-data .lab-data-preview").inner_text()
     page.click("#lab-data-use")
     outputs_show(page, labs.run("lidar_waveform", data=waveform).outputs["text"][0])
     assert "B = 12.70" in page.locator("#lab-outputs").inner_text()
@@ -189,7 +188,7 @@ def test_two_samples_pasted_into_the_t_test_and_a_npy_into_fft_denoise(fresh, ba
     rows = [(value, group) for group, sample in enumerate(samples, 1) for value in sample]
     table = "weight\tgroup\n" + "\n".join(f"{value:.2f}\t{group}" for value, group in rows)
     page.fill("#lab-data-text", table)
-    assert "24 lines × 2 columns" in page.locator("#lab-data .lab-data-preview").inner_text()
+    assert "23 lines × 2 columns" in page.locator("#lab-data .lab-data-preview").inner_text()
     page.click("#lab-data-use")
     expected = labs.run("t_test", data=table).outputs
     assert expected["text"][0].endswith("(your data: 14 values in group 1, 9 in group 2).")
