@@ -81,9 +81,11 @@ def test_head_is_answered(served):
 
 def test_classroom_page_only_when_serving_a_classroom(site):
     assert ask_once(server.make_server(site, 0), "/classroom.svg")[0] == 404
-    httpd = server.make_server(site, 0, classroom_svg=lambda port: f"<svg>{port}</svg>".encode())
-    status, body = ask_once(httpd, "/classroom.svg")
-    assert status == 200 and body == f"<svg>{httpd.server_port}</svg>".encode()
+    httpd = server.make_server(
+        site, 0, classroom_svg=lambda port, view: f"<svg>{port} {view}</svg>".encode()
+    )
+    status, body = ask_once(httpd, "/classroom.svg?view=lab%3Dcamelback")
+    assert status == 200 and body == f"<svg>{httpd.server_port} lab=camelback</svg>".encode()
 
 
 def ask_once(httpd, path):
