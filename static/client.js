@@ -85,7 +85,9 @@ class Runner {
     /** Whether Python has started in this worker. */
     this.started = false;
     this.ready = new Promise((resolve, reject) => {
+      /** @type {(value: any) => void} */
       this.resolveReady = resolve;
+      /** @type {(error: any) => void} */
       this.rejectReady = reject;
     });
     this.ready.catch(() => {}); // callers that await it see the error

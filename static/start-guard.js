@@ -27,7 +27,7 @@
   );
   // module scripts run before the load event; the page's sets window.ndlab once it runs
   addEventListener("load", function () {
-    if (window.ndlab) return;
+    if (/** @type {any} */ (window).ndlab) return;
     var box = document.getElementById("message");
     var title = document.createElement("strong");
     title.textContent = "The page's scripts could not run in this browser" + (first ? ": " + first + "." : ".");
