@@ -5,17 +5,11 @@ import { loadImage, toPixels } from "./images.js";
 import { HINTS, JOB, errorInfo } from "./protocol.js";
 
 /**
- * @typedef {{image: ImageData, values: Float32Array | null, name: string, params: object, output: string,
- *   returns: "image" | "mask" | "labels", info: any, infos: any[], code: string | null, shape: number[], dtype: string,
- *   range: [number, number], histogram: {range: [number, number], counts: number[][]} | null,
- *   timings: {compute_ms: number, convert_ms: number, python_ms: number,
- *     steps: {name: string, reused: boolean, compute_ms: number}[]},
- *   draft: number, display_shape?: [number, number], memory_mb?: number}} PipelineResult
- * @typedef {{image: ImageData, meta: any, source: {bytes: Uint8Array, filename: string, variable: string}}} ArrayInput
- * @typedef {{type: string, message: string, line: number | null, traceback: string}} CodeError
- * @typedef {{output: string, returns: "image" | "mask", shape: number[], dtype: string, range: [number, number],
- *   histogram: {range: [number, number], counts: number[][]} | null, values: Float32Array | null, npy: Uint8Array}
- *   | {repr: string}} CodeData
+ * @typedef {import("./protocol.js").PipelineMeta & {image: ImageData, values: Float32Array | null}} PipelineResult
+ * @typedef {{image: ImageData, meta: import("./protocol.js").Jobs["read_array"]["reply"]["meta"],
+ *   source: {bytes: Uint8Array, filename: string, variable: string}}} ArrayInput
+ * @typedef {import("./protocol.js").CodeError} CodeError
+ * @typedef {(import("./protocol.js").Described & {values: Float32Array | null, npy: Uint8Array}) | {repr: string}} CodeData
  * @typedef {{image: ImageData | null, data: CodeData | null, stdout: string, stderr: string, figures: Blob[],
  *   error: CodeError | null}} CodeResult
  */
@@ -75,7 +69,9 @@ function heldInputs(client) {
     adopt: (handle, id) => remember(handle, Promise.resolve(id)),
     /**
      * Send a job about `input`, made by `job(id)`; an input the worker lost is sent again once.
-     * @param {any} input @param {(id: number) => any} job @param {{signal?: AbortSignal}} options
+     * @template {import("./protocol.js").JobRequest} R
+     * @param {any} input @param {(id: number) => R} job @param {{signal?: AbortSignal}} options
+     * @returns {Promise<import("./protocol.js").Jobs[R["type"]]["reply"]>}
      */
     async request(input, job, options) {
       // A canvas changes: its pixels now are a new input. A bad input is refused here.
@@ -91,6 +87,8 @@ function heldInputs(client) {
     },
   };
 }
+
+/** @typedef {ReturnType<typeof createApi>} Api the JS API, as the views take it */
 
 /**
  * @param {(p: {stage: string, loaded: number, total: number}) => void} onProgress
@@ -131,7 +129,7 @@ export function createApi(onProgress, options = {}) {
      * @param {string} name lab name, see labs()
      * @param {Record<string, any>} params its parameters; missing ones take their defaults
      * @param {{signal?: AbortSignal, onProgress?: (p: {fraction: number, message: string}) => void}} options
-     * @returns {Promise<{name: string, params: object, outputs: {plots?: any[], heatmaps?: any[], tables?: any[], values?: object, text?: string[]}, code: string, timings: object}>}
+     * @returns {Promise<import("./protocol.js").LabMeta>}
      */
     async runLab(name, params, options = {}) {
       await client.ready;
@@ -186,7 +184,8 @@ export function createApi(onProgress, options = {}) {
       const job = (/** @type {number | null} */ id) => ({ type: JOB.code, input: id, code, data: options.data ?? null });
       const { meta, image, values, bytes, figures } =
         input == null ? await client.ready.then(() => client.request(job(null), options)) : await inputs.request(input, job, options);
-      const data = meta.result && "shape" in meta.result ? { ...meta.result, values: values ? new Float32Array(values) : null, npy: bytes } : meta.result;
+      /** @type {CodeData | null} */
+      const data = meta.result && "shape" in meta.result ? { ...meta.result, values: values ? new Float32Array(values) : null, npy: bytes } : /** @type {any} */ (meta.result);
       return {
         image: image ? imageData(image) : null,
         data,

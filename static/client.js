@@ -255,8 +255,10 @@ export class WorkerClient {
 
   /**
    * Send a request; its buffers (image.buffer, bytes.buffer) are transferred.
-   * @param {{type: string, [key: string]: any}} request
+   * @template {import("./protocol.js").JobRequest} R
+   * @param {R} request
    * @param {{signal?: AbortSignal, onProgress?: (p: {fraction: number, message: string}) => void}} options
+   * @returns {Promise<import("./protocol.js").Jobs[R["type"]]["reply"]>}
    */
   request(request, { signal, onProgress } = {}) {
     if (signal?.aborted) return Promise.reject(abortError("Cancelled before it started."));
