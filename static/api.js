@@ -5,17 +5,11 @@ import { loadImage, toPixels } from "./images.js";
 import { HINTS, JOB, errorInfo } from "./protocol.js";
 
 /**
- * @typedef {{image: ImageData, values: Float32Array | null, name: string, params: object, output: string,
- *   returns: "image" | "mask" | "labels", info: any, infos: any[], code: string | null, shape: number[], dtype: string,
- *   range: [number, number], histogram: {range: [number, number], counts: number[][]} | null,
- *   timings: {compute_ms: number, convert_ms: number, python_ms: number,
- *     steps: {name: string, reused: boolean, compute_ms: number}[]},
- *   draft: number, display_shape?: [number, number], memory_mb?: number}} PipelineResult
- * @typedef {{image: ImageData, meta: any, source: {bytes: Uint8Array, filename: string, variable: string}}} ArrayInput
- * @typedef {{type: string, message: string, line: number | null, traceback: string}} CodeError
- * @typedef {{output: string, returns: "image" | "mask", shape: number[], dtype: string, range: [number, number],
- *   histogram: {range: [number, number], counts: number[][]} | null, values: Float32Array | null, npy: Uint8Array}
- *   | {repr: string}} CodeData
+ * @typedef {import("./protocol.js").PipelineMeta & {image: ImageData, values: Float32Array | null}} PipelineResult
+ * @typedef {{image: ImageData, meta: import("./protocol.js").Jobs["read_array"]["reply"]["meta"],
+ *   source: {bytes: Uint8Array, filename: string, variable: string}}} ArrayInput
+ * @typedef {import("./protocol.js").CodeError} CodeError
+ * @typedef {(import("./protocol.js").Described & {values: Float32Array | null, npy: Uint8Array}) | {repr: string}} CodeData
  * @typedef {{image: ImageData | null, data: CodeData | null, stdout: string, stderr: string, figures: Blob[],
  *   error: CodeError | null}} CodeResult
  */
@@ -88,7 +82,9 @@ function heldInputs(client) {
     adopt: (handle, id) => remember(handle, Promise.resolve(id)),
     /**
      * Send a job about `input`, made by `job(id)`; an input the worker lost is sent again once.
-     * @param {any} input @param {(id: number) => any} job @param {{signal?: AbortSignal}} options
+     * @template {import("./protocol.js").JobRequest} R
+     * @param {any} input @param {(id: number) => R} job @param {{signal?: AbortSignal}} options
+     * @returns {Promise<import("./protocol.js").Jobs[R["type"]]["reply"]>}
      */
     async request(input, job, options) {
       // A canvas changes: its pixels now are a new input. A bad input is refused here.
@@ -105,6 +101,8 @@ function heldInputs(client) {
     },
   };
 }
+
+/** @typedef {ReturnType<typeof createApi>} Api the JS API, as the views take it */
 
 /**
  * @param {(p: {stage: string, loaded: number, total: number}) => void} onProgress
@@ -147,7 +145,7 @@ export function createApi(onProgress, options = {}) {
      * @param {string} name lab name, see labs()
      * @param {Record<string, any>} params its parameters; missing ones take their defaults
      * @param {{signal?: AbortSignal, onProgress?: (p: {fraction: number, message: string}) => void}} options
-     * @returns {Promise<{name: string, params: object, outputs: {plots?: any[], heatmaps?: any[], tables?: any[], values?: object, text?: string[]}, code: string, timings: object}>}
+     * @returns {Promise<import("./protocol.js").LabMeta>}
      */
     async runLab(name, params, options = {}) {
       await client.ready;
@@ -198,7 +196,11 @@ export function createApi(onProgress, options = {}) {
         }),
         options,
       );
-      return { ...meta, image: imageData(image), values: values ? new Float32Array(values) : null };
+      return {
+        ...meta,
+        image: imageData(/** @type {import("./protocol.js").Pixels} */ (image)),
+        values: values ? new Float32Array(values) : null,
+      };
     },
     /**
      * Run a learner's code in the worker, with `image` bound to the input's array (as runPipeline
@@ -223,16 +225,17 @@ export function createApi(onProgress, options = {}) {
         input == null
           ? await client.ready.then(() => client.request(job(null), options))
           : await inputs.request(input, job, options);
+      /** @type {CodeData | null} */
       const data =
         meta.result && "shape" in meta.result
           ? { ...meta.result, values: values ? new Float32Array(values) : null, npy: bytes }
-          : meta.result;
+          : /** @type {any} */ (meta.result);
       return {
         image: image ? imageData(image) : null,
         data,
         stdout: meta.stdout,
         stderr: meta.stderr,
-        figures: figures.map(
+        figures: (figures ?? []).map(
           (/** @type {ArrayBuffer} */ png) => new Blob([png], { type: "image/png" }),
         ),
         error: meta.user_error,
@@ -269,9 +272,12 @@ export function createApi(onProgress, options = {}) {
      */
     async npy(steps, input, options = {}) {
       const list = steps.map((s) => ({ name: s.name, params: s.params ?? {} }));
-      return (
-        await inputs.request(input, (id) => ({ type: JOB.npy, input: id, steps: list }), options)
-      ).bytes;
+      const reply = await inputs.request(
+        input,
+        (id) => ({ type: JOB.npy, input: id, steps: list }),
+        options,
+      );
+      return /** @type {Uint8Array} */ (reply.bytes);
     },
     /**
      * Read a .npy, .npz or MATLAB .mat file: its array stays in the worker as an input for
@@ -292,8 +298,12 @@ export function createApi(onProgress, options = {}) {
         options,
       );
       if (meta.input == null)
-        throw new NdlabError(errorInfo("ValueError", meta.problem, HINTS.finiteArray));
-      const handle = { image: imageData(image), meta, source };
+        throw new NdlabError(errorInfo("ValueError", String(meta.problem), HINTS.finiteArray));
+      const handle = {
+        image: imageData(/** @type {import("./protocol.js").Pixels} */ (image)),
+        meta,
+        source,
+      };
       inputs.adopt(handle, meta.input);
       return handle;
     },

@@ -143,7 +143,7 @@ async function walk(entry) {
 export class Batch {
   /**
    * @param {BatchElements} el
-   * @param {any} ndlab the JS API (api.js)
+   * @param {import("./api.js").Api} ndlab the JS API
    * @param {() => Step[]} pipeline the pipeline to run, read when a batch starts
    */
   constructor(el, ndlab, pipeline) {

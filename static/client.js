@@ -90,7 +90,9 @@ class Runner {
     /** @type {(error: any) => void} */
     this.rejectReady = () => {};
     this.ready = new Promise((resolve, reject) => {
+      /** @type {(value: any) => void} */
       this.resolveReady = resolve;
+      /** @type {(error: any) => void} */
       this.rejectReady = reject;
     });
     this.ready.catch(() => {}); // callers that await it see the error
@@ -310,8 +312,10 @@ export class WorkerClient {
 
   /**
    * Send a request; its buffers (image.buffer, bytes.buffer) are transferred.
-   * @param {{type: string, [key: string]: any}} request
+   * @template {import("./protocol.js").JobRequest} R
+   * @param {R} request
    * @param {{signal?: AbortSignal, onProgress?: (p: {fraction: number, message: string}) => void}} options
+   * @returns {Promise<import("./protocol.js").Jobs[R["type"]]["reply"]>}
    */
   request(request, { signal, onProgress } = {}) {
     if (signal?.aborted) return Promise.reject(abortError("Cancelled before it started."));

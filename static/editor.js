@@ -114,7 +114,7 @@ function look({ EditorView, HighlightStyle, syntaxHighlighting, tags }) {
 export class CodeEditor {
   /**
    * @param {HTMLElement} panel where the editor goes (hidden while it is closed)
-   * @param {any} ndlab the JS API (api.js)
+   * @param {import("./api.js").Api} ndlab the JS API
    * @param {{about: string, input?: () => any, data?: () => any, onResult?: (result: CodeResult) => void,
    *   onChange?: () => void, onMessage?: (problem: any) => void}} hooks `about`: what the code runs
    *   on, said above it; `input`: what `image` is bound to; `data`: what `data` is bound to (a

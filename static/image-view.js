@@ -39,7 +39,7 @@ const OUTPUTS = {
 export class ImageView {
   /**
    * @param {ImageElements} el
-   * @param {any} ndlab the JS API (api.js)
+   * @param {import("./api.js").Api} ndlab the JS API
    * @param {{compare?: any, onChange?: () => void, onMessage?: (problem: Problem, actions?: HTMLElement[]) => void,
    *   onResult?: (result: any) => void}} hooks `compare`: a Compare for the two canvases (else
    *   they are drawn as they are); `onChange`: the pipeline or the input changed (write the URL)

@@ -23,7 +23,7 @@ export class LabsView {
    * @param {Record<string, any>} el the view's elements (title, about, controls, outputs, code,
    *   timings, busy, cancel, progress; optionally list, doc, data (the "Your data" panel) and
    *   downloadCode (a button that saves the script as <lab>.py))
-   * @param {any} ndlab the JS API
+   * @param {import("./api.js").Api} ndlab the JS API
    * @param {{onChange: (lab: string, params: object, data: string | null) => void,
    *   onMessage: (problem: Problem) => void, onResult?: (result: any) => void}} hooks
    *   `onChange` gets the learner's table too (null: the lab's own data), for the link

@@ -1,0 +1,161 @@
+// @ts-check
+// The worker's jobs: one generic handler over the jobs static/protocol.js declares. Each job's
+// fields go to Python (ndlab.bridge.jobs.call) as JSON, its pixels or file bytes copied once in;
+// the reply comes back as `meta`, each buffer copied once out and transferred to the page.
+import { EVENT, HINTS, JOB, errorInfo } from "../static/protocol.js";
+import { prepare } from "./prepare.js";
+import { blocking, clearInterrupt, crash } from "./transport.js";
+
+/**
+ * Copy RGBA pixels from a transferred buffer into a fresh NumPy array: the one copy in.
+ * @param {any} py the ndlab.bridge.jobs module proxy
+ * @param {{buffer: ArrayBuffer, width: number, height: number}} image
+ */
+function toNumpy(py, image) {
+  const array = py.alloc(image.height, image.width);
+  const view = array.getBuffer("u8");
+  try {
+    view.data.set(new Uint8Array(image.buffer));
+  } finally {
+    view.release();
+  }
+  return array;
+}
+
+/**
+ * Copy a NumPy array's bytes out (the one copy out) and destroy its proxy.
+ * @param {any} array
+ */
+function fromNumpy(array) {
+  try {
+    const view = array.getBuffer();
+    try {
+      return { buffer: view.data.slice().buffer, shape: view.shape };
+    } finally {
+      view.release();
+    }
+  } finally {
+    array.destroy();
+  }
+}
+
+/** The buffers a job sends back (see ndlab.bridge.jobs), from their proxies, which are destroyed. */
+const buffersOut = {
+  /** uint8 H×W×4 pixels. @param {any} array */
+  image(array) {
+    const { buffer, shape } = fromNumpy(array);
+    return { buffer, width: shape[1], height: shape[0] };
+  },
+  /** float32 values. @param {any} array */
+  values: (array) => fromNumpy(array).buffer,
+  /** A file. @param {any} bytes */
+  bytes(bytes) {
+    try {
+      return bytes.toJs();
+    } finally {
+      bytes.destroy();
+    }
+  },
+  /** PNG files. @param {any} list */
+  figures(list) {
+    try {
+      return list.toJs().map((/** @type {Uint8Array} */ png) => png.buffer);
+    } finally {
+      list.destroy();
+    }
+  },
+};
+
+/**
+ * Run a job in Python (ndlab.bridge.jobs.call): its fields go as JSON, its pixels or file bytes
+ * copied once into Python; the reply comes back as `meta`, each buffer copied once out.
+ * @param {any} py the ndlab.bridge.jobs module proxy
+ * @param {any} request @param {(message: any) => void} reply
+ * @returns {{meta: any, image?: any, values?: ArrayBuffer, bytes?: Uint8Array, figures?: ArrayBuffer[]}}
+ */
+function callPython(py, request, reply) {
+  const { id, type, image, bytes, ...fields } = request;
+  const progress = (/** @type {number} */ fraction, /** @type {string} */ message) =>
+    reply({ type: EVENT.jobProgress, id, fraction, message });
+  const buffer = image ? toNumpy(py, image) : bytes ? py.toBytes(bytes) : null;
+  try {
+    const answer = py.call(type, JSON.stringify(fields), buffer, progress);
+    try {
+      /** @type {any} */
+      const out = { meta: JSON.parse(answer.get(0)) };
+      const buffers = answer.get(1);
+      try {
+        for (const name of buffers) out[name] = buffersOut[name](buffers.get(name));
+      } finally {
+        buffers.destroy();
+      }
+      return out;
+    } finally {
+      answer.destroy();
+    }
+  } finally {
+    buffer?.destroy();
+  }
+}
+
+/** The size of Python's WebAssembly memory, in MB (it grows, never shrinks). @param {any} pyodide */
+function memoryMB(pyodide) {
+  return (pyodide._module?.HEAP8?.byteLength ?? 0) / 1e6;
+}
+
+/** Whether the interpreter still runs Python after an error. @param {any} pyodide */
+function alive(pyodide) {
+  try {
+    return pyodide.runPython("1 + 1") === 2;
+  } catch {
+    return false;
+  }
+}
+
+/** A result's transferable buffers. */
+const transferables = (result) =>
+  [result.image?.buffer, result.bytes?.buffer, result.values, ...(result.figures ?? [])].filter(
+    Boolean,
+  );
+
+/**
+ * The handler of every job, once Python is `ready`.
+ * @param {Promise<import("./startup.js").Python>} ready
+ * @returns {import("./transport.js").Handlers["job"]}
+ */
+export const jobHandler = (ready) =>
+  async function handle(request, reply) {
+    let python;
+    try {
+      python = await ready;
+      clearInterrupt();
+      reply({ type: EVENT.started, id: request.id });
+      await prepare[request.type]?.(python.pyodide, request, reply);
+      const t0 = performance.now();
+      const result = blocking(request, () => callPython(python.py, request, reply));
+      if (request.type === JOB.pipeline) {
+        result.meta.timings = { ...result.meta.timings, python_ms: performance.now() - t0 };
+        result.meta.memory_mb = memoryMB(python.pyodide);
+      }
+      const error = result.meta.error;
+      if (error) {
+        reply({ id: request.id, ok: false, error });
+      } else {
+        reply({ id: request.id, ok: true, ...result }, transferables(result));
+      }
+    } catch (error) {
+      // ndlab turns Python exceptions into result.meta.error, so this is a preparation's failure
+      // (thrown as its envelope), a bug (reported as it is) or the interpreter itself failed (out
+      // of memory, a fatal Pyodide error): then report it, tell every connection, and close so
+      // each starts a fresh worker.
+      const fatal = python !== undefined && !alive(python.pyodide);
+      const message = String(error?.message ?? error);
+      const hint = fatal ? HINTS.restarting : (error?.hint ?? HINTS.bug);
+      reply({
+        id: request.id,
+        ok: false,
+        error: errorInfo(error?.type ?? error?.name ?? "Error", message, hint),
+      });
+      if (fatal) crash(message);
+    }
+  };
