@@ -69,7 +69,11 @@ def test_cancel_button_in_the_page(page):
     _, page = page
     page.click("#op-list button[data-op='median_filter']")
     page.locator("#param-size").fill("25")
+    since = runs_started(page)
     page.evaluate(OPEN_BIG_PHOTO)
+    # the big photo's own run, not the camera's run that the new size started: a cancel of that
+    # one would show its message only until the photo's run cleared it
+    wait_for_run_started(page, "800×600", since)
     cancel = page.locator("#cancel")
     cancel.wait_for(state="visible")
     cancel.click()
