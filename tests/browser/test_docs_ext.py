@@ -1,10 +1,13 @@
 """Docs authors' own tools: the wheel of `build.py package --docs` in a fresh virtual environment,
-a Sphinx site and a MkDocs site built with it, served by a plain static server.
+a Sphinx site and a MkDocs site built with it, and the project's own manual built with the plugin
+of the source tree, each served by a plain static server.
 
 The sources are tests/sites/sphinx-directive and tests/sites/mkdocs-plugin, the recipes of
-docs/embedding.md. Each site's first page has three demos (an operation, a pipeline, a lab) that
-must show CPython's numbers from one Python, its second page one more; the test prints the bytes
-and time each page costs a reader. A demo ndlab does not know stops the build, naming page and line.
+docs/embedding.md, and docs/. Each site's first page has demos (an operation, a pipeline, a lab)
+that must show CPython's numbers from one Python, its second page one more, from the same Python
+(Chromium keeps the shared worker across the navigation) and with nothing the first page fetched
+fetched again; the test prints the bytes and time each page costs a reader. A demo ndlab does not
+know stops the build, naming page and line.
 """
 
 import contextlib
