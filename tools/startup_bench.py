@@ -53,9 +53,9 @@ MARKS = script("marks")
 
 
 @contextlib.contextmanager
-def serving(command):
+def serving(command, stderr=None):
     """Run a server `command` that prints its 127.0.0.1 URL; yield the URL."""
-    server = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
+    server = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=stderr, text=True)
     try:
         for line in server.stdout:
             match = re.search(r"http://127\.0\.0\.1:\d+/", line)
