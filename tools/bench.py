@@ -623,7 +623,8 @@ def main():
     with sync_playwright() as p:
         chromium = p.chromium.launch(executable_path=find_chromium(), args=list(CHROMIUM_FLAGS))
         results = {
-            "machine": f"{platform.machine()}, {os.cpu_count()} cores",
+            "machine": f"{platform.machine()}, {os.cpu_count()} cores"
+            + (f", Chromium {chromium.version}" if "chromium" in args.browser else ""),
             "runs": args.runs,
             "repeats": args.repeats,
             "date": time.strftime("%Y-%m-%d %H:%M", time.gmtime()),
@@ -643,7 +644,6 @@ def main():
                 for name in args.browser
             }
         else:
-            results["machine"] += f", Chromium {chromium.version}"
             in_chromium(chromium, args, results)
         chromium.close()
     OUT.mkdir(parents=True, exist_ok=True)

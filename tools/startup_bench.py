@@ -73,7 +73,8 @@ def ndlab_site(host="gzip"):
     """dist/ served by a process of its own, as `host` serves it; use it in a ``with``."""
     if host == "gzip":
         return serving([sys.executable, ROOT / "build.py", "serve", "--port", "0"])
-    return serving([sys.executable, "-u", "-m", "http.server", "0", "-b", "127.0.0.1", "-d", DIST])
+    command = [sys.executable, "-u", "-m", "http.server", "0", "-b", "127.0.0.1", "-d", DIST]
+    return serving(command, stderr=subprocess.DEVNULL)  # not a line per request
 
 
 @contextlib.contextmanager
