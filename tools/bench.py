@@ -266,11 +266,12 @@ def report_startup(results):
         "`build.py serve` serves, on loopback; cold: a fresh profile, warm: its return visit "
         "(ndlab's from its service worker).",
         "",
-        "| browser | first result / floor, cold | warm | Python started (cold; warm) |",
+        "| browser | first result / floor, cold | warm | Python started |",
         "|---|---:|---:|---|",
     ]
     for name, s in measured.items():
-        outcomes = "; ".join(", ".join(s[kind]["snapshot"]) for kind in ("cold", "warm"))
+        # each outcome once: cold and warm differ only when a visit was refused and one not
+        outcomes = "; ".join(dict.fromkeys(s["cold"]["snapshot"] + s["warm"]["snapshot"]))
         lines.append(
             f"| {name} | **{s['ratio_cold']['first_result']:.2f}** "
             f"| **{s['ratio_warm']['first_result']:.2f}** | {outcomes} |"
