@@ -1,4 +1,6 @@
-"""The benchmark behind `python3 build.py bench`: the page in headless Chromium against CPython.
+"""The benchmark behind `python3 build.py bench`: the page in headless Chromium against CPython,
+and its start-up against the bare Pyodide floor in each browser engine (tools/startup_bench.py),
+on loopback or through one shared limited link (``--link``, tools/throttle.py).
 
 Prints a markdown report and writes it, with the raw figures as JSON, to .cache/bench/; with
 ``--docs``, also into the figure blocks of docs/performance.md (tools/docs.py). It measures; it
@@ -667,13 +669,10 @@ def main():
 def in_chromium(browser, args, results):
     """The parts measured in Chromium alone (all but the Dask one, or the one of ``--only``)."""
     with ndlab_site() as url:
-        if args.only in (None, "startup"):
+        if args.only is None:
             chromium = opener("chromium", browser)
             results["startup"] = {"chromium": startup_against_floor(chromium, runs=args.runs)}
-        if args.only is None:
             results["embeds"] = embeds(browser, url, args.runs)
-        if args.only == "startup":
-            return
         page = browser.new_page(viewport={"width": 1280, "height": 900})
         page.goto(url)
         page.wait_for_function(READY, timeout=120_000)
