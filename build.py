@@ -6,6 +6,10 @@
                                                    (--lan: to a classroom, on every interface)
     python3 build.py test [PYTEST ARGS]            install test tools, build, run the whole suite
     python3 build.py bench [--runs N]              measure the page against CPython (not a test)
+    python3 build.py bench --only startup --browser chromium firefox webkit
+                                                   start-up against the floor in each browser
+    python3 build.py bench --link 30               start-up over one shared 30 Mbit/s link, from
+                                                   build.py serve and from a plain static host
     python3 build.py bench --classroom 30          serve 30 clients at once from build.py serve
     python3 build.py package [--wheel FILE ...]    write ndlab-offline.zip for offline classrooms
                                                    (--wheel: a teacher's pure-Python wheel with it)

@@ -1,4 +1,6 @@
-"""The benchmark behind `python3 build.py bench`: the page in headless Chromium against CPython.
+"""The benchmark behind `python3 build.py bench`: the page in headless Chromium against CPython,
+and its start-up against the bare Pyodide floor in each browser engine (tools/startup_bench.py),
+on loopback or through one shared limited link (``--link``, tools/throttle.py).
 
 Prints a markdown report and writes it, with the raw figures as JSON, to .cache/bench/; with
 ``--docs``, also into the figure blocks of docs/performance.md (tools/docs.py). It measures; it
@@ -7,7 +9,6 @@ asserts nothing (timings belong here, not in tests).
 
 import argparse
 import base64
-import contextlib
 import io
 import json
 import os
@@ -33,25 +34,27 @@ from ndlab.pipeline import Cache
 from ndlab.reading import canonical
 from tools import docs
 from tools.chromium import CHROMIUM_FLAGS, find_chromium
-from tools.layout import CACHE, DIST, ROOT
+from tools.layout import CACHE, ROOT
 from tools.load import SLOW_RATE, classroom_load
-from tools.server import make_server, other_site, running
+from tools.server import other_site, running
+from tools.startup_bench import (
+    HOSTS,
+    READY,
+    SCRIPTS,
+    STAGES,
+    floor_site,
+    ndlab_site,
+    opener,
+    script,
+    startup_against_floor,
+)
+from tools.throttle import Link
 
 OUT = CACHE / "bench"
 WIDTH, HEIGHT = 1024, 768
 MEGAPIXELS = WIDTH * HEIGHT / 1e6
-READY = "() => document.body.dataset.ready === 'true'"
-#: The benchmark's scripts and pages for the browser (and the kernels, Python for both sides).
-SCRIPTS = Path(__file__).with_name("bench")
-
-
-def script(name):
-    """The function that tools/bench/<name>.js exports, as Playwright's evaluate takes it."""
-    text = (SCRIPTS / f"{name}.js").read_text()
-    return text.split("export default ", 1)[1].strip().removesuffix(";")
-
-
-MARKS = script("marks")
+#: The limited link's latency: added to each request (and so to each response).
+LATENCY_S = 0.020
 PHOTO = script("photo")
 TIME_OPS = script("time-ops")
 TIME_PIPELINE = script("time-pipeline")
@@ -71,119 +74,6 @@ PIPELINE_STEPS = [
 
 def median(values):
     return statistics.median(values)
-
-
-def serve(*args):
-    server = subprocess.Popen(
-        [sys.executable, str(ROOT / "build.py"), "serve", "--port", "0", *args],
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    for line in server.stdout:
-        match = re.search(r"http://127\.0\.0\.1:\d+/", line)
-        if match:
-            return server, match.group(0)
-    raise RuntimeError("build.py serve did not start")
-
-
-def startup(browser, url):
-    """Page open → controls drawn, Python ready, first result painted; cold, then warm."""
-    rows = {}
-    context = browser.new_context()
-    sizes = []
-    context.on("requestfinished", lambda r: sizes.append(r.sizes()["responseBodySize"]))
-    page = context.new_page()
-    for kind in ("cold", "warm"):
-        page.goto(url) if kind == "cold" else page.reload()
-        page.wait_for_function(READY, timeout=120_000)
-        page.wait_for_function("() => performance.getEntriesByName('ndlab:result').length > 0")
-        marks = page.evaluate(MARKS)
-        timings = page.evaluate("async () => (await ndlab.ready).timings")
-        rows[kind] = {
-            "controls_ms": marks["ndlab:controls"],
-            "ready_ms": timings["startup_ms"],
-            "runtime_ms": timings["runtime_ms"],
-            "load_ms": timings["load_ms"] - timings["runtime_ms"],
-            "import_ms": timings["import_ms"],
-            "first_result_ms": marks["ndlab:result"],
-            "snapshot": timings["snapshot"],
-        }
-        if kind == "cold":
-            page.wait_for_function(
-                "() => navigator.serviceWorker.controller !== null", timeout=60_000
-            )
-            rows["cold_bytes"] = sum(sizes)
-    context.close()
-    return rows
-
-
-@contextlib.contextmanager
-def floor_site():
-    """Serve the floor beside dist/'s Pyodide files; yield its URL.
-
-    The floor: official Pyodide loading NumPy and SciPy and importing scipy.ndimage in a worker,
-    nothing else, from the same dist/pyodide files, server and browser as ndlab. Start-up figures
-    are divided by it: these shared machines differ by 2x from day to day, the ratio holds. On
-    request (``?kernels``) it then times tools/bench/kernels.py.
-    """
-    with tempfile.TemporaryDirectory() as site:
-        site = Path(site)
-        (site / "pyodide").symlink_to(DIST / "pyodide")
-        shutil.copy2(SCRIPTS / "floor.html", site / "index.html")
-        for name in ("floor.js", "floor-worker.js", "kernels.py"):
-            shutil.copy2(SCRIPTS / name, site / name)
-        with running(make_server(site, 0)) as url:
-            yield url
-
-
-def floor(browser, site_url):
-    """Page open → scipy.ndimage imported in a bare Pyodide worker; cold, then warm (reload).
-
-    ``ready_ms`` is counted from the page's start, ``startup_ms`` from the worker's, as ndlab's
-    first result and Python ready are.
-    """
-    rows = {}
-    context = browser.new_context()
-    page = context.new_page()
-    for kind in ("cold", "warm"):
-        page.goto(site_url) if kind == "cold" else page.reload()
-        page.wait_for_function("() => window.floor", timeout=120_000)
-        rows[kind] = page.evaluate("window.floor")
-    context.close()
-    return rows
-
-
-STAGES = ("runtime", "load", "import")
-
-
-def startup_against_floor(browser, url, runs):
-    """ndlab's start-up and the floor's, in alternating fresh profiles; medians, and ratios.
-
-    Alternating keeps both under the same load: on shared machines a run differs from the next.
-    """
-    ndlab_rows, floor_rows = [], []
-    with floor_site() as site_url:
-        for _ in range(runs):
-            floor_rows.append(floor(browser, site_url))
-            ndlab_rows.append(startup(browser, url))
-    summary = {"cold_bytes": median([r["cold_bytes"] for r in ndlab_rows])}
-    for kind in ("cold", "warm"):
-        ours = {
-            key: median([r[kind][key] for r in ndlab_rows])
-            for key in ndlab_rows[0][kind]
-            if key != "snapshot"
-        }
-        ours["snapshot"] = sorted({r[kind]["snapshot"] for r in ndlab_rows})
-        bare = {key: median([r[kind][key] for r in floor_rows]) for key in floor_rows[0][kind]}
-        summary[kind] = ours
-        summary[f"floor_{kind}"] = bare
-        # Python ready is counted from the worker's start, the first result from the page's
-        summary[f"ratio_{kind}"] = {
-            "ready": ours["ready_ms"] / bare["startup_ms"],
-            "first_result": ours["first_result_ms"] / bare["ready_ms"],
-            **{stage: ours[f"{stage}_ms"] / bare[f"{stage}_ms"] for stage in STAGES},
-        }
-    return summary
 
 
 def kernels(browser):
@@ -367,13 +257,36 @@ def docs_block(lines, when, machine):
 
 
 def report_startup(results):
-    s = results["startup"]
+    """Each browser's start-up against its floor: a line each, then each one's stages."""
+    measured = results["startup"]
     lines = [
-        f"## Start-up against the floor (median of {results['runs']} fresh profiles each, alternating)",
+        f"## Start-up against the floor (median of {results['runs']} fresh profiles each, "
+        "alternating)",
         "",
         "The floor: official Pyodide 0.27.7 in a worker loading NumPy and SciPy and importing "
-        "`scipy.ndimage`, nothing else, from the same files, server and browser. Python ready "
-        "counts from the worker's start, the rest from the page's.",
+        "`scipy.ndimage`, nothing else, from the same files, server and browser. Served as "
+        "`build.py serve` serves, on loopback; cold: a fresh profile, warm: its return visit "
+        "(ndlab's from its service worker).",
+        "",
+        "| browser | first result / floor, cold | warm | Python started |",
+        "|---|---:|---:|---|",
+    ]
+    for name, s in measured.items():
+        # each outcome once: cold and warm differ only when a visit was refused and one not
+        outcomes = "; ".join(dict.fromkeys(s["cold"]["snapshot"] + s["warm"]["snapshot"]))
+        lines.append(
+            f"| {name} | **{s['ratio_cold']['first_result']:.2f}** "
+            f"| **{s['ratio_warm']['first_result']:.2f}** | {outcomes} |"
+        )
+    for name, s in measured.items():
+        lines += ["", *startup_stages(name, s)]
+    return [*lines, ""]
+
+
+def startup_stages(name, s):
+    """One browser's start-up, stage by stage, beside its floor's."""
+    lines = [
+        f"In {name} (Python ready counts from the worker's start, the rest from the page's):",
         "",
         "| | floor ready | controls drawn | Python ready (runtime + packages + import) "
         "| first result painted | ready / floor | first result / floor |",
@@ -387,26 +300,62 @@ def report_startup(results):
             f"{k['import_ms']:.0f}) | {k['first_result_ms']:.0f} ms "
             f"| {r['ready']:.2f} | {r['first_result']:.2f} |"
         )
-    lines += [
-        "",
-        "Python started from the build's snapshot (worker/snapshot.js): "
-        + "; ".join(f"{kind} {', '.join(s[kind]['snapshot'])}" for kind in ("cold", "warm"))
-        + ". A restore counts as the runtime's stage: it replaces all three.",
+    stages = "; ".join(
+        f"{kind} " + ", ".join(f"{st} {s[f'ratio_{kind}'][st]:.2f}" for st in STAGES)
+        for kind in ("cold", "warm")
+    )
+    return [
+        *lines,
         "",
         "Stage by stage, ndlab / the floor (starting the runtime, loading the packages, "
-        "importing `ndlab.bridge.jobs` / `scipy.ndimage`):",
-        "",
+        f"importing `ndlab.bridge.jobs` / `scipy.ndimage`; a restore counts as the runtime's "
+        f"stage): {stages}. Bytes on a cold start: {s['cold']['all_bytes'] / 1e6:.1f} MB with "
+        f"the service worker's precache ({s['cold']['bytes'] / 1e6:.1f} MB before the first "
+        f"result; the floor {s['floor_cold']['bytes'] / 1e6:.1f} MB); on a return visit "
+        f"{s['warm']['bytes'] / 1e6:.2f} MB (the floor {s['floor_warm']['bytes'] / 1e6:.2f} MB).",
     ]
-    lines += [
-        f"- {kind}: " + ", ".join(f"{st} {s[f'ratio_{kind}'][st]:.2f}" for st in STAGES)
-        for kind in ("cold", "warm")
-    ]
-    return lines + [
+
+
+def report_link(results):
+    """ndlab and the floor over one shared limited link, from each kind of host."""
+    link = results["link"]
+    lines = [
+        f"## Over one shared {link['mbit']:g} Mbit/s link, {link['latency_ms']:.0f} ms per "
+        f"response ({link['browser']}, median of {results['runs']} fresh profiles each, "
+        "alternating)",
         "",
-        f"Bytes transferred on a cold start (page, Python, NumPy, SciPy, samples, service-worker precache): "
-        f"{s['cold_bytes'] / 1e6:.1f} MB.",
+        "Both sites served in the same run, through one link; bytes as the server sent them "
+        "(headers included). First result: the floor's `scipy.ndimage` imported, ndlab's first "
+        "result painted. All bytes: a first visit's, ndlab's service-worker precache included.",
         "",
+        "| host | floor: first result, bytes | ndlab: first result, bytes | ndlab all bytes "
+        "| time ndlab / floor | bytes ndlab / floor | all bytes ndlab / floor |",
+        "|---|---:|---:|---:|---:|---:|---:|",
     ]
+    for host, title in zip(HOSTS, HOST_TITLES, strict=True):
+        s = link[host]
+        k, f, r = s["cold"], s["floor_cold"], s["ratio_cold"]
+        lines.append(
+            f"| {title} | {f['ready_ms'] / 1000:.1f} s, {f['bytes'] / 1e6:.1f} MB "
+            f"| {k['first_result_ms'] / 1000:.1f} s, {k['bytes'] / 1e6:.1f} MB "
+            f"| {k['all_bytes'] / 1e6:.1f} MB | **{r['first_result']:.2f}** "
+            f"| **{r['bytes']:.2f}** | {r['all_bytes']:.2f} |"
+        )
+    warm = "; ".join(
+        f"{title}: first result / floor {link[host]['ratio_warm']['first_result']:.2f}, "
+        f"{link[host]['warm']['bytes'] / 1e6:.2f} MB (the floor "
+        f"{link[host]['floor_warm']['bytes'] / 1e6:.2f} MB)"
+        for host, title in zip(HOSTS, HOST_TITLES, strict=True)
+    )
+    outcomes = ", ".join(sorted({o for h in HOSTS for o in link[h]["cold"]["snapshot"]}))
+    return [*lines, "", f"Return visits: {warm}. Python started: {outcomes}.", ""]
+
+
+#: How each of HOSTS reads in the report.
+HOST_TITLES = (
+    "gzip twins sent gzip-encoded (`build.py serve`)",
+    "nothing compressed (`python3 -m http.server` in dist/)",
+)
 
 
 def report_operations(results):
@@ -534,6 +483,7 @@ def report_batch(results):
 #: figure block of the same name in docs/performance.md.
 PARTS = {
     "startup": report_startup,
+    "link": report_link,
     "operations": report_operations,
     "labs": report_labs,
     "kernels": report_kernels,
@@ -548,12 +498,8 @@ def classroom_bench(clients, to_docs=False):
     """The classroom load test on `build.py serve` (a process of its own, as in class): `clients`
     browsers' worth of fetches of the whole site at once, and three slow readers. Prints and
     writes .cache/bench/classroom.md (and the block "classroom" of the docs if `to_docs`)."""
-    server, url = serve()
-    try:
+    with ndlab_site() as url:
         result = classroom_load(url, clients=clients)
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
     machine = f"{platform.machine()}, {os.cpu_count()} cores"
     when = time.strftime("%Y-%m-%d %H:%M", time.gmtime())
     figures = [
@@ -654,53 +600,55 @@ def main():
         action="store_true",
         help="also write the figures of the parts measured into docs/performance.md",
     )
+    parser.add_argument(
+        "--browser",
+        nargs="+",
+        choices=("chromium", "firefox", "webkit"),
+        default=["chromium"],
+        help="measure start-up against the floor in these browsers (besides Chromium, only "
+        "start-up is measured)",
+    )
+    parser.add_argument(
+        "--link",
+        type=float,
+        metavar="MBIT",
+        help="instead, start-up over one shared link of MBIT Mbit/s, 20 ms per response, from a "
+        "host sending gzip twins and from one compressing nothing (in the first --browser)",
+    )
     args = parser.parse_args()
     if args.classroom:
         return classroom_bench(args.classroom, args.docs)
     if args.only == "dask":
         return dask_bench(to_docs=args.docs)
-    server, url = serve()
-    try:
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=find_chromium(), args=list(CHROMIUM_FLAGS))
-            results = {
-                "machine": f"{platform.machine()}, {os.cpu_count()} cores, {browser.version}",
-                "runs": args.runs,
-                "repeats": args.repeats,
-                "date": time.strftime("%Y-%m-%d %H:%M", time.gmtime()),
+    startup_only = args.link or args.browser != ["chromium"]
+    if startup_only and args.only not in (None, "startup"):
+        parser.error("--link and browsers other than Chromium measure start-up only")
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=find_chromium(), args=list(CHROMIUM_FLAGS))
+        results = {
+            "machine": f"{platform.machine()}, {os.cpu_count()} cores"
+            + (f", Chromium {chromium.version}" if "chromium" in args.browser else ""),
+            "runs": args.runs,
+            "repeats": args.repeats,
+            "date": time.strftime("%Y-%m-%d %H:%M", time.gmtime()),
+        }
+        if args.link:
+            link = Link(args.link, latency=LATENCY_S)
+            open_engine = opener(args.browser[0], chromium)
+            results["link"] = {
+                "mbit": args.link,
+                "latency_ms": 1000 * LATENCY_S,
+                "browser": args.browser[0],
+                **{h: startup_against_floor(open_engine, h, args.runs, link) for h in HOSTS},
             }
-            if args.only in (None, "startup"):
-                results["startup"] = startup_against_floor(browser, url, args.runs)
-            if args.only is None:
-                results["embeds"] = embeds(browser, url, args.runs)
-            if args.only != "startup":
-                page = browser.new_page(viewport={"width": 1280, "height": 900})
-                page.goto(url)
-                page.wait_for_function(READY, timeout=120_000)
-                pixels = base64.b64decode(page.evaluate(PHOTO, [WIDTH, HEIGHT]))
-                rgba = np.frombuffer(pixels, np.uint8).reshape(HEIGHT, WIDTH, 4).copy()
-            if args.only in (None, "batch"):
-                # one file, then many: Python's memory stays where one file took it
-                results["batch"] = batch(page, rgba, [1, args.batch])
-            if args.only in (None, "compute"):
-                results["operations"] = operations(page, rgba, args.repeats)
-                results["labs"] = lab_times(page, args.repeats)
-                results["pipeline"] = pipeline(page, rgba, args.repeats)
-                results["kernels"] = kernels(browser)
-            if args.only in (None, "drag"):
-                blur = [{"name": "gaussian_filter", "params": {}}]
-                last = [*PIPELINE_STEPS[:3], {"name": "binary_opening", "params": {}}]
-                results["drag"] = [
-                    dict(drag(page, args.drag_seconds, blur), label="Gaussian blur"),
-                    dict(
-                        drag(page, args.drag_seconds, last),
-                        label="the last of four steps (binary opening after blur, grey, Otsu)",
-                    ),
-                ]
-            browser.close()
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
+        elif startup_only or args.only == "startup":
+            results["startup"] = {
+                name: startup_against_floor(opener(name, chromium), runs=args.runs)
+                for name in args.browser
+            }
+        else:
+            in_chromium(chromium, args, results)
+        chromium.close()
     OUT.mkdir(parents=True, exist_ok=True)
     text = report(results)
     (OUT / "latest.json").write_text(json.dumps(results, indent=1))
@@ -712,10 +660,42 @@ def main():
         blocks = {part: write(results) for part, write in PARTS.items() if part in results}
         docs.put_bench({part: docs_block(b, when, machine) for part, b in blocks.items()})
         print(f"(and into {docs.PERFORMANCE.relative_to(ROOT)})")
-    if args.only is None:
+    if args.only is None and not startup_only:
         print()
         return dask_bench(to_docs=args.docs)
     return 0
+
+
+def in_chromium(browser, args, results):
+    """The parts measured in Chromium alone (all but the Dask one, or the one of ``--only``)."""
+    with ndlab_site() as url:
+        if args.only is None:
+            chromium = opener("chromium", browser)
+            results["startup"] = {"chromium": startup_against_floor(chromium, runs=args.runs)}
+            results["embeds"] = embeds(browser, url, args.runs)
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        page.goto(url)
+        page.wait_for_function(READY, timeout=120_000)
+        pixels = base64.b64decode(page.evaluate(PHOTO, [WIDTH, HEIGHT]))
+        rgba = np.frombuffer(pixels, np.uint8).reshape(HEIGHT, WIDTH, 4).copy()
+        if args.only in (None, "batch"):
+            # one file, then many: Python's memory stays where one file took it
+            results["batch"] = batch(page, rgba, [1, args.batch])
+        if args.only in (None, "compute"):
+            results["operations"] = operations(page, rgba, args.repeats)
+            results["labs"] = lab_times(page, args.repeats)
+            results["pipeline"] = pipeline(page, rgba, args.repeats)
+            results["kernels"] = kernels(browser)
+        if args.only in (None, "drag"):
+            blur = [{"name": "gaussian_filter", "params": {}}]
+            last = [*PIPELINE_STEPS[:3], {"name": "binary_opening", "params": {}}]
+            results["drag"] = [
+                dict(drag(page, args.drag_seconds, blur), label="Gaussian blur"),
+                dict(
+                    drag(page, args.drag_seconds, last),
+                    label="the last of four steps (binary opening after blur, grey, Otsu)",
+                ),
+            ]
 
 
 if __name__ == "__main__":
