@@ -1,5 +1,6 @@
 """Tests of the .mat round trip lab (ndlab/labs/io.py)."""
 
+import numpy as np
 import pytest
 
 from ndlab import labs
@@ -15,6 +16,8 @@ def test_mat_round_trip(dtype, compress):
     assert matrix[5] is True and vector[5] is True
     assert vector[2] == "(1, 7)"
     assert result.outputs["values"]["file_bytes"] > 0
+    data_bytes = np.dtype(dtype).itemsize * 5 * 7 + 8 * 7  # the matrix, and 7 float64s
+    assert f"bytes for {data_bytes} bytes of data" in result.outputs["text"][0]
 
 
 def test_compression_shrinks_large_files_and_oned_as_column():

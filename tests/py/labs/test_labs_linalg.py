@@ -41,6 +41,8 @@ def test_the_chapters_non_square_matrix():
         assert shown[name].startswith("ValueError:"), name
     assert not shown["qr(A): Q, R"].startswith("ValueError")  # lu, qr and svd apply
     assert found["determinant"] is None and found["rank"] == 1
+    two_by_three = labs.run("linear_algebra", data=[[1, 0, 0], [0, 2, 0]]).outputs["text"][0]
+    assert two_by_three == "A is 2×3 of rank 2; singular values 2, 1."
 
 
 def test_cholesky_of_a_symmetric_positive_definite_matrix():
@@ -52,6 +54,7 @@ def test_cholesky_of_a_symmetric_positive_definite_matrix():
 def test_a_matrix_the_learner_types():
     result = labs.run("linear_algebra", data="2 0 0\n0 5 0\n0 0 0.5")
     assert result.outputs["values"]["determinant"] == pytest.approx(5.0)
+    assert result.outputs["values"]["condition_number"] == pytest.approx(5 / 0.5)  # σmax / σmin
     assert (
         "a = np.array(\n    [[2.0, 0.0, 0.0], [0.0, 5.0, 0.0], [0.0, 0.0, 0.5]]\n)" in result.code
     )
