@@ -102,6 +102,21 @@ def browser(playwright, proxy, browser_own):
     browser.close()
 
 
+#: A host name that a student's browser (student_browser) maps to 127.0.0.1: it stands for the
+#: teacher's LAN address, an origin over plain http that is no secure context
+LAN_HOST = "classroom.test"
+
+
+@pytest.fixture(scope="module")
+def student_browser(playwright, proxy, browser_own):
+    """A Chromium that resolves LAN_HOST to 127.0.0.1 and reaches it directly (the guard still
+    sees everything else)."""
+    rule = f"--host-resolver-rules=MAP {LAN_HOST} 127.0.0.1"
+    browser = launch(playwright, proxy, browser_own, rule, bypass=[LAN_HOST])
+    yield browser
+    browser.close()
+
+
 @pytest.fixture(autouse=True)
 def no_request_leaves_loopback(proxy):
     """Every browser test: no request went anywhere but 127.0.0.1 (tests that make one on

@@ -28,6 +28,7 @@ import threading
 import urllib.request
 from pathlib import Path
 
+from pages import TIMEOUT_S
 from tools.chromium import find_chromium
 
 MINIBROWSER = "/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser"
@@ -195,7 +196,7 @@ class Firefox(Engine):
             self.send("session.end")
             self.socket.close()
         self.process.terminate()
-        self.process.wait(timeout=30)
+        self.process.wait(timeout=TIMEOUT_S)
         self.process.stderr.close()
         shutil.rmtree(self.profile, ignore_errors=True)
 
@@ -280,7 +281,7 @@ class WebKit(Engine):
             self.http("DELETE", f"/session/{self.session}")
         for process in (self.driver, self.xvfb):
             process.terminate()
-            process.wait(timeout=30)
+            process.wait(timeout=TIMEOUT_S)
 
 
 def firefox():

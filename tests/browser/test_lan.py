@@ -4,13 +4,11 @@ A host name mapped to 127.0.0.1 in one browser stands for the teacher's LAN addr
 
 import pytest
 
-from conftest import launch, serving
+from conftest import LAN_HOST, serving
 from pages import WATCH_RUNS, Guarded, page_pixels, wait_until
 from test_cancel import cancel_a_long_run
 from test_offline import RUN_BLUR
 from test_page import assert_close, cpython
-
-LAN_HOST = "classroom.test"
 
 
 @pytest.fixture(scope="module")
@@ -18,16 +16,6 @@ def lan_url():
     """The page served to the LAN, as a student's browser names it."""
     with serving("--lan") as url:
         yield url.replace("127.0.0.1", LAN_HOST)
-
-
-@pytest.fixture(scope="module")
-def student_browser(playwright, proxy, browser_own):
-    """A Chromium that resolves LAN_HOST to 127.0.0.1 and reaches it directly (the guard still
-    sees everything else)."""
-    rule = f"--host-resolver-rules=MAP {LAN_HOST} 127.0.0.1"
-    browser = launch(playwright, proxy, browser_own, rule, bypass=[LAN_HOST])
-    yield browser
-    browser.close()
 
 
 def test_page_works_from_a_lan_address_and_says_it_is_not_offline(student_browser, lan_url):

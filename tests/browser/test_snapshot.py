@@ -4,6 +4,9 @@ with a usual start."""
 
 import json
 
+import pytest
+
+from conftest import LAN_HOST
 from pages import Guarded
 from tools.layout import DIST, SNAPSHOT
 from tools.server import make_server, running
@@ -102,13 +105,23 @@ def site_with(folder, name, data):
     return folder
 
 
-def test_a_damaged_snapshot_is_refused_and_python_starts_as_usual(browser, tmp_path):
-    """One byte flipped in the snapshot's middle, its length kept."""
+@pytest.mark.parametrize("origin", ["this computer", "a LAN address"])
+def test_a_damaged_snapshot_is_refused_and_python_starts_as_usual(
+    origin, browser, student_browser, tmp_path
+):
+    """One byte flipped in the snapshot's middle, its length kept. From this computer the worker
+    hashes it with WebCrypto; a LAN address over http is no secure context, has no WebCrypto, and
+    the browser checks the download against its `integrity`."""
     damaged = bytearray((DIST / SNAPSHOT["file"]).read_bytes())
     damaged[len(damaged) // 2] ^= 0xFF
     with running(make_server(site_with(tmp_path, SNAPSHOT["file"], damaged), 0)) as url:
-        guarded, timings = start(browser, url)
-        reason = f"{SNAPSHOT['file']} is not the file {META} names"
+        if origin == "this computer":
+            guarded, timings = start(browser, url)
+            reason = f"{SNAPSHOT['file']} is not the file {META} names"
+        else:
+            guarded, timings = start(student_browser, url.replace("127.0.0.1", LAN_HOST))
+            assert guarded.page.evaluate("() => isSecureContext || !!crypto.subtle") is False
+            reason = "Failed to fetch"  # all a failed integrity check tells a page
         assert timings["snapshot"].startswith("refused: ") and reason in timings["snapshot"]
         assert run(guarded.page, CODE).endswith("1 ['ndlab.bridge.jobs', 'numpy', 'scipy']\n")
         guarded.close()

@@ -31,6 +31,9 @@ from ndlab.dask_export import INSTALL, script_name
 from ndlab.pipeline import normalise_steps
 from ndlab.samples import random_blobs
 
+# How long one run of the script may take on a busy 2-core machine (the 8000×8000 image's the
+# longest): a limit for a hung script, not a measure of speed.
+SCRIPT_TIMEOUT_S = 600
 BLUR_OTSU_LABEL = [("gaussian_filter", {"sigma": 2.0}), ("threshold_otsu", {}), ("label", {})]
 MEDIAN_OTSU_OPEN_LABEL = [
     ("median_filter", {"size": 5}),
@@ -49,7 +52,9 @@ def run_script(steps, inputs, out, *options, status=0):
     script = out.parent / script_name(steps)
     script.write_text(ndlab.dask_script(steps))
     command = [sys.executable, str(script), *map(str, inputs), "--out", str(out), *options]
-    done = subprocess.run(command, capture_output=True, text=True, cwd=out.parent, timeout=600)
+    done = subprocess.run(
+        command, capture_output=True, text=True, cwd=out.parent, timeout=SCRIPT_TIMEOUT_S
+    )
     assert done.returncode == status, done.stderr
     return done.stdout
 
@@ -131,7 +136,7 @@ def test_a_missing_input_is_named_and_nothing_runs(tmp_path):
     script = tmp_path / script_name(BLUR_OTSU_LABEL)
     script.write_text(ndlab.dask_script(BLUR_OTSU_LABEL))
     command = [sys.executable, str(script), str(tmp_path / "nowhere.png"), "--out", str(tmp_path)]
-    done = subprocess.run(command, capture_output=True, text=True, timeout=120)
+    done = subprocess.run(command, capture_output=True, text=True, timeout=SCRIPT_TIMEOUT_S)
     assert done.returncode != 0
     assert done.stderr.strip().endswith("nowhere.png: no such file or folder")
 
@@ -294,7 +299,9 @@ def test_a_missing_library_is_named_with_what_to_install(tmp_path):
     script.write_text(ndlab.dask_script(BLUR_OTSU_LABEL))
     command = [sys.executable, str(script), "--help"]
     environment = {**os.environ, "PYTHONPATH": str(tmp_path)}
-    done = subprocess.run(command, capture_output=True, text=True, timeout=120, env=environment)
+    done = subprocess.run(
+        command, capture_output=True, text=True, timeout=SCRIPT_TIMEOUT_S, env=environment
+    )
     assert done.returncode == 1
     assert done.stderr == (
         "This script needs dask_image, which is not installed here. Install what it needs with:\n"

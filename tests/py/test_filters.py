@@ -5,7 +5,7 @@ from scipy import ndimage, signal
 import ndlab
 from cases import OUTPUT_KINDS, make_image
 from ndlab.convert import clip, rescale
-from ndlab.filters import median_3x3
+from ndlab.filters import gaussian_radius, median_3x3
 from ndlab.registry import get_operation
 
 
@@ -180,3 +180,12 @@ def test_gaussian_derivatives_at_their_smallest_sigma_are_derivatives(name):
     inner = ndlab.run(name, ramp, sigma=smallest).data[6:-6, 6:-6]
     expected = 3.0 if name == "gaussian_gradient_magnitude" else 0.0
     np.testing.assert_allclose(inner, expected, rtol=1e-3, atol=ramp.max() * 5e-4)
+
+
+@pytest.mark.parametrize("sigma", [0.1, 0.5, 1.0, 2.0, 3.3])
+def test_gaussian_radius_is_the_reach_of_ndimages_kernel(sigma):
+    """The chunk depth of a Gaussian blur: how far ndimage's kernel spreads one bright pixel."""
+    impulse = np.zeros(101)
+    impulse[50] = 1.0
+    reach = np.flatnonzero(ndimage.gaussian_filter1d(impulse, sigma))
+    assert reach[-1] - 50 == 50 - reach[0] == gaussian_radius(sigma)

@@ -16,6 +16,7 @@ import numpy as np
 import pytest
 import zxingcpp
 
+from tests.browser.pages import TIMEOUT_S
 from tools import server
 from tools.downloads import vendored_qrcodegen
 from tools.layout import ROOT
@@ -41,7 +42,7 @@ def served(site):
 
 def ask(address, method, path):
     """Send one request exactly as written (no client-side clean-up); return (status, body)."""
-    with socket.create_connection(address, timeout=30) as sock:
+    with socket.create_connection(address, timeout=TIMEOUT_S) as sock:
         sock.sendall(f"{method} {path} HTTP/1.0\r\nHost: x\r\n\r\n".encode())
         data = b""
         while chunk := sock.recv(65536):
@@ -97,7 +98,9 @@ def test_a_silent_client_is_dropped(site, monkeypatch):
     monkeypatch.setattr(server.Handler, "timeout", 1)
     httpd = server.make_server(site, 0)
     with server.running(httpd), socket.create_connection(httpd.server_address[:2]) as sock:
-        sock.settimeout(30)  # far beyond the server's 1 s: recv returns when the server hangs up
+        sock.settimeout(
+            TIMEOUT_S
+        )  # far beyond the server's 1 s: recv returns when the server hangs up
         started = time.monotonic()
         assert sock.recv(1) == b""
         assert time.monotonic() - started < 30
@@ -119,9 +122,9 @@ def test_connections_past_the_cap_get_503_and_the_rest_are_served(site, monkeypa
         assert ask_until_served(address) == 200  # the slots come back
 
 
-def ask_until_served(address, timeout=30):
+def ask_until_served(address):
     """GET / until it is not 503 (the closed connections' threads end soon after)."""
-    deadline = time.monotonic() + timeout
+    deadline = time.monotonic() + TIMEOUT_S
     while (status := ask(address, "GET", "/")[0]) == 503 and time.monotonic() < deadline:
         pass
     return status
@@ -142,13 +145,13 @@ def serve(*args):
         yield process, port
     finally:
         process.terminate()
-        process.wait(timeout=10)
+        process.wait(timeout=TIMEOUT_S)
         process.stdout.close()
 
 
 def reachable(host, port):
     try:
-        connection = http.client.HTTPConnection(host, port, timeout=30)
+        connection = http.client.HTTPConnection(host, port, timeout=TIMEOUT_S)
         connection.request("GET", "/build.json")
         return connection.getresponse().status == 200
     except ConnectionRefusedError:
@@ -203,7 +206,9 @@ def test_serve_lan_binds_every_interface_and_shows_the_address_and_its_qr_code()
         qr = list(itertools.takewhile(lambda line: "/classroom.svg" not in line, process.stdout))
         assert decode(terminal_pixels(qr)) == url, qr
         assert "not offline" in process.stdout.readline()
-        svg = urllib.request.urlopen(f"http://127.0.0.1:{port}/classroom.svg", timeout=30).read()
+        svg = urllib.request.urlopen(
+            f"http://127.0.0.1:{port}/classroom.svg", timeout=TIMEOUT_S
+        ).read()
         assert decode(svg_pixels(svg)) == url
 
 
@@ -229,5 +234,5 @@ def test_the_package_launcher_serves_a_classroom_with_the_standard_library_only(
         assert ask(("127.0.0.1", port), "GET", "/classroom.svg")[0] == 200
     finally:
         launcher.terminate()
-        launcher.wait(timeout=10)
+        launcher.wait(timeout=TIMEOUT_S)
         launcher.stdout.close()

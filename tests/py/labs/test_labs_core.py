@@ -46,6 +46,17 @@ def test_param_specs_match_the_signature(name):
     assert ("progress" in signature.parameters) == item.progress
 
 
+def test_every_step_of_a_labs_controls_is_positive():
+    """A control's step of 0 or less would freeze its slider in the page."""
+    steps = [
+        (entry["name"], param["name"], param["step"])
+        for entry in labs.catalog()["labs"]
+        for param in entry["params"]
+        if param.get("step") is not None
+    ]
+    assert steps and all(step > 0 for _, _, step in steps), steps
+
+
 def test_outputs_are_valid(result):
     check_outputs(result.outputs)
     assert json.loads(json.dumps(result.outputs, allow_nan=False)) == result.outputs

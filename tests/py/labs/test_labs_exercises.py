@@ -21,6 +21,17 @@ def test_sprogo_annual_maxima_are_the_chapters_file():
     assert maxima == np.load(CHAPTER_DATA / "max-speeds.npy").astype(float).tolist()
 
 
+def test_sprogo_straight_line_on_gumbel_paper_reaches_the_chapters_50_year_wind():
+    """The line drawn ends at the 50-year wind's probability, 1 - 1/50, at the chapter's 34.23
+    m/s, and is straight on Gumbel paper."""
+    paper = labs.run("wind_return_speed").outputs["plots"][2]
+    line = next(s for s in paper["series"] if s["label"] == "straight line")
+    x, y = np.asarray(line["x"]), np.asarray(line["y"])
+    assert x[-1] == pytest.approx(-np.log(-np.log(1 - 1 / 50)))
+    assert y[-1] == pytest.approx(34.23, abs=0.005)
+    assert np.polyval(np.polyfit(x, y, 1), x) == pytest.approx(y, rel=1e-12)
+
+
 def test_sprogo_matches_the_chapter():
     result = labs.run("wind_return_speed")
     found = result.outputs["values"]

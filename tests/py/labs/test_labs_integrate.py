@@ -9,6 +9,7 @@ EXACT = {
     "exp(-x^2)": math.sqrt(math.pi) / 2 * math.erf(2),
     "1/(1+x^2)": math.atan(2),
     "sqrt(|x|)": 2 / 3 * 2**1.5,
+    "sin(x)/x": 1.605412976802695,  # the sine integral Si(2) (Abramowitz and Stegun, table 5.1)
 }
 
 
@@ -70,6 +71,7 @@ def test_oscillator_regimes(c, regime):
     found = result.outputs["values"]
     assert found["regime"] == regime
     assert found["critical_c"] == pytest.approx(2 * math.sqrt(2))
+    assert "(critical damping at c = 2.828 N s/m)." in result.outputs["text"][0]  # 2√(mk)
     assert found["max_difference"] < 1e-7
     assert regime in result.outputs["plots"][0]["title"]
 

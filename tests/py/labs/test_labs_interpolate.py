@@ -1,3 +1,5 @@
+import math
+
 import pytest
 
 from ndlab import labs
@@ -52,3 +54,15 @@ def test_2d_methods_need_enough_points():
         labs.run("interpolate_2d", n=5, method="quintic")
     with pytest.raises(ValueError, match="method must be one of"):
         labs.run("interpolate_2d", method="spline")
+
+
+def test_any_seed_of_32_bits_draws_its_own_samples():
+    drawn = [labs.run("interpolate_1d", seed=seed).outputs for seed in (0, 7, 2**32 - 1)]
+    ys = [tuple(out["plots"][0]["series"][0]["y"]) for out in drawn]
+    assert len(set(ys)) == 3
+
+
+def test_the_2d_heat_maps_span_the_sampled_domain():
+    """sin(x) cos(y) is sampled on [0, 2π] × [0, π]: the heat maps' axes say so."""
+    heatmaps = labs.run("interpolate_2d").outputs["heatmaps"]
+    assert [h["extent"] for h in heatmaps] == [[0, 2 * math.pi, 0, math.pi]] * 3

@@ -1,3 +1,5 @@
+import base64
+
 import numpy as np
 import pytest
 from scipy import optimize
@@ -229,3 +231,35 @@ def test_alaska_says_when_no_cosine_fits_a_table():
     table = [[2, 2, 1], [1e-05, 0.5, 1], [0, 2, 0.5], [2, 1, 1], [0, 0.5, 1], [2, 2, 3], [0, 2, 3]]
     with pytest.raises(ValueError, match=r"curve_fit found no cosine through the max temperatures"):
         labs.run("alaska_temperatures", data=table)
+
+
+def test_alaska_offsets_within_two_combined_errors_are_equal():
+    """The chapter's highs, and lows 60 °C below them with April and September moved 3 °C
+    apart: their offsets differ by 1.1 combined errors, which is within two."""
+    highs = [17, 19, 21, 28, 33, 38, 37, 37, 31, 23, 19, 18]
+    lows = [-43, -41, -39, -29, -27, -22, -23, -23, -32, -37, -41, -42]
+    data = [[month, high, low] for month, (high, low) in enumerate(zip(highs, lows, strict=True))]
+    text = labs.run("alaska_temperatures", data=data).outputs["text"][1]
+    assert text == (
+        "The difference, 0.17 months, is 1.1 times the combined error 0.16: the offsets are equal "
+        "within the fit accuracy (two standard errors)."
+    )
+
+
+def test_camelback_heat_map_spans_its_extent():
+    """f(x, y) = f(-x, -y): over [-2, 2] × [-1, 1] the picture is the same turned half a turn,
+    and its top and bottom rows (y = ±1) differ."""
+    heatmap = labs.run("camelback", starts=3).outputs["heatmaps"][0]
+    assert heatmap["extent"] == [-2, 2, -1, 1]
+    shape = (heatmap["height"], heatmap["width"], 4)
+    pixels = np.frombuffer(base64.b64decode(heatmap["rgba_b64"]), np.uint8).reshape(shape)
+    assert np.array_equal(pixels, pixels[::-1, ::-1])
+    assert not np.array_equal(pixels[0], pixels[-1])
+
+
+def test_camelback_reports_each_row_of_starts():
+    calls = []
+    labs.run("camelback", starts=3, progress=lambda *args: calls.append(args))
+    assert [message for _, message in calls[:3]] == [
+        f"grid of starts: row {row} of 3" for row in (1, 2, 3)
+    ]

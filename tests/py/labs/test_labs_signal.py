@@ -201,3 +201,20 @@ def test_time_rounded_in_a_file_is_evenly_spaced_within_a_percent():
         ValueError, match=r"the table needs 2 column\(s\) \(t, y\) or y alone, got 3"
     ):
         labs.run("detrend_resample_window", data=np.ones((5, 3)))
+
+
+def test_population_amplitudes_are_each_series_own():
+    """Cycles of 10, 8 and 5 years, whole in 40 years, swinging by 50%, 30% and 10% of 1000."""
+    years = np.arange(1900.0, 1940.0)
+    swings = np.array([500, 300, 100]) * np.sin(2 * np.pi * years[:, np.newaxis] / [10, 8, 5])
+    result = labs.run("population_periodicity", data=np.column_stack([years, 1000 + swings]))
+    rows = result.outputs["tables"][0]["rows"]
+    assert [row[2] for row in rows] == pytest.approx([50, 30, 10])
+    assert result.outputs["text"][0].endswith("swinging by 50% and 30% of their means.")
+
+
+def test_the_drawn_steps_go_between_0_and_1_every_quarter():
+    plot = labs.run("median_wiener", shape="steps").outputs["plots"][0]
+    clean = next(s for s in plot["series"] if s["label"] == "clean")
+    t, y = np.asarray(clean["x"]), np.asarray(clean["y"])
+    assert np.array_equal(y, np.where((t >= 0.25) & (t < 0.5) | (t >= 0.75) & (t < 1), 1.0, 0.0))

@@ -140,3 +140,15 @@ def test_gamma_fit_with_the_location_fixed_names_a_value_that_is_not_positive():
     # found by hypothesis: a spread too small for the histogram's bins to divide by
     with pytest.raises(ValueError, match="spread over 1.1e-308 only: too little to bin"):
         labs.run("gamma_fit", data=[1.1e-308, 1.1e-308, 5e-324])
+
+
+def test_t_test_sentence_gives_the_p_value_in_percent():
+    """The doctest's samples: 1, 2, 3 against 7, 9."""
+    expected = stats.ttest_ind([1.0, 2.0, 3.0], [7.0, 9.0]).pvalue
+    table = [[1.0, 1], [2.0, 1], [3.0, 1], [7.0, 2], [9.0, 2]]
+    text = labs.run("t_test", data=table).outputs["text"][1]
+    assert text == (
+        f"If both populations had the same mean, a difference at least this large would occur in "
+        f"{100 * expected:.2g}% of repeated experiments, so at the 5% level we reject equal means."
+    )
+    assert f"{100 * expected:.2g}" == "1.1"
