@@ -133,8 +133,9 @@ export class ImageView {
   }
 
   /**
-   * Use operation `name` for the step selected or, after Add step, for a new step after it; a new
-   * step's parameters then come into view.
+   * Use operation `name` for the step selected or, after Add step, for a new step after it. Its
+   * parameters come into view (on a phone they lie below the list), with the focus for a new step;
+   * a step's operation changed leaves the focus in the list, to try the next one.
    * @param {string} name
    */
   setStepOp(name) {
@@ -143,7 +144,7 @@ export class ImageView {
     if (adding) this.steps.splice(++this.selected, 0, { name, params: {} });
     else this.steps[this.selected] = { name, params: {} };
     this.commit();
-    if (adding && this.el.title) reveal(this.el.params, this.el.title);
+    if (this.el.params) reveal(this.el.params, adding ? (this.el.title ?? null) : null);
   }
 
   /**

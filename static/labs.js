@@ -13,6 +13,7 @@ import {
   format,
   markStale,
   pressInList,
+  reveal,
   writeHelp,
 } from "./views/common.js";
 
@@ -46,10 +47,13 @@ export class LabsView {
     this.linked = false;
     /** @type {Problem} a note on the link shown, kept over the next successful run */ this.notice =
       null;
+    /** Whether the next results come into view: those of a table just put in use or put away. */
+    this.revealNext = false;
     this.dataPanel = el.data
       ? new LabData(el.data, (text) => {
           this.data = text;
           this.linked = false;
+          this.revealNext = true;
           this.offWithData();
           this.changed();
         })
@@ -173,6 +177,7 @@ export class LabsView {
       if (lab !== this.lab) return; // another lab was chosen meanwhile
       this.render(result, performance.now() - started);
       markStale(this.el.outputs, "");
+      if (this.revealNext) reveal(this.el.outputs);
       this.onMessage(this.notice);
       this.notice = null;
       this.linked = false;
@@ -212,6 +217,7 @@ export class LabsView {
       this.changed();
     } finally {
       this.el.progress.hidden = true;
+      if (!signal.aborted) this.revealNext = false; // a newer run, which replaced this one, reveals
     }
   }
 

@@ -12,6 +12,8 @@ export function show(canvas, image, draft = false) {
   // setting a canvas's size clears and reallocates it, even to the same size
   if (canvas.width !== image.width) canvas.width = image.width;
   if (canvas.height !== image.height) canvas.height = image.height;
+  // presenter mode sizes the canvas to the room it has, keeping the image's proportions
+  canvas.style.setProperty("--ratio", String(image.width / image.height));
   /** @type {CanvasRenderingContext2D} */ (canvas.getContext("2d")).putImageData(image, 0, 0);
   canvas.classList.toggle("pixelated", !draft && Math.max(image.width, image.height) < SMALL);
 }

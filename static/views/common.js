@@ -151,8 +151,12 @@ export function catalogueList(list, items, current, pick, key) {
     }
     return group;
   });
+  // drawn again (a pick, a search): a focus that was on an item stays on it, not lost to the page
+  const focused = /** @type {HTMLElement | null} */ (list.querySelector(":focus"))?.dataset[key];
   list.replaceChildren(...groups);
   revealPressed(list);
+  const again = focused && list.querySelector(`button[data-${key}="${CSS.escape(focused)}"]`);
+  if (again) /** @type {HTMLElement} */ (again).focus({ preventScroll: true });
 }
 
 /** Press the button of `name` in a catalogue list. @param {HTMLElement} list @param {string} name @param {string} key */

@@ -3,9 +3,12 @@ view and takes the focus, Copy says what it did (also without the clipboard API)
 for the new step's operation, a phone keeps the result in sight, refused data is named."""
 
 import json
+from pathlib import Path
 from urllib.parse import quote
 
+import numpy as np
 import pytest
+from scipy import interpolate
 
 from pages import Guarded
 
@@ -57,6 +60,20 @@ def test_add_step_asks_for_the_new_steps_operation(screen, base_url):
     assert hint.is_hidden()
     in_view_and_focused(page, "#op-title")
     assert page.locator("#op-title").inner_text() == "Otsu threshold"
+
+
+def test_an_operation_picked_brings_its_parameters_into_view(screen, base_url):
+    """On a phone the parameters lie below the list: picking an operation shows them."""
+    page = screen.page
+    page.goto(base_url + COINS)
+    page.wait_for_function(RESULT)
+    page.fill("#op-search", "median")
+    picked = page.locator("#op-list button[data-op='median_filter']")
+    picked.click()
+    page.locator("#op-title", has_text="Median filter").wait_for()
+    assert page.evaluate(IN_VIEW, "#op-title"), "the parameters are off the screen"
+    # the focus stays in the list, to pick another
+    assert page.evaluate("() => document.activeElement.closest('#op-list') !== null")
 
 
 def test_edit_and_run_come_into_view_with_the_focus(screen, base_url):
@@ -217,27 +234,70 @@ def test_help_shows_code_as_code(browser, base_url):
         guarded.close()
 
 
-TWELVE_YEARS = "year, max_speed\n" + "\n".join(f"{1990 + i}, {25 + i % 5}.5" for i in range(12))
+# The chapter's yearly maxima at Sprogø (21 years), as a learner would paste a few of them
+MAXIMA = np.load(Path(__file__).resolve().parents[2] / "data/scipy-lectures/max-speeds.npy")
+
+
+def yearly_maxima(n):
+    """A learner's table of `n` yearly maxima, with a column the lab does not take."""
+    rows = (f"6110, {1990 + i}, {speed:.2f}" for i, speed in enumerate(MAXIMA[:n]))
+    return "station, year, max_speed\n" + "\n".join(rows)
+
+
+def use_table(page, table):
+    page.click("#lab-data summary")
+    page.fill("#lab-data-text", table)
+    # the columns are named by the table's first line; the lab's columns pick theirs by name
+    names = [t.strip() for t in page.locator(".lab-data-preview th").all_inner_texts()]
+    assert names == ["station", "year", "max_speed"]
+    assert not page.get_by_label("Use station").is_checked()
+    assert page.get_by_label("Use year").is_checked()
+    assert page.get_by_label("Use max_speed").is_checked()
+    page.evaluate("() => performance.clearMarks('ndlab:lab-result')")
+    page.click("#lab-data-use")
+
+
+@pytest.mark.parametrize(("n", "size"), [(12, "phone"), (21, "desktop")])
+def test_a_learners_yearly_maxima_give_the_50_year_speed(browser, base_url, n, size):
+    """The chapter's answer is the spline's: the sorted maxima against (i + 1)/(N + 1), at
+    1 - 1/50, here computed with SciPy from the same numbers (21 years: the chapter's 32.98).
+    The results of the table put in use come into view."""
+    width, height = SCREENS[size]
+    guarded = Guarded(browser, viewport={"width": width, "height": height})
+    try:
+        page = guarded.page
+        page.goto(base_url + "#lab=wind_return_speed")
+        page.wait_for_function(LAB_RESULT)
+        use_table(page, yearly_maxima(n))
+        page.wait_for_function(LAB_RESULT)
+        maxima = np.sort(MAXIMA[:n].round(2).astype(float))
+        probability = np.arange(1, n + 1) / (n + 1)
+        spline = interpolate.UnivariateSpline(probability, maxima, s=21.0)(1 - 1 / 50)
+        answer = page.locator("#lab-outputs .answer").first.inner_text()
+        assert f"is {spline:.2f} m/s from the spline" in answer
+        assert page.locator("#lab-message").is_hidden()
+        assert "Your data is in use" in page.locator(".lab-data-status").inner_text()
+        if n == 21:
+            assert f"{spline:.2f}" == "32.98"
+        in_view_and_focused(page, "#lab-outputs")
+    finally:
+        guarded.close()
 
 
 def test_refused_data_is_named_and_the_old_results_marked(screen, base_url):
     page = screen.page
     page.goto(base_url + "#lab=wind_return_speed")
     page.wait_for_function(LAB_RESULT)
-    page.click("#lab-data summary")
-    page.fill("#lab-data-text", TWELVE_YEARS)
-    # the columns are named by the table's first line; the lab's "wind speed" picks max_speed
-    names = [t.strip() for t in page.locator(".lab-data-preview th").all_inner_texts()]
-    assert names == ["year", "max_speed"]
-    assert not page.get_by_label("Use year").is_checked()
-    assert page.get_by_label("Use max_speed").is_checked()
-    page.click("#lab-data-use")
+    use_table(page, yearly_maxima(3))
     message = page.locator("#lab-message")
     page.wait_for_function(
         "() => document.querySelector('#lab-outputs').classList.contains('stale')"
     )
     text = message.inner_text()
-    assert text.startswith("Your data cannot be used: the data needs 30 to 10000000 rows, got 12.")
+    assert text.startswith(
+        "Your data cannot be used: the data needs 4 to 10000000 rows, got 3: the spline through "
+        "the yearly maxima is a cubic, which needs 4 points (years) at least."
+    )
     assert "Correct it under Your data" in text and "Check the parameter values" not in text
     assert (
         page.locator("#lab-outputs").get_attribute("data-stale")
@@ -274,18 +334,43 @@ def test_lesson_tools_say_where_to_start_and_teach_panel(browser, base_url):
         guarded.close()
 
 
-def test_presenter_mode_shows_the_measurements(browser, base_url):
+# Where an element lies on the screen: its box, and the screen's size and scrolled height.
+BOXES = """(selectors) => ({
+  screen: [innerWidth, innerHeight, document.documentElement.scrollHeight],
+  boxes: selectors.map((s) => {
+    const r = document.querySelector(s).getBoundingClientRect();
+    return [r.left, r.top, r.right, r.bottom];
+  }),
+})"""
+
+
+def test_presenter_mode_fills_the_projector_with_the_result_and_the_measurements(browser, base_url):
+    """A 1600×900 projector: the page is the screen (nothing below it), the result fills a good
+    part of it in its own proportions, and the class reads the count and the table beside it."""
     guarded = Guarded(browser, viewport={"width": 1600, "height": 900})
     try:
         page = guarded.page
-        steps = [["threshold_otsu", {}], ["label", {}]]
+        steps = [["gaussian_filter", {"sigma": 2}], ["threshold_otsu", {}], ["label", {}]]
         page.goto(f"{base_url}#sample=coins&steps={quote(json.dumps(steps))}")
         page.wait_for_function(RESULT)
-        page.click("#steps li:nth-child(2) .step")
+        page.click("#steps li:nth-child(3) .step")
+        page.wait_for_function("() => document.querySelector('#info .table-caption') !== null")
         page.click("#present")
         page.wait_for_function("() => document.body.classList.contains('presenter')")
-        assert page.locator("#info").is_visible()
-        assert "objects" in page.locator("#info .table-caption").inner_text()
+        assert page.locator("#info .table-caption").inner_text().startswith("24 objects")
+        parts = ["#result", "#original", "#info", "#info .table-caption", "#info tbody tr"]
+        seen = page.evaluate(BOXES, parts)
+        width, height, scrolled = seen["screen"]
+        assert scrolled <= height, "the page runs on below the screen"
+        for name, (left, top, right, bottom) in zip(parts, seen["boxes"], strict=True):
+            assert 0 <= left < right <= width and 0 <= top < bottom <= height, f"{name} is cut off"
+        left, top, right, bottom = seen["boxes"][0]
+        assert (right - left) * (bottom - top) >= 0.25 * width * height
+        # the image's proportions (a pixel read under the pointer is the pixel under it)
+        shape = page.evaluate(
+            "() => ((c) => [c.width, c.height])(document.querySelector('#result'))"
+        )
+        assert (right - left) / (bottom - top) == pytest.approx(shape[0] / shape[1], rel=0.01)
     finally:
         guarded.close()
 

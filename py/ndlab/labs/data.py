@@ -62,6 +62,9 @@ class Data:
         The parameters that only shape the data the lab makes itself when
         it is given none (a true slope, a noise level, a seed): the page
         turns them off while the learner's data is in use.
+    fewest : str, optional
+        Why the method needs at least `min_rows` rows, said to a learner
+        whose data has fewer.
     """
 
     kind: str
@@ -74,6 +77,7 @@ class Data:
     optional: int = 0
     spaced: bool = False
     makes: tuple[str, ...] = ()
+    fewest: str = ""
 
     def __post_init__(self):
         if self.kind not in ("table", "image", "matrix"):
@@ -156,7 +160,10 @@ class Data:
                 )
         rows = array.shape[0]
         if not self.min_rows <= rows <= self.max_rows:
-            raise ValueError(f"the data needs {self.min_rows} to {self.max_rows} rows, got {rows}")
+            why = f": {self.fewest}" if self.fewest and rows < self.min_rows else ""
+            raise ValueError(
+                f"the data needs {self.min_rows} to {self.max_rows} rows, got {rows}{why}"
+            )
         bad = np.argwhere(~np.isfinite(array))
         if bad.size:
             row, column = bad[0]

@@ -485,17 +485,25 @@ def lidar_waveform(waveform, *, model="one echo"):
     }
 
 
+#: The fewest yearly maxima the estimates take: UnivariateSpline's cubic needs four points.
+MIN_YEARS = 4
+
+
 @lab(
     category="exercises",
     title="Sprogø: the 50-year wind speed",
     data=Data(
         "table",
-        ("wind speed (m/s)",),
+        ("year", "wind speed (m/s)"),
         {None: "sprog-windspeeds.npy"},
-        min_rows=30,
+        min_rows=MIN_YEARS,
         max_rows=10_000_000,
-        help="A wind record in m/s, equally spaced over whole years (the chapter's: Sprogø, "
-        "Denmark, 21 years, 115,628 values).",
+        help="Wind speeds in m/s with their year: each year's largest is its maximum, so yearly "
+        "maxima (one row a year) will do. Without years, a record equally spaced over n_years "
+        "years (the chapter's: Sprogø, Denmark, 21 years, 115,628 values).",
+        optional=1,
+        fewest=f"the spline through the yearly maxima is a cubic, which needs {MIN_YEARS} "
+        "points (years) at least",
     ),
     params=[
         Param(
@@ -505,7 +513,8 @@ def lidar_waveform(waveform, *, model="one echo"):
             min=5,
             max=200,
             step=1,
-            help="Years in the record: it is split into this many equal parts, one maximum each.",
+            help="Years in a record without a year column: it is split into this many equal "
+            "parts, one maximum each.",
         ),
         Param(
             "smoothing",
@@ -533,6 +542,13 @@ def lidar_waveform(waveform, *, model="one echo"):
 def wind_return_speed(record, *, n_years=21, smoothing=21.0, years=50.0):
     """Estimate the wind speed of a return period from a wind record's annual maxima.
 
+    Parameters
+    ----------
+    record : numpy.ndarray
+        Wind speeds: rows of (year, speed), whose yearly maxima are each
+        year's largest speed (yearly maxima themselves will do), or a 1-D
+        record equally spaced over `n_years` years.
+
     Returns
     -------
     dict
@@ -545,11 +561,33 @@ def wind_return_speed(record, *, n_years=21, smoothing=21.0, years=50.0):
     >>> out = wind_return_speed(record)
     >>> out["plots"][0]["series"][0]["y"][:3].tolist()
     [20.0, 21.0, 22.0]
+    >>> maxima = np.column_stack([np.arange(2001, 2013), np.linspace(20, 31, 12)])
+    >>> wind_return_speed(maxima)["plots"][0]["series"][0]["x"][-1]
+    np.float64(2012.0)
     """
     record = np.asarray(record, dtype=np.float64)
-    if record.size < 2 * n_years:
-        raise ValueError(f"the record has {record.size} values, too few for {n_years} years")
-    max_speeds = np.array([part.max() for part in np.array_split(record, n_years)])
+    if record.ndim == 2:  # (year, speed) rows: each year's maximum
+        year, speed = record.T
+        year_of_maximum = np.unique(year)
+        max_speeds = np.array([speed[year == y].max() for y in year_of_maximum])
+    else:  # a record without years: n_years equal parts, one maximum each
+        if record.size < n_years:
+            raise ValueError(
+                f"the record has {record.size} values, fewer than its n_years = {n_years} "
+                "years: give each speed's year in a first column, or set n_years"
+            )
+        year_of_maximum = np.arange(1, n_years + 1)
+        max_speeds = np.array([part.max() for part in np.array_split(record, n_years)])
+    n_years = max_speeds.size  # the years the maxima come from
+    if n_years < MIN_YEARS:
+        raise ValueError(
+            f"the data has {n_years} years; the spline through the yearly maxima is a cubic, "
+            f"which needs {MIN_YEARS} points (years) at least"
+        )
+    if np.ptp(max_speeds) == 0:
+        raise ValueError(
+            f"every yearly maximum is {max_speeds[0]:g} m/s: the fits need maxima that vary"
+        )
     speeds = np.sort(max_speeds)
     probability = (np.arange(n_years) + 1) / (n_years + 1)
     target = 1 - 1 / years
@@ -578,7 +616,7 @@ def wind_return_speed(record, *, n_years=21, smoothing=21.0, years=50.0):
                 "series": [
                     {
                         "label": "maximum",
-                        "x": np.arange(1, n_years + 1),
+                        "x": year_of_maximum,
                         "y": max_speeds,
                         "kind": "bar",
                     }

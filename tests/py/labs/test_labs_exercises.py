@@ -4,14 +4,16 @@ References are computed here from the original files in data/scipy-lectures/ (th
 decoded with Pillow, as the chapter's plt.imread does), not from ndlab's packaged copies.
 """
 
+import re
 from pathlib import Path
 
 import numpy as np
 import pytest
 from PIL import Image
-from scipy import ndimage, optimize, signal
+from scipy import interpolate, ndimage, optimize, signal, stats
 
 from ndlab import labs
+from ndlab.labs.core import get_lab
 
 CHAPTER_DATA = Path(__file__).resolve().parents[3] / "data" / "scipy-lectures"
 
@@ -49,6 +51,84 @@ def test_sprogo_smoothing_and_period():
     assert interpolating["spline_speed"] == pytest.approx(36.97, abs=0.01)
     ten = labs.run("wind_return_speed", years=10).outputs["values"]
     assert ten["likelihood_speed"] < 33.76 and ten["gumbel_paper_speed"] < 34.23
+
+
+def chapter_estimates(maxima, smoothing=21.0, years=50.0):
+    """The chapter's three estimates of the `years`-year speed from yearly `maxima`, computed here
+    with SciPy: a spline of the sorted maxima against (i + 1)/(N + 1), a straight line on Gumbel
+    paper, and Gumbel's maximum likelihood."""
+    speeds = np.sort(maxima)
+    probability = np.arange(1, speeds.size + 1) / (speeds.size + 1)
+    target = 1 - 1 / years
+    spline = interpolate.UnivariateSpline(probability, speeds, s=smoothing)(target)
+    paper = np.polyval(
+        np.polyfit(-np.log(-np.log(probability)), speeds, 1), -np.log(-np.log(target))
+    )
+    likelihood = stats.gumbel_r.ppf(target, *stats.gumbel_r.fit(maxima))
+    return {"spline_speed": spline, "gumbel_paper_speed": paper, "likelihood_speed": likelihood}
+
+
+@pytest.mark.parametrize("n", [4, 12, 21])
+def test_sprogo_takes_a_learners_yearly_maxima(n):
+    """A learner's data is a few decades of yearly maxima, with their years or alone."""
+    maxima = np.load(CHAPTER_DATA / "max-speeds.npy").astype(float)[:n]
+    rows = np.column_stack([np.arange(1990, 1990 + n), maxima])
+    found = labs.run("wind_return_speed", data=rows).outputs
+    expected = chapter_estimates(maxima)
+    for key, value in expected.items():
+        assert found["values"][key] == pytest.approx(value, rel=1e-9), key
+    assert found["plots"][0]["series"][0]["x"] == list(range(1990, 1990 + n))
+    assert found["text"][1].startswith(
+        f"They differ because each fits a different thing to only {n} points"
+    )
+
+
+def test_sprogo_takes_the_chapters_maxima_alone():
+    """max-speeds.npy, one column: a record of one value a year for its 21 years."""
+    maxima = np.load(CHAPTER_DATA / "max-speeds.npy").astype(float)
+    found = labs.run("wind_return_speed", data=maxima).outputs["values"]
+    assert found["spline_speed"] == pytest.approx(32.98, abs=0.005)
+    assert found["likelihood_speed"] == pytest.approx(33.76, abs=0.005)
+
+
+def test_sprogo_keeps_each_years_largest_speed():
+    rows = [[2001, 20], [2001, 27.5], [2002, 21], [2003, 30], [2003, 22], [2004, 24], [2005, 26]]
+    found = labs.run("wind_return_speed", data=rows).outputs
+    assert found["plots"][0]["series"][0]["y"] == [27.5, 21, 30, 24, 26]
+    expected = chapter_estimates(np.array([27.5, 21, 30, 24, 26]))
+    assert found["values"]["spline_speed"] == pytest.approx(expected["spline_speed"])
+
+
+def test_sprogo_keeps_the_chapters_record_by_default():
+    assert get_lab("wind_return_speed").data.files == {None: "sprog-windspeeds.npy"}
+    maxima = np.load(CHAPTER_DATA / "max-speeds.npy").astype(float)
+    found = labs.run("wind_return_speed").outputs["values"]
+    assert found["spline_speed"] == pytest.approx(chapter_estimates(maxima)["spline_speed"])
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (
+            [[2001, 25], [2002, 27], [2003, 24]],
+            "the data needs 4 to 10000000 rows, got 3: the spline through the yearly maxima is "
+            "a cubic, which needs 4 points (years) at least",
+        ),
+        (
+            [[2001, 25], [2001, 27], [2002, 24], [2002, 29], [2003, 26]],
+            "the data has 3 years; the spline through the yearly maxima is a cubic, which needs 4",
+        ),
+        (
+            [25.0] * 12,
+            "the record has 12 values, fewer than its n_years = 21 years: give each speed's year "
+            "in a first column, or set n_years",
+        ),
+        ([[2000 + i, 25.0] for i in range(6)], "every yearly maximum is 25 m/s"),
+    ],
+)
+def test_sprogo_says_why_it_refuses_data(data, message):
+    with pytest.raises(ValueError, match=re.escape(message)):
+        labs.run("wind_return_speed", data=data)
 
 
 def test_fitpack_warnings_become_text():
