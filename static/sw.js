@@ -12,7 +12,10 @@ self.addEventListener("install", (event) => {
       if (build.id !== BUILD_ID)
         throw new Error(`build.json is build ${build.id}, this worker is ${BUILD_ID}`);
       const cache = await caches.open(CACHE);
-      await cache.addAll(["./", "build.json", ...Object.keys(build.files)]);
+      // the files the worker fetches as .gz twins and unpacks itself (worker/startup.js)
+      const twins = typeof DecompressionStream === "function" ? build.packed : {};
+      const names = Object.keys(build.files).map((name) => (name in twins ? `${name}.gz` : name));
+      await cache.addAll(["./", "build.json", ...names]);
     })(),
   );
 });

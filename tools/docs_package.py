@@ -3,8 +3,7 @@
 The wheel holds the Sphinx extension and the MkDocs plugin (``docs_ext/ndlab_docs/``) and, as
 their package data in ``ndlab_docs/site/``, ndlab's site as a plain static host serves it best:
 
-- without the ``.gz`` twins of dist/: only ``build.py serve`` sends them (to a browser that asks
-  for gzip), the page never asks for one by name, and a plain host would not send them;
+- without the ``.gz`` twins of dist/ (``build.json`` lists none, so the worker asks for none);
 - without the start-up snapshot (``snapshot/``, 133 MB as it is, 36 MB gzipped): a host that does
   not compress it would make each reader download it whole. Without it the worker starts Python
   the usual way, from Python and its packages' wheels, 41 MB as any host sends them (the wheels
@@ -52,6 +51,8 @@ def site_files() -> dict[str, bytes | Path]:
     listed.update(
         snapshot=None,
         startup_bytes=sum(kept[name] for name in startup),
+        startup_bytes_plain=sum(kept[name] for name in startup),
+        packed={},  # no twins: the worker fetches the plain files
         files=kept,
         sha256={name: d for name, d in listed["sha256"].items() if name in kept},
     )

@@ -135,17 +135,25 @@ def codemirror_bundle() -> Path:
 
 
 def manifest() -> dict:
-    """Every file of dist/ with its size and sha256, and what the worker loads before Python is
-    ready."""
+    """Every file of dist/ with its size and sha256; the size of the .gz twin of each file the
+    worker fetches and unpacks itself where it can (``packed``); the bytes the worker downloads
+    before Python is ready, so (``startup_bytes``) and as the plain files."""
     files = {
         p.relative_to(DIST).as_posix(): p.stat().st_size
         for p in sorted(DIST.rglob("*"))
-        if p.is_file()
+        if p.is_file() and p.suffix != ".gz"
     }
+    snapshot = SNAPSHOT if (DIST / SNAPSHOT["file"]).exists() else None
+    # the large files the worker fetches itself (Pyodide's scripts are imported instead)
+    fetched = [
+        "pyodide/pyodide.asm.wasm",
+        *((snapshot["file"], snapshot["files"]) if snapshot else ()),
+    ]
+    twins = {name: DIST / f"{name}.gz" for name in fetched}
+    packed = {name: twin.stat().st_size for name, twin in twins.items() if twin.exists()}
     digests = {name: sha256(DIST / name) for name in files}
     lock = json.loads((DIST / "pyodide" / "pyodide-lock.json").read_text())
     startup = [f"pyodide/{f}" for f in (*PYODIDE_CORE, "python_stdlib.zip", "pyodide-lock.json")]
-    snapshot = SNAPSHOT if (DIST / SNAPSHOT["file"]).exists() else None
     if snapshot:
         startup += [snapshot["file"], snapshot["files"]]
     else:
@@ -157,7 +165,9 @@ def manifest() -> dict:
         "id": build_id,
         "version": json.loads((ROOT / "package.json").read_text())["version"],
         "pyodide": PYODIDE_VERSION,
-        "startup_bytes": sum(files[f] for f in startup),
+        "startup_bytes": sum(packed.get(f, files[f]) for f in startup),
+        "startup_bytes_plain": sum(files[f] for f in startup),
+        "packed": packed,
         "snapshot": snapshot,
         "files": files,
         "sha256": digests,
@@ -194,13 +204,13 @@ def build(pyodide_dist: str | None = None) -> None:
     stamp_csp(sorted(DIST.glob("*.html")))
     preload_modules(sorted(DIST.glob("*.html")))
     snapshot()
+    saved = precompress()
+    log(f"wrote    .gz copies of {len(COMPRESSIBLE)} kinds of file, {size(saved)} less to send")
     info = manifest()
     (DIST / "build.json").write_text(json.dumps(info, indent=1))
     # The service worker lives at the root (its scope) and knows which build it caches.
     sw = (ROOT / "static" / "sw.js").read_text()
     (DIST / "sw.js").write_text(f'const BUILD_ID = "{info["id"]}";\n{sw}')
-    saved = precompress()
-    log(f"wrote    .gz copies of {len(COMPRESSIBLE)} kinds of file, {size(saved)} less to send")
     if info["snapshot"]:
         parts = (("memory", SNAPSHOT["file"]), ("packages' files", SNAPSHOT["files"]))
         sizes = [
@@ -210,8 +220,8 @@ def build(pyodide_dist: str | None = None) -> None:
         ]
         log(f"the start-up snapshot: {', '.join(sizes)}")
     total = sum(info["files"].values())
-    startup = size(info["startup_bytes"])
-    log(f"dist/: {len(info['files'])} files, {size(total)}; Python start-up loads {startup}")
+    startup = f"{size(info['startup_bytes'])} ({size(info['startup_bytes_plain'])} unpacked)"
+    log(f"dist/: {len(info['files'])} files, {size(total)}; Python start-up downloads {startup}")
     lock = json.loads((runtime / "pyodide-lock.json").read_text())
     on_demand = [n for n in closure(lock, ON_DEMAND) if n not in closure(lock, ["ndlab"])]
     extra = sum(info["files"][f"pyodide/{lock['packages'][n]['file_name']}"] for n in on_demand)

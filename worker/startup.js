@@ -10,15 +10,40 @@ import { closure, filesOf, profileMismatch, restoreSnapshot } from "./snapshot.j
 import { broadcast, runtime } from "./transport.js";
 
 const PYODIDE_URL = new URL("../pyodide/", import.meta.url).href;
+/** @type {Record<string, string>} the types of the files with .gz twins the worker fetches */
+const MIME = { ".wasm": "application/wasm", ".json": "application/json", ".js": "text/javascript" };
 const started = performance.now();
 
 /**
- * Pyodide's downloads, through `self.fetch`: their bytes are counted for the page's progress bar
- * (the expected total comes from build.json, which the build writes), and packages can be
- * requested ahead, to be handed to Pyodide when it asks for them with the same integrity.
- * @param {number} total
+ * Whether this worker fetches the .gz twins the build writes and unpacks them itself, so that
+ * the bytes that travel do not depend on the host compressing: with DecompressionStream, and
+ * with WebCrypto to check the unpacked bytes (without it, a fetch's `integrity` checks the
+ * plain file).
  */
-function watchDownloads(total) {
+const unpacks = () => typeof DecompressionStream === "function" && Boolean(crypto.subtle);
+
+/**
+ * The body of a response to a .gz twin, unpacked. A host that sends the twin gzip-encoded
+ * itself (some map .gz to `Content-Encoding: gzip`) has had it unpacked by the browser already.
+ * @param {Response} response @param {ReadableStream<Uint8Array>} body
+ */
+const unpacked = (response, body) =>
+  response.headers.get("Content-Encoding")?.includes("gzip")
+    ? body
+    : body.pipeThrough(/** @type {any} */ (new DecompressionStream("gzip")));
+
+/**
+ * Pyodide's downloads, through `self.fetch`: their bytes are counted as they travel for the
+ * page's progress bar (the expected total comes from build.json, which the build writes); a file
+ * with a .gz twin (build.json's `packed`) is fetched as the twin and unpacked here when the
+ * worker can (`unpacks`); packages can be requested ahead, to be handed to Pyodide when it asks
+ * for them with the same integrity.
+ * @param {any} build build.json
+ */
+function watchDownloads(build) {
+  const packed = unpacks() ? new Set(Object.keys(build.packed)) : new Set();
+  const total = packed.size ? build.startup_bytes : build.startup_bytes_plain;
+  const site = new URL("../", import.meta.url).href;
   let loaded = 0;
   let stage = "Downloading Python, NumPy and SciPy";
   let reported = -Infinity;
@@ -35,7 +60,11 @@ function watchDownloads(total) {
     /** @type {RequestInfo | URL} */ input,
     /** @type {RequestInit | undefined} */ init = undefined,
   ) => {
-    const response = await fetchOriginal(input, init);
+    const url = String(input instanceof Request ? input.url : input);
+    const twin = url.startsWith(site) && !init?.integrity && packed.has(url.slice(site.length));
+    let response = twin ? await fetchOriginal(`${url}.gz`, init) : undefined;
+    const viaTwin = Boolean(response?.ok); // else the plain file (a twin gone missing)
+    if (!response || !viaTwin) response = await fetchOriginal(input, init);
     if (!response.body) return response;
     const counter = new TransformStream({
       transform(chunk, controller) {
@@ -44,11 +73,16 @@ function watchDownloads(total) {
         controller.enqueue(chunk);
       },
     });
-    return new Response(response.body.pipeThrough(counter), {
-      status: response.status,
-      statusText: response.statusText,
-      headers: response.headers,
+    const body = response.body.pipeThrough(counter);
+    if (!viaTwin) {
+      const { status, statusText, headers } = response;
+      return new Response(body, { status, statusText, headers });
+    }
+    // what the plain file would have been sent as (WebAssembly.instantiateStreaming needs it)
+    const headers = new Headers({
+      "Content-Type": MIME[url.slice(url.lastIndexOf("."))] ?? "application/octet-stream",
     });
+    return new Response(unpacked(response, body), { status: 200, headers });
   };
   /**
    * Download `url` and check it against the sha256 that `list` names for it. With WebCrypto its
@@ -147,7 +181,7 @@ export async function start() {
     fetchJson("../pyodide/pyodide-lock.json"),
   ]);
   const entries = closure(lock, "ndlab");
-  const downloads = watchDownloads(build.startup_bytes);
+  const downloads = watchDownloads(build);
   /** @type {Record<string, any>} */
   const timings = { snapshot: build.snapshot ? "" : "none in this build" };
   let pyodide;

@@ -150,7 +150,8 @@ def test_a_snapshot_made_in_another_engine_is_refused_before_it_downloads(browse
         "refused: it was made in an engine that lays out functions otherwise "
         "(sameFunction is true here, false where it was made)"
     )
-    assert not [u for u in requested if u.endswith((SNAPSHOT["file"], SNAPSHOT["files"]))]
+    large = (SNAPSHOT["file"], SNAPSHOT["files"])
+    assert not [u for u in requested if u.removesuffix(".gz").endswith(large)]
     assert any(u.endswith(".whl") for u in requested)
     assert run(guarded.page, CODE).endswith("1 ['ndlab.bridge.jobs', 'numpy', 'scipy']\n")
     guarded.close()

@@ -1,0 +1,70 @@
+"""What travels before the first result: the worker fetches the large files it unpacks itself
+(build.json's ``packed``: Pyodide's WebAssembly and the snapshot's two files) as their .gz twins,
+so a host that compresses nothing, as ``python3 -m http.server`` run in dist/ (a teacher's way),
+sends them compressed; a worker without DecompressionStream fetches the plain files."""
+
+import json
+
+from pages import Guarded
+from tools.layout import DIST
+from tools.server import other_site, running
+
+BUILD = json.loads((DIST / "build.json").read_text())
+PACKED = sorted(BUILD["packed"])
+FIRST_RESULT = "() => performance.getEntriesByName('ndlab:result').length > 0"
+# the worker's module, with DecompressionStream taken away before it starts Python
+WITHOUT_DECOMPRESSION = "delete globalThis.DecompressionStream;\n"
+# the start-up progress the worker reports to the page, kept in window.progress
+RECORD_PROGRESS = """window.progress = [];
+window.Worker = class extends Worker {
+  constructor(...args) {
+    super(...args);
+    this.addEventListener('message', (e) => e.data?.type === 'progress' && progress.push(e.data));
+  }
+};"""
+
+
+def first_result(browser, url, prefix=""):
+    """A fresh page at `url` (its worker's module with `prefix` in front) until its first result;
+    returns its start-up timings, the paths of the site it and its worker requested, and the
+    progress its worker reported."""
+    guarded = Guarded(browser)
+    guarded.page.add_init_script(RECORD_PROGRESS)
+    requested = []
+    guarded.context.on(
+        "request", lambda r: r.service_worker or requested.append(r.url.removeprefix(url))
+    )
+    if prefix:
+
+        def prefixed(route):
+            response = route.fetch()
+            route.fulfill(response=response, body=prefix + response.text())
+
+        guarded.context.route("**/worker/worker.js", prefixed)
+    guarded.page.goto(url)
+    guarded.page.wait_for_function(FIRST_RESULT)
+    timings = guarded.page.evaluate("async () => (await ndlab.ready).timings")
+    progress = guarded.page.evaluate("window.progress")
+    guarded.close()
+    return timings, requested, progress
+
+
+def test_a_plain_static_host_sends_the_large_files_compressed(browser):
+    assert PACKED == ["pyodide/pyodide.asm.wasm", "snapshot/files.bin", "snapshot/ndlab.bin"]
+    with running(other_site(DIST)) as url:  # http.server: no gzip, no isolation headers
+        timings, requested, progress = first_result(browser, url)
+    assert timings["snapshot"] == "restored"
+    assert [f"{name}.gz" for name in PACKED] == sorted(n for n in requested if n.endswith(".gz"))
+    assert not set(PACKED) & set(requested)
+    # the progress counts the bytes that travel, out of what travels (the twins' sizes)
+    downloads = [p for p in progress if p["total"] > 1]
+    assert {p["total"] for p in downloads} == {BUILD["startup_bytes"]}
+    assert BUILD["startup_bytes"] * 0.8 < downloads[-1]["loaded"] <= BUILD["startup_bytes"]
+
+
+def test_a_worker_without_decompression_fetches_the_plain_files(browser, base_url):
+    timings, requested, progress = first_result(browser, base_url, prefix=WITHOUT_DECOMPRESSION)
+    assert timings["snapshot"] == "restored"
+    assert set(PACKED) <= set(requested)
+    assert not [n for n in requested if n.endswith(".gz")]
+    assert {p["total"] for p in progress if p["total"] > 1} == {BUILD["startup_bytes_plain"]}
