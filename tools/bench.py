@@ -110,7 +110,7 @@ def startup(browser, url):
         }
         if kind == "cold":
             page.wait_for_function(
-                "() => navigator.serviceWorker.controller !== null", timeout=60_000
+                "() => document.documentElement.dataset.offline === 'ready'", timeout=60_000
             )
             rows["cold_bytes"] = sum(sizes)
     context.close()
