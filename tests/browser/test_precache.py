@@ -3,7 +3,10 @@ cached for offline use, fetches each file once and at most 50 MB; a return visit
 the browser already has; and with the server stopped the page still starts and computes."""
 
 import collections
-import functools
+import hashlib
+import json
+import os
+import shutil
 
 import pytest
 
@@ -38,9 +41,13 @@ class _Counted:
 
 class Recorded(server.Handler):
     """ndlab's server, writing down each request's path, status and bytes sent (headers and
-    body) in the list `sent`."""
+    body) in the list `sent`; it serves the folder `site[0]` (a test may put another there)."""
 
     sent = None
+    site = None
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, directory=str(self.site[0]), **kwargs)
 
     def setup(self):
         super().setup()
@@ -54,9 +61,11 @@ class Recorded(server.Handler):
             self.sent.append(Sent(self.path, self.status, self.wfile.count - before))
 
 
-def recorded_server(sent):
-    handler = type("RecordedHandler", (Recorded,), {"sent": sent})
-    return server.LimitedServer(("127.0.0.1", 0), functools.partial(handler, directory=str(DIST)))
+def recorded_server(sent, site=None):
+    """A server of `site` (a one-item list: the folder served, DIST unless given) writing down
+    what it sends in the list `sent`."""
+    attributes = {"sent": sent, "site": site or [DIST]}
+    return server.LimitedServer(("127.0.0.1", 0), type("RecordedHandler", (Recorded,), attributes))
 
 
 def cached_paths(page):
@@ -93,7 +102,9 @@ def test_a_first_visit_fetches_each_file_once_and_a_return_visit_nothing(browser
         timings = guarded.page.evaluate("async () => (await ndlab.ready).timings")
         assert timings["snapshot"] == "restored"
         cached = cached_paths(guarded.page)
-        assert {"/snapshot/ndlab.bin", "/snapshot/files.bin"} <= {p.removesuffix(".gz") for p in cached}
+        assert {"/snapshot/ndlab.bin", "/snapshot/files.bin"} <= {
+            p.removesuffix(".gz") for p in cached
+        }
         assert not [p for p in cached if "/h-" in p], "packages cached besides the snapshot"
 
         del sent[:]
@@ -104,3 +115,44 @@ def test_a_first_visit_fetches_each_file_once_and_a_return_visit_nothing(browser
         assert again == [], f"a return visit fetched {again}"
     assert_works_offline(guarded, url)
     guarded.close()
+
+
+def next_build(folder, changed):
+    """dist/ as the next build would be with one file, `changed`, edited: linked into `folder`,
+    that file, build.json and sw.js written anew (their .gz twins dropped)."""
+    shutil.copytree(DIST, folder, copy_function=os.link)
+    build = json.loads((DIST / "build.json").read_text())
+    edited = (DIST / changed).read_bytes() + b"\n"
+    build["sha256"][changed] = hashlib.sha256(edited).hexdigest()
+    build["id"] = hashlib.sha256(build["id"].encode()).hexdigest()[:12]
+    sw = (DIST / "sw.js").read_text().split("\n", 1)[1]
+    texts = {changed: edited, "build.json": json.dumps(build).encode()}
+    texts["sw.js"] = f'const BUILD_ID = "{build["id"]}";\n{sw}'.encode()
+    for name, data in texts.items():
+        for path in (folder / name, folder / f"{name}.gz"):
+            path.unlink(missing_ok=True)
+        (folder / name).write_bytes(data)
+    return build["id"]
+
+
+def test_an_update_fetches_only_what_changed(browser, tmp_path):
+    """A new build is found on a return visit: its service worker fills its cache from the
+    older one and fetches only the files that changed; once the learner reloads, the older
+    cache is gone."""
+    sent, site = [], [DIST]
+    with server.running(recorded_server(sent, site)) as url:
+        guarded = Guarded(browser, url)
+        guarded.wait_ready()
+        wait_for_precache(guarded.page)
+        site[0] = tmp_path / "next"
+        build_id = next_build(site[0], "static/favicon.svg")
+        del sent[:]
+        guarded.page.reload()
+        with guarded.page.expect_navigation():  # the page offers the new build; take it
+            guarded.page.locator("#update-reload").click()
+        guarded.wait_ready()
+        wait_for_precache(guarded.page)
+        fetched = {s.path for s in sent if s.status != 304}
+        assert fetched == {"/sw.js", "/build.json", "/static/favicon.svg"}
+        assert guarded.page.evaluate("caches.keys()") == [f"ndlab-{build_id}"]
+        guarded.close()
