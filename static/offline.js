@@ -26,7 +26,9 @@ export async function registerOffline(onUpdate) {
     registration = await serviceWorker.register(new URL("../sw.js", import.meta.url), {
       scope: "../",
     });
+    if (!registration) throw new Error("the browser registered no service worker");
   } catch (error) {
+    // Python starts all the same: only without the offline copy.
     console.warn("ndlab: offline support is not available:", error);
     return null;
   }
