@@ -8,7 +8,7 @@ import { CodeEditor } from "./editor.js";
 import { ImageView } from "./image-view.js";
 import { LabsView } from "./labs.js";
 import { LessonView } from "./lesson.js";
-import { registerOffline } from "./offline.js";
+import { precache, registerOffline } from "./offline.js";
 import { MAX_LAB_DATA, decode, decodeLab, encode, encodeLab } from "./permalink.js";
 import { Presenter } from "./presenter.js";
 import { helpDialog, installShortcuts } from "./shortcuts.js";
@@ -16,6 +16,11 @@ import { copyText, reveal, showMessage as showMessageIn } from "./views/common.j
 
 const $ = (/** @type {string} */ id) => /** @type {any} */ (document.getElementById(id));
 
+// On a first visit the service worker takes the page before Python's downloads start, to keep them.
+await registerOffline((reload) => {
+  $("update").hidden = false;
+  $("update-reload").onclick = reload;
+});
 const ndlab = createApi(showProgress);
 Object.assign(window, { ndlab });
 const compare = new Compare({
@@ -445,13 +450,10 @@ async function main() {
   else writeImagesHash();
   window.addEventListener("hashchange", route);
   if (!(await waitForPython())) return;
-  // Precache for offline use only once the first result is on the screen, so that it competes
+  // The rest of the site is cached once the first result is on the screen, so that it competes
   // neither with Python's own download nor with the first run.
   await firstResultShown();
-  registerOffline((reload) => {
-    $("update").hidden = false;
-    $("update-reload").onclick = reload;
-  }).catch((error) => console.warn("ndlab: offline support is not available:", error));
+  precache();
 }
 
 main();

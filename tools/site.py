@@ -158,6 +158,11 @@ def manifest() -> dict:
         startup += [snapshot["file"], snapshot["files"]]
     else:
         startup += [f"pyodide/{lock['packages'][n]['file_name']}" for n in closure(lock, ["ndlab"])]
+    # What the service worker adds after the first result. Not Python's runtime and packages, nor
+    # the snapshot: it keeps those as the worker downloads them, so its cache holds what this
+    # browser's start needs (the snapshot or, where that is refused, the packages) and the
+    # packages learners' code imported, whatever files the worker chose to fetch.
+    precache = [f for f in files if f.split("/")[0] not in ("pyodide", "snapshot")]
     build_id = hashlib.sha256(
         "".join(f"{name}{digest}" for name, digest in digests.items()).encode()
     ).hexdigest()[:12]
@@ -169,6 +174,7 @@ def manifest() -> dict:
         "startup_bytes_plain": sum(files[f] for f in startup),
         "packed": packed,
         "snapshot": snapshot,
+        "precache": precache,
         "files": files,
         "sha256": digests,
     }

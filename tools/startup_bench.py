@@ -130,8 +130,11 @@ def visit_ndlab(engine, url, meter):
             "snapshot": timings["snapshot"],
         }
         if kind == "cold":
-            # the service worker controls the page once its precache is complete
-            engine.wait_until("() => navigator.serviceWorker.controller !== null")
+            # the page marks the service worker's precache done or failed (none without a worker)
+            engine.wait_until(
+                "() => document.documentElement.dataset.offline !== undefined"
+                " || !navigator.serviceWorker?.controller"
+            )
             rows[kind]["all_bytes"] = meter.total()
     return rows
 

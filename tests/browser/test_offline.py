@@ -14,9 +14,9 @@ RUN_BLUR = "ndlab.loadSample('coins').then((c) => ndlab.run('gaussian_filter', {
 
 
 def wait_for_precache(page):
-    """Wait until the service worker has cached the whole build and controls the page."""
-    page.evaluate("async () => { await navigator.serviceWorker.ready; }")
-    page.wait_for_function("() => navigator.serviceWorker.controller !== null")
+    """Wait until the service worker controls the page and says it has cached what an offline
+    start needs (static/offline.js marks the page's root element)."""
+    page.wait_for_function("() => document.documentElement.dataset.offline === 'ready'")
 
 
 def assert_works_offline(guarded, url):

@@ -62,6 +62,8 @@ def test_unzipped_package_runs_an_operation(browser, tmp_path):
             "async () => (await ndlab.run('sobel', {}, await ndlab.loadSample('coins'))).image.width"
         )
         assert width == 384
+        # matplotlib and the teacher's wheel are kept when code first imports them, not before
+        assert guarded.page.evaluate(HELPERS_CODE)["error"] is None
         wait_for_precache(guarded.page)
     finally:
         launcher.terminate()
