@@ -7,9 +7,13 @@ import { createApi } from "./api.js";
 import { ImageView } from "./image-view.js";
 import { LabsView } from "./labs.js";
 import { checkParams, decodeEmbed, encode, encodeLab } from "./permalink.js";
+import { progressText } from "./runtime-status.js";
 import { showMessage as showMessageIn } from "./views/common.js";
+import { parts } from "./views/parts.js";
 
-const $ = (/** @type {string} */ id) => /** @type {any} */ (document.getElementById(id));
+/** The demo's root: its view's parts, and the embed's own. */
+const root = /** @type {HTMLElement} */ (document.querySelector("main[data-view]"));
+const el = parts(root, "status openFull message params images outputs");
 
 /** Requests a host may send: {ndlab: "embed", id, type, params?}. */
 const REQUEST_TYPES = ["get", "set", "run", "status"];
@@ -32,15 +36,13 @@ const state = {
   broken: false,
 };
 
-/** @param {{stage: string, loaded: number, total: number}} p */
-function showProgress({ stage, loaded, total }) {
-  if (state.broken) return;
-  $("status").textContent =
-    total > 1 ? `${stage}: ${Math.floor(Math.min(loaded / total, 1) * 100)} %` : `${stage}…`;
+/** @param {import("./runtime-status.js").Progress} p */
+function showProgress(p) {
+  if (!state.broken) el.status.textContent = progressText(p);
 }
 
 /** @param {import("./views/common.js").Problem} problem */
-const showMessage = (problem) => showMessageIn($("message"), problem);
+const showMessage = (problem) => showMessageIn(el.message, problem);
 
 /** Post to the host page: to the allowed origins, or (height and state only) to any. @param {any} message */
 function tellParent(message) {
@@ -75,8 +77,8 @@ function failed(error, broken = false) {
   setState("error", error.message);
   if (broken) {
     state.broken = true;
-    $("params").hidden = true;
-    $("images").hidden = $("outputs").hidden = true;
+    el.params.hidden = true;
+    el.images.hidden = el.outputs.hidden = true;
   }
   for (const w of state.waiters.splice(0)) w.reject(error);
 }
@@ -88,7 +90,7 @@ function fullPageLink() {
     kind === "lab"
       ? encodeLab(spec.name, params)
       : encode({ sample, steps: [...state.before, { name: spec.name, params }] });
-  $("open-full").href = `index.html${hash}`;
+  el.openFull.href = `index.html${hash}`;
 }
 
 // --- an operation on a sample image --------------------------------------------------------
@@ -99,13 +101,11 @@ let imageView = null;
 /** A finished run, summed up for the host page. @param {any} result */
 function ranOp(result) {
   const view = /** @type {ImageView} */ (imageView);
-  $("result").setAttribute(
-    "aria-label",
-    `Result: ${view.describe()} of ${$("original-caption").textContent}`,
-  );
-  $("result-caption").textContent = view.describe();
-  $("timings").textContent = `SciPy ${result.timings.compute_ms.toFixed(1)} ms`;
-  $("status").textContent = "";
+  const { result: canvas, originalCaption, resultCaption, timings } = view.el;
+  canvas.setAttribute("aria-label", `Result: ${view.describe()} of ${originalCaption.textContent}`);
+  resultCaption.textContent = view.describe();
+  timings.textContent = `SciPy ${result.timings.compute_ms.toFixed(1)} ms`;
+  el.status.textContent = "";
   const { width, height } = result.image;
   finished({
     kind: "op",
@@ -128,32 +128,15 @@ function meanGrey({ data }) {
 }
 
 async function startOp() {
-  $("images").hidden = false;
-  const view = (imageView = new ImageView(
-    {
-      controls: $("controls"),
-      params: $("params"),
-      busy: $("busy"),
-      cancel: $("cancel"),
-      original: $("original"),
-      result: $("result"),
-      originalCaption: $("original-caption"),
-      resultCaption: $("result-caption"),
-      code: $("code"),
-      timings: $("timings"),
-      title: $("title"),
-      summary: $("summary"),
+  el.images.hidden = false;
+  const view = (imageView = new ImageView(root, ndlab, {
+    onChange: () => {
+      state.params = view.steps[view.steps.length - 1].params;
+      fullPageLink();
     },
-    ndlab,
-    {
-      onChange: () => {
-        state.params = view.steps[view.steps.length - 1].params;
-        fullPageLink();
-      },
-      onMessage: (problem) => problem && failed(problem),
-      onResult: ranOp,
-    },
-  ));
+    onMessage: (problem) => problem && failed(problem),
+    onResult: ranOp,
+  }));
   view.setCatalogue((await ndlab.catalog()).operations);
   view.start([...state.before, { name: state.spec.name, params: state.params }]);
   view.selectStep(state.before.length);
@@ -173,7 +156,7 @@ async function startOp() {
   }
   state.sample = sample.name;
   await view.openSample(sample.name);
-  $("original-caption").textContent = sample.title;
+  view.el.originalCaption.textContent = sample.title;
 }
 
 // --- a lab -----------------------------------------------------------------------------------
@@ -182,40 +165,25 @@ async function startOp() {
 let labView = null;
 
 async function startLab() {
-  $("outputs").hidden = false;
-  labView = new LabsView(
-    {
-      title: $("title"),
-      about: $("summary"),
-      form: $("params"),
-      controls: $("controls"),
-      outputs: $("outputs"),
-      code: $("code"),
-      timings: $("timings"),
-      busy: $("busy"),
-      cancel: $("cancel"),
-      progress: $("progress"),
+  el.outputs.hidden = false;
+  labView = new LabsView(root, ndlab, {
+    onChange: (_, params) => {
+      state.params = params;
+      fullPageLink();
     },
-    ndlab,
-    {
-      onChange: (_, params) => {
-        state.params = params;
-        fullPageLink();
-      },
-      onMessage: (problem) => problem && failed(problem),
-      onResult: (result) => {
-        $("status").textContent = "";
-        finished({
-          kind: "lab",
-          name: result.name,
-          params: result.params,
-          values: result.outputs.values ?? {},
-          text: result.outputs.text ?? [],
-          timings: result.timings,
-        });
-      },
+    onMessage: (problem) => problem && failed(problem),
+    onResult: (result) => {
+      el.status.textContent = "";
+      finished({
+        kind: "lab",
+        name: result.name,
+        params: result.params,
+        values: result.outputs.values ?? {},
+        text: result.outputs.text ?? [],
+        timings: result.timings,
+      });
     },
-  );
+  });
   labView.setCatalogue(await ndlab.labs());
   labView.select(state.spec.name, state.params);
 }
