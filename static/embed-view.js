@@ -2,8 +2,10 @@
 // The embed view (embed.html): one operation or lab, compact, in an iframe on a host page.
 // Python runs in the shared worker, so every demo on a host page uses one runtime. The view tells
 // its parent its height and state, and answers requests (get, set, run, status) sent with
-// postMessage from the origins its URL allows (`origins=`); other messages are ignored.
+// postMessage from the origins its URL allows (`origins=`); other messages are ignored. The
+// messages are declared in embed-protocol.js.
 import { createApi } from "./api.js";
+import { TAG, requestError } from "./embed-protocol.js";
 import { ImageView } from "./image-view.js";
 import { LabsView } from "./labs.js";
 import { checkParams, decodeEmbed, encode, encodeLab } from "./permalink.js";
@@ -14,9 +16,6 @@ import { parts } from "./views/parts.js";
 /** The demo's root: its view's parts, and the embed's own. */
 const root = /** @type {HTMLElement} */ (document.querySelector("main[data-view]"));
 const el = parts(root, "status openFull message params images outputs");
-
-/** Requests a host may send: {ndlab: "embed", id, type, params?}. */
-const REQUEST_TYPES = ["get", "set", "run", "status"];
 
 const ndlab = createApi(showProgress, { shared: true });
 Object.assign(window, { ndlab });
@@ -44,17 +43,19 @@ function showProgress(p) {
 /** @param {import("./views/common.js").Problem} problem */
 const showMessage = (problem) => showMessageIn(el.message, problem);
 
-/** Post to the host page: to the allowed origins, or (height and state only) to any. @param {any} message */
-function tellParent(message) {
+/** @param {import("./embed-protocol.js").DemoNotice} notice @param {string} origin */
+const post = (notice, origin) => window.parent.postMessage(notice, origin);
+
+/** Tell the host page: the allowed origins, or (height and state only) any. @param {import("./embed-protocol.js").DemoNotice} notice */
+function tellParent(notice) {
   if (window.parent === window) return;
-  for (const origin of state.origins.length ? state.origins : ["*"])
-    window.parent.postMessage({ ndlab: "embed", ...message }, origin);
+  for (const origin of state.origins.length ? state.origins : ["*"]) post(notice, origin);
 }
 
-/** @param {"loading" | "ready" | "error"} name @param {string} message */
+/** @param {import("./embed-protocol.js").DemoState} name @param {string} message */
 function setState(name, message = "") {
   document.body.dataset.state = name;
-  tellParent({ type: "state", state: name, message });
+  tellParent({ ndlab: TAG, type: "state", state: name, message });
 }
 
 /** A finished run: remember it and answer the requests waiting for these parameters. @param {any} summary */
@@ -204,7 +205,7 @@ function setParams(params) {
   return done;
 }
 
-/** @param {any} request a message already checked against the schema */
+/** @param {import("./embed-protocol.js").HostRequest} request a message checked by requestError */
 async function answer(request) {
   if (request.type === "status")
     return { runtime: await ndlab.runtime(), state: document.body.dataset.state };
@@ -214,25 +215,9 @@ async function answer(request) {
   return state.summary;
 }
 
-/** Why a message does not follow the schema, or "" when it does. @param {any} m */
-function schemaError(m) {
-  if (!Number.isSafeInteger(m.id) || m.id < 0) return "“id” must be a non-negative integer.";
-  if (!REQUEST_TYPES.includes(m.type)) return `“type” must be one of ${REQUEST_TYPES.join(", ")}.`;
-  const extra = Object.keys(m).filter(
-    (k) => !["ndlab", "id", "type", ...(m.type === "set" ? ["params"] : [])].includes(k),
-  );
-  if (extra.length) return `Unexpected field “${extra[0]}” in a “${m.type}” request.`;
-  if (
-    m.type === "set" &&
-    (typeof m.params !== "object" || m.params === null || Array.isArray(m.params))
-  )
-    return "“params” must be an object.";
-  return "";
-}
-
 window.addEventListener("message", async (event) => {
   const m = event.data;
-  if (event.source !== window.parent || typeof m !== "object" || m === null || m.ndlab !== "embed")
+  if (event.source !== window.parent || typeof m !== "object" || m === null || m.ndlab !== TAG)
     return;
   await decoded; // the allowed origins come from the URL
   if (!state.origins.includes(event.origin)) {
@@ -241,9 +226,9 @@ window.addEventListener("message", async (event) => {
     );
     return;
   }
-  const reply = (/** @type {any} */ body) =>
-    window.parent.postMessage({ ndlab: "embed", type: "reply", id: m.id, ...body }, event.origin);
-  const invalid = schemaError(m);
+  const reply = (/** @type {{ok: true, value: any} | {ok: false, error: string}} */ body) =>
+    post({ ndlab: TAG, type: "reply", id: m.id, ...body }, event.origin);
+  const invalid = requestError(m);
   if (invalid) return reply({ ok: false, error: invalid });
   try {
     reply({ ok: true, value: await answer(m) });
@@ -259,7 +244,7 @@ function reportHeight() {
   let last = 0;
   new ResizeObserver(() => {
     const height = Math.ceil(document.documentElement.getBoundingClientRect().height);
-    if (height !== last) tellParent({ type: "height", height: (last = height) });
+    if (height !== last) tellParent({ ndlab: TAG, type: "height", height: (last = height) });
   }).observe(document.documentElement);
 }
 

@@ -214,6 +214,7 @@ def test_pages_preload_every_module_their_script_imports():
     assert shell - preloaded == {
         "static/app.js",
         "static/embed.js",
+        "static/embed-protocol.js",
         "static/embed-view.js",
         "static/start-guard.js",
         "static/sw.js",
