@@ -46,6 +46,16 @@ const SIGINT = 2;
  * SciPy on a slow, busy computer sends nothing for many seconds. (Tests set ndlabStallSeconds.)
  */
 const STALL_SECONDS = /** @type {any} */ (globalThis).ndlabStallSeconds ?? 120;
+/**
+ * The shared worker's options. `extendedLifetime` asks the browser to keep it running for a while
+ * after the last page using it is left (Chromium 148 and later; others ignore it), so the next
+ * page of a docs site with demos connects to the same Python, already started, instead of
+ * starting another: a book of pages starts Python once.
+ * @param {string} name
+ */
+function sharedWorkerOptions(name) {
+  return /** @type {WorkerOptions} */ ({ type: "module", name, extendedLifetime: true });
+}
 /** What Python's start needs from the browser, by global name. */
 const NEEDED = { Worker: "Web Workers", WebAssembly: "WebAssembly" };
 
@@ -123,7 +133,7 @@ class Runner {
     let worker;
     try {
       worker = shared
-        ? new SharedWorker(WORKER_URL, { type: "module", name: shared })
+        ? new SharedWorker(WORKER_URL, sharedWorkerOptions(shared))
         : new Worker(WORKER_URL, { type: "module" });
     } catch (error) {
       this.rejectReady(

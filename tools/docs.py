@@ -2,7 +2,9 @@
 
 ``python3 build.py docs`` builds the site into site/ with the MkDocs pinned in
 requirements/test.txt, strictly (mkdocs.yml): a broken link or anchor, or a page left out of the
-nav, fails the build. ``python3 build.py bench --docs`` replaces the figure blocks of
+nav, fails the build. Its live demos are ```` ```ndlab ```` fences read by the docs authors' plugin
+of this source tree (``docs_ext/``), laid out as its wheel holds it (``tools/docs_package.py``),
+which checks them against the catalogue and copies ndlab's site into site/ndlab/. ``python3 build.py bench --docs`` replaces the figure blocks of
 docs/performance.md, each between ``<!-- bench:NAME -->`` and ``<!-- /bench:NAME -->``, with the
 parts of the report it measured; the text around the blocks stays as written. Blocks between
 ``<!-- declared:NAME -->`` and ``<!-- /declared:NAME -->`` are written from a declaration in the
@@ -13,9 +15,12 @@ Standard library only: build.py imports this module, and MkDocs runs in the inte
 """
 
 import json
+import os
 import re
 import subprocess
 from pathlib import Path
+
+from tools.docs_package import unpack_docs
 
 ROOT = Path(__file__).resolve().parents[1]
 CONFIG = ROOT / "mkdocs.yml"
@@ -31,16 +36,23 @@ DECLARED = re.compile(r"(<!-- declared:embed-protocol -->\n)(?P<text>.*?)(<!-- /
 
 
 def mkdocs(python, out):
-    """Build the manual into `out` with the MkDocs of interpreter `python`, strictly.
+    """Build the manual into `out` with the MkDocs of interpreter `python`, strictly, and ndlab's
+    plugin from this source tree (dist/ built first if needed: the plugin ships its site).
 
     Returns
     -------
     subprocess.CompletedProcess
         MkDocs' run, its messages captured (``stderr``); ``returncode`` 0 when the site built.
     """
+    plugin = unpack_docs()
+    path = os.pathsep.join(filter(None, [str(plugin), os.environ.get("PYTHONPATH")]))
     command = [python, "-m", "mkdocs", "build", "--strict", "--config-file", CONFIG]
     return subprocess.run(
-        [*map(str, command), "--site-dir", str(out)], capture_output=True, text=True, check=False
+        [*map(str, command), "--site-dir", str(out)],
+        capture_output=True,
+        text=True,
+        check=False,
+        env=dict(os.environ, PYTHONPATH=path),
     )
 
 

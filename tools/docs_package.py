@@ -18,15 +18,19 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import os
+import shutil
 import zipfile
 from pathlib import Path
 
-from tools.layout import DIST, PYODIDE_CORE, ROOT, closure, log, size
+from tools.layout import CACHE, DIST, PYODIDE_CORE, ROOT, closure, log, size
 from tools.site import build, built
 
 #: The package's source: the extension and the plugin (the site is added from dist/).
 SOURCE = ROOT / "docs_ext" / "ndlab_docs"
 NAME = "ndlab_docs"
+#: Where ``unpack_docs`` lays the wheel's files out for the project's own manual.
+UNPACKED = CACHE / "ndlab_docs"
 #: What the site copy leaves out of dist/ (see above).
 LEFT_OUT = ("snapshot/",)
 ENTRY_POINTS = "[mkdocs.plugins]\nndlab = ndlab_docs.mkdocs_plugin:NdlabPlugin\n"
@@ -76,24 +80,52 @@ def record_line(name: str, data: bytes) -> str:
     return f"{name},sha256={digest},{len(data)}"
 
 
+def contents(version: str) -> dict[str, bytes | Path]:
+    """The wheel's files but RECORD (name in the wheel -> bytes, or the file that holds them)."""
+    info = f"{NAME}-{version}.dist-info"
+    files: dict[str, bytes | Path] = {
+        f"{NAME}/{p.relative_to(SOURCE).as_posix()}": p for p in sorted(SOURCE.rglob("*.py"))
+    }
+    files |= {f"{NAME}/site/{name}": f for name, f in site_files().items()}
+    files |= {f"{info}/{name}": data for name, data in metadata(version).items()}
+    return files
+
+
 def package_docs(out_dir: Path = ROOT) -> Path:
     """Write ``ndlab_docs-VERSION-py3-none-any.whl`` into `out_dir` (dist/ built first if needed)."""
     if not built():
         build()
     version = json.loads((DIST / "build.json").read_text())["version"]
     info = f"{NAME}-{version}.dist-info"
-    contents: dict[str, bytes | Path] = {
-        f"{NAME}/{p.relative_to(SOURCE).as_posix()}": p for p in sorted(SOURCE.rglob("*.py"))
-    }
-    contents |= {f"{NAME}/site/{name}": f for name, f in site_files().items()}
-    contents |= {f"{info}/{name}": data for name, data in metadata(version).items()}
     out = out_dir / f"{NAME}-{version}-py3-none-any.whl"
     record = []
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
-        for name, item in contents.items():
+        for name, item in contents(version).items():
             data = item if isinstance(item, bytes) else item.read_bytes()
             zf.writestr(name, data)
             record.append(record_line(name, data))
         zf.writestr(f"{info}/RECORD", "\n".join([*record, f"{info}/RECORD,,"]) + "\n")
     log(f"wrote    {out.name} ({size(out.stat().st_size)})")
     return out
+
+
+def unpack_docs(folder: Path = UNPACKED) -> Path:
+    """Lay the wheel's files out in `folder` as pip would install them, for a Python that has
+    `folder` on its path (``PYTHONPATH``): the manual's MkDocs finds the plugin there, the same
+    one the wheel holds, with no wheel written or installed. dist/ is built first if needed; the
+    site's files are hard links to dist/'s where the file system allows. Returns `folder`."""
+    if not built():
+        build()
+    version = json.loads((DIST / "build.json").read_text())["version"]
+    shutil.rmtree(folder, ignore_errors=True)
+    for name, item in contents(version).items():
+        target = folder / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(item, bytes):
+            target.write_bytes(item)
+            continue
+        try:
+            os.link(item, target)
+        except OSError:  # another file system: copy instead
+            shutil.copy2(item, target)
+    return folder

@@ -16,9 +16,12 @@ from ndlab_docs import demos, site
 
 #: Where the site goes in the built site.
 COPY = "ndlab"
-#: A fenced block ```ndlab (three or more backticks or tildes) at the start of a line.
+#: A fenced block, as Python-Markdown reads one: three or more backticks or tildes at the start of
+#: a line, an info string (```ndlab is a demo), closed by the same fence. A page is read block by
+#: block, so a demo's fence shown inside another block (a recipe written as code) stays as written.
 FENCE = re.compile(
-    r"^(?P<fence>`{3,}|~{3,})[ \t]*ndlab[ \t]*\n(?P<body>.*?)^(?P=fence)[ \t]*$", re.M | re.S
+    r"^(?P<fence>`{3,}|~{3,})[ \t]*(?P<info>[^\n]*?)[ \t]*\n(?P<body>.*?)^(?P=fence)[ \t]*$",
+    re.M | re.S,
 )
 
 
@@ -36,6 +39,8 @@ class NdlabPlugin(BasePlugin):
         offset = source[: source.find(markdown)].count("\n") if markdown in source else 0
 
         def replace(match):
+            if match["info"] != "ndlab":
+                return match[0]
             line = offset + markdown.count("\n", 0, match.start()) + 1
             try:
                 demo = demos.read(fence_options(match["body"]))

@@ -1,21 +1,27 @@
 """Docs authors' own tools: the wheel of `build.py package --docs` in a fresh virtual environment,
-a Sphinx site and a MkDocs site built with it, served by a plain static server.
+a Sphinx site and a MkDocs site built with it, and the project's own manual built with the plugin
+of the source tree, each served by a plain static server.
 
 The sources are tests/sites/sphinx-directive and tests/sites/mkdocs-plugin, the recipes of
-docs/embedding.md. Each site's first page has three demos (an operation, a pipeline, a lab) that
-must show CPython's numbers from one Python, its second page one more; the test prints the bytes
-and time each page costs a reader. A demo ndlab does not know stops the build, naming page and line.
+docs/embedding.md, and docs/. Each site's first page has demos (an operation, a pipeline, a lab)
+that must show CPython's numbers from one Python, its second page one more, from the same Python
+(Chromium keeps the shared worker across the navigation) and with nothing the first page fetched
+fetched again; the test prints the bytes and time each page costs a reader. A demo ndlab does not
+know stops the build, naming page and line.
 """
 
 import contextlib
 import functools
 import http.server
+import os
 import re
 import shutil
 import subprocess
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import numpy as np
 import pytest
@@ -24,6 +30,7 @@ from PIL import Image
 from ndlab import labs
 from pages import TIMEOUT_S, cpython_pipeline
 from test_sites import ask_each, shown_spread, wait_settled
+from tools import docs
 from tools.chromium import CHROMIUM_FLAGS, find_chromium
 from tools.docs_package import package_docs
 from tools.layout import DIST, ROOT
@@ -50,6 +57,14 @@ PAGES = {
         ("thresholds/index.html", [("op", "threshold_otsu", "moon", [], {})]),
     ],
 }  # fmt: skip
+# The manual's pages with demos (docs/page.md, then docs/embedding.md), as a reader meets them
+MANUAL = [
+    ("page/", [
+        ("op", "gaussian_filter", "camera", [], {"sigma": 3}),
+        ("lab", "fit_curve", None, [], {"noise": 2}),
+    ]),
+    ("embedding/", [("op", "sobel", "coins", [("gaussian_filter", {"sigma": 2})], {})]),
+]  # fmt: skip
 # Where each tool puts the embed script in the built site (ndlab's site is beside it)
 EMBED_JS = {"sphinx": "_static/ndlab/static/embed.js", "mkdocs": "ndlab/static/embed.js"}
 
@@ -93,14 +108,23 @@ def built_site(python, tool, source, out):
 @contextlib.contextmanager
 def plain_host(directory):
     """Serve `directory` as the plainest static host does (Python's http.server: no compression,
-    no headers of its own); yield its URL and the list of (path, size) of the bodies it sends."""
+    no headers of its own, Last-Modified and no Cache-Control); yield its URL and the list of
+    (path, size) of what it answers, size None for an answer without a body (304 Not Modified)."""
     sent = []
 
     class Counting(http.server.SimpleHTTPRequestHandler):
+        def send_response(self, code, message=None):
+            self.body_size = None  # a handler answers each request of its connection in turn
+            super().send_response(code, message)
+
         def send_header(self, keyword, value):
             if keyword.lower() == "content-length":
-                sent.append((self.path, int(value)))
+                self.body_size = int(value)
             super().send_header(keyword, value)
+
+        def end_headers(self):
+            sent.append((self.path, self.body_size))
+            super().end_headers()
 
         def log_message(self, *args):
             pass
@@ -142,10 +166,33 @@ def assert_cpython_result(demo, summary):
     assert summary["mean"] == pytest.approx(out[..., :3].mean(), abs=0.05)
 
 
+@dataclass
+class Visit:
+    """What reading a page cost: the host's answers, (path, size or None), and the seconds until
+    every demo was ready; and the Python runtime its demos shared ({id, connections, ...})."""
+
+    answers: list
+    seconds: float
+    runtime: dict
+
+    @property
+    def downloaded(self):
+        """The bodies the host sent, (path, size), biggest first."""
+        return sorted(((p, n) for p, n in self.answers if n is not None), key=lambda a: -a[1])
+
+    @property
+    def bytes(self):
+        return sum(n for _, n in self.downloaded)
+
+    @property
+    def asked(self):
+        """The paths the browser asked the host for, with or without a body in answer."""
+        return {urlsplit(path).path for path, _ in self.answers}
+
+
 def read_page(page, url, demos, sent):
-    """Open a page, scroll to each demo until it is ready, check it; return the bytes the host
-    sent (`sent` collects (path, size)), the seconds until every demo was ready, and the
-    downloads, biggest first."""
+    """Open a page, scroll to each demo until it is ready, check each shows CPython's numbers and
+    that they share one Python; return the :class:`Visit` (`sent` collects the host's answers)."""
     sent.clear()
     started = time.perf_counter()
     page.goto(url)
@@ -153,16 +200,45 @@ def read_page(page, url, demos, sent):
     assert elements.count() == len(demos)
     for i in range(len(demos)):
         wait_settled(page, elements.nth(i))
-    cost = sum(n for _, n in sent), time.perf_counter() - started, sorted(sent, key=lambda s: -s[1])
+    visit = Visit(list(sent), time.perf_counter() - started, {})
     statuses, summaries = ask_each(page, "status"), ask_each(page, "get")
     for demo, summary in zip(demos, summaries, strict=True):
         assert_cpython_result(demo, summary)
     # one Python for the page's demos
     assert len({s["runtime"]["id"] for s in statuses}) == 1, statuses
-    assert statuses[0]["runtime"]["connections"] == len(demos)
+    visit.runtime = statuses[0]["runtime"]
     spreads = [shown_spread(elements.nth(i), demo[0]) for i, demo in enumerate(demos)]
     assert min(spreads) > 10, f"a demo looks blank (grey spread {spreads})"
-    return cost
+    return visit
+
+
+def assert_second_page_starts_no_python(first, second, demos):
+    """The second page of a book: its demos connect to the first page's Python, which Chromium
+    keeps for a while after the page is left (the shared worker's extendedLifetime), and nothing
+    the first page fetched is fetched again (the browser's cache holds it: the host's files are
+    a day old, and a plain host sends Last-Modified alone, so they are fresh for 2.4 hours)."""
+    assert second.runtime["id"] == first.runtime["id"], (first.runtime, second.runtime)
+    assert second.runtime["connections"] == first.runtime["connections"] + len(demos)
+    again = sorted(first.asked & second.asked)
+    assert again == [], f"the second page asked the host again for {again}"
+
+
+def as_deployed_yesterday(site):
+    """Date the files of a built site a day back, as a host's are a day after the docs went up."""
+    day_ago = time.time() - 86400
+    for path in site.rglob("*"):
+        os.utime(path, (day_ago, day_ago))
+    return site
+
+
+def report(tool, visits):
+    for path, visit in visits:
+        print(f"\n{tool} {path}: {visit.bytes / 1e6:.2f} MB downloaded in "
+              f"{len(visit.downloaded)} files, {len(visit.answers)} requests, "
+              f"demos ready in {visit.seconds:.1f} s")  # fmt: skip
+        print(", ".join(f"{name} {size / 1e6:.2f} MB" for name, size in visit.downloaded[:8]))
+    (_, first), (_, second) = visits[:2]
+    print(f"{tool}: second page ready / first page ready = {second.seconds / first.seconds:.3f}")
 
 
 @pytest.mark.parametrize("tool", PAGES)
@@ -171,10 +247,10 @@ def test_site_built_with_the_wheel_shows_cpythons_numbers(tool, docs_python, rea
     assert (site / EMBED_JS[tool]).is_file()
     copy = (site / EMBED_JS[tool]).parents[1]
     assert not list(copy.rglob("*.gz")) and not list(copy.rglob("snapshot"))
-    costs = []
-    with plain_host(site) as (url, sent):
+    visits = []
+    with plain_host(as_deployed_yesterday(site)) as (url, sent):
         for path, demos in PAGES[tool]:
-            costs.append((path, *read_page(reader, url + path, demos, sent)))
+            visits.append((path, read_page(reader, url + path, demos, sent)))
             if any(demo[1] == "sobel" for demo in demos):
                 # its height option fixes the frame's height; its theme option makes it dark
                 assert (
@@ -185,12 +261,29 @@ def test_site_built_with_the_wheel_shows_cpythons_numbers(tool, docs_python, rea
                 assert (
                     body.evaluate("b => getComputedStyle(b).backgroundColor") == "rgb(30, 34, 39)"
                 )
-    for path, n, seconds, biggest in costs:
-        print(f"\n{tool} {path}: {n / 1e6:.2f} MB downloaded, demos ready in {seconds:.1f} s")
-        print(", ".join(f"{name} {size / 1e6:.2f} MB" for name, size in biggest[:8]))
-    # the second page's Python comes from the browser's cache (at most revalidated, no body)
-    again = [name for name, _ in costs[1][3] if "/pyodide/" in name]
-    assert again == [], f"the second page downloaded Python's files again: {again}"
+    report(tool, visits)
+    (_, first), (_, second) = visits
+    assert first.runtime["connections"] == len(PAGES[tool][0][1])
+    assert_second_page_starts_no_python(first, second, PAGES[tool][1][1])
+
+
+def test_the_manuals_demos_show_cpythons_numbers_and_its_second_page_starts_no_python(
+    reader, tmp_path
+):
+    """The project's own manual, as `python3 build.py docs` builds it with the plugin of the
+    source tree: a reader's first page with demos, then a second one."""
+    site = tmp_path / "site"
+    done = docs.mkdocs(sys.executable, site)
+    assert done.returncode == 0, f"MkDocs failed to build the manual:\n{done.stderr}"
+    assert (site / "ndlab" / "static" / "embed.js").is_file()
+    visits = []
+    with plain_host(as_deployed_yesterday(site)) as (url, sent):
+        for path, demos in MANUAL:
+            visits.append((path, read_page(reader, url + path, demos, sent)))
+    report("the manual", visits)
+    (_, first), (_, second) = visits
+    assert first.runtime["connections"] == len(MANUAL[0][1])
+    assert_second_page_starts_no_python(first, second, MANUAL[1][1])
 
 
 def first_demo_line(text, written):

@@ -137,16 +137,24 @@ def test_readme_is_a_front_door_with_the_quickstart():
     assert {"python3 build.py serve", "python3 build.py test"} <= set(commands), commands
 
 
-@pytest.mark.parametrize("tool", ["MkDocs", "Sphinx"])
-def test_the_embedding_recipes_are_the_tested_sites(tool):
-    """Each line of the recipe's code blocks is a line of the site tests/browser/test_sites.py
-    builds (tests/sites/<tool>/), so the page shows the recipes as tested."""
+@pytest.mark.parametrize(
+    ("heading", "tested"),
+    [
+        ("### Sphinx", "sphinx-directive"),
+        ("### MkDocs", "mkdocs-plugin"),
+        ("### MkDocs without the extension", "mkdocs"),
+        ("### Sphinx without the extension", "sphinx"),
+    ],
+)
+def test_the_embedding_recipes_are_the_tested_sites(heading, tested):
+    """Each line of a recipe's code blocks is a line of the site tests/browser/test_sites.py or
+    test_docs_ext.py builds (tests/sites/<tested>/), so the page shows the recipes as tested."""
     page = (DOCS / "embedding.md").read_text()
-    section = re.search(rf"^## {tool}\n(.*?)(?=^## |\Z)", page, re.S | re.M)[1]
+    section = re.search(rf"^{heading}\n(.*?)(?=^#{{1,3}} |\Z)", page, re.S | re.M)[1]
     recipe = {line.strip() for block in FENCE.findall(section) for line in block.splitlines()[1:-1]}
-    site = ROOT / "tests" / "sites" / tool.lower()
-    tested = {line.strip() for path in site.rglob("*.*") for line in path.read_text().splitlines()}
-    assert recipe - {""} <= tested, recipe - tested
+    site = ROOT / "tests" / "sites" / tested
+    lines = {line.strip() for path in site.rglob("*.*") for line in path.read_text().splitlines()}
+    assert recipe and recipe - {""} <= lines, recipe - lines
 
 
 def test_every_part_of_the_bench_has_a_figure_block_on_the_performance_page():

@@ -6,6 +6,7 @@ import html
 import json
 import math
 import re
+from types import SimpleNamespace
 
 import pytest
 from ndlab_docs import demos, mkdocs_plugin
@@ -122,10 +123,23 @@ def test_fence_lines_become_options():
 
 def test_fences_are_found_with_their_lines():
     page = "# T\n\n```ndlab\nname: sobel\n```\n\ntext\n\n````ndlab\nname: laplace\n````\n"
-    found = [
-        (page.count("\n", 0, m.start()) + 1, m["body"]) for m in mkdocs_plugin.FENCE.finditer(page)
-    ]
+    fences = [m for m in mkdocs_plugin.FENCE.finditer(page) if m["info"] == "ndlab"]
+    found = [(page.count("\n", 0, m.start()) + 1, m["body"]) for m in fences]
     assert found == [(3, "name: sobel\n"), (9, "name: laplace\n")]
+
+
+def test_a_fence_shown_as_code_stays_code():
+    """A recipe page shows the fence inside a longer one: that is code, not a demo; the demo
+    after the blocks is one."""
+    shown = "````markdown\n```ndlab\nname: sobel\n```\n````\n\n~~~\n```ndlab\n~~~\n"
+    code = "```python\nx = 1\n```\n"
+    page = f"{shown}\n{code}\n```ndlab\nname: laplace\n```\n"
+    plugin = mkdocs_plugin.NdlabPlugin()
+    plugin.on_config({})
+    read = SimpleNamespace(file=SimpleNamespace(content_string=page, src_uri="recipe.md"))
+    written = plugin.on_page_markdown(page, read, {}, None)
+    assert written == f'{shown}\n{code}\n\n<div data-ndlab="laplace"></div>\n\n'
+    assert plugin.pages_with_demos == {"recipe.md"}
 
 
 def test_site_copy_leaves_out_gz_twins_and_the_snapshot():
