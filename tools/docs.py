@@ -32,7 +32,9 @@ EMBED_PROTOCOL = ROOT / "static" / "embed-protocol.js"
 #: A figure block of a page: its name and its text, which the bench writes.
 BLOCK = re.compile(r"<!-- bench:(?P<name>[\w-]+) -->\n(?P<text>.*?)<!-- /bench:(?P=name) -->", re.S)
 #: The block of the embedding page written from the embed host protocol's declaration.
-DECLARED = re.compile(r"(<!-- declared:embed-protocol -->\n)(?P<text>.*?)(<!-- /declared:embed-protocol -->)", re.S)
+DECLARED = re.compile(
+    r"(<!-- declared:embed-protocol -->\n)(?P<text>.*?)(<!-- /declared:embed-protocol -->)", re.S
+)
 
 
 def mkdocs(python, out):
