@@ -1,135 +1,50 @@
 // @ts-check
-// The page's shell: Python's start, the image workspace and the labs (each one view), routing
-// by the URL, lessons, presenter mode and keyboard shortcuts.
+// The page's shell: the views it is made of (the image workspace, its batch and comparison, the
+// labs, the code editors, the lesson), each built on its part of index.html, and what joins
+// them: routing by the URL, the header, presenter mode and keyboard shortcuts.
 import { createApi } from "./api.js";
-import { Batch, droppedFiles } from "./batch.js";
+import { Batch } from "./batch.js";
 import { Compare } from "./compare.js";
 import { CodeEditor } from "./editor.js";
+import { showMode, wireTeach } from "./header.js";
 import { ImageView } from "./image-view.js";
 import { LabsView } from "./labs.js";
 import { LessonView } from "./lesson.js";
 import { precache, registerOffline } from "./offline.js";
+import { openFiles } from "./open-files.js";
+import { pageShortcuts } from "./page-shortcuts.js";
 import { MAX_LAB_DATA, decode, decodeLab, encode, encodeLab } from "./permalink.js";
 import { Presenter } from "./presenter.js";
+import { RuntimeStatus } from "./runtime-status.js";
 import { helpDialog, installShortcuts } from "./shortcuts.js";
 import { copyText, reveal, showMessage as showMessageIn } from "./views/common.js";
 
 const $ = (/** @type {string} */ id) => /** @type {any} */ (document.getElementById(id));
 
+/** @param {import("./views/common.js").Problem} problem @param {HTMLElement[]} actions */
+const showMessage = (problem, actions = []) => showMessageIn($("message"), problem, actions);
+
+const status = new RuntimeStatus(
+  $("runtime-progress"),
+  $("runtime-text"),
+  () => ndlab.ready,
+  showMessage,
+);
 // On a first visit the service worker takes the page before Python's downloads start, to keep them.
 await registerOffline((reload) => {
   $("update").hidden = false;
   $("update-reload").onclick = reload;
 });
-const ndlab = createApi(showProgress);
+const ndlab = createApi((progress) => status.progress(progress));
 Object.assign(window, { ndlab });
-const compare = new Compare({
-  original: $("original"),
-  result: $("result"),
-  mode: $("compare-mode"),
-  split: $("split"),
-  zoom: $("zoom"),
-  inspector: $("inspector"),
-  views: $("views"),
+
+const compare = new Compare($("images-view"));
+const images = new ImageView($("images-view"), ndlab, {
+  compare,
+  onChange: () => writeImagesHash(),
+  onMessage: showMessage,
 });
-
-function showProgress({ stage, loaded, total }) {
-  $("runtime-progress").value = total ? Math.min(loaded / total, 1) : 0;
-  // a share, not megabytes: the worker counts the files' unpacked bytes, and most arrive packed
-  $("runtime-text").textContent =
-    total > 1 ? `${stage}: ${Math.floor(Math.min(loaded / total, 1) * 100)} %` : `${stage}…`;
-  // A fresh Python is starting after a crash: say so, and say when it is ready again.
-  if (document.body.dataset.ready === "true") {
-    delete document.body.dataset.ready;
-    waitForPython();
-  }
-}
-
-/** Wait until Python is ready and say so in the header; false (and a message) if it failed. */
-async function waitForPython() {
-  try {
-    const { timings } = await ndlab.ready;
-    $("runtime-progress").value = 1;
-    $("runtime-text").textContent = `Python ready in ${(timings.startup_ms / 1000).toFixed(1)} s`;
-    document.body.dataset.ready = "true";
-    return true;
-  } catch (error) {
-    $("runtime-text").textContent = "Python failed to start";
-    showMessage(/** @type {any} */ (error));
-    return false;
-  }
-}
-
-/** Resolves when the first result of an operation or a lab has been painted. */
-function firstResultShown() {
-  return new Promise((resolve) => {
-    new PerformanceObserver((list, observer) => {
-      if (
-        list
-          .getEntries()
-          .some((mark) => mark.name === "ndlab:result" || mark.name === "ndlab:lab-result")
-      ) {
-        observer.disconnect();
-        resolve(undefined);
-      }
-    }).observe({ type: "mark", buffered: true });
-  });
-}
-
-/** @param {import("./views/common.js").Problem} problem @param {HTMLElement[]} actions */
-const showMessage = (problem, actions = []) => showMessageIn($("message"), problem, actions);
-
-const images = new ImageView(
-  {
-    controls: $("controls"),
-    params: $("params"),
-    busy: $("busy"),
-    cancel: $("cancel"),
-    original: $("original"),
-    result: $("result"),
-    originalCaption: $("original-caption"),
-    resultCaption: $("result-caption"),
-    code: $("code"),
-    timings: $("timings"),
-    title: $("op-title"),
-    summary: $("op-summary"),
-    doc: $("op-doc"),
-    opList: $("op-list"),
-    opSearch: $("op-search"),
-    steps: $("steps"),
-    undo: $("undo"),
-    addStep: $("add-step"),
-    opHint: $("op-hint"),
-    views: $("views"),
-    histOriginal: $("hist-original"),
-    histResult: $("hist-result"),
-    info: $("info"),
-    downloadPng: $("download-png"),
-    downloadNpy: $("download-npy"),
-    daskExport: $("dask-export"),
-    daskNotes: $("dask-notes"),
-    variableLabel: $("variable-label"),
-    variableSelect: $("variable-select"),
-    sampleSelect: $("sample-select"),
-  },
-  ndlab,
-  { compare, onChange: () => writeImagesHash(), onMessage: showMessage },
-);
-const batch = new Batch(
-  {
-    box: $("batch"),
-    files: $("batch-files"),
-    folder: $("batch-folder"),
-    output: $("batch-output"),
-    cancel: $("batch-cancel"),
-    download: $("batch-download"),
-    progress: $("batch-progress"),
-    status: $("batch-status"),
-    list: $("batch-list"),
-  },
-  ndlab,
-  () => images.steps,
-);
+const batch = new Batch($("batch"), ndlab, () => images.steps);
 const editor = new CodeEditor($("editor"), ndlab, {
   about:
     "Runs in this page's Python with image bound to the image shown (and the chapter's data files in its folder). " +
@@ -145,83 +60,28 @@ const editor = new CodeEditor($("editor"), ndlab, {
 matchMedia("(prefers-color-scheme: dark)").addEventListener("change", () =>
   images.drawHistograms(),
 );
-
-/** Open dropped, pasted or chosen files. */
-function wireFiles() {
-  $("file-input").addEventListener("change", (/** @type {any} */ e) => {
-    const file = e.target.files?.[0];
-    if (file) images.openFile(file);
-    e.target.value = "";
-  });
-  document.addEventListener("dragover", (e) => e.preventDefault());
-  document.addEventListener("drop", async (e) => {
-    e.preventDefault();
-    if (!e.dataTransfer) return;
-    const { files, many } = await droppedFiles(e.dataTransfer);
-    if (many) batch.run(files);
-    else if (files.length) images.openFile(files[0].file);
-  });
-  document.addEventListener("paste", (e) => {
-    const file = e.clipboardData?.files?.[0];
-    if (file) images.openFile(file);
-  });
-  $("copy-link").addEventListener("click", () =>
-    copyText($("copy-link"), location.href, "the link to this view"),
-  );
-  $("copy-code").addEventListener("click", () =>
-    copyText($("copy-code"), $("code").textContent, "the code"),
-  );
-  $("edit-code").addEventListener("click", () => editor.open($("code").textContent));
-}
-
-const labs = new LabsView(
-  {
-    list: $("lab-list"),
-    title: $("lab-title"),
-    about: $("lab-about"),
-    doc: $("lab-doc"),
-    form: $("lab-params"),
-    controls: $("lab-controls"),
-    outputs: $("lab-outputs"),
-    code: $("lab-code"),
-    downloadCode: $("lab-download-code"),
-    timings: $("lab-timings"),
-    busy: $("lab-busy"),
-    cancel: $("lab-cancel"),
-    progress: $("lab-progress"),
-    data: $("lab-data"),
-    copyCode: $("lab-copy-code"),
-  },
-  ndlab,
-  {
-    onChange: (lab, params, data) => writeHash(encodeLab(lab, params, data)),
-    onMessage: (problem) => showMessageIn($("lab-message"), problem),
-  },
+$("copy-link").addEventListener("click", () =>
+  copyText($("copy-link"), location.href, "the link to this view"),
 );
+$("edit-code").addEventListener("click", () => editor.open($("code").textContent));
+
+/** @param {import("./views/common.js").Problem} problem */
+const showLabMessage = (problem) => showMessageIn($("lab-message"), problem);
+const labs = new LabsView($("labs-view"), ndlab, {
+  onChange: (lab, params, data) => writeHash(encodeLab(lab, params, data)),
+  onMessage: showLabMessage,
+});
 const labEditor = new CodeEditor($("lab-editor"), ndlab, {
   about:
     "Runs in this page's Python, in the folder of the chapter's data files, with data bound to the table you gave the lab " +
     "(None if you gave none). What it prints, and figures drawn with matplotlib, show below.",
   data: () => labs.data,
-  onMessage: (problem) => showMessageIn($("lab-message"), problem),
+  onMessage: showLabMessage,
 });
 $("lab-edit-code").addEventListener("click", () => labEditor.open($("lab-code").textContent));
 $("lab-copy-link").addEventListener("click", () =>
   copyText($("lab-copy-link"), location.href, "the link to this lab"),
 );
-
-/** Show the image workspace or the labs, as the URL fragment says. */
-function showMode(/** @type {"images" | "labs"} */ mode) {
-  $("images-view").hidden = mode !== "images";
-  $("labs-view").hidden = mode !== "labs";
-  for (const [id, m] of [
-    ["mode-images", "images"],
-    ["mode-labs", "labs"],
-  ]) {
-    if (m === mode) $(id).setAttribute("aria-current", "page");
-    else $(id).removeAttribute("aria-current");
-  }
-}
 
 /** The image workspace's state goes into the URL while it is the one shown. */
 function writeImagesHash() {
@@ -273,43 +133,15 @@ function openImagesLink() {
 const inLabs = () => !$("labs-view").hidden;
 const presenter = new Presenter($("present"));
 
-const lesson = new LessonView(
-  {
-    bar: $("lesson-bar"),
-    title: $("lesson-title"),
-    step: $("lesson-step"),
-    text: $("lesson-text"),
-    previous: $("lesson-previous"),
-    next: $("lesson-next"),
-    toggle: $("lesson-toggle"),
-    tools: $("lesson-tools"),
-    add: $("lesson-add"),
-    edit: $("lesson-edit"),
-    remove: $("lesson-remove"),
-    earlier: $("lesson-earlier"),
-    later: $("lesson-later"),
-    copy: $("lesson-copy"),
-    save: $("lesson-save"),
-    file: $("lesson-file"),
-    close: $("lesson-close"),
-    status: $("lesson-status"),
-    dialog: $("lesson-dialog"),
-    heading: $("lesson-dialog-title"),
-    submit: $("lesson-dialog-submit"),
-    lessonTitle: $("lesson-dialog-lesson"),
-    stepTitle: $("lesson-dialog-title-input"),
-    stepText: $("lesson-dialog-text"),
+const lesson = new LessonView($("lesson"), $("lesson-dialog"), $("lesson-toggle"), {
+  catalogues: () => ({ ops: images.ops, labs: labs.labs, samples }),
+  show: (view) => {
+    writeHash(view);
+    route();
   },
-  {
-    catalogues: () => ({ ops: images.ops, labs: labs.labs, samples }),
-    show: (view) => {
-      writeHash(view);
-      route();
-    },
-    current: currentView,
-    onMessage: (problem) => showMessageIn($("lesson-message"), problem),
-  },
-);
+  current: currentView,
+  onMessage: (problem) => showMessageIn($("lesson-message"), problem),
+});
 
 /** The view shown as a lesson step, or why it cannot be one. @returns {import("./lesson.js").LessonStep | string} */
 function currentView() {
@@ -338,75 +170,33 @@ function currentView() {
   };
 }
 
-/** Side by side, then the before/after split, then the difference (those the images allow). */
-function cycleCompare() {
-  if (inLabs()) return false;
-  const select = $("compare-mode");
-  const options = [...select.options].filter((o) => !o.disabled);
-  select.value = options[(options.indexOf(select.selectedOptions[0]) + 1) % options.length].value;
-  select.dispatchEvent(new Event("change"));
-}
-
-function cancelOrLeave() {
-  const runner = inLabs() ? labs.runner : images.runner;
-  if (runner.running) return runner.cancel();
-  if (!inLabs() && batch.running) return batch.cancel();
-  if (presenter.on) return presenter.set(false);
-  return false;
-}
-
-/** @type {import("./shortcuts.js").Shortcut[]} */
-const SHORTCUTS = [
-  { keys: ["?"], description: "Show these shortcuts", action: () => showShortcuts() },
-  {
-    keys: ["p"],
-    description: "Presenter mode on or off: large type, full screen",
-    action: () => presenter.toggle(),
-  },
-  { keys: ["f"], description: "Full screen on or off", action: () => presenter.toggleFullscreen() },
-  {
-    keys: ["c"],
-    description: "Next comparison: side by side, before/after split, difference",
-    action: cycleCompare,
-  },
-  {
-    keys: ["r"],
-    description: "Run again",
-    action: () => $(inLabs() ? "lab-params" : "params").requestSubmit(),
-  },
-  {
-    keys: ["Escape"],
-    description: "Cancel the computation (or the batch) running, or else leave presenter mode",
-    action: cancelOrLeave,
-    whileTyping: true,
-  },
-  { keys: ["ArrowRight", "PageDown"], description: "Next step of the lesson", action: lesson.next },
-  {
-    keys: ["ArrowLeft", "PageUp"],
-    description: "Previous step of the lesson",
-    action: lesson.previous,
-  },
-  {
-    keys: ["Ctrl+z"],
-    description: "Undo the last change to the pipeline",
-    action: () => !inLabs() && images.undo(),
-  },
-];
-// How to take the page offline and into a room; its QR code opens the view shown (classroom.svg,
-// served with --lan, encodes the address students type with this view's fragment).
-$("teach").addEventListener("click", () => {
-  $("teach-qr").href = `classroom.svg?view=${encodeURIComponent(location.hash.slice(1))}`;
-  $("teach-dialog").showModal();
+wireTeach();
+const SHORTCUTS = pageShortcuts({
+  ...{ images, labs, compare, batch, presenter, lesson, inLabs },
+  help: () => showShortcuts(),
 });
 const showShortcuts = helpDialog($("shortcuts-dialog"), $("shortcuts-table"), SHORTCUTS);
 $("shortcuts").addEventListener("click", showShortcuts);
 installShortcuts(SHORTCUTS);
 
+/** Resolves when the first result of an operation or a lab has been painted. */
+function firstResultShown() {
+  return new Promise((resolve) => {
+    new PerformanceObserver((list, observer) => {
+      const names = list.getEntries().map((mark) => mark.name);
+      if (names.includes("ndlab:result") || names.includes("ndlab:lab-result")) {
+        observer.disconnect();
+        resolve(undefined);
+      }
+    }).observe({ type: "mark", buffered: true });
+  });
+}
+
 /** @type {any[]} the bundled sample images */
 let samples = [];
 
 async function main() {
-  wireFiles();
+  openFiles($("file-input"), images, batch);
   const [catalog, sampleList, labList] = await Promise.all([
     ndlab.catalog(),
     ndlab.samples(),
@@ -436,10 +226,9 @@ async function main() {
       hint: "The page opened with its default settings instead.",
     });
   if (link.code !== null) editor.open(link.code, lesson.lesson ? "the lesson" : "the link");
-  await images.openSample(
-    link.sample && samples.some((s) => s.name === link.sample) ? link.sample : samples[0].name,
-  );
-  if (link.sample && !samples.some((s) => s.name === link.sample)) {
+  const known = samples.some((s) => s.name === link.sample);
+  await images.openSample(known ? link.sample : samples[0].name);
+  if (link.sample && !known) {
     showMessage({
       message: `The link names an unknown sample “${link.sample}”.`,
       hint: "The first sample is shown instead.",
@@ -449,7 +238,7 @@ async function main() {
     route(); // the image link was applied above
   else writeImagesHash();
   window.addEventListener("hashchange", route);
-  if (!(await waitForPython())) return;
+  if (!(await status.wait())) return;
   // The rest of the site is cached once the first result is on the screen, so that it competes
   // neither with Python's own download nor with the first run.
   await firstResultShown();

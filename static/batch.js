@@ -10,6 +10,7 @@ import * as fflateModule from "../vendor/fflate/browser.js";
 import { canvasOf, canvasPng, daskScriptName, download } from "./download.js";
 import { isArrayFile, readImage } from "./images.js";
 import { csvLine, sizeText } from "./info.js";
+import { parts } from "./views/parts.js";
 import { showMessage } from "./message.js";
 
 /** @type {typeof import("fflate")} */
@@ -28,7 +29,7 @@ const tableFile = (number, name) => `measurements-step${number}-${name}.csv`;
  *   box: HTMLDetailsElement, files: HTMLInputElement, folder: HTMLInputElement, output: HTMLSelectElement,
  *   cancel: HTMLButtonElement, download: HTMLButtonElement, progress: HTMLProgressElement,
  *   status: HTMLElement, list: HTMLElement
- * }} BatchElements
+ * }} BatchElements `box` the view's root
  */
 
 /**
@@ -142,11 +143,15 @@ async function walk(entry) {
 
 export class Batch {
   /**
-   * @param {BatchElements} el
+   * @param {HTMLDetailsElement} box the view's root (`data-view`), holding its parts (BatchElements)
    * @param {import("./api.js").Api} ndlab the JS API
    * @param {() => Step[]} pipeline the pipeline to run, read when a batch starts
    */
-  constructor(el, ndlab, pipeline) {
+  constructor(box, ndlab, pipeline) {
+    const el = /** @type {BatchElements} */ ({
+      box,
+      ...parts(box, "files folder output cancel download progress status list"),
+    });
     this.el = el;
     this.ndlab = ndlab;
     this.pipeline = pipeline;

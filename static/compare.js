@@ -2,6 +2,7 @@
 // Compare the original and the result: side by side, a draggable before/after split, or the
 // difference; zoom with both views kept aligned; a pixel inspector under the cursor.
 import { format } from "./views/common.js";
+import { parts } from "./views/parts.js";
 import { enlarged, show } from "./viewer.js";
 
 /** @param {{width: number, height: number}} a @param {{width: number, height: number}} b */
@@ -32,10 +33,13 @@ function difference(original, result) {
 
 export class Compare {
   /**
-   * @param {{original: HTMLCanvasElement, result: HTMLCanvasElement, mode: HTMLSelectElement,
-   *   split: HTMLInputElement, zoom: HTMLSelectElement, inspector: HTMLElement, views: HTMLElement}} el
+   * @param {HTMLElement} root the image view's root (`data-view`), holding the parts compared
+   *   (original, result, views) and the bar's (mode, split, zoom, inspector)
    */
-  constructor(el) {
+  constructor(root) {
+    /** @type {{original: HTMLCanvasElement, result: HTMLCanvasElement, mode: HTMLSelectElement,
+     *   split: HTMLInputElement, zoom: HTMLSelectElement, inspector: HTMLElement, views: HTMLElement}} */
+    const el = /** @type {any} */ (parts(root, "original result mode split zoom inspector views"));
     this.el = el;
     /** @type {ImageData | null} */ this.original = null;
     /** @type {ImageData | null} */ this.result = null;

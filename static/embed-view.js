@@ -2,17 +2,20 @@
 // The embed view (embed.html): one operation or lab, compact, in an iframe on a host page.
 // Python runs in the shared worker, so every demo on a host page uses one runtime. The view tells
 // its parent its height and state, and answers requests (get, set, run, status) sent with
-// postMessage from the origins its URL allows (`origins=`); other messages are ignored.
+// postMessage from the origins its URL allows (`origins=`); other messages are ignored. The
+// messages are declared in embed-protocol.js.
 import { createApi } from "./api.js";
+import { TAG, requestError } from "./embed-protocol.js";
 import { ImageView } from "./image-view.js";
 import { LabsView } from "./labs.js";
 import { checkParams, decodeEmbed, encode, encodeLab } from "./permalink.js";
+import { progressText } from "./runtime-status.js";
 import { showMessage as showMessageIn } from "./views/common.js";
+import { parts } from "./views/parts.js";
 
-const $ = (/** @type {string} */ id) => /** @type {any} */ (document.getElementById(id));
-
-/** Requests a host may send: {ndlab: "embed", id, type, params?}. */
-const REQUEST_TYPES = ["get", "set", "run", "status"];
+/** The demo's root: its view's parts, and the embed's own. */
+const root = /** @type {HTMLElement} */ (document.querySelector("main[data-view]"));
+const el = parts(root, "status openFull message params images outputs");
 
 const ndlab = createApi(showProgress, { shared: true });
 Object.assign(window, { ndlab });
@@ -32,27 +35,27 @@ const state = {
   broken: false,
 };
 
-/** @param {{stage: string, loaded: number, total: number}} p */
-function showProgress({ stage, loaded, total }) {
-  if (state.broken) return;
-  $("status").textContent =
-    total > 1 ? `${stage}: ${Math.floor(Math.min(loaded / total, 1) * 100)} %` : `${stage}…`;
+/** @param {import("./runtime-status.js").Progress} p */
+function showProgress(p) {
+  if (!state.broken) el.status.textContent = progressText(p);
 }
 
 /** @param {import("./views/common.js").Problem} problem */
-const showMessage = (problem) => showMessageIn($("message"), problem);
+const showMessage = (problem) => showMessageIn(el.message, problem);
 
-/** Post to the host page: to the allowed origins, or (height and state only) to any. @param {any} message */
-function tellParent(message) {
+/** @param {import("./embed-protocol.js").DemoNotice} notice @param {string} origin */
+const post = (notice, origin) => window.parent.postMessage(notice, origin);
+
+/** Tell the host page: the allowed origins, or (height and state only) any. @param {import("./embed-protocol.js").DemoNotice} notice */
+function tellParent(notice) {
   if (window.parent === window) return;
-  for (const origin of state.origins.length ? state.origins : ["*"])
-    window.parent.postMessage({ ndlab: "embed", ...message }, origin);
+  for (const origin of state.origins.length ? state.origins : ["*"]) post(notice, origin);
 }
 
-/** @param {"loading" | "ready" | "error"} name @param {string} message */
+/** @param {import("./embed-protocol.js").DemoState} name @param {string} message */
 function setState(name, message = "") {
   document.body.dataset.state = name;
-  tellParent({ type: "state", state: name, message });
+  tellParent({ ndlab: TAG, type: "state", state: name, message });
 }
 
 /** A finished run: remember it and answer the requests waiting for these parameters. @param {any} summary */
@@ -75,8 +78,8 @@ function failed(error, broken = false) {
   setState("error", error.message);
   if (broken) {
     state.broken = true;
-    $("params").hidden = true;
-    $("images").hidden = $("outputs").hidden = true;
+    el.params.hidden = true;
+    el.images.hidden = el.outputs.hidden = true;
   }
   for (const w of state.waiters.splice(0)) w.reject(error);
 }
@@ -88,7 +91,7 @@ function fullPageLink() {
     kind === "lab"
       ? encodeLab(spec.name, params)
       : encode({ sample, steps: [...state.before, { name: spec.name, params }] });
-  $("open-full").href = `index.html${hash}`;
+  el.openFull.href = `index.html${hash}`;
 }
 
 // --- an operation on a sample image --------------------------------------------------------
@@ -99,13 +102,11 @@ let imageView = null;
 /** A finished run, summed up for the host page. @param {any} result */
 function ranOp(result) {
   const view = /** @type {ImageView} */ (imageView);
-  $("result").setAttribute(
-    "aria-label",
-    `Result: ${view.describe()} of ${$("original-caption").textContent}`,
-  );
-  $("result-caption").textContent = view.describe();
-  $("timings").textContent = `SciPy ${result.timings.compute_ms.toFixed(1)} ms`;
-  $("status").textContent = "";
+  const { result: canvas, originalCaption, resultCaption, timings } = view.el;
+  canvas.setAttribute("aria-label", `Result: ${view.describe()} of ${originalCaption.textContent}`);
+  resultCaption.textContent = view.describe();
+  timings.textContent = `SciPy ${result.timings.compute_ms.toFixed(1)} ms`;
+  el.status.textContent = "";
   const { width, height } = result.image;
   finished({
     kind: "op",
@@ -128,32 +129,15 @@ function meanGrey({ data }) {
 }
 
 async function startOp() {
-  $("images").hidden = false;
-  const view = (imageView = new ImageView(
-    {
-      controls: $("controls"),
-      params: $("params"),
-      busy: $("busy"),
-      cancel: $("cancel"),
-      original: $("original"),
-      result: $("result"),
-      originalCaption: $("original-caption"),
-      resultCaption: $("result-caption"),
-      code: $("code"),
-      timings: $("timings"),
-      title: $("title"),
-      summary: $("summary"),
+  el.images.hidden = false;
+  const view = (imageView = new ImageView(root, ndlab, {
+    onChange: () => {
+      state.params = view.steps[view.steps.length - 1].params;
+      fullPageLink();
     },
-    ndlab,
-    {
-      onChange: () => {
-        state.params = view.steps[view.steps.length - 1].params;
-        fullPageLink();
-      },
-      onMessage: (problem) => problem && failed(problem),
-      onResult: ranOp,
-    },
-  ));
+    onMessage: (problem) => problem && failed(problem),
+    onResult: ranOp,
+  }));
   view.setCatalogue((await ndlab.catalog()).operations);
   view.start([...state.before, { name: state.spec.name, params: state.params }]);
   view.selectStep(state.before.length);
@@ -173,7 +157,7 @@ async function startOp() {
   }
   state.sample = sample.name;
   await view.openSample(sample.name);
-  $("original-caption").textContent = sample.title;
+  view.el.originalCaption.textContent = sample.title;
 }
 
 // --- a lab -----------------------------------------------------------------------------------
@@ -182,40 +166,25 @@ async function startOp() {
 let labView = null;
 
 async function startLab() {
-  $("outputs").hidden = false;
-  labView = new LabsView(
-    {
-      title: $("title"),
-      about: $("summary"),
-      form: $("params"),
-      controls: $("controls"),
-      outputs: $("outputs"),
-      code: $("code"),
-      timings: $("timings"),
-      busy: $("busy"),
-      cancel: $("cancel"),
-      progress: $("progress"),
+  el.outputs.hidden = false;
+  labView = new LabsView(root, ndlab, {
+    onChange: (_, params) => {
+      state.params = params;
+      fullPageLink();
     },
-    ndlab,
-    {
-      onChange: (_, params) => {
-        state.params = params;
-        fullPageLink();
-      },
-      onMessage: (problem) => problem && failed(problem),
-      onResult: (result) => {
-        $("status").textContent = "";
-        finished({
-          kind: "lab",
-          name: result.name,
-          params: result.params,
-          values: result.outputs.values ?? {},
-          text: result.outputs.text ?? [],
-          timings: result.timings,
-        });
-      },
+    onMessage: (problem) => problem && failed(problem),
+    onResult: (result) => {
+      el.status.textContent = "";
+      finished({
+        kind: "lab",
+        name: result.name,
+        params: result.params,
+        values: result.outputs.values ?? {},
+        text: result.outputs.text ?? [],
+        timings: result.timings,
+      });
     },
-  );
+  });
   labView.setCatalogue(await ndlab.labs());
   labView.select(state.spec.name, state.params);
 }
@@ -236,7 +205,7 @@ function setParams(params) {
   return done;
 }
 
-/** @param {any} request a message already checked against the schema */
+/** @param {import("./embed-protocol.js").HostRequest} request a message checked by requestError */
 async function answer(request) {
   if (request.type === "status")
     return { runtime: await ndlab.runtime(), state: document.body.dataset.state };
@@ -246,25 +215,9 @@ async function answer(request) {
   return state.summary;
 }
 
-/** Why a message does not follow the schema, or "" when it does. @param {any} m */
-function schemaError(m) {
-  if (!Number.isSafeInteger(m.id) || m.id < 0) return "“id” must be a non-negative integer.";
-  if (!REQUEST_TYPES.includes(m.type)) return `“type” must be one of ${REQUEST_TYPES.join(", ")}.`;
-  const extra = Object.keys(m).filter(
-    (k) => !["ndlab", "id", "type", ...(m.type === "set" ? ["params"] : [])].includes(k),
-  );
-  if (extra.length) return `Unexpected field “${extra[0]}” in a “${m.type}” request.`;
-  if (
-    m.type === "set" &&
-    (typeof m.params !== "object" || m.params === null || Array.isArray(m.params))
-  )
-    return "“params” must be an object.";
-  return "";
-}
-
 window.addEventListener("message", async (event) => {
   const m = event.data;
-  if (event.source !== window.parent || typeof m !== "object" || m === null || m.ndlab !== "embed")
+  if (event.source !== window.parent || typeof m !== "object" || m === null || m.ndlab !== TAG)
     return;
   await decoded; // the allowed origins come from the URL
   if (!state.origins.includes(event.origin)) {
@@ -273,9 +226,9 @@ window.addEventListener("message", async (event) => {
     );
     return;
   }
-  const reply = (/** @type {any} */ body) =>
-    window.parent.postMessage({ ndlab: "embed", type: "reply", id: m.id, ...body }, event.origin);
-  const invalid = schemaError(m);
+  const reply = (/** @type {{ok: true, value: any} | {ok: false, error: string}} */ body) =>
+    post({ ndlab: TAG, type: "reply", id: m.id, ...body }, event.origin);
+  const invalid = requestError(m);
   if (invalid) return reply({ ok: false, error: invalid });
   try {
     reply({ ok: true, value: await answer(m) });
@@ -291,7 +244,7 @@ function reportHeight() {
   let last = 0;
   new ResizeObserver(() => {
     const height = Math.ceil(document.documentElement.getBoundingClientRect().height);
-    if (height !== last) tellParent({ type: "height", height: (last = height) });
+    if (height !== last) tellParent({ ndlab: TAG, type: "height", height: (last = height) });
   }).observe(document.documentElement);
 }
 

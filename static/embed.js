@@ -16,12 +16,21 @@
 //   await ndlabEmbed.request(element, {type: "set", params: {sigma: 5}})  // -> the new result
 //   await ndlabEmbed.request(element, {type: "get" | "run" | "status"})
 // This is a classic script (no module needed); it reads nothing but the data attributes above.
+// Its messages to and from the demos are declared in embed-protocol.js (tsc checks them).
+/**
+ * @typedef {import("./embed-protocol.js").Ask} Ask
+ * @typedef {import("./embed-protocol.js").HostRequest} HostRequest
+ * @typedef {import("./embed-protocol.js").DemoNotice} DemoNotice
+ * @typedef {import("./embed-protocol.js").DemoState} DemoState
+ */
 (() => {
   const script = /** @type {HTMLScriptElement | null} */ (document.currentScript);
   if (!script) return console.error("ndlab embed.js: load it with a plain <script src=…> tag.");
   const EMBED_URL = new URL("../embed.html", script.src);
   const NAME = /^[a-z][a-z0-9_]{0,63}$/;
   const REPLY_TIMEOUT_MS = 120_000;
+  /** @type {Readonly<Record<DemoState, true>>} the states a demo reports */
+  const STATES = { loading: true, ready: true, error: true };
 
   /** @type {Map<Window, HTMLElement>} each demo's frame window and its element */
   const demos = new Map();
@@ -29,7 +38,7 @@
   const waiting = new Map();
   let nextId = 1;
 
-  /** @param {HTMLElement} el @param {string} state @param {string} message */
+  /** @param {HTMLElement} el @param {DemoState | "waiting"} state @param {string} message */
   function setState(el, state, message = "") {
     el.dataset.ndlabState = state;
     if (state === "error" && message && !el.querySelector("iframe")) {
@@ -109,7 +118,7 @@
 
   window.addEventListener("message", (event) => {
     const el = demos.get(/** @type {Window} */ (event.source));
-    const m = event.data;
+    const m = /** @type {DemoNotice} */ (event.data);
     if (
       !el ||
       event.origin !== EMBED_URL.origin ||
@@ -121,7 +130,7 @@
     const frame = /** @type {HTMLIFrameElement} */ (el.querySelector("iframe"));
     if (m.type === "height" && Number.isFinite(m.height) && !el.dataset.height)
       frame.style.height = `${Math.min(Math.max(m.height, 80), 4000)}px`;
-    else if (m.type === "state" && ["loading", "ready", "error"].includes(m.state))
+    else if (m.type === "state" && Object.hasOwn(STATES, m.state))
       setState(el, m.state, String(m.message ?? ""));
     else if (m.type === "reply" && waiting.has(m.id)) {
       const { resolve, reject } = /** @type {any} */ (waiting.get(m.id));
@@ -133,7 +142,7 @@
 
   /**
    * Ask a demo something: {type: "get" | "run" | "status"} or {type: "set", params}.
-   * @param {HTMLElement} el a demo's element @param {{type: string, params?: object}} request
+   * @param {HTMLElement} el a demo's element @param {Ask} request
    */
   function request(el, request) {
     mount(el);
@@ -144,7 +153,9 @@
     const target = frame.contentWindow;
     return new Promise((resolve, reject) => {
       waiting.set(id, { resolve, reject });
-      const send = () => target.postMessage({ ndlab: "embed", id, ...request }, EMBED_URL.origin);
+      /** @type {HostRequest} */
+      const message = { ndlab: "embed", id, ...request };
+      const send = () => target.postMessage(message, EMBED_URL.origin);
       // Before the embed view has loaded, a message would be lost: send once it has.
       if (!frame.dataset.loaded) frame.addEventListener("load", send, { once: true });
       else send();

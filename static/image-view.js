@@ -1,7 +1,8 @@
 // @ts-check
 // The image workspace as one view: an input, a pipeline of operations run in the worker on
 // full-precision arrays, the result shown with its code. The full page and the embed view both
-// use it; elements a page does not have (the operation list, histograms, downloads…) are left out.
+// use it, each finding the view's parts inside its root (views/parts.js); parts a page does not
+// have (the operation list, histograms, downloads…) are left out.
 import { readControls, renderControls } from "./controls.js";
 import { canvasOf, canvasPng, daskScriptName, download } from "./download.js";
 import { drawCounts, drawHistogram } from "./histogram.js";
@@ -9,7 +10,8 @@ import { ImageInputError, isArrayFile, readImage } from "./images.js";
 import { renderInfo, sizeText } from "./info.js";
 import { LatestRunner } from "./scheduler.js";
 import { show } from "./viewer.js";
-import { catalogueList, format, markStale, reveal, writeHelp } from "./views/common.js";
+import { catalogueList, copyText, format, markStale, reveal, writeHelp } from "./views/common.js";
+import { parts } from "./views/parts.js";
 
 /** @typedef {import("./permalink.js").Step} Step */
 /** @typedef {import("./views/common.js").Problem} Problem */
@@ -23,10 +25,17 @@ import { catalogueList, format, markStale, reveal, writeHelp } from "./views/com
  *   opSearch?: HTMLInputElement, steps?: HTMLElement, undo?: HTMLButtonElement,
  *   addStep?: HTMLButtonElement, opHint?: HTMLElement, views?: HTMLElement, histOriginal?: HTMLCanvasElement, histResult?: HTMLCanvasElement,
  *   info?: HTMLElement, downloadPng?: HTMLButtonElement, downloadNpy?: HTMLButtonElement,
- *   daskExport?: HTMLButtonElement, daskNotes?: HTMLElement,
+ *   daskExport?: HTMLButtonElement, daskNotes?: HTMLElement, copyCode?: HTMLButtonElement,
  *   variableLabel?: HTMLElement, variableSelect?: HTMLSelectElement, sampleSelect?: HTMLSelectElement
  * }} ImageElements
  */
+
+/** The parts of ImageElements, by name. */
+const PARTS =
+  "controls params busy cancel original result originalCaption resultCaption code timings " +
+  "title summary doc opList opSearch steps undo addStep opHint views histOriginal " +
+  "histResult info downloadPng downloadNpy daskExport daskNotes copyCode variableLabel " +
+  "variableSelect sampleSelect";
 
 /** How the last array is shown, for the caption. */
 const OUTPUTS = {
@@ -38,17 +47,18 @@ const OUTPUTS = {
 
 export class ImageView {
   /**
-   * @param {ImageElements} el
+   * @param {HTMLElement} root the view's root (`data-view`), holding its parts (ImageElements)
    * @param {import("./api.js").Api} ndlab the JS API
    * @param {{compare?: any, onChange?: () => void, onMessage?: (problem: Problem, actions?: HTMLElement[]) => void,
    *   onResult?: (result: any) => void}} hooks `compare`: a Compare for the two canvases (else
    *   they are drawn as they are); `onChange`: the pipeline or the input changed (write the URL)
    */
   constructor(
-    el,
+    root,
     ndlab,
     { compare = null, onChange = () => {}, onMessage = () => {}, onResult = () => {} } = {},
   ) {
+    const el = /** @type {ImageElements} */ (parts(root, PARTS));
     this.el = el;
     this.ndlab = ndlab;
     this.compare = compare;
@@ -478,6 +488,10 @@ export class ImageView {
   wire() {
     const { el } = this;
     el.opSearch?.addEventListener("input", () => this.renderOpList());
+    const { copyCode } = el;
+    copyCode?.addEventListener("click", () =>
+      copyText(copyCode, el.code.textContent ?? "", "the code"),
+    );
     el.sampleSelect?.addEventListener("change", () =>
       this.openSample(/** @type {HTMLSelectElement} */ (el.sampleSelect).value),
     );

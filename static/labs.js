@@ -16,20 +16,29 @@ import {
   reveal,
   writeHelp,
 } from "./views/common.js";
+import { parts } from "./views/parts.js";
 
 /** @typedef {import("./views/common.js").Problem} Problem */
 
+/**
+ * The view's parts: title, summary (what the lab is about), params (the form), controls,
+ * outputs, code, timings, busy, cancel, progress; where a page has them, list (the catalogue),
+ * doc, data (the "Your data" panel), copyCode and downloadCode (saves the script as <lab>.py).
+ */
+const PARTS =
+  "title summary params controls outputs code timings busy cancel progress list doc data " +
+  "copyCode downloadCode";
+
 export class LabsView {
   /**
-   * @param {Record<string, any>} el the view's elements (title, about, controls, outputs, code,
-   *   timings, busy, cancel, progress; optionally list, doc, data (the "Your data" panel) and
-   *   downloadCode (a button that saves the script as <lab>.py))
+   * @param {HTMLElement} root the view's root (`data-view`), holding its parts (PARTS)
    * @param {import("./api.js").Api} ndlab the JS API
    * @param {{onChange: (lab: string, params: object, data: string | null) => void,
    *   onMessage: (problem: Problem) => void, onResult?: (result: any) => void}} hooks
    *   `onChange` gets the learner's table too (null: the lab's own data), for the link
    */
-  constructor(el, ndlab, { onChange, onMessage, onResult = () => {} }) {
+  constructor(root, ndlab, { onChange, onMessage, onResult = () => {} }) {
+    const el = parts(root, PARTS);
     this.el = el;
     this.ndlab = ndlab;
     this.onChange = onChange;
@@ -66,7 +75,7 @@ export class LabsView {
       this.params = readControls(el.controls, this.lab.params);
       this.changed();
     });
-    el.form.addEventListener("submit", (/** @type {Event} */ e) => {
+    el.params.addEventListener("submit", (/** @type {Event} */ e) => {
       e.preventDefault();
       this.runner.schedule();
     });
@@ -113,8 +122,8 @@ export class LabsView {
     this.params = { ...params };
     if (this.el.list) pressInList(this.el.list, this.lab.name, "lab");
     this.el.title.textContent = this.lab.title;
-    this.el.about.textContent = this.lab.about;
-    if (this.lab.data) this.el.about.append(dataCredit(this.lab.data));
+    this.el.summary.textContent = this.lab.about;
+    if (this.lab.data) this.el.summary.append(dataCredit(this.lab.data));
     this.data = data;
     this.linked = data !== null;
     this.dataPanel?.show(this.lab.data, data);

@@ -15,6 +15,7 @@ import {
   viewOf,
 } from "./permalink.js";
 import { copyText } from "./views/common.js";
+import { parts } from "./views/parts.js";
 
 /**
  * @typedef {import("./permalink.js").Lesson} Lesson
@@ -30,15 +31,29 @@ const START =
 
 export class LessonView {
   /**
-   * @param {Record<string, any>} el the bar (bar, title, step, text, previous, next), the authoring
-   *   tools (toggle, tools, add, edit, remove, earlier, later, copy, save, file, close, status), the
-   *   dialog that adds a step or edits its words (dialog, heading, submit, lessonTitle, stepTitle, stepText)
+   * @param {HTMLElement} root the view's root (`data-view`): the bar (its parts title, step,
+   *   text, previous, next) and the authoring tools (tools, add, edit, remove, earlier, later, copy,
+   *   save, file, close, status)
+   * @param {HTMLDialogElement} dialog adds a step or edits its words (`data-view`; its parts
+   *   heading, submit, lessonTitle, stepTitle, stepText)
+   * @param {HTMLButtonElement} toggle shows the authoring tools
    * @param {{catalogues: () => Catalogues, show: (view: string) => void,
    *   current: () => LessonStep | string, onMessage: (problem: Problem) => void}} hooks
    *   `show` puts a view in the URL (after the lesson) and follows it; `current` is the view shown
    *   as a step, or why it cannot be one
    */
-  constructor(el, hooks) {
+  constructor(root, dialog, toggle, hooks) {
+    /** @type {Record<string, any>} */
+    const el = {
+      ...parts(
+        root,
+        "bar title step text previous next tools add edit remove earlier later copy save file " +
+          "close status",
+      ),
+      ...parts(dialog, "heading submit lessonTitle stepTitle stepText"),
+      dialog,
+      toggle,
+    };
     this.el = el;
     this.hooks = hooks;
     /** @type {Lesson | null} */ this.lesson = null;

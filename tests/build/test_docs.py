@@ -153,7 +153,9 @@ def test_the_embedding_recipes_are_the_tested_sites(heading, tested):
     page = (DOCS / "embedding.md").read_text()
     section = re.search(rf"^{heading}\n(.*?)(?=^#{{1,3}} |\Z)", page, re.S | re.M)[1]
     recipe = {line.strip() for block in FENCE.findall(section) for line in block.splitlines()[1:-1]}
-    site = f"tests/sites/{tested}"  # its tracked files: a build leaves caches and output beside them
+    site = (
+        f"tests/sites/{tested}"  # its tracked files: a build leaves caches and output beside them
+    )
     files = subprocess.run(["git", "ls-files", site], cwd=ROOT, capture_output=True, text=True)
     paths = files.stdout.split()
     lines = {line.strip() for path in paths for line in (ROOT / path).read_text().splitlines()}
@@ -195,3 +197,13 @@ def test_a_part_without_a_block_is_refused_and_nothing_written(tmp_path):
     with pytest.raises(KeyError, match="no block for startup"):
         docs.put_bench({"dask": "new", "startup": "new"}, page)
     assert docs.bench_blocks(page.read_text()) == {"dask": "old\n"}
+
+
+def test_the_embed_protocol_tables_are_written_from_its_declaration():
+    """docs/embedding.md's tables of messages are static/embed-protocol.js's, as built."""
+    page = (DOCS / "embedding.md").read_text()
+    block = docs.DECLARED.search(page)
+    assert block, "embedding.md has no declared:embed-protocol block"
+    protocol = docs.embed_protocol()
+    assert list(protocol["requests"]) == ["get", "set", "run", "status"]
+    assert block["text"] == docs.embed_protocol_block(protocol) + "\n"
