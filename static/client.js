@@ -39,6 +39,9 @@ export function copyPixels(image) {
 }
 
 const WORKER_URL = new URL("../worker/worker.js", import.meta.url);
+// The shared worker's name: build.py stamps it with a digest of the worker's code and Python's
+// packages, so that pages of two builds (a tab left open across an update) never share a worker.
+const WORKER_NAME = "ndlab";
 const SIGINT = 2;
 /**
  * How long Python's start may go without a sign of progress (the worker reports each percent
@@ -281,7 +284,7 @@ export class WorkerClient {
     const runner = new Runner(
       onProgress,
       this.interrupt,
-      this.shared ? `ndlab-${this.generation}` : null,
+      this.shared ? `${WORKER_NAME}-${this.generation}` : null,
     );
     // A worker that fails before Python is ready fails the start (a fresh one would fail the same way).
     runner.onCrash = (reason) =>

@@ -120,6 +120,20 @@ def copy_page() -> None:
     (editor / "LICENSE").write_text("\n\n".join(licences))
 
 
+WORKER_NAME = 'const WORKER_NAME = "ndlab";'
+
+
+def stamp_worker_name() -> None:
+    """Name the shared worker by what it runs (worker/ and Python's packages, by the lock): pages
+    of another build start a worker of their own rather than talk to this one."""
+    served = [*sorted((DIST / "worker").rglob("*.js")), DIST / "pyodide" / "pyodide-lock.json"]
+    digest = hashlib.sha256("".join(sha256(path) for path in served).encode()).hexdigest()[:12]
+    client = DIST / "static" / "client.js"
+    text = client.read_text()
+    assert text.count(WORKER_NAME) == 1, f"{WORKER_NAME} is not once in static/client.js"
+    client.write_text(text.replace(WORKER_NAME, WORKER_NAME.replace("ndlab", f"ndlab-{digest}")))
+
+
 def codemirror_bundle() -> Path:
     """CodeMirror 6 with Python, bundled by esbuild into one ES module (cached)."""
     key = hashlib.sha256((sha256(ROOT / "package-lock.json") + CODEMIRROR_ENTRY).encode())
@@ -207,6 +221,7 @@ def build(pyodide_dist: str | None = None) -> None:
         env=dict(os.environ, PYTHONPATH=ROOT / "py"),
     )
     copy_page()
+    stamp_worker_name()
     stamp_csp(sorted(DIST.glob("*.html")))
     preload_modules(sorted(DIST.glob("*.html")))
     snapshot()

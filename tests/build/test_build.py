@@ -1,6 +1,7 @@
 """build.py: verified downloads, the trimmed lock file, and the server's MIME types."""
 
 import gzip
+import hashlib
 import io
 import json
 import re
@@ -112,6 +113,16 @@ def test_manifest_lists_each_files_sha256():
     assert info["sha256"].keys() == info["files"].keys()
     for name in ("index.html", "pyodide/pyodide.asm.wasm", "samples/coins.png"):
         assert info["sha256"][name] == sha256(DIST / name)
+
+
+def test_the_shared_workers_name_is_what_it_runs():
+    """Pages of two builds never share a worker: its name carries a digest of worker/ and the
+    lock, so a changed worker script or package gives another name."""
+    served = [*sorted((DIST / "worker").rglob("*.js")), DIST / "pyodide" / "pyodide-lock.json"]
+    digest = hashlib.sha256("".join(sha256(p) for p in served).encode()).hexdigest()[:12]
+    client = (DIST / "static" / "client.js").read_text()
+    assert f'const WORKER_NAME = "ndlab-{digest}";' in client
+    assert "`${WORKER_NAME}-${this.generation}`" in client
 
 
 def test_the_page_reads_pythons_hints():
