@@ -61,7 +61,12 @@ def pyodide_packages(pyodide_dist: str | None) -> Path:
 
 
 def build_ndlab_wheel(out: Path) -> Path:
+    """Build ndlab's wheel into `out` from a copy of py/, so that the build's own files (build/,
+    *.egg-info) never land in the sources, where they would make dist/ look out of date."""
     with tempfile.TemporaryDirectory() as tmp:
+        source = Path(tmp) / "py"
+        junk = shutil.ignore_patterns("build", "*.egg-info", "__pycache__")
+        shutil.copytree(ROOT / "py", source, ignore=junk)
         run(
             [
                 venv_python(),
@@ -74,7 +79,7 @@ def build_ndlab_wheel(out: Path) -> Path:
                 "--no-build-isolation",
                 "-w",
                 tmp,
-                ROOT / "py",
+                source,
             ],
             # fixed timestamps inside the zip: the same sources give the same wheel, and so the
             # same content-addressed URL, which browsers keep cached across builds
@@ -82,7 +87,6 @@ def build_ndlab_wheel(out: Path) -> Path:
         )
         (wheel,) = Path(tmp).glob("ndlab-*.whl")
         shutil.move(str(wheel), out / wheel.name)
-    shutil.rmtree(ROOT / "py" / "build", ignore_errors=True)
     return out / wheel.name
 
 
