@@ -7,7 +7,8 @@
 import { loadPyodide } from "../pyodide/pyodide.mjs";
 import { EVENT } from "../static/protocol.js";
 import { PYODIDE_URL, fetchJson, watchDownloads } from "./downloads.js";
-import { closure, filesOf, profileMismatch, restoreSnapshot } from "./snapshot.js";
+import { filesOf, restoreSnapshot } from "./snapshot.js";
+import { closure, profileMismatch } from "./snapshot-fit.js";
 import { broadcast, runtime } from "./transport.js";
 
 const started = performance.now();

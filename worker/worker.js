@@ -6,7 +6,7 @@
 // The messages are declared in static/protocol.js. This file wires three parts together:
 //   transport.js  connections, the job queue, control messages, the crash probe, the interrupt
 //   startup.js    the snapshot or the usual start, in named stages (downloads.js: the
-//                 downloads, counted and checked; snapshot.js: the snapshot)
+//                 downloads, counted and checked; snapshot.js, snapshot-fit.js: the snapshot)
 //   jobs.js       one handler for every job: marshalling into Python and back (prepare.js: the
 //                 work a job needs first)
 import { EVENT, HINTS, errorInfo } from "../static/protocol.js";
