@@ -26,7 +26,8 @@ from tools.layout import SNAPSHOT, closure  # noqa: E402
 INSTALL_DIRS = {"site": "/lib/python3.12/site-packages", "dynlib": "/usr/lib"}
 
 MAKE = """async ([index, image]) => {
-  const { makeSnapshot, closure, filesOf } = await import("/worker/snapshot.js");
+  const { makeSnapshot, filesOf } = await import("/worker/snapshot.js");
+  const { closure } = await import("/worker/snapshot-fit.js");
   const { loadPyodide } = await import("/pyodide/pyodide.mjs");
   const indexURL = new URL("/pyodide/", location.href).href;
   const lock = await (await fetch(indexURL + "pyodide-lock.json")).json();

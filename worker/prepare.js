@@ -2,7 +2,7 @@
 // Work a job needs before its Python call, done while the worker still answers messages: the
 // code job's packages, the teacher's wheels and the chapter's pictures.
 import { EVENT, HINTS, JOB, errorInfo } from "../static/protocol.js";
-import { fetchJson } from "./startup.js";
+import { fetchJson } from "./downloads.js";
 
 /**
  * By job type: what runs before its Python call.

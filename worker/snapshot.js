@@ -13,6 +13,8 @@
 // The packages' files come unpacked, as Pyodide would install them, in one file of the build
 // (snapshot/files.bin, listed in the snapshot's metadata): the browser decompresses it as it
 // arrives, where unzipping the wheels would take the worker a second.
+import { engineProfile, snapshotKey } from "./snapshot-fit.js";
+
 /** Loaded as Pyodide loads a package's libraries: local symbols, never unloaded. */
 const FLAGS = { loadAsync: false, global: false, nodelete: true, allowUndefined: true };
 /** The hiwire slot where Pyodide keeps `loadedPackages` (a fresh `{}` after a restore). */
@@ -20,73 +22,6 @@ const LOADED_PACKAGES_SLOT = 6;
 /** What must not be frozen: random states and the learner's time zone. */
 const RESEED =
   "import importlib, random, time, numpy\nrandom.seed()\nnumpy.random.seed()\nimportlib.reload(time)\ndel importlib, random, time, numpy";
-
-/**
- * What decides where the libraries' functions go in the runtime's function table, besides the
- * runtime itself, detected as Pyodide detects it at start-up, in a moment and before any download:
- * - `countArgs`: Pyodide adds one function (its call trampoline's argument counter) where the
- *   engine has WebAssembly GC's `ref.test` and the platform is not iOS;
- * - `sameFunction`: whether the engine gives one JavaScript object for a function wherever it
- *   is in a table. Emscripten finds a function already in the table by that object; where each
- *   slot gives another (WebKit), it adds each of the runtime's ~1150 functions its dynamic linker
- *   resolves again, and every library goes further along the table.
- * @returns {{countArgs: boolean, sameFunction: boolean}}
- */
-export function engineProfile() {
-  // a function, a table holding it twice (the bytes of a WebAssembly module)
-  const twice = new WebAssembly.Instance(
-    new WebAssembly.Module(
-      new Uint8Array([
-        0, 97, 115, 109, 1, 0, 0, 0, 1, 4, 1, 96, 0, 0, 3, 2, 1, 0, 4, 4, 1, 112, 0, 2, 7, 5, 1, 1,
-        116, 1, 0, 9, 8, 1, 0, 65, 0, 11, 2, 0, 0, 10, 4, 1, 2, 0, 11,
-      ]),
-    ),
-  );
-  const table = /** @type {WebAssembly.Table} */ (twice.exports.t);
-  // the module Pyodide 0.27.7's getPyEMCountArgsPtr compiles (ref.test: WebAssembly GC)
-  const gc = WebAssembly.validate(
-    new Uint8Array([
-      0, 97, 115, 109, 1, 0, 0, 0, 1, 27, 5, 96, 0, 1, 127, 96, 1, 127, 1, 127, 96, 2, 127, 127, 1,
-      127, 96, 3, 127, 127, 127, 1, 127, 96, 1, 127, 0, 2, 9, 1, 1, 101, 1, 116, 1, 112, 0, 0, 3, 2,
-      1, 1, 7, 5, 1, 1, 102, 0, 0, 10, 68, 1, 66, 1, 1, 112, 32, 0, 37, 0, 34, 1, 251, 20, 3, 2, 4,
-      69, 13, 0, 65, 3, 15, 11, 32, 1, 251, 20, 2, 2, 4, 69, 13, 0, 65, 2, 15, 11, 32, 1, 251, 20,
-      1, 2, 4, 69, 13, 0, 65, 1, 15, 11, 32, 1, 251, 20, 0, 2, 4, 69, 13, 0, 65, 0, 15, 11, 65, 127,
-      11,
-    ]),
-  );
-  const iOS = /iPad|iPhone|iPod/.test(globalThis.navigator?.platform ?? "");
-  return { countArgs: gc && !iOS, sameFunction: table.get(0) === table.get(1) };
-}
-
-/**
- * Why a snapshot made in an engine of `profile` (engineProfile) cannot be restored in this one,
- * or "" when it can.
- * @param {Record<string, boolean> | undefined} profile
- */
-export function profileMismatch(profile) {
-  const here = engineProfile();
-  const differs = Object.entries(here).filter(([name, value]) => profile?.[name] !== value);
-  return differs
-    .map(([name, value]) => `${name} is ${value} here, ${profile?.[name]} where it was made`)
-    .join(", ");
-}
-
-/** The lock's entry of package `name` and of every package it depends on. @param {any} lock @param {string} name */
-export function closure(lock, name) {
-  const names = new Set([name]);
-  for (const n of names) for (const dependency of lock.packages[n].depends) names.add(dependency);
-  return [...names].map((n) => lock.packages[n]);
-}
-
-/**
- * The snapshot's key: the runtime and every package in it. A snapshot with another key is refused.
- * @param {any} lock pyodide-lock.json @param {any[]} entries the packages' lock entries
- */
-export function snapshotKey(lock, entries) {
-  return [`pyodide ${lock.info.version}`, ...entries.map((e) => `${e.name} ${e.sha256}`)].join(
-    "\n",
-  );
-}
 
 /**
  * The packages' files out of the build's image of them: each path with its bytes (views, not copies).

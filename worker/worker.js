@@ -5,7 +5,8 @@
 // every step's array stay here (ndlab.bridge); only displays and asked-for values cross back.
 // The messages are declared in static/protocol.js. This file wires three parts together:
 //   transport.js  connections, the job queue, control messages, the crash probe, the interrupt
-//   startup.js    downloads, integrity, the snapshot or the usual start, in named stages
+//   startup.js    the snapshot or the usual start, in named stages (downloads.js: the
+//                 downloads, counted and checked; snapshot.js, snapshot-fit.js: the snapshot)
 //   jobs.js       one handler for every job: marshalling into Python and back (prepare.js: the
 //                 work a job needs first)
 import { EVENT, HINTS, errorInfo } from "../static/protocol.js";

@@ -1,0 +1,162 @@
+// @ts-check
+// The worker's downloads, counted and checked: Pyodide's go through `self.fetch`, their bytes
+// counted as they travel for the page's progress bar; a file with a .gz twin is fetched as the
+// twin and unpacked here; a package or a file of the build is checked against the sha256 its list
+// names (with WebCrypto, or the browser's `integrity` where there is none).
+import { EVENT } from "../static/protocol.js";
+import { broadcast } from "./transport.js";
+
+/** Where the build puts Pyodide: its runtime, its lock and its packages. */
+export const PYODIDE_URL = new URL("../pyodide/", import.meta.url).href;
+/** @type {Record<string, string>} the types of the files with .gz twins the worker fetches */
+const MIME = { ".wasm": "application/wasm", ".json": "application/json", ".js": "text/javascript" };
+
+/**
+ * Whether this worker fetches the .gz twins the build writes and unpacks them itself, so that
+ * the bytes that travel do not depend on the host compressing: with DecompressionStream, and
+ * with WebCrypto to check the unpacked bytes (without it, a fetch's `integrity` checks the
+ * plain file).
+ */
+const unpacks = () => typeof DecompressionStream === "function" && Boolean(crypto.subtle);
+
+/**
+ * The body of a response to a .gz twin, unpacked. A host that sends the twin gzip-encoded
+ * itself (some map .gz to `Content-Encoding: gzip`) has had it unpacked by the browser already.
+ * @param {Response} response @param {ReadableStream<Uint8Array>} body
+ */
+const unpacked = (response, body) =>
+  response.headers.get("Content-Encoding")?.includes("gzip")
+    ? body
+    : body.pipeThrough(/** @type {any} */ (new DecompressionStream("gzip")));
+
+/**
+ * Pyodide's downloads, through `self.fetch`: their bytes are counted as they travel for the
+ * page's progress bar (the expected total comes from build.json, which the build writes); a file
+ * with a .gz twin (build.json's `packed`) is fetched as the twin and unpacked here when the
+ * worker can (`unpacks`); packages can be requested ahead, to be handed to Pyodide when it asks
+ * for them with the same integrity.
+ * @param {any} build build.json
+ */
+export function watchDownloads(build) {
+  const packed = unpacks() ? new Set(Object.keys(build.packed)) : new Set();
+  const total = packed.size ? build.startup_bytes : build.startup_bytes_plain;
+  const site = new URL("../", import.meta.url).href;
+  let loaded = 0;
+  let stage = "Downloading Python, NumPy and SciPy";
+  let reported = -Infinity;
+  /** Tell the pages, at each percent (every chunk would be thousands of messages). */
+  const report = (always = false) => {
+    if (!always && loaded - reported < total / 100) return;
+    reported = loaded;
+    broadcast({ type: EVENT.progress, stage, loaded, total });
+  };
+  const fetchOriginal = self.fetch.bind(self);
+  /** @type {Map<string, {integrity: string, response: Promise<Response>}>} by URL */
+  const ahead = new Map();
+  const counted = async (
+    /** @type {RequestInfo | URL} */ input,
+    /** @type {RequestInit | undefined} */ init = undefined,
+  ) => {
+    const url = String(input instanceof Request ? input.url : input);
+    const twin = url.startsWith(site) && !init?.integrity && packed.has(url.slice(site.length));
+    let response = twin ? await fetchOriginal(`${url}.gz`, init) : undefined;
+    const viaTwin = Boolean(response?.ok); // else the plain file (a twin gone missing)
+    if (!response || !viaTwin) response = await fetchOriginal(input, init);
+    if (!response.body) return response;
+    const counter = new TransformStream({
+      transform(chunk, controller) {
+        loaded += chunk.byteLength;
+        report();
+        controller.enqueue(chunk);
+      },
+    });
+    const body = response.body.pipeThrough(counter);
+    if (!viaTwin) {
+      const { status, statusText, headers } = response;
+      return new Response(body, { status, statusText, headers });
+    }
+    // what the plain file would have been sent as (WebAssembly.instantiateStreaming needs it)
+    const headers = new Headers({
+      "Content-Type": MIME[url.slice(url.lastIndexOf("."))] ?? "application/octet-stream",
+    });
+    return new Response(unpacked(response, body), { status: 200, headers });
+  };
+  /**
+   * Download `url` and check it against the sha256 that `list` names for it. With WebCrypto its
+   * bytes are counted as they arrive (a fetch with `integrity` yields nothing until the whole
+   * file is there), then hashed; WebCrypto needs a secure context (https or this computer):
+   * elsewhere `integrity` checks it.
+   * @param {string} url @param {string} sha256 hex @param {string} list the file that names it
+   * @param {AbortSignal} [signal] stops the download
+   */
+  const checked = async (url, sha256, list, signal = undefined) => {
+    if (!crypto.subtle) return counted(url, { integrity: sri(sha256), signal });
+    const response = await counted(url, { signal });
+    if (!response.ok) return response;
+    const bytes = await response.arrayBuffer();
+    const digest = Array.from(new Uint8Array(await crypto.subtle.digest("SHA-256", bytes)), (b) =>
+      b.toString(16).padStart(2, "0"),
+    ).join("");
+    if (digest !== sha256)
+      throw new TypeError(`${url} is not the file ${list} names (its sha256 is ${digest}).`);
+    return new Response(bytes, { status: 200, headers: response.headers });
+  };
+  self.fetch = (input, init) => {
+    const url = String(input instanceof Request ? input.url : input);
+    const early = ahead.get(url);
+    if (early && early.integrity === (init?.integrity ?? "")) {
+      ahead.delete(url);
+      return early.response;
+    }
+    return counted(input, init);
+  };
+  return {
+    /**
+     * Request these packages now; Pyodide, or the snapshot's start, asks for them once it has
+     * started. (The lock lists matplotlib and micropip too: they load only when learners' code
+     * imports them.)
+     * @param {any[]} entries lock entries
+     */
+    requestAhead(entries) {
+      for (const entry of entries) {
+        const url = new URL(entry.file_name, PYODIDE_URL).href;
+        const integrity = sri(entry.sha256);
+        const response = checked(url, entry.sha256, "pyodide-lock.json");
+        response.catch(() => {}); // a failure reaches Pyodide, which asks for this response
+        ahead.set(url, { integrity, response });
+      }
+    },
+    /**
+     * A file of the build, its bytes counted and checked against the sha256 `list` names.
+     * @param {string} path relative to the site @param {string} sha256 hex @param {string} list
+     * @param {AbortSignal} signal stops the download
+     */
+    async file(path, sha256, list, signal) {
+      const response = await checked(
+        new URL(`../${path}`, import.meta.url).href,
+        sha256,
+        list,
+        signal,
+      );
+      if (!response.ok) throw new Error(`${path} answered ${response.status}`);
+      return response.arrayBuffer();
+    },
+    /** The runtime is up: what remains is loading the packages (some may still download). */
+    runtimeStarted() {
+      stage = "Loading NumPy, SciPy and ndlab";
+      report(true);
+    },
+    restore() {
+      self.fetch = fetchOriginal;
+    },
+  };
+}
+
+/** @typedef {ReturnType<typeof watchDownloads>} Downloads the start-up's downloads, watched */
+
+/** The Subresource Integrity of a sha256 digest. @param {string} hex */
+const sri = (hex) =>
+  `sha256-${btoa(String.fromCharCode(.../** @type {string[]} */ (hex.match(/../g)).map((/** @type {string} */ h) => parseInt(h, 16))))}`;
+
+/** A JSON file of the build. @param {string} path relative to worker/ */
+export const fetchJson = async (path) => (await fetch(new URL(path, import.meta.url))).json();
