@@ -71,3 +71,17 @@ export function snapshotKey(lock, entries) {
     "\n",
   );
 }
+
+/**
+ * Why the snapshot of metadata `meta` does not fit this engine, runtime and packages, or "" when
+ * it does: decided before its tens of megabytes download.
+ * @param {any} meta @param {any} lock @param {any[]} entries
+ */
+export function snapshotMismatch(meta, lock, entries) {
+  const engine = profileMismatch(meta.profile);
+  if (engine) return `it was made in an engine that lays out functions otherwise (${engine})`;
+  const key = snapshotKey(lock, entries);
+  if (meta.key === key) return "";
+  const other = meta.key.split("\n").find((/** @type {string} */ line) => !key.includes(line));
+  return `it was made for other packages (${other ?? "fewer of them"})`;
+}

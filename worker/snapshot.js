@@ -145,23 +145,18 @@ function neededFirst(Module, files) {
 }
 
 /**
- * Start Python from a snapshot. Throws (and leaves nothing behind) when the snapshot does not
- * match this runtime and these packages.
+ * Start Python from a snapshot that fits (`snapshotMismatch` says ""). Throws (and leaves nothing
+ * behind) when this runtime lays out its functions otherwise than the snapshot's.
  * @param {any} loadPyodide @param {string} indexURL
- * @param {{bytes: Promise<Uint8Array>, meta: any, lock: any, entries: any[], files: Promise<Map<string, Uint8Array>>, abort: () => void}} snapshot
+ * @param {{bytes: Promise<Uint8Array>, meta: any, entries: any[], files: Promise<Map<string, Uint8Array>>, abort: () => void}} snapshot
  *   the snapshot's bytes and the packages' files (their sha256 checked by the caller) may still
  *   be on their way; `abort` stops their downloads, called when the snapshot is refused
  */
 export async function restoreSnapshot(
   loadPyodide,
   indexURL,
-  { bytes, meta, lock, entries, files, abort },
+  { bytes, meta, entries, files, abort },
 ) {
-  const key = snapshotKey(lock, entries);
-  if (meta.key !== key)
-    throw new Error(
-      `it was made for other packages (${meta.key.split("\n").find((line) => !key.includes(line))})`,
-    );
   bytes.catch(() => {}); // a failure (the worker checks the bytes' sha256) reaches loadPyodide below
   // compiled off the worker's thread while the runtime starts
   const compiled = files.then((f) =>

@@ -8,7 +8,7 @@ import { loadPyodide } from "../pyodide/pyodide.mjs";
 import { EVENT } from "../static/protocol.js";
 import { PYODIDE_URL, fetchJson, watchDownloads } from "./downloads.js";
 import { filesOf, restoreSnapshot } from "./snapshot.js";
-import { closure, profileMismatch } from "./snapshot-fit.js";
+import { closure, snapshotMismatch } from "./snapshot-fit.js";
 import { broadcast, runtime } from "./transport.js";
 
 const started = performance.now();
@@ -70,9 +70,8 @@ async function fromSnapshot(build, lock, entries, downloads) {
   const { snapshot } = build;
   const meta = await fetchJson(`../${snapshot.meta}`);
   // decided from the metadata, before the snapshot's tens of megabytes download
-  const mismatch = profileMismatch(meta.profile);
-  if (mismatch)
-    throw new Error(`it was made in an engine that lays out functions otherwise (${mismatch})`);
+  const mismatch = snapshotMismatch(meta, lock, entries);
+  if (mismatch) throw new Error(mismatch);
   const downloading = new AbortController();
   const { signal } = downloading;
   const bytes = downloads
@@ -84,7 +83,6 @@ async function fromSnapshot(build, lock, entries, downloads) {
   return restoreSnapshot(loadPyodide, PYODIDE_URL, {
     bytes,
     meta,
-    lock,
     entries,
     files,
     abort: () => downloading.abort(),

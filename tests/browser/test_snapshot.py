@@ -60,6 +60,9 @@ def test_a_restored_python_computes_what_a_usual_start_computes(browser, base_ur
     requested = []
     usual, refused = start(browser, base_url, meta=other_packages, requested=requested)
     assert refused["snapshot"].startswith("refused: it was made for other packages (scipy ")
+    # known from the metadata: neither of the snapshot's large files is requested
+    large = (SNAPSHOT["file"], SNAPSHOT["files"])
+    assert not [u for u in requested if u.removesuffix(".gz").endswith(large)]
     # the usual start requests the packages ahead, and Pyodide takes those responses
     wheels = [u.rsplit("/", 1)[1].split("-")[0] for u in requested if "/h-" in u]
     assert sorted(wheels) == ["ndlab", "numpy", "openblas", "scipy"]
