@@ -409,3 +409,60 @@ def test_the_labs_own_data_sliders_are_off_with_the_learners_data(browser, base_
         page.wait_for_function("() => !document.querySelector('#param-noise').disabled")
     finally:
         guarded.close()
+
+
+# Every text the page's message box shows, as it shows it (an init script: from the first paint).
+WATCH_MESSAGES = """(() => {
+  window.__messages = [];
+  new MutationObserver(() => {
+    const box = document.getElementById('message');
+    const shown = box && !box.hidden ? box.textContent : '';
+    if (shown && shown !== window.__messages.at(-1)) window.__messages.push(shown);
+  }).observe(document, {subtree: true, childList: true, characterData: true, attributes: true});
+})()"""
+
+
+def test_a_first_visit_never_says_the_scripts_could_not_run(screen, base_url):
+    """A first visit waits for the service worker to take the page before Python starts: the
+    page's scripts are running then, not failed."""
+    page = screen.page
+    page.add_init_script(WATCH_MESSAGES)
+    page.goto(base_url + COINS)
+    page.wait_for_function(RESULT)
+    assert page.evaluate("() => navigator.serviceWorker.controller !== null")
+    assert page.evaluate("() => window.__messages") == []
+    assert page.locator("#runtime-text").inner_text().startswith("Python ready")
+
+
+def test_the_teach_dialog_fits_a_phone(browser, base_url):
+    guarded = Guarded(browser, viewport={"width": 390, "height": 844})
+    try:
+        page = guarded.page
+        page.goto(base_url + COINS)
+        page.click("#teach")
+        left, top, right, bottom = page.evaluate(BOXES, ["#teach-dialog"])["boxes"][0]
+        assert 0 < left and right < 390, f"the dialog spans {left}–{right} on a 390 px screen"
+        assert page.get_by_role("button", name="Close").is_visible()
+    finally:
+        guarded.close()
+
+
+def test_a_compact_lab_demo_on_a_phone_has_sliders_a_finger_can_move(browser, base_url):
+    """A compact demo in a phone's column of text: each slider takes the row's width but its
+    number field's, as in the page."""
+    guarded = Guarded(browser, viewport={"width": 358, "height": 844})
+    try:
+        page = guarded.page
+        page.goto(f"{base_url}embed.html#demo=fit_curve&compact=1")
+        page.wait_for_function("() => document.body.dataset.state === 'ready'")
+        widths = page.evaluate(
+            """() => [...document.querySelectorAll('.control')].map((c) => [
+              c.getBoundingClientRect().width,
+              c.querySelector('input[type=range]').getBoundingClientRect().width,
+              c.querySelector('input[type=number]').getBoundingClientRect().width])"""
+        )
+        assert len(widths) == 5
+        for row, slider, number in widths:
+            assert slider > 0.6 * row and slider > 2 * number, (row, slider, number)
+    finally:
+        guarded.close()
