@@ -212,7 +212,7 @@ def test_phone_buttons_are_finger_sized_and_the_table_says_it_scrolls(browser, b
             "(e) => [...e.querySelectorAll('dt')].map((d) => d.textContent).join(' ')"
         )
         small = page.evaluate(
-            """() => [...document.querySelectorAll('#images-view button, header button')]
+            """() => [...document.querySelectorAll('#images-view :is(button, summary), header button')]
               .filter((b) => b.offsetParent !== null && b.getBoundingClientRect().height < 43.5)
               .map((b) => `${b.id || b.textContent}: ${b.getBoundingClientRect().height}`)"""
         )
