@@ -447,13 +447,18 @@ def test_the_teach_dialog_fits_a_phone(browser, base_url):
         guarded.close()
 
 
-def test_a_compact_lab_demo_on_a_phone_has_sliders_a_finger_can_move(browser, base_url):
-    """A compact demo in a phone's column of text: each slider takes the row's width but its
-    number field's, as in the page."""
+@pytest.mark.parametrize(
+    ("demo", "count"),
+    [("fit_curve&compact=1", 5), ("fit_curve", 5), ("gaussian_filter&sample=coins", 1)],
+    ids=["compact lab", "lab", "operation"],
+)
+def test_a_demo_on_a_phone_has_sliders_a_finger_can_move(browser, base_url, demo, count):
+    """A demo in a phone's column of text: each slider takes the row's width but its number
+    field's, as in the page."""
     guarded = Guarded(browser, viewport={"width": 358, "height": 844})
     try:
         page = guarded.page
-        page.goto(f"{base_url}embed.html#demo=fit_curve&compact=1")
+        page.goto(f"{base_url}embed.html#demo={demo}")
         page.wait_for_function("() => document.body.dataset.state === 'ready'")
         widths = page.evaluate(
             """() => [...document.querySelectorAll('.control')].map((c) => [
@@ -461,7 +466,7 @@ def test_a_compact_lab_demo_on_a_phone_has_sliders_a_finger_can_move(browser, ba
               c.querySelector('input[type=range]').getBoundingClientRect().width,
               c.querySelector('input[type=number]').getBoundingClientRect().width])"""
         )
-        assert len(widths) == 5
+        assert len(widths) == count
         for row, slider, number in widths:
             assert slider > 0.6 * row and slider > 2 * number, (row, slider, number)
     finally:
