@@ -384,6 +384,9 @@ def test_embed_with_an_unknown_sample_names_the_samples(browser, base_url):
         message = page.locator("#message").inner_text()
         assert "unknown sample “coffe”" in message and "camera" in message and "coffee" in message
         assert page.locator("#run").is_hidden()
+        # no code either: it would never run
+        assert page.locator("details.code").is_hidden()
+        assert "Runs once Python is ready" not in page.locator("body").inner_text()
         assert "Importing" not in page.locator("body").inner_text()
         assert "Starting" not in page.locator("body").inner_text()
     finally:
