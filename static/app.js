@@ -30,7 +30,9 @@ const status = new RuntimeStatus(
   () => ndlab.ready,
   showMessage,
 );
-// On a first visit the service worker takes the page before Python's downloads start, to keep them.
+// On a first visit the service worker takes the page before Python's downloads start, to keep them
+// (start-guard.js: the page's scripts are running meanwhile, not failed).
+document.documentElement.dataset.scripts = "running";
 await registerOffline((reload) => {
   $("update").hidden = false;
   $("update-reload").onclick = reload;

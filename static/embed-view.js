@@ -15,7 +15,7 @@ import { parts } from "./views/parts.js";
 
 /** The demo's root: its view's parts, and the embed's own. */
 const root = /** @type {HTMLElement} */ (document.querySelector("main[data-view]"));
-const el = parts(root, "status openFull message params images outputs");
+const el = parts(root, "status openFull message params images outputs code");
 
 const ndlab = createApi(showProgress, { shared: true });
 Object.assign(window, { ndlab });
@@ -71,7 +71,8 @@ function finished(summary) {
 /**
  * @param {any} error
  * @param {boolean} broken the demo cannot run at all: its controls and Run go away with the
- *   progress, and the message stays (else a run was refused: the controls stay to try again)
+ *   progress and its code (none will run), and the message stays (else a run was refused: the
+ *   controls stay to try again)
  */
 function failed(error, broken = false) {
   showMessage(error);
@@ -80,6 +81,7 @@ function failed(error, broken = false) {
     state.broken = true;
     el.params.hidden = true;
     el.images.hidden = el.outputs.hidden = true;
+    /** @type {HTMLElement} */ (el.code.closest("details")).hidden = true;
   }
   for (const w of state.waiters.splice(0)) w.reject(error);
 }

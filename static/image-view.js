@@ -549,15 +549,17 @@ export class ImageView {
     });
   }
 
-  /** Download the pipeline as a Dask script; say which steps it runs on the whole array. */
+  /** Download the pipeline as a Dask script; say how to run it and which steps it runs on the whole array. */
   async exportDask() {
     const { daskNotes } = this.el;
     try {
       const { script, notes } = await this.ndlab.daskScript(this.steps);
-      download(new Blob([script], { type: "text/x-python" }), daskScriptName(this.steps));
+      const name = daskScriptName(this.steps);
+      download(new Blob([script], { type: "text/x-python" }), name);
       if (daskNotes) {
-        daskNotes.textContent = notes.join(" ");
-        daskNotes.hidden = notes.length === 0;
+        const run = `Downloaded ${name}: run it with python ${name} FOLDER --out RESULTS (its first lines say what to install).`;
+        daskNotes.textContent = [run, ...notes].join(" ");
+        daskNotes.hidden = false;
       }
     } catch (error) {
       this.onMessage(/** @type {any} */ (error));

@@ -16,21 +16,11 @@
     return;
   }
   var first = "";
-  // capture: a script that fails to load reports on its element, not on the window
-  addEventListener(
-    "error",
-    function (event) {
-      var script = event.target instanceof HTMLScriptElement ? event.target.src : "";
-      // the error itself, not the event's message, which engines prefix ("Uncaught …")
-      if (event.target === window || script)
-        first =
-          first || (script ? "could not load " + script : String(event.error || event.message));
-    },
-    true,
-  );
-  // module scripts run before the load event; the page's sets window.ndlab once it runs
-  addEventListener("load", function () {
-    if (/** @type {any} */ (window).ndlab) return;
+  var loaded = false;
+  var shown = false;
+  function fail() {
+    if (/** @type {any} */ (window).ndlab || shown) return;
+    shown = true;
     var box = /** @type {HTMLElement} */ (document.getElementById("message"));
     var title = document.createElement("strong");
     title.textContent =
@@ -42,5 +32,27 @@
     box.className = "message error";
     box.hidden = false;
     status().textContent = "Python cannot start";
+  }
+  // capture: a script that fails to load reports on its element, not on the window
+  addEventListener(
+    "error",
+    function (event) {
+      var script = event.target instanceof HTMLScriptElement ? event.target.src : "";
+      // the error itself, not the event's message, which engines prefix ("Uncaught …")
+      if (event.target === window || script)
+        first =
+          first || (script ? "could not load " + script : String(event.error || event.message));
+      // a module still starting after the load event (see below) that fails
+      if (loaded && first) fail();
+    },
+    true,
+  );
+  // Module scripts run before the load event; the page's sets window.ndlab once it runs. A module
+  // may still be waiting then (app.js waits for the service worker on a first visit): it marks
+  // <html data-scripts="running"> as it starts, and only an error then is a failure.
+  addEventListener("load", function () {
+    loaded = true;
+    if (document.documentElement.dataset.scripts === "running" && !first) return;
+    fail();
   });
 })();

@@ -42,7 +42,11 @@ def test_the_downloaded_script_is_ndlab_dask_script_of_the_pipeline(fresh, base_
     path = export(page, tmp_path)
     assert path.name == "ndlab-gaussian_filter-threshold_otsu-label-dask.py"
     assert path.read_text() == ndlab.dask_script(steps)
-    assert page.locator("#dask-notes").is_hidden()  # every step runs in chunks
+    # what was downloaded and how to run it; no more: every step runs in chunks
+    assert page.locator("#dask-notes").text_content() == (
+        f"Downloaded {path.name}: run it with python {path.name} FOLDER --out RESULTS "
+        "(its first lines say what to install)."
+    )
 
 
 def test_a_step_that_cannot_run_in_chunks_says_so_in_the_page(fresh, base_url, tmp_path):
@@ -53,7 +57,7 @@ def test_a_step_that_cannot_run_in_chunks_says_so_in_the_page(fresh, base_url, t
     note = page.locator("#dask-notes")
     note.wait_for(state="visible")
     (expected,) = dask_notes(steps)
-    assert note.text_content() == expected
+    assert note.text_content().endswith(f"(its first lines say what to install). {expected}")
     assert "Step 2, Fourier low-pass, cannot be computed in chunks exactly" in expected
 
 

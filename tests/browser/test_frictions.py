@@ -212,7 +212,7 @@ def test_phone_buttons_are_finger_sized_and_the_table_says_it_scrolls(browser, b
             "(e) => [...e.querySelectorAll('dt')].map((d) => d.textContent).join(' ')"
         )
         small = page.evaluate(
-            """() => [...document.querySelectorAll('#images-view button, header button')]
+            """() => [...document.querySelectorAll('#images-view :is(button, summary), header button')]
               .filter((b) => b.offsetParent !== null && b.getBoundingClientRect().height < 43.5)
               .map((b) => `${b.id || b.textContent}: ${b.getBoundingClientRect().height}`)"""
         )
@@ -384,6 +384,9 @@ def test_embed_with_an_unknown_sample_names_the_samples(browser, base_url):
         message = page.locator("#message").inner_text()
         assert "unknown sample “coffe”" in message and "camera" in message and "coffee" in message
         assert page.locator("#run").is_hidden()
+        # no code either: it would never run
+        assert page.locator("details.code").is_hidden()
+        assert "Runs once Python is ready" not in page.locator("body").inner_text()
         assert "Importing" not in page.locator("body").inner_text()
         assert "Starting" not in page.locator("body").inner_text()
     finally:
@@ -407,5 +410,67 @@ def test_the_labs_own_data_sliders_are_off_with_the_learners_data(browser, base_
         )
         page.get_by_role("button", name="Back to the lab's own data").click()
         page.wait_for_function("() => !document.querySelector('#param-noise').disabled")
+    finally:
+        guarded.close()
+
+
+# Every text the page's message box shows, as it shows it (an init script: from the first paint).
+WATCH_MESSAGES = """(() => {
+  window.__messages = [];
+  new MutationObserver(() => {
+    const box = document.getElementById('message');
+    const shown = box && !box.hidden ? box.textContent : '';
+    if (shown && shown !== window.__messages.at(-1)) window.__messages.push(shown);
+  }).observe(document, {subtree: true, childList: true, characterData: true, attributes: true});
+})()"""
+
+
+def test_a_first_visit_never_says_the_scripts_could_not_run(screen, base_url):
+    """A first visit waits for the service worker to take the page before Python starts: the
+    page's scripts are running then, not failed."""
+    page = screen.page
+    page.add_init_script(WATCH_MESSAGES)
+    page.goto(base_url + COINS)
+    page.wait_for_function(RESULT)
+    assert page.evaluate("() => navigator.serviceWorker.controller !== null")
+    assert page.evaluate("() => window.__messages") == []
+    assert page.locator("#runtime-text").inner_text().startswith("Python ready")
+
+
+def test_the_teach_dialog_fits_a_phone(browser, base_url):
+    guarded = Guarded(browser, viewport={"width": 390, "height": 844})
+    try:
+        page = guarded.page
+        page.goto(base_url + COINS)
+        page.click("#teach")
+        left, top, right, bottom = page.evaluate(BOXES, ["#teach-dialog"])["boxes"][0]
+        assert 0 < left and right < 390, f"the dialog spans {left}–{right} on a 390 px screen"
+        assert page.get_by_role("button", name="Close").is_visible()
+    finally:
+        guarded.close()
+
+
+@pytest.mark.parametrize(
+    ("demo", "count"),
+    [("fit_curve&compact=1", 5), ("fit_curve", 5), ("gaussian_filter&sample=coins", 1)],
+    ids=["compact lab", "lab", "operation"],
+)
+def test_a_demo_on_a_phone_has_sliders_a_finger_can_move(browser, base_url, demo, count):
+    """A demo in a phone's column of text: each slider takes the row's width but its number
+    field's, as in the page."""
+    guarded = Guarded(browser, viewport={"width": 358, "height": 844})
+    try:
+        page = guarded.page
+        page.goto(f"{base_url}embed.html#demo={demo}")
+        page.wait_for_function("() => document.body.dataset.state === 'ready'")
+        widths = page.evaluate(
+            """() => [...document.querySelectorAll('.control')].map((c) => [
+              c.getBoundingClientRect().width,
+              c.querySelector('input[type=range]').getBoundingClientRect().width,
+              c.querySelector('input[type=number]').getBoundingClientRect().width])"""
+        )
+        assert len(widths) == count
+        for row, slider, number in widths:
+            assert slider > 0.6 * row and slider > 2 * number, (row, slider, number)
     finally:
         guarded.close()

@@ -73,9 +73,8 @@ def script(item, params, data=None):
         argument = next(iter(inspect.signature(item.function).parameters))
         load_import, load = _data_source(item.data, params, data, argument)
         imports = (*imports, load_import)
-    settings = [f"{key} = {_literal(value)}" for key, value in params.items()]
-    if settings:
-        settings.insert(0, "# The lab's parameters: change them and run the script again.")
+    unused = item.data.makes if data is not None else ()
+    settings = _settings(params, unused)
     parts = [
         _docstring(item.title, item.about),
         _imports([*imports, "import matplotlib.pyplot as plt"]),
@@ -86,6 +85,24 @@ def script(item, params, data=None):
         figures,
     ]
     return "\n\n".join(part for part in parts if part) + "\n"
+
+
+def _settings(params, unused):
+    """Return the lines that set `params`, each group under a comment.
+
+    The parameters named in `unused` only shape the data the lab makes
+    itself; with the learner's data they change nothing, and say so.
+    """
+    groups = [
+        ("# The lab's parameters: change them and run the script again.", False),
+        ("# Not used with your data: they shape only the data the lab makes itself.", True),
+    ]
+    lines = []
+    for comment, off in groups:
+        names = [key for key in params if (key in unused) == off]
+        if names:
+            lines += [comment, *(f"{key} = {_literal(params[key])}" for key in names)]
+    return lines
 
 
 @functools.cache

@@ -200,6 +200,19 @@ def test_the_script_writes_the_parameters_and_the_learners_small_data():
     assert "populations = np.array(\n    [[1990.0, " in code
 
 
+def test_the_parameters_that_shape_only_the_labs_own_data_say_they_are_not_used_with_yours():
+    points = [[x, x * x + 1] for x in range(-5, 6)]
+    code = labs.run("fit_curve", data=points).code
+    assert "# The lab's parameters" not in code
+    assert (
+        "\n# Not used with your data: they shape only the data the lab makes itself.\n"
+        "a = 1.0\nb = 10.0\nnoise = 5.0\nn = 40\nseed = 0\n"
+    ) in code
+    assert "# The lab's parameters: change them and run the script again.\na = 1.0\n" in (
+        labs.run("fit_curve").code
+    )
+
+
 def test_a_lab_whose_outputs_cannot_be_written_out_is_refused_with_a_reason():
     @core.lab(category="io", title="Opaque", about="Returns a dict built earlier.")
     def opaque():
