@@ -47,7 +47,7 @@ export async function start() {
     }
   }
   if (!pyodide) {
-    pyodide = await initRuntime(build, entries, downloads);
+    pyodide = await initRuntime(entries, downloads);
     timings.runtime_ms = performance.now() - started;
     await initPackages(pyodide, downloads);
     timings.load_ms = performance.now() - started;
@@ -92,15 +92,16 @@ async function fromSnapshot(build, lock, entries, downloads) {
 /**
  * The usual start, without a snapshot: Pyodide's runtime, its packages requested meanwhile (the
  * downloads report the stage "Downloading Python, NumPy and SciPy").
- * @param {any} build build.json @param {any[]} entries ndlab's closure in the lock
+ * @param {any[]} entries ndlab's closure in the lock
  * @param {import("./downloads.js").Downloads} downloads
  */
-async function initRuntime(build, entries, downloads) {
+async function initRuntime(entries, downloads) {
   // From the network, the packages download while Pyodide's runtime downloads and starts, not
-  // after it. From the service worker's cache (named as in sw.js) they come at once: asking
-  // early would only take the processor from Pyodide's start.
-  const cached = await self.caches?.has(`ndlab-${build.id}`).catch(() => false);
-  if (!cached) downloads.requestAhead(entries);
+  // after it. Where the service worker's cache holds them all (it keeps what a start fetched)
+  // they come at once: asking early would only take the processor from Pyodide's start.
+  const urls = entries.map((entry) => new URL(entry.file_name, PYODIDE_URL).href);
+  const hits = await Promise.all(urls.map((url) => self.caches?.match(url))).catch(() => []);
+  if (!hits.every(Boolean)) downloads.requestAhead(entries);
   return loadPyodide({ indexURL: PYODIDE_URL });
 }
 
