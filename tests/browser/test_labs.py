@@ -35,9 +35,14 @@ def test_lab_numbers_equal_cpython(app, name, params):
 
 def assert_same_outputs(page, cpython, where="outputs"):
     """The page's outputs equal CPython's (``ndlab.labs.run``'s, NaN already None): every key,
-    list, string and whole number exactly, every float to 1e-6 of its size (the page's NumPy and
-    SciPy are other builds)."""
-    if isinstance(cpython, float):
+    list, string and whole number exactly, every float to 1e-6 of its size, and a series of floats
+    (a plot's) to 1e-6 of its largest (the page's NumPy and SciPy are other builds: a fit's tail,
+    a thousandth of its peak, may differ by 1e-6 of its own size)."""
+    series = isinstance(cpython, list) and any(isinstance(v, float) for v in cpython)
+    if series and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in cpython):
+        scale = max(abs(v) for v in cpython)
+        assert page == pytest.approx(cpython, rel=1e-6, abs=max(1e-6 * scale, 1e-9)), where
+    elif isinstance(cpython, float):
         assert page == pytest.approx(cpython, rel=1e-6, abs=1e-9), where
     elif isinstance(cpython, dict):
         assert isinstance(page, dict) and page.keys() == cpython.keys(), where
