@@ -19,14 +19,26 @@ const imageData = (image) =>
   new ImageData(new Uint8ClampedArray(image.buffer), image.width, image.height);
 
 /**
+ * A new input's id, chosen here so that a run follows its pixels in one round trip: random above
+ * 2^31 (the worker counts its own ids, a file's array's, from 1), so that the pages one shared
+ * worker serves do not meet.
+ */
+function newInputId() {
+  const [high, low] = crypto.getRandomValues(new Uint32Array(2));
+  return 2 ** 31 + (high % 2 ** 20) * 2 ** 32 + low;
+}
+
+/**
  * The inputs held by the worker, by the object they came from (an ImageData, {data, width,
  * height} or a readArray handle, whose pixels must not change once used): each is sent once,
  * sent again to a fresh worker (after a crash, or a cancel that replaced it), and released when
- * the object is garbage-collected.
+ * the object is garbage-collected. Pixels are sent under an id chosen here, and the job about
+ * them follows at once, without waiting for the worker's answer (it runs jobs in turn).
  * @param {WorkerClient} client
  */
 function heldInputs(client) {
-  /** @type {WeakMap<object, {runner: any, id: Promise<number>}>} */
+  /** @typedef {{runner: any, id: Promise<number>, sent: Promise<unknown>}} Held */
+  /** @type {WeakMap<object, Held>} */
   const held = new WeakMap();
   const release = new FinalizationRegistry(
     (/** @type {{runner: any, id: number}} */ { runner, id }) => {
@@ -34,35 +46,38 @@ function heldInputs(client) {
         client.request({ type: JOB.release, input: id }).catch(() => {});
     },
   );
-  /** @param {any} input */
-  const send = async (input) => {
+  /** Send `input`: its id, and its sending (which fails with the worker's reason). @param {any} input */
+  const send = (input) => {
     const source = input.source;
     if (source) {
-      const { meta } = await client.request({
-        type: JOB.readArray,
-        ...source,
-        bytes: source.bytes.slice(),
-      });
-      return meta.input;
+      const sent = client
+        .request({ type: JOB.readArray, ...source, bytes: source.bytes.slice() })
+        .then(({ meta }) => /** @type {number} */ (meta.input));
+      return { id: sent, sent };
     }
-    const { meta } = await client.request({ type: JOB.load, image: copyPixels(input) });
-    if (meta.error) throw new NdlabError(meta.error);
-    return meta.input;
+    const id = newInputId();
+    const sent = client
+      .request({ type: JOB.load, image: copyPixels(input), input: id })
+      .then(({ meta }) => {
+        if (meta.error) throw new NdlabError(meta.error);
+      });
+    return { id: Promise.resolve(id), sent };
   };
-  /** @param {object} input @param {Promise<number>} id */
-  const remember = (input, id) => {
-    const runner = client.primary;
-    held.set(input, { runner, id });
-    id.then(
-      (value) => release.register(input, { runner, id: value }, input),
-      () => held.delete(input),
+  /** @param {object} input @param {{id: Promise<number>, sent: Promise<unknown>}} sending */
+  const remember = (input, { id, sent }) => {
+    /** @type {Held} */
+    const known = { runner: client.primary, id, sent };
+    held.set(input, known);
+    Promise.all([id, sent]).then(
+      ([value]) => release.register(input, { runner: known.runner, id: value }, input),
+      () => held.get(input) === known && held.delete(input),
     );
-    return id;
+    return known;
   };
-  /** The input's id in the worker that answers now, sending it if needed. @param {any} input */
-  const idOf = (input) => {
+  /** The input as the worker that answers now holds it, sent if needed. @param {any} input */
+  const heldBy = (input) => {
     const known = held.get(input);
-    return known && known.runner === client.primary ? known.id : remember(input, send(input));
+    return known && known.runner === client.primary ? known : remember(input, send(input));
   };
   return {
     /** Forget `input` in the worker now, rather than when it is collected. @param {any} input */
@@ -70,8 +85,8 @@ function heldInputs(client) {
       const known = held.get(input);
       held.delete(input);
       if (known && known.runner === client.primary) {
-        known.id
-          .then((id) => {
+        Promise.all([known.id, known.sent])
+          .then(([id]) => {
             release.unregister(input);
             return client.request({ type: JOB.release, input: id });
           })
@@ -79,7 +94,7 @@ function heldInputs(client) {
       }
     },
     /** A readArray handle's array is already in the worker. @param {object} handle @param {number} id */
-    adopt: (handle, id) => remember(handle, Promise.resolve(id)),
+    adopt: (handle, id) => remember(handle, { id: Promise.resolve(id), sent: Promise.resolve() }),
     /**
      * Send a job about `input`, made by `job(id)`; an input the worker lost is sent again once.
      * @template {import("./protocol.js").JobRequest} R
@@ -91,12 +106,14 @@ function heldInputs(client) {
       if (!input?.source)
         input = input instanceof HTMLCanvasElement ? toPixels(input) : (toPixels(input), input);
       await client.ready;
+      const first = heldBy(input);
       try {
-        return await client.request(job(await idOf(input)), options);
+        return await client.request(job(await first.id), options);
       } catch (error) {
         if (/** @type {any} */ (error).type !== "UnknownInput") throw error;
+        await first.sent; // the input was refused: its own reason, not the job's
         held.delete(input);
-        return client.request(job(await idOf(input)), options);
+        return client.request(job(await heldBy(input).id), options);
       }
     },
   };

@@ -90,9 +90,9 @@ export const HINTS = Object.freeze(hints);
 /**
  * Each job's request (without its `id`) and reply, as ndlab.bridge.jobs answers them.
  * @typedef {object} Jobs
- * @property {{request: {type: "load", image: Pixels},
+ * @property {{request: {type: "load", image: Pixels, input: number},
  *   reply: Reply<{input: number, shape: number[], dtype: string}>}} load
- *   keep RGBA pixels as an input
+ *   keep RGBA pixels as an input, under the id the page chose
  * @property {{request: {type: "read_array", bytes: Uint8Array, filename: string, variable: string},
  *   reply: Reply<{input: number | null, problem?: string, variables: string[], variable: string | null,
  *   shape: number[], dtype: string, scaled: boolean, range: [number, number] | null}>}} read_array

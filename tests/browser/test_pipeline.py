@@ -263,3 +263,41 @@ def test_editing_the_last_of_four_steps_reruns_only_it_and_code_needs_no_python(
     assert "blurred = np.stack([gaussian_filter(" in code
     assert "mask, info = threshold_otsu(grey)" in code
     assert "opened = binary_opening(mask, " in code
+
+
+# The messages between the page and its worker while a new image's first run goes: the page's
+# requests by type, the worker's answers by the id they answer.
+FIRST_RUN = """async () => {
+  const log = [];
+  const post = Worker.prototype.postMessage;
+  const watched = new WeakSet();
+  Worker.prototype.postMessage = function (message, ...rest) {
+    if (!watched.has(this)) {
+      watched.add(this);
+      this.addEventListener("message", (e) => log.push(["answer", e.data.id]));
+    }
+    log.push(["request", message.type, message.id]);
+    return post.call(this, message, ...rest);
+  };
+  const image = new ImageData(64, 48);
+  image.data.fill(200);
+  try {
+    await ndlab.runPipeline([{ name: "gaussian_filter", params: { sigma: 2 } }], image);
+  } finally {
+    Worker.prototype.postMessage = post;
+  }
+  return log;
+}"""
+
+
+def test_a_new_images_first_run_is_one_round_trip(app):
+    """The page chooses the image's id, so the run is sent with its pixels, not after the
+    worker has answered for them."""
+    log = app.page.evaluate(FIRST_RUN)
+    # (jobs have ids; the client's control messages, such as its crash probe, do not)
+    requests = [entry for entry in log if entry[0] == "request" and entry[2] is not None]
+    assert [r[1] for r in requests] == ["load", "pipeline"], log
+    run_id = requests[1][2]
+    answers = [entry[1] for entry in log if entry[0] == "answer" and entry[1] is not None]
+    assert log.index(requests[1]) < log.index(["answer", requests[0][2]]), log
+    assert answers[-1] == run_id

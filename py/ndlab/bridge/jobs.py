@@ -88,11 +88,14 @@ def _steps(request):
 def load(request, pixels, progress=None):
     """Keep browser pixels as an input: grey as 2-D, opaque colour as RGB.
 
-    Replies ``{"input": id, "shape", "dtype"}``.
+    The request may name the ``input`` id to keep them under, the page's choice (so that the job
+    about them can follow at once); without it the next id is counted. Replies ``{"input": id,
+    "shape", "dtype"}``.
     """
     check_size(*pixels.shape[:2])
     image = canonical(pixels)
-    return {"input": SESSION.keep(image), "shape": list(image.shape), "dtype": str(image.dtype)}, {}
+    input_id = SESSION.keep(image, input_id=request.get("input"))
+    return {"input": input_id, "shape": list(image.shape), "dtype": str(image.dtype)}, {}
 
 
 def read_array(request, data, progress=None):

@@ -15,6 +15,9 @@ from ..draft import MAX_FACTOR, draft_steps, factor_for, shrink
 from ..pipeline import Cache, normalise_steps, prefixes, run_pipeline
 from .memory import CACHE_BYTES, NotEnoughMemory, check_memory
 
+#: The ids a page may choose for its inputs, [low, high): above those counted here.
+CHOSEN_IDS = (2**31, 2**53)
+
 
 class UnknownInput(LookupError):
     """A job names an input this Python does not hold (released, or loaded by another worker)."""
@@ -60,9 +63,20 @@ class Session:
         self.drafts = {}
         self.costs = {}
 
-    def keep(self, array, file=None):
-        """Keep `array` as an input, read from `file` ``(name, variable)``; return its id."""
-        input_id = next(self._ids)
+    def keep(self, array, file=None, input_id=None):
+        """Keep `array` as an input, read from `file` ``(name, variable)``; return its id.
+
+        `input_id` is the page's own choice (see ``newInputId`` in static/api.js: a whole number
+        from 2**31, so as not to meet the ids counted here); None counts the next one.
+        """
+        if input_id is None:
+            input_id = next(self._ids)
+        elif not (isinstance(input_id, int) and CHOSEN_IDS[0] <= input_id < CHOSEN_IDS[1]):
+            raise ValueError(
+                f"an input's id is a whole number from 2**31 to 2**53, not {input_id!r}"
+            )
+        elif input_id in self.inputs:
+            raise ValueError(f"input {input_id} is held already; choose another id")
         self.inputs[input_id] = (np.ascontiguousarray(array), file)
         return input_id
 

@@ -388,3 +388,22 @@ def test_a_refused_lab_parameter_is_told_apart_from_refused_data():
     assert bad_parameter["error"]["message"] == "a must be between -5 and 5, got 99"
     bad_data, _ = call_job("lab", name="fit_curve", params={"data": "1, 2\n3, x"})
     assert "about" not in bad_data["error"] and "line 2, column 2" in bad_data["error"]["message"]
+
+
+def test_pixels_are_kept_under_the_id_the_page_chose_and_a_run_follows():
+    """The page chooses an id (static/api.js, from 2**31), so that its run can follow at once."""
+    chosen = 2**31 + 12345
+    reply, _ = call_job("load", make_image("rgba"), input=chosen)
+    assert reply["input"] == chosen
+    result, image, _ = run(chosen, [{"name": "gaussian_filter", "params": {"sigma": 1}}])
+    assert "error" not in result and image is not None
+    again, _ = call_job("load", make_image("rgba"), input=chosen)
+    assert again["error"]["type"] == "ValueError" and "held already" in again["error"]["message"]
+    call_job("release", input=chosen)
+
+
+@pytest.mark.parametrize("chosen", [1, 2**53, 2.5, "7", True])
+def test_an_id_outside_the_pages_range_is_refused(chosen):
+    reply, _ = call_job("load", make_image("rgba"), input=chosen)
+    assert reply["error"]["type"] == "ValueError"
+    assert "from 2**31 to 2**53" in reply["error"]["message"]
