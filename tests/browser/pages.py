@@ -132,19 +132,17 @@ def wait_until(page, async_predicate):
 # as "W×H", the image of each run a worker has reported "started", so a test can act while
 # Python is inside that run instead of guessing how long after a click it gets there.
 WATCH_RUNS = """(() => {
-  const inputs = new Map();  // input id in the worker -> "W×H"
-  const loads = new Map();  // load job id -> "W×H"
+  const inputs = new Map();  // input id (the page's choice, in the load job) -> "W×H"
   const runs = new Map();  // pipeline job id -> "W×H"
   window.__runsStarted = [];
   const record = (event) => {
     const m = event.data;
     if (m?.type === 'started' && runs.has(m.id)) window.__runsStarted.push(runs.get(m.id));
-    if (m?.ok && loads.has(m.id)) inputs.set(m.meta.input, loads.get(m.id));
   };
   for (const target of [Worker.prototype, MessagePort.prototype]) {
     const post = target.postMessage;
     target.postMessage = function (message, ...rest) {
-      if (message?.type === 'load') loads.set(message.id, `${message.image.width}×${message.image.height}`);
+      if (message?.type === 'load') inputs.set(message.input, `${message.image.width}×${message.image.height}`);
       if (message?.type === 'pipeline') runs.set(message.id, inputs.get(message.input));
       return post.call(this, message, ...rest);
     };
