@@ -8,6 +8,7 @@ import http.server
 import io
 import os
 import re
+import subprocess
 import threading
 import urllib.parse
 
@@ -200,6 +201,26 @@ def running(server):
     finally:
         server.shutdown()
         server.server_close()
+
+
+@contextlib.contextmanager
+def process_url(command, stderr=None):
+    """Run a server `command` (a list) that prints its ``http://127.0.0.1:PORT/`` URL, after any
+    lines of log; yield the URL and stop the server when the block ends. Raises RuntimeError
+    when the command stops without printing one."""
+    server = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=stderr, text=True)
+    try:
+        for line in server.stdout:
+            match = re.search(r"http://127\.0\.0\.1:\d+/", line)
+            if match:
+                break
+        else:
+            raise RuntimeError(f"{' '.join(map(str, command))} stopped without printing its URL")
+        yield match[0]
+    finally:
+        server.terminate()
+        server.wait()
+        server.stdout.close()
 
 
 def other_site(directory):

@@ -14,7 +14,6 @@ fresh profile of its own.
 """
 
 import contextlib
-import re
 import shutil
 import statistics
 import subprocess
@@ -23,7 +22,7 @@ import tempfile
 from pathlib import Path
 
 from tools.layout import DIST, ROOT
-from tools.server import make_server, other_site, running
+from tools.server import make_server, other_site, process_url, running
 from tools.throttle import Link, Meter, through
 
 sys.path.insert(0, str(ROOT / "tests" / "browser"))  # the engines of the cross-browser tier
@@ -52,29 +51,12 @@ def script(name):
 MARKS = script("marks")
 
 
-@contextlib.contextmanager
-def serving(command, stderr=None):
-    """Run a server `command` that prints its 127.0.0.1 URL; yield the URL."""
-    server = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=stderr, text=True)
-    try:
-        for line in server.stdout:
-            match = re.search(r"http://127\.0\.0\.1:\d+/", line)
-            if match:
-                break
-        else:
-            raise RuntimeError(f"{' '.join(map(str, command))} did not start")
-        yield match[0]
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
-
-
 def ndlab_site(host="gzip"):
     """dist/ served by a process of its own, as `host` serves it; use it in a ``with``."""
     if host == "gzip":
-        return serving([sys.executable, ROOT / "build.py", "serve", "--port", "0"])
+        return process_url([sys.executable, ROOT / "build.py", "serve", "--port", "0"])
     command = [sys.executable, "-u", "-m", "http.server", "0", "-b", "127.0.0.1", "-d", DIST]
-    return serving(command, stderr=subprocess.DEVNULL)  # not a line per request
+    return process_url(command, stderr=subprocess.DEVNULL)  # not a line per request
 
 
 @contextlib.contextmanager

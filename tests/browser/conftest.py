@@ -1,18 +1,16 @@
 """Fixtures for the browser tests: dist/ served on 127.0.0.1 and Debian's Chromium via Playwright."""
 
 import contextlib
-import re
-import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from pages import TIMEOUT_S, Guarded, GuardedBrowser
+from pages import Guarded, GuardedBrowser
 from proxy import RecordingProxy
 from tools.chromium import CHROMIUM_FLAGS, find_chromium
 from tools.layout import DIST
-from tools.server import other_site, running
+from tools.server import other_site, process_url, running
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -23,24 +21,10 @@ def serving(*args):
     server when the block ends."""
     if not (DIST / "build.json").exists():
         pytest.fail("dist/ is not built: run `python3 build.py build`")
-    server = subprocess.Popen(
-        [sys.executable, str(ROOT / "build.py"), "serve", "--port", "0", *args],
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        # serve rebuilds first when a source is newer than dist/; its log comes before the URL
-        for line in server.stdout:
-            match = re.search(r"http://127\.0\.0\.1:\d+/", line)
-            if match:
-                break
-        else:
-            pytest.fail("build.py serve stopped without printing its URL")
-        yield match.group(0)
-    finally:
-        server.terminate()
-        server.wait(timeout=TIMEOUT_S)
-        server.stdout.close()
+    command = [sys.executable, str(ROOT / "build.py"), "serve", "--port", "0", *args]
+    # serve rebuilds first when a source is newer than dist/; its log comes before the URL
+    with process_url(command) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
