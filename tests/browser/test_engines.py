@@ -1,5 +1,5 @@
 """The cross-browser tier: the main path of every feature, with the same assertions, in the three
-engines learners use (engines.py): Chromium, Firefox ESR and WebKitGTK (Safari's engine).
+engines learners use (tools/engines.py): Chromium, Firefox ESR and WebKitGTK (Safari's engine).
 
 One browser session per engine for the module; everything is driven through the page's own API
 (`window.ndlab`, `ndlabEmbed` on a host page), so no test knows which engine it runs in.
@@ -17,11 +17,11 @@ import pytest
 
 import ndlab
 from conftest import serving, static_site
-from engines import Chromium, Firefox, WebKit, missing
 from ndlab import labs
 from ndlab.dask_export import script_name
 from ndlab.reading import canonical
 from test_capabilities import CANCEL_LAB_MID_RUN
+from tools.engines import Chromium, Firefox, WebKit, missing
 from tools.layout import SNAPSHOT
 
 ENGINES = {"chromium": Chromium, "firefox": Firefox, "webkit": WebKit}
