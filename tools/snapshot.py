@@ -65,9 +65,9 @@ def write_files(dist: Path, out: Path) -> list[tuple[str, int]]:
 
 class Receiver(server.Handler):
     """dist/ as tools/server.py serves it, and a PUT of a snapshot's memory, kept in `received`
-    by path."""
+    by path (a subclass's own dict)."""
 
-    received: dict[str, bytes] = {}
+    received: dict[str, bytes]
 
     def do_PUT(self):
         self.received[self.path] = self.rfile.read(int(self.headers["Content-Length"]))
