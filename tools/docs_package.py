@@ -4,10 +4,11 @@ The wheel holds the Sphinx extension and the MkDocs plugin (``docs_ext/ndlab_doc
 their package data in ``ndlab_docs/site/``, ndlab's site as a plain static host serves it best:
 
 - without the ``.gz`` twins of dist/ (``build.json`` lists none, so the worker asks for none);
-- without the start-up snapshot (``snapshot/``, 133 MB as it is, 36 MB gzipped): a host that does
-  not compress it would make each reader download it whole. Without it the worker starts Python
-  the usual way, from Python and its packages' wheels, 41 MB as any host sends them (the wheels
-  are compressed already); ``build.json`` says there is no snapshot and lists the copy's files.
+- without the start-up snapshots (``snapshot/``, 196 MB as they are, 51 MB gzipped, a browser
+  downloading 133 MB of them): a host that does not compress them would make each reader download
+  them whole. Without them the worker starts Python the usual way, from Python and its packages'
+  wheels, 41 MB as any host sends them (the wheels are compressed already); ``build.json`` says
+  there is no snapshot and lists the copy's files.
 
 Standard library only: a wheel is a zip with its metadata in ``NAME-VERSION.dist-info/``.
 """

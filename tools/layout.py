@@ -134,12 +134,17 @@ PACKAGE_DATA = ROOT / "py" / "ndlab" / "data"
 
 # Files worth serving gzip-compressed (wheels, zips and PNGs are compressed already).
 COMPRESSIBLE = (".wasm", ".js", ".mjs", ".json", ".html", ".css", ".svg", ".bin")
-#: The start-up snapshot in dist/ (made by tools/snapshot.py, restored by worker/snapshot.js).
-SNAPSHOT = {
-    "file": "snapshot/ndlab.bin",
-    "files": "snapshot/files.bin",
-    "meta": "snapshot/ndlab.json",
-}
+#: The start-up snapshots in dist/ (made by tools/snapshot.py, restored by worker/snapshot.js): the
+#: packages' files, which they all share, and a snapshot (its memory and its metadata) for each
+#: engine that the build made one in, tried in this order. Firefox lays out functions as Chromium
+#: does and restores Chromium's.
+SNAPSHOT_FILES = "snapshot/files.bin"
+SNAPSHOT_ENGINES = ("chromium", "webkit")
+
+
+def snapshot_of(engine: str) -> dict[str, str]:
+    """The snapshot made in `engine`: its memory (``file``) and its metadata (``meta``)."""
+    return {"engine": engine, "file": f"snapshot/{engine}.bin", "meta": f"snapshot/{engine}.json"}
 
 
 #: Where the site keeps a teacher's own wheels and their list (read by the worker).

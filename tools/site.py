@@ -11,8 +11,7 @@ import shutil
 import time
 from pathlib import Path
 
-from tools import server
-from tools.chromium import CHROMIUM_FLAGS, find_chromium
+from tools import engines, server
 from tools.downloads import fetch, vendored_qrcodegen
 from tools.layout import (
     CACHE,
@@ -27,7 +26,8 @@ from tools.layout import (
     PYODIDE_VERSION,
     ROOT,
     SKIMAGE,
-    SNAPSHOT,
+    SNAPSHOT_ENGINES,
+    SNAPSHOT_FILES,
     VENDOR,
     WHEELS,
     BuildError,
@@ -36,6 +36,7 @@ from tools.layout import (
     run,
     sha256,
     size,
+    snapshot_of,
 )
 from tools.runtime import build_ndlab_wheel, pyodide_packages, write_lock
 from tools.toolchain import ensure_node_modules, ensure_venv, venv_python
@@ -157,19 +158,22 @@ def manifest() -> dict:
         for p in sorted(DIST.rglob("*"))
         if p.is_file() and p.suffix != ".gz"
     }
-    snapshot = SNAPSHOT if (DIST / SNAPSHOT["file"]).exists() else None
+    # the build's snapshots, in the order the worker tries them (their metadata says which engines
+    # each fits), and the packages' files they share
+    made = [snapshot_of(e) for e in SNAPSHOT_ENGINES if (DIST / snapshot_of(e)["meta"]).exists()]
+    snapshot = {"files": SNAPSHOT_FILES, "made": made} if made else None
     # the large files the worker fetches itself (Pyodide's scripts are imported instead)
     fetched = [
         "pyodide/pyodide.asm.wasm",
-        *((snapshot["file"], snapshot["files"]) if snapshot else ()),
+        *((SNAPSHOT_FILES, *(m["file"] for m in made)) if snapshot else ()),
     ]
     twins = {name: DIST / f"{name}.gz" for name in fetched}
     packed = {name: twin.stat().st_size for name, twin in twins.items() if twin.exists()}
     digests = {name: sha256(DIST / name) for name in files}
     lock = json.loads((DIST / "pyodide" / "pyodide-lock.json").read_text())
     startup = [f"pyodide/{f}" for f in (*PYODIDE_CORE, "python_stdlib.zip", "pyodide-lock.json")]
-    if snapshot:
-        startup += [snapshot["file"], snapshot["files"]]
+    if snapshot:  # a start from the first snapshot (the others' memory weighs about as much)
+        startup += [made[0]["file"], SNAPSHOT_FILES]
     else:
         startup += [f"pyodide/{lock['packages'][n]['file_name']}" for n in closure(lock, ["ndlab"])]
     # What the service worker adds after the first result. Not Python's runtime and packages, nor
@@ -233,13 +237,14 @@ def build(pyodide_dist: str | None = None) -> None:
     sw = (ROOT / "static" / "sw.js").read_text()
     (DIST / "sw.js").write_text(f'const BUILD_ID = "{info["id"]}";\n{sw}')
     if info["snapshot"]:
-        parts = (("memory", SNAPSHOT["file"]), ("packages' files", SNAPSHOT["files"]))
+        parts = [(f"memory ({m['engine']})", m["file"]) for m in info["snapshot"]["made"]]
+        parts.append(("packages' files (shared)", SNAPSHOT_FILES))
         sizes = [
             f"{name} {size(info['files'][path])} ({size((DIST / f'{path}.gz').stat().st_size)} "
             "gzip-encoded)"
             for name, path in parts
         ]
-        log(f"the start-up snapshot: {', '.join(sizes)}")
+        log(f"the start-up snapshots: {', '.join(sizes)}")
     total = sum(info["files"].values())
     startup = f"{size(info['startup_bytes'])} ({size(info['startup_bytes_plain'])} unpacked)"
     log(f"dist/: {len(info['files'])} files, {size(total)}; Python start-up downloads {startup}")
@@ -255,15 +260,17 @@ def build(pyodide_dist: str | None = None) -> None:
 
 
 def snapshot() -> None:
-    """Make dist/snapshot/ (tools/snapshot.py) when a Chromium is at hand; without one the site
-    works the same, only Python starts the usual way."""
-    chromium = find_chromium()
-    if chromium is None:
-        log("no Chromium: built without the start-up snapshot (Python starts the usual way)")
+    """Make dist/snapshot/ (tools/snapshot.py) in each engine of SNAPSHOT_ENGINES at hand; an
+    engine without a snapshot of its profile works the same, only Python starts the usual way."""
+    at_hand = [name for name in SNAPSHOT_ENGINES if not engines.missing(name)]
+    for name in SNAPSHOT_ENGINES:
+        if name not in at_hand:
+            log(f"{engines.missing(name)}: built without its start-up snapshot")
+    if not at_hand:
+        log("no engine to make a snapshot in: Python starts the usual way in every browser")
         return
-    tool = ROOT / "tools" / "snapshot.py"
-    run([venv_python(), tool, DIST, chromium, *CHROMIUM_FLAGS])
-    log("made     the start-up snapshot")
+    run([venv_python(), ROOT / "tools" / "snapshot.py", DIST, *at_hand])
+    log(f"made     the start-up snapshots in {', '.join(at_hand)}")
 
 
 def precompress() -> int:

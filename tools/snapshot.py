@@ -1,31 +1,37 @@
-"""Make the start-up snapshot of the built site: Python with ndlab imported, as memory.
+"""Make the start-up snapshots of the built site: Python with ndlab imported, as memory.
 
-Run by ``build.py build`` in its venv, once dist/ holds the runtime, the packages and the worker.
-It writes into dist/snapshot/ the packages' files unpacked as Pyodide installs them, one after
-the other (``files.bin``), serves dist/ on 127.0.0.1, opens it in headless Chromium, runs
-``makeSnapshot`` of worker/snapshot.js there on those files, and writes what it returns:
-``ndlab.bin`` (the memory) and ``ndlab.json`` (where each library went, the key of the runtime
-and packages it was made from, the list of files, and the sha256 of the two files). The worker restores it, and starts Python
-the usual way when it does not fit.
+Run by ``build.py build`` in its venv, once dist/ holds the runtime, the packages and the worker,
+with the engines to make them in (tools/engines.py: Chromium, then WebKit where the machine has
+it). It writes into dist/snapshot/ the packages' files unpacked as Pyodide installs them, one
+after the other (``files.bin``, shared by every snapshot), serves dist/ on 127.0.0.1, and in each
+engine runs ``makeSnapshot`` of worker/snapshot.js on those files. The page sends the memory back
+(a PUT to this server); it is written as ``<engine>.bin``, and ``<engine>.json`` is its metadata:
+the engine's profile (how it lays out functions), where each library went, the key of the runtime
+and packages it was made from, the list of files, and the sha256 of the two files. An engine that
+lays out functions as one before it makes none: its snapshot would be the same. The worker
+restores the first snapshot that fits its engine, and starts Python the usual way when none does.
 """
 
+import functools
 import hashlib
 import json
 import sys
-import threading
 import zipfile
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from tools import server  # noqa: E402
-from tools.layout import SNAPSHOT, closure  # noqa: E402
+from tools import engines, server  # noqa: E402
+from tools.chromium import CHROMIUM_FLAGS, find_chromium  # noqa: E402
+from tools.layout import SNAPSHOT_FILES, closure, snapshot_of  # noqa: E402
 
 #: Where Pyodide 0.27 installs a package's files, by its lock's install_dir.
 INSTALL_DIRS = {"site": "/lib/python3.12/site-packages", "dynlib": "/usr/lib"}
 
-MAKE = """async ([index, image]) => {
+PROFILE = """async () => (await import("/worker/snapshot-fit.js")).engineProfile()"""
+
+MAKE = """async (index, image, upload) => {
   const { makeSnapshot, filesOf } = await import("/worker/snapshot.js");
   const { closure } = await import("/worker/snapshot-fit.js");
   const { loadPyodide } = await import("/pyodide/pyodide.mjs");
@@ -34,16 +40,9 @@ MAKE = """async ([index, image]) => {
   const entries = closure(lock, "ndlab");
   const files = filesOf(await (await fetch("/" + image)).arrayBuffer(), index);
   const { bytes, meta } = await makeSnapshot(loadPyodide, indexURL, lock, entries, files);
-  window.snapshotBytes = bytes;
+  const sent = await fetch(upload, { method: "PUT", body: bytes });
+  if (!sent.ok) throw new Error(`${upload} answered ${sent.status}`);
   return meta;
-}"""
-
-SAVE = """() => {
-  const a = document.createElement("a");
-  a.href = URL.createObjectURL(new Blob([window.snapshotBytes]));
-  a.download = "ndlab.bin";
-  document.body.append(a);
-  a.click();
 }"""
 
 
@@ -64,34 +63,64 @@ def write_files(dist: Path, out: Path) -> list[tuple[str, int]]:
     return index
 
 
-def make(dist: Path, chromium: str, flags: list[str]) -> dict:
-    """Write the files of tools/layout.py's SNAPSHOT into `dist`; return the metadata."""
-    (dist / SNAPSHOT["file"]).parent.mkdir(exist_ok=True)
-    index = write_files(dist, dist / SNAPSHOT["files"])
-    httpd = server.make_server(dist, 0)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    try:
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=chromium, args=flags)
-            page = browser.new_page()
-            page.goto(f"http://127.0.0.1:{httpd.server_port}/pyodide/pyodide-lock.json")
-            meta = page.evaluate(MAKE, [index, SNAPSHOT["files"]])
-            with page.expect_download() as download:
-                page.evaluate(SAVE)
-            download.value.save_as(dist / SNAPSHOT["file"])
-            browser.close()
-    finally:
-        httpd.shutdown()
-    meta["files"] = index
-    # the worker checks each file's bytes against these before it restores anything
-    meta["sha256"] = {
-        name: hashlib.sha256((dist / name).read_bytes()).hexdigest()
-        for name in (SNAPSHOT["file"], SNAPSHOT["files"])
-    }
-    (dist / SNAPSHOT["meta"]).write_text(json.dumps(meta))
-    return meta
+class Receiver(server.Handler):
+    """dist/ as tools/server.py serves it, and a PUT of a snapshot's memory, kept in `received`
+    by path (a subclass's own dict)."""
+
+    received: dict[str, bytes]
+
+    def do_PUT(self):
+        self.received[self.path] = self.rfile.read(int(self.headers["Content-Length"]))
+        self.send_response(204)
+        self.end_headers()
+
+
+def make(dist: Path, names: list[str]) -> list[dict]:
+    """Make the snapshots of `dist` in the engines `names`, in order; return their metadata."""
+    (dist / SNAPSHOT_FILES).parent.mkdir(exist_ok=True)
+    index = write_files(dist, dist / SNAPSHOT_FILES)
+    files_sha256 = hashlib.sha256((dist / SNAPSHOT_FILES).read_bytes()).hexdigest()
+    received: dict[str, bytes] = {}
+    handler = type("Receiver", (Receiver,), {"received": received})
+    httpd = server.LimitedServer(("127.0.0.1", 0), functools.partial(handler, directory=str(dist)))
+    made = []
+    with server.running(httpd) as url, sync_playwright() as p:
+        for name in names:
+            if name == "chromium":
+                browser = p.chromium.launch(
+                    executable_path=find_chromium(), args=list(CHROMIUM_FLAGS)
+                )
+                engine = engines.Chromium(browser)
+            else:
+                browser, engine = None, engines.WebKit()
+            try:
+                engine.goto(f"{url}pyodide/pyodide-lock.json")
+                profile = engine.evaluate(PROFILE)
+                same = next((m for m in made if m["profile"] == profile), None)
+                if same:
+                    print(f"[snapshot] {name} lays out functions as {same['engine']}: none made")
+                    continue
+                paths = snapshot_of(name)
+                meta = engine.evaluate(MAKE, index, SNAPSHOT_FILES, f"/{paths['file']}")
+            finally:
+                engine.close()
+                if browser:
+                    browser.close()
+            (dist / paths["file"]).write_bytes(received.pop(f"/{paths['file']}"))
+            meta["files"] = index
+            # the worker checks each file's bytes against these before it restores anything
+            meta["sha256"] = {
+                paths["file"]: hashlib.sha256((dist / paths["file"]).read_bytes()).hexdigest(),
+                SNAPSHOT_FILES: files_sha256,
+            }
+            (dist / paths["meta"]).write_text(json.dumps(meta))
+            made.append({"engine": name, **meta})
+    return made
 
 
 if __name__ == "__main__":
-    meta = make(Path(sys.argv[1]), sys.argv[2], sys.argv[3:])
-    print(f"[snapshot] {len(meta['libraries'])} libraries, {len(meta['files'])} files")
+    for meta in make(Path(sys.argv[1]), sys.argv[2:]):
+        print(
+            f"[snapshot] made in {meta['engine']} ({meta['profile']}): "
+            f"{len(meta['libraries'])} libraries, {len(meta['files'])} files"
+        )

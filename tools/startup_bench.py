@@ -8,7 +8,7 @@ ratio holds. Each site is reached through a proxy of tools/throttle.py that coun
 delivers, over one `Link` for both (unlimited on loopback), so every engine's bytes are counted
 alike, as the server sent them.
 
-The engines are the cross-browser tier's (tests/browser/engines.py): Chromium through Playwright,
+The engines are the cross-browser tier's (tools/engines.py): Chromium through Playwright,
 Firefox ESR over WebDriver BiDi, WebKitGTK's MiniBrowser through WebKitWebDriver; each visit in a
 fresh profile of its own.
 """
@@ -21,12 +21,10 @@ import sys
 import tempfile
 from pathlib import Path
 
+from tools import engines
 from tools.layout import DIST, ROOT
 from tools.server import make_server, other_site, process_url, running
 from tools.throttle import Link, Meter, through
-
-sys.path.insert(0, str(ROOT / "tests" / "browser"))  # the engines of the cross-browser tier
-import engines  # noqa: E402
 
 #: The benchmark's scripts and pages for the browser (and the kernels, Python for both sides).
 SCRIPTS = Path(__file__).with_name("bench")

@@ -1,9 +1,9 @@
 // @ts-check
-// Whether the build's snapshot (snapshot.js) fits this worker, told by its metadata: the engine
-// it was made in must lay out the libraries' functions as this one does (its `profile`, compared
-// before the snapshot downloads), and it must hold this runtime and these packages, ndlab's
-// closure in the lock (its `key`, compared when it is restored). The build writes both when it
-// makes the snapshot.
+// Which of the build's snapshots (snapshot.js) fits this worker, told by their metadata: the
+// engine a snapshot was made in must lay out the libraries' functions as this one does (its
+// `profile`), and it must hold this runtime and these packages, ndlab's closure in the lock (its
+// `key`); both compared before its large files download. The build writes both when it makes a
+// snapshot, one in each engine that lays out functions its own way.
 
 /**
  * What decides where the libraries' functions go in the runtime's function table, besides the
@@ -84,4 +84,25 @@ export function snapshotMismatch(meta, lock, entries) {
   if (meta.key === key) return "";
   const other = meta.key.split("\n").find((/** @type {string} */ line) => !key.includes(line));
   return `it was made for other packages (${other ?? "fewer of them"})`;
+}
+
+/**
+ * The first of the build's snapshots that fits this engine, runtime and packages, with its
+ * metadata, read one after the other (so that only what this engine uses is fetched); throws why
+ * none fits: the reason of the one made in an engine like this one if there is one, else why the
+ * first does not fit.
+ * @param {{engine: string, file: string, meta: string}[]} made build.json's `snapshot.made`: the
+ *   engine each was made in, its memory file and its metadata file
+ * @param {(path: string) => Promise<any>} read @param {any} lock @param {any[]} entries
+ * @returns {Promise<{engine: string, file: string, meta: string, metadata: any}>}
+ */
+export async function fittingSnapshot(made, read, lock, entries) {
+  let refusal = "";
+  for (const snapshot of made) {
+    const metadata = await read(snapshot.meta);
+    const mismatch = snapshotMismatch(metadata, lock, entries);
+    if (!mismatch) return { ...snapshot, metadata };
+    if (!refusal || !profileMismatch(metadata.profile)) refusal = mismatch;
+  }
+  throw new Error(refusal);
 }

@@ -8,7 +8,7 @@ import { loadPyodide } from "../pyodide/pyodide.mjs";
 import { EVENT } from "../static/protocol.js";
 import { PYODIDE_URL, fetchJson, watchDownloads } from "./downloads.js";
 import { filesOf, restoreSnapshot } from "./snapshot.js";
-import { closure, snapshotMismatch } from "./snapshot-fit.js";
+import { closure, fittingSnapshot } from "./snapshot-fit.js";
 import { broadcast, runtime } from "./transport.js";
 
 const started = performance.now();
@@ -62,23 +62,24 @@ export async function start() {
 }
 
 /**
- * Start Python from the build's snapshot (worker/snapshot.js); throws when it does not fit.
+ * Start Python from the build's snapshot that fits this engine (worker/snapshot.js); throws when
+ * none fits.
  * @param {any} build build.json @param {any} lock @param {any[]} entries
  * @param {import("./downloads.js").Downloads} downloads
  */
 async function fromSnapshot(build, lock, entries, downloads) {
-  const { snapshot } = build;
-  const meta = await fetchJson(`../${snapshot.meta}`);
   // decided from the metadata, before the snapshot's tens of megabytes download
-  const mismatch = snapshotMismatch(meta, lock, entries);
-  if (mismatch) throw new Error(mismatch);
+  const read = (/** @type {string} */ path) => fetchJson(`../${path}`);
+  const snapshot = await fittingSnapshot(build.snapshot.made, read, lock, entries);
+  const { metadata: meta } = snapshot;
+  const shared = build.snapshot.files; // the packages' files, the same for every snapshot
   const downloading = new AbortController();
   const { signal } = downloading;
   const bytes = downloads
     .file(snapshot.file, meta.sha256[snapshot.file], snapshot.meta, signal)
     .then((b) => new Uint8Array(b));
   const files = downloads
-    .file(snapshot.files, meta.sha256[snapshot.files], snapshot.meta, signal)
+    .file(shared, meta.sha256[shared], snapshot.meta, signal)
     .then((image) => filesOf(image, meta.files));
   return restoreSnapshot(loadPyodide, PYODIDE_URL, {
     bytes,

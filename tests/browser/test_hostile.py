@@ -9,7 +9,7 @@ import scipy.io
 from PIL import Image
 
 from pages import Guarded, page_pixels
-from tools.layout import DIST, SNAPSHOT
+from tools.layout import DIST
 from tools.server import make_server, running
 
 
@@ -133,11 +133,11 @@ def test_unknown_operation_and_malformed_input(page):
 
 def test_a_tampered_package_is_refused(browser, tmp_path):
     """A site whose SciPy differs from what pyodide-lock.json names never runs it: Python does
-    not start, and the page says why. (The start-up snapshot, which holds the packages' files as
-    the build checked them, is missing here, so that the wheel is what Python would load.)"""
+    not start, and the page says why. (The start-up snapshots, which hold the packages' files as
+    the build checked them, are missing here, so that the wheel is what Python would load.)"""
     site = tmp_path / "site"
     shutil.copytree(DIST, site)
-    for path in site.glob(f"{SNAPSHOT['meta']}*"):  # and its .gz twin
+    for path in site.glob("snapshot/*.json*"):  # the snapshots' metadata, and .gz twins
         path.unlink()
     (wheel,) = site.glob("pyodide/h-*/scipy-*.whl")
     wheel.write_bytes(wheel.read_bytes() + b"tampered")

@@ -1,6 +1,7 @@
-"""The start-up snapshot (worker/snapshot.js): Python restored with ndlab imported computes what a
-usual start computes, its random state is its own, and a snapshot that does not fit is refused
-with a usual start."""
+"""The start-up snapshots (worker/snapshot.js): Python restored with ndlab imported computes what a
+usual start computes, its random state is its own, and when none of the build's snapshots fits
+Python starts the usual way. Chromium restores the one made in Chromium (the cross-browser tier,
+test_engines.py, sees each engine restore)."""
 
 import json
 
@@ -8,7 +9,7 @@ import pytest
 
 from conftest import LAN_HOST
 from pages import Guarded
-from tools.layout import DIST, SNAPSHOT
+from tools.layout import DIST
 from tools.server import make_server, running
 
 # Compiled libraries of NumPy and SciPy, one imported only now (scipy.signal), and the path.
@@ -23,22 +24,33 @@ print([float(p.sum()) for p in parts], float(linalg.svd(a, compute_uv=False).sum
 print(ndimage.label(a > 0.7)[1], float(stats.norm.ppf(0.975)))
 print(sys.path.count(""), [m for m in ("ndlab.bridge.jobs", "numpy", "scipy") if m in sys.modules])
 """
-META = SNAPSHOT["meta"]
+SNAPSHOT = json.loads((DIST / "build.json").read_text())["snapshot"]
+#: The snapshot Chromium restores, the first the build made.
+CHROMIUMS = SNAPSHOT["made"][0]
+#: The memory of each snapshot and the packages' files they share, each tens of megabytes.
+LARGE = (SNAPSHOT["files"], *(made["file"] for made in SNAPSHOT["made"]))
+
+
+def large_files(requested):
+    """The snapshots' large files among the URLs `requested` (as themselves or .gz twins)."""
+    return [u for u in requested if u.removesuffix(".gz").endswith(LARGE)]
+
+
+def answer(body):
+    """A route's handler that answers with JSON `body`."""
+    return lambda route: route.fulfill(body=body, content_type="application/json")
 
 
 def start(browser, url, meta=None, requested=None):
-    """A fresh page whose worker gets `meta` (a function of the build's) instead of the build's;
-    returns it ready, with its start-up timings. Each request's URL is made by the page or its
-    worker is added to `requested` if given."""
+    """A fresh page whose worker gets, for the metadata of each of the build's snapshots, `meta`
+    of it (a function) instead; returns it ready, with its start-up timings. Each request's URL
+    made by the page or its worker is added to `requested` if given."""
     guarded = Guarded(browser)
     if requested is not None:
         guarded.context.on("request", lambda r: r.service_worker or requested.append(r.url))
-    if meta:
-        built = json.loads((DIST / META).read_text())
-        body = json.dumps(meta(built))
-        guarded.context.route(
-            f"**/{META}", lambda route: route.fulfill(body=body, content_type="application/json")
-        )
+    for made in SNAPSHOT["made"] if meta else ():
+        body = json.dumps(meta(json.loads((DIST / made["meta"]).read_text())))
+        guarded.context.route(f"**/{made['meta']}", answer(body))
     guarded.page.goto(url)
     page = guarded.wait_ready()
     return guarded, page.evaluate("async () => (await ndlab.ready).timings")
@@ -60,9 +72,8 @@ def test_a_restored_python_computes_what_a_usual_start_computes(browser, base_ur
     requested = []
     usual, refused = start(browser, base_url, meta=other_packages, requested=requested)
     assert refused["snapshot"].startswith("refused: it was made for other packages (scipy ")
-    # known from the metadata: neither of the snapshot's large files is requested
-    large = (SNAPSHOT["file"], SNAPSHOT["files"])
-    assert not [u for u in requested if u.removesuffix(".gz").endswith(large)]
+    # known from the metadata: none of the snapshots' large files is requested
+    assert not large_files(requested)
     # the usual start requests the packages ahead, and Pyodide takes those responses
     wheels = [u.rsplit("/", 1)[1].split("-")[0] for u in requested if "/h-" in u]
     assert sorted(wheels) == ["ndlab", "numpy", "openblas", "scipy"]
@@ -115,12 +126,12 @@ def test_a_damaged_snapshot_is_refused_and_python_starts_as_usual(
     """One byte flipped in the snapshot's middle, its length kept. From this computer the worker
     hashes it with WebCrypto; a LAN address over http is no secure context, has no WebCrypto, and
     the browser checks the download against its `integrity`."""
-    damaged = bytearray((DIST / SNAPSHOT["file"]).read_bytes())
+    damaged = bytearray((DIST / CHROMIUMS["file"]).read_bytes())
     damaged[len(damaged) // 2] ^= 0xFF
-    with running(make_server(site_with(tmp_path, SNAPSHOT["file"], damaged), 0)) as url:
+    with running(make_server(site_with(tmp_path, CHROMIUMS["file"], damaged), 0)) as url:
         if origin == "this computer":
             guarded, timings = start(browser, url)
-            reason = f"{SNAPSHOT['file']} is not the file {META} names"
+            reason = f"{CHROMIUMS['file']} is not the file {CHROMIUMS['meta']} names"
         else:
             guarded, timings = start(student_browser, url.replace("127.0.0.1", LAN_HOST))
             assert guarded.page.evaluate("() => isSecureContext || !!crypto.subtle") is False
@@ -141,20 +152,19 @@ def test_a_snapshot_whose_libraries_go_elsewhere_is_refused_and_python_starts_as
 
 
 def made_in_another_engine(meta):
-    return {**meta, "profile": {**meta["profile"], "sameFunction": False}}
+    return {**meta, "profile": {"countArgs": True, "sameFunction": False}}
 
 
 def test_a_snapshot_made_in_another_engine_is_refused_before_it_downloads(browser, base_url):
-    """An engine whose function table differs (WebKit's) is known from the metadata: neither of
-    the snapshot's large files is requested, the wheels are."""
+    """When every snapshot was made in an engine whose function table differs (WebKit's), that is
+    known from their metadata: none of their large files is requested, the wheels are."""
     requested = []
     guarded, timings = start(browser, base_url, meta=made_in_another_engine, requested=requested)
     assert timings["snapshot"] == (
         "refused: it was made in an engine that lays out functions otherwise "
         "(sameFunction is true here, false where it was made)"
     )
-    large = (SNAPSHOT["file"], SNAPSHOT["files"])
-    assert not [u for u in requested if u.removesuffix(".gz").endswith(large)]
+    assert not large_files(requested)
     assert any(u.endswith(".whl") for u in requested)
     assert run(guarded.page, CODE).endswith("1 ['ndlab.bridge.jobs', 'numpy', 'scipy']\n")
     guarded.close()

@@ -1,5 +1,6 @@
 """What travels before the first result: the worker fetches the large files it unpacks itself
-(build.json's ``packed``: Pyodide's WebAssembly and the snapshot's two files) as their .gz twins,
+(build.json's ``packed``: Pyodide's WebAssembly and the files of the snapshot it restores) as their
+.gz twins,
 so a host that compresses nothing, as ``python3 -m http.server`` run in dist/ (a teacher's way),
 sends them compressed; a worker without DecompressionStream fetches the plain files."""
 
@@ -11,6 +12,10 @@ from tools.server import other_site, running
 
 BUILD = json.loads((DIST / "build.json").read_text())
 PACKED = sorted(BUILD["packed"])
+SNAPSHOT = BUILD["snapshot"]
+#: What Chromium's start fetches of them: the runtime, the packages' files, the memory of the
+#: snapshot made in Chromium (not of those made in other engines).
+FETCHED = sorted(["pyodide/pyodide.asm.wasm", SNAPSHOT["files"], SNAPSHOT["made"][0]["file"]])
 FIRST_RESULT = "() => performance.getEntriesByName('ndlab:result').length > 0"
 # the worker's module, with DecompressionStream taken away before it starts Python
 WITHOUT_DECOMPRESSION = "delete globalThis.DecompressionStream;\n"
@@ -50,11 +55,11 @@ def first_result(browser, url, prefix=""):
 
 
 def test_a_plain_static_host_sends_the_large_files_compressed(browser):
-    assert PACKED == ["pyodide/pyodide.asm.wasm", "snapshot/files.bin", "snapshot/ndlab.bin"]
+    assert PACKED == sorted([*FETCHED, *(made["file"] for made in SNAPSHOT["made"][1:])])
     with running(other_site(DIST)) as url:  # http.server: no gzip, no isolation headers
         timings, requested, progress = first_result(browser, url)
     assert timings["snapshot"] == "restored"
-    assert [f"{name}.gz" for name in PACKED] == sorted(n for n in requested if n.endswith(".gz"))
+    assert [f"{name}.gz" for name in FETCHED] == sorted(n for n in requested if n.endswith(".gz"))
     assert not set(PACKED) & set(requested)
     # the progress counts the bytes that travel, out of what travels (the twins' sizes)
     downloads = [p for p in progress if p["total"] > 1]
@@ -65,6 +70,6 @@ def test_a_plain_static_host_sends_the_large_files_compressed(browser):
 def test_a_worker_without_decompression_fetches_the_plain_files(browser, base_url):
     timings, requested, progress = first_result(browser, base_url, prefix=WITHOUT_DECOMPRESSION)
     assert timings["snapshot"] == "restored"
-    assert set(PACKED) <= set(requested)
+    assert set(FETCHED) <= set(requested)
     assert not [n for n in requested if n.endswith(".gz")]
     assert {p["total"] for p in progress if p["total"] > 1} == {BUILD["startup_bytes_plain"]}

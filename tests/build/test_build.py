@@ -16,6 +16,7 @@ import pytest
 
 from tools import content, server
 from tools.downloads import extract_packages, package_source
+from tools.engines import missing
 from tools.layout import (
     CHAPTER_CREDIT,
     CHAPTER_DATA,
@@ -24,6 +25,7 @@ from tools.layout import (
     ON_DEMAND,
     PYODIDE_VERSION,
     ROOT,
+    SNAPSHOT_ENGINES,
     BuildError,
     closure,
     official_lock,
@@ -105,6 +107,24 @@ def test_manifest_counts_startup_bytes():
         info["files"]["pyodide/pyodide.asm.wasm"]
         == (DIST / "pyodide/pyodide.asm.wasm").stat().st_size
     )
+
+
+def test_a_snapshot_per_engine_profile_sharing_the_packages_files():
+    """The build made a snapshot in each engine it has (WebKit lays out functions otherwise than
+    Chromium): each one's metadata names its profile and the sha256 of its memory and of the
+    packages' files, which are there once for all of them."""
+    info = json.loads((DIST / "build.json").read_text())
+    made, shared = info["snapshot"]["made"], info["snapshot"]["files"]
+    assert [m["engine"] for m in made] == [e for e in SNAPSHOT_ENGINES if not missing(e)]
+    metas = [json.loads((DIST / m["meta"]).read_text()) for m in made]
+    profiles = {json.dumps(meta["profile"], sort_keys=True) for meta in metas}
+    assert len(profiles) == len(made)
+    for snapshot, meta in zip(made, metas, strict=True):
+        files = {snapshot["file"]: sha256(DIST / snapshot["file"]), shared: sha256(DIST / shared)}
+        assert meta["sha256"] == files
+        assert set(files) <= set(info["packed"])
+    names = {p.name for p in (DIST / "snapshot").iterdir() if not p.name.endswith(".gz")}
+    assert names == {"files.bin", *(Path(m[k]).name for m in made for k in ("file", "meta"))}
 
 
 def test_manifest_lists_each_files_sha256():

@@ -1,5 +1,7 @@
-"""The three browser engines learners use, behind one small interface, for the cross-browser tier
-(test_engines.py).
+"""The three browser engines learners use, behind one small interface: the cross-browser tier of the
+tests drives them (tests/browser/test_engines.py), the benchmark (tools/startup_bench.py) and the
+build, which makes a start-up snapshot in each engine that lays out functions its own way
+(tools/snapshot.py).
 
 - Chromium: Debian's, through Playwright (as the rest of the suite).
 - Firefox ESR: Debian's `firefox-esr`, headless with a fresh profile, through WebDriver BiDi (its
@@ -28,12 +30,13 @@ import threading
 import urllib.request
 from pathlib import Path
 
-from pages import TIMEOUT_S
 from tools.chromium import find_chromium
 
 MINIBROWSER = "/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser"
 # How long a page may take to answer one evaluation: Python's start on a busy 2-core machine.
 SCRIPT_TIMEOUT_S = 300
+# How long a browser or a process of its own may take to stop.
+STOP_TIMEOUT_S = 180
 # A function wrapped so that its arguments and its (awaited) value cross as JSON text.
 WRAPPED = "async (json) => JSON.stringify((await ({function})(...JSON.parse(json))) ?? null)"
 # A page-side wait: the predicate polled once a frame (a promise it returns is awaited).
@@ -196,7 +199,7 @@ class Firefox(Engine):
             self.send("session.end")
             self.socket.close()
         self.process.terminate()
-        self.process.wait(timeout=TIMEOUT_S)
+        self.process.wait(timeout=STOP_TIMEOUT_S)
         self.process.stderr.close()
         shutil.rmtree(self.profile, ignore_errors=True)
 
@@ -281,7 +284,7 @@ class WebKit(Engine):
             self.http("DELETE", f"/session/{self.session}")
         for process in (self.driver, self.xvfb):
             process.terminate()
-            process.wait(timeout=TIMEOUT_S)
+            process.wait(timeout=STOP_TIMEOUT_S)
 
 
 def firefox():
