@@ -502,19 +502,11 @@ export class ImageView {
     el.controls.addEventListener("change", (/** @type {any} */ e) => {
       if (e.target.type !== "range") return;
       this.previewing = false; // the slider was let go: the values under the cursor come back
-      el.views?.classList.remove("dragging");
       this.schedule();
     });
     let remember = 0;
     el.controls.addEventListener("input", (/** @type {any} */ e) => {
       this.previewing = e.target.type === "range";
-      // on a phone the result is pinned in sight while a slider moves (style.css): at the top of
-      // the screen when the slider is in its lower half, else at the bottom
-      if (this.previewing && el.views && !el.views.classList.contains("dragging")) {
-        el.views.dataset.pin =
-          e.target.getBoundingClientRect().top > innerHeight / 2 ? "top" : "bottom";
-      }
-      el.views?.classList.toggle("dragging", this.previewing);
       const step = this.steps[this.selected];
       step.params = readControls(el.controls, this.opOf(step.name).params);
       this.renderPipeline();

@@ -69,6 +69,26 @@ function linkNote(table) {
     : `It is too large for a link (${size}): the lab's link opens the lab on its own data. Share your file instead.`;
 }
 
+/**
+ * The parameters that change nothing while the learner's `table` is in use, and why: those that
+ * shape only the data the lab makes itself, and, when the table gives the columns a table may
+ * leave out, those the lab uses without them (as ndlab.labs.data.Data.unused says).
+ * @param {any} spec the lab's data spec @param {string | null} table the table in use, or null
+ * @returns {Map<string, string>}
+ */
+export function unusedWith(spec, table) {
+  const unused = new Map();
+  if (!spec || table === null) return unused;
+  for (const name of spec.makes ?? []) unused.set(name, "it shapes the data the lab makes itself");
+  const first = table.split(/\r?\n/).find(isData);
+  if (spec.kind === "table" && first?.trim().split(SEPARATOR).length === spec.columns.length) {
+    const columns = spec.optional === 1 ? "column" : `${spec.optional} columns`;
+    const why = `it applies only to a table without its first ${columns} (${spec.columns.slice(0, spec.optional).join(", ")})`;
+    for (const name of spec.alone ?? []) unused.set(name, why);
+  }
+  return unused;
+}
+
 export class LabData {
   /**
    * @param {HTMLDetailsElement} panel the element holding the controls (filled here)
@@ -110,14 +130,15 @@ export class LabData {
       className: "lab-data-status",
       role: "status",
     });
+    const actions = Object.assign(document.createElement("div"), { className: "lab-data-actions" });
+    actions.append(this.use, this.reset);
     panel.replaceChildren(
       summary,
       this.help,
       this.text,
       this.file,
       this.preview,
-      this.use,
-      this.reset,
+      actions,
       this.status,
     );
     /** @type {boolean[]} which pasted columns are used */ this.picked = [];
@@ -257,9 +278,14 @@ export class LabData {
       const line = body.insertRow();
       for (let i = 0; i < width; i++) line.insertCell().textContent = row[i] ?? "";
     }
-    const caption = table.createCaption();
-    caption.textContent = `${rows.length} line${rows.length === 1 ? "" : "s"} × ${width} column${width === 1 ? "" : "s"}${rows.length > PREVIEW_ROWS ? `; the first ${PREVIEW_ROWS}` : ""}`;
-    this.preview.replaceChildren(table);
+    // the table's size, on a line of its own above it (a caption would wrap to the table's width)
+    const size = Object.assign(document.createElement("p"), {
+      id: "lab-data-size",
+      className: "lab-data-size",
+      textContent: `${rows.length} line${rows.length === 1 ? "" : "s"} × ${width} column${width === 1 ? "" : "s"}${rows.length > PREVIEW_ROWS ? `; the first ${PREVIEW_ROWS}:` : ":"}`,
+    });
+    table.setAttribute("aria-describedby", size.id);
+    this.preview.replaceChildren(size, table);
   }
 
   /**

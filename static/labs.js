@@ -4,7 +4,7 @@
 import { readControls, renderControls } from "./controls.js";
 import { download } from "./download.js";
 import { tableView, valuesView } from "./info.js";
-import { LabData } from "./lab-data.js";
+import { LabData, unusedWith } from "./lab-data.js";
 import { drawHeatmap, drawPlot } from "./plots.js";
 import { LatestRunner } from "./scheduler.js";
 import {
@@ -143,17 +143,21 @@ export class LabsView {
     this.changed();
   }
 
-  /** Turn off the controls that only shape the lab's own data (its `makes`) while the learner's is in use. */
+  /**
+   * Turn off the controls that change nothing with the learner's data in use: those that shape
+   * only the lab's own data (its `makes`), and those for a table without the columns it gives.
+   */
   offWithData() {
-    const off = this.data !== null;
-    for (const name of this.lab?.data?.makes ?? []) {
+    const unused = unusedWith(this.lab?.data, this.data);
+    for (const name of [...(this.lab?.data?.makes ?? []), ...(this.lab?.data?.alone ?? [])]) {
       const row = this.el.controls.querySelector(`#param-${name}`)?.closest(".control");
       if (!row) continue;
+      const why = unused.get(name);
       row
         .querySelectorAll("input, select")
-        .forEach((/** @type {HTMLInputElement} */ input) => (input.disabled = off));
-      row.classList.toggle("off", off);
-      row.title = off ? "Not used with your data: it shapes the data the lab makes itself." : "";
+        .forEach((/** @type {HTMLInputElement} */ input) => (input.disabled = Boolean(why)));
+      row.classList.toggle("off", Boolean(why));
+      row.title = why ? `Not used with your data: ${why}.` : "";
     }
   }
 

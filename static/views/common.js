@@ -27,9 +27,13 @@ export function showMessage(box, problem, actions = []) {
  */
 export function reveal(element, target = element) {
   const { top, bottom, height } = element.getBoundingClientRect();
-  const shown = top >= 0 && bottom <= innerHeight;
-  // a panel taller than the screen shows its start; a shorter one comes fully on the screen
-  if (!shown) element.scrollIntoView({ block: height > innerHeight || top < 0 ? "start" : "end" });
+  // the screen less what stays at its bottom (a phone's result: style.css's scroll-padding-bottom)
+  const room =
+    innerHeight -
+    (Number.parseFloat(getComputedStyle(document.documentElement).scrollPaddingBottom) || 0);
+  const shown = top >= 0 && bottom <= room;
+  // a panel taller than that room shows its start; a shorter one comes fully into the room
+  if (!shown) element.scrollIntoView({ block: height > room || top < 0 ? "start" : "end" });
   if (!target) return;
   if (target.tabIndex < 0 && !target.hasAttribute("tabindex")) target.tabIndex = -1;
   target.focus({ preventScroll: true });

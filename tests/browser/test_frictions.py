@@ -134,37 +134,39 @@ def test_copy_says_what_it_did(browser, base_url, clipboard_api):
         guarded.close()
 
 
-def test_phone_keeps_the_result_in_sight_while_a_slider_moves(browser, base_url):
+# Where the result and another element lie on the screen, and whether the result shows whole.
+SHOWN_WITH = """(other) => {
+  const result = document.querySelector('#result').getBoundingClientRect();
+  const box = document.querySelector(other).getBoundingClientRect();
+  return {whole: result.top >= 0 && result.bottom <= innerHeight && result.height > 100,
+          apart: result.top >= box.bottom || box.top >= result.bottom};
+}"""
+
+
+def test_phone_shows_the_result_with_the_controls_from_the_first_screen(browser, base_url):
+    """On a phone the result stays at the bottom of the screen while the controls above it
+    scroll, from the first screen on, and while a slider moves; scrolled to, it takes its place."""
     guarded = Guarded(browser, viewport={"width": 390, "height": 844})
     try:
         page = guarded.page
         page.goto(base_url + COINS)
         page.wait_for_function(RESULT)
-        slider = page.locator(
-            "#param-sigma + input, input[type=range][aria-label='sigma slider']"
-        ).first
+        assert page.evaluate("scrollY") == 0
+        assert page.evaluate(SHOWN_WITH, "#op-search") == {"whole": True, "apart": True}
+        slider = page.get_by_label("sigma slider")
         slider.scroll_into_view_if_needed()
-        result = page.locator("#result")
-        assert not page.evaluate(IN_VIEW, "#result"), (
-            "the result was in view before: nothing tested"
-        )
+        assert page.evaluate(SHOWN_WITH, "#param-sigma") == {"whole": True, "apart": True}
         box = slider.bounding_box()
         page.mouse.move(box["x"] + 5, box["y"] + box["height"] / 2)
         page.mouse.down()
         page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2, steps=5)
-        page.wait_for_function(
-            "() => document.querySelector('#views').classList.contains('dragging')"
-        )
-        assert page.evaluate(IN_VIEW, "#result")
-        shown, thumb = result.bounding_box(), slider.bounding_box()
-        overlap = (
-            shown["y"] < thumb["y"] + thumb["height"] and thumb["y"] < shown["y"] + shown["height"]
-        )
-        assert not overlap, "the pinned result covers the slider"
+        page.wait_for_function("() => document.querySelector('#param-sigma').value !== '3'")
+        assert page.evaluate(SHOWN_WITH, "#param-sigma") == {"whole": True, "apart": True}
         page.mouse.up()
-        page.wait_for_function(
-            "() => !document.querySelector('#views').classList.contains('dragging')"
-        )
+        # below the controls, the result is in its place under the original, with its histogram
+        page.locator("#hist-result").scroll_into_view_if_needed()
+        assert page.evaluate(SHOWN_WITH, "#original") == {"whole": True, "apart": True}
+        assert page.locator("#download-png").is_visible()
     finally:
         guarded.close()
 
@@ -412,6 +414,58 @@ def test_the_labs_own_data_sliders_are_off_with_the_learners_data(browser, base_
         page.wait_for_function("() => !document.querySelector('#param-noise').disabled")
     finally:
         guarded.close()
+
+
+def test_n_years_is_off_with_the_learners_years(browser, base_url):
+    """n_years splits a record without years into years: with the learner's year column it
+    changes nothing, and is turned off and said so; with speeds alone it is theirs to set."""
+    guarded = Guarded(browser, viewport={"width": 1280, "height": 800})
+    try:
+        page = guarded.page
+        page.goto(base_url + "#lab=wind_return_speed")
+        page.wait_for_function(LAB_RESULT)
+        assert page.locator("#param-n_years").is_enabled()  # the lab's own record has no years
+        use_table(page, yearly_maxima(12))
+        page.wait_for_function(LAB_RESULT)
+        n_years = page.locator("#param-n_years")
+        assert n_years.is_disabled()
+        assert page.get_by_label("n_years slider").is_disabled()
+        row = page.locator(".control", has=n_years)
+        assert "not used with your data" in row.locator("label").evaluate(
+            "(e) => getComputedStyle(e, '::after').content"
+        )
+        assert row.get_attribute("title") == (
+            "Not used with your data: it applies only to a table without its first column (year)."
+        )
+        for name in ("smoothing", "years"):
+            assert page.locator(f"#param-{name}").is_enabled(), name
+        # the speeds alone: the lab splits them into n_years years again
+        page.get_by_label("Use year").uncheck()
+        page.click("#lab-data-use")
+        page.wait_for_function("() => !document.querySelector('#param-n_years').disabled")
+        page.get_by_label("Use year").check()
+        page.click("#lab-data-use")
+        page.wait_for_function("() => document.querySelector('#param-n_years').disabled")
+        page.get_by_role("button", name="Back to the lab's own data").click()
+        page.wait_for_function("() => !document.querySelector('#param-n_years').disabled")
+    finally:
+        guarded.close()
+
+
+def test_the_data_previews_size_reads_on_one_line(screen, base_url):
+    page = screen.page
+    page.goto(base_url + "#lab=wind_return_speed")
+    page.wait_for_function(LAB_RESULT)
+    page.click("#lab-data summary")
+    rows = (f"{1990 + i}, {speed:.2f}" for i, speed in enumerate(MAXIMA[:12]))
+    page.fill("#lab-data-text", "year, max_speed\n" + "\n".join(rows))
+    size = page.locator(".lab-data-preview").get_by_text("12 lines × 2 columns; the first 5")
+    assert size.is_visible()
+    lines = size.evaluate(
+        """(e) => { const r = document.createRange(); r.selectNodeContents(e);
+          return new Set([...r.getClientRects()].map((box) => Math.round(box.top))).size; }"""
+    )
+    assert lines == 1, f"the table's size is written on {lines} lines"
 
 
 # Every text the page's message box shows, as it shows it (an init script: from the first paint).

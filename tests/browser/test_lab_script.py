@@ -44,7 +44,7 @@ def run_script(code, directory=CHAPTER_DATA):
 def shows(shown, printed):
     """Whether the page's `shown` cell (5 significant digits, "—" for none) shows `printed`."""
     if shown == "—":
-        return printed in ("None", "nan")
+        return printed == "—"
     try:
         value = float(printed)
     except ValueError:
@@ -95,7 +95,7 @@ def printed_as(value, printed):
     """Whether `printed`, a line's text in the script's output, is the page's `value` (a number
     arrives from JavaScript without its type: 0.0 as 0)."""
     if value is None:
-        return printed in ("None", "nan")
+        return printed == "—"  # as the page shows it
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         try:
             return float(printed) == pytest.approx(value, rel=1e-6, abs=1e-12)

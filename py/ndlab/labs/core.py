@@ -123,8 +123,10 @@ def lab(*, category, title, about, params=(), progress=False, data=None):
     LABS.check_category(category)
 
     names = {param.name for param in params}
-    if data is not None and not set(data.makes) <= names:
-        raise ValueError(f"data.makes names no parameter: {sorted(set(data.makes) - names)}")
+    for field in ("makes", "alone"):
+        unknown = set(getattr(data, field, ())) - names
+        if unknown:
+            raise ValueError(f"data.{field} names no parameter: {sorted(unknown)}")
 
     def register(function):
         LABS.add(Lab(function, category, title, tuple(params), about, progress, data))

@@ -62,6 +62,11 @@ class Data:
         The parameters that only shape the data the lab makes itself when
         it is given none (a true slope, a noise level, a seed): the page
         turns them off while the learner's data is in use.
+    alone : tuple of str, optional
+        The parameters used only when a table comes without its `optional`
+        first columns (its last columns alone), which the lab then makes
+        itself (as a record without years is split into `n_years`): the
+        page turns them off while the learner's table gives those columns.
     fewest : str, optional
         Why the method needs at least `min_rows` rows, said to a learner
         whose data has fewer.
@@ -77,6 +82,7 @@ class Data:
     optional: int = 0
     spaced: bool = False
     makes: tuple[str, ...] = ()
+    alone: tuple[str, ...] = ()
     fewest: str = ""
 
     def __post_init__(self):
@@ -89,6 +95,38 @@ class Data:
             raise ValueError(f"files must end with one of {tuple(LOADERS)}, got {self.files}")
         if not 0 <= self.optional < max(len(self.columns), 1):
             raise ValueError(f"optional must leave at least one column, got {self.optional}")
+
+    def unused(self, data):
+        """Return the parameters that change nothing when the lab is given `data`, and why.
+
+        Parameters
+        ----------
+        data : numpy.ndarray or None
+            The learner's data as :meth:`check` returns it, or None for the
+            lab's own.
+
+        Returns
+        -------
+        dict
+            Each such parameter's name and the reason, a clause.
+
+        Examples
+        --------
+        >>> spec = Data("table", ("t", "y"), {}, 2, 9, "", optional=1, makes=("n",), alone=("dt",))
+        >>> spec.unused(None), list(spec.unused(np.ones(4)))
+        ({}, ['n'])
+        >>> spec.unused(np.ones((4, 2)))["dt"]
+        'they apply only to a table without its first column (t)'
+        """
+        if data is None:
+            return {}
+        unused = dict.fromkeys(self.makes, "they shape only the data the lab makes itself")
+        if self.kind == "table" and data.ndim == 2 and data.shape[1] == len(self.columns):
+            columns = "column" if self.optional == 1 else f"{self.optional} columns"
+            first = ", ".join(self.columns[: self.optional])
+            reason = f"they apply only to a table without its first {columns} ({first})"
+            unused |= dict.fromkeys(self.alone, reason)
+        return unused
 
     def source(self, params):
         """Return the chapter's file name, or the matrix, used for `params` (None: none)."""
@@ -184,6 +222,7 @@ class Data:
             "optional": self.optional,
             "spaced": self.spaced,
             "makes": list(self.makes),
+            "alone": list(self.alone),
             "min_rows": self.min_rows,
             "max_rows": self.max_rows,
             "help": self.help,

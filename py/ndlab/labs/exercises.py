@@ -502,6 +502,7 @@ MIN_YEARS = 4
         "maxima (one row a year) will do. Without years, a record equally spaced over n_years "
         "years (the chapter's: Sprogø, Denmark, 21 years, 115,628 values).",
         optional=1,
+        alone=("n_years",),
         fewest=f"the spline through the yearly maxima is a cubic, which needs {MIN_YEARS} "
         "points (years) at least",
     ),

@@ -29,6 +29,9 @@ import numpy as np
 
 KINDS = ("line", "dashed", "points", "step", "bar")
 SECTIONS = ("plots", "heatmaps", "tables", "values", "text")
+#: How the page shows a number that is missing (None; NaN and infinities arrive as None), and the
+#: labs' scripts print it.
+MISSING = "—"
 MAX_HEATMAP = (200, 400)  # height, width
 
 #: Matplotlib's viridis at 0, 0.1, ..., 1, interpolated linearly in between.

@@ -22,8 +22,18 @@ import numpy as np
 from .. import __version__
 from ..codegen import dependencies
 from .data import CREDIT, LOADERS
+from .outputs import MISSING
 
 WIDTH = 100  # the project's line length, which the scripts keep too
+
+#: Prints a line of numbers as the page shows them: a dash where a number is missing. The page
+#: receives NaN and infinities as null (:func:`ndlab.labs.outputs.to_json`) and shows null, as
+#: it shows None, as :data:`ndlab.labs.outputs.MISSING` (static/views/common.js, ``format``).
+SHOWN = f'''def print_as_shown(*values, sep=" "):
+    """Print `values` as the page shows them: {MISSING} for a missing number (None, NaN, inf)."""
+    missing = [v is None or (isinstance(v, numbers.Real) and not math.isfinite(v)) for v in values]
+    print(*("{MISSING}" if gone else v for v, gone in zip(values, missing)), sep=sep)'''
+SHOWN_IMPORTS = ("import math", "import numbers")
 
 #: The pyplot call and its style arguments for each kind of series.
 DRAW = {
@@ -59,21 +69,23 @@ def script(item, params, data=None):
     >>> from ndlab.labs.core import get_lab
     >>> item = get_lab("quad_integral")
     >>> lines = script(item, item.validate({})).splitlines()
-    >>> [line for line in lines if line.startswith('print("integral')], lines[-1]
-    (['print("integral:", value)'], 'plt.show()')
+    >>> [line for line in lines if line.startswith('print_as_shown("integral')], lines[-1]
+    (['print_as_shown("integral:", value)'], 'plt.show()')
     """
     imports, definitions = dependencies(item.function)
     constants = [
         _constant_source(definition, item.function.__globals__).strip("\n")
         for definition in definitions[:-1]
     ]
-    program, figures = _written(item.function)
+    program, figures, shown = _written(item.function)
+    if shown:
+        imports = (*imports, *SHOWN_IMPORTS)
     load = []
     if item.data is not None:
         argument = next(iter(inspect.signature(item.function).parameters))
         load_import, load = _data_source(item.data, params, data, argument)
         imports = (*imports, load_import)
-    unused = item.data.makes if data is not None else ()
+    unused = item.data.unused(data) if item.data is not None else {}
     settings = _settings(params, unused)
     parts = [
         _docstring(item.title, item.about),
@@ -90,16 +102,14 @@ def script(item, params, data=None):
 def _settings(params, unused):
     """Return the lines that set `params`, each group under a comment.
 
-    The parameters named in `unused` only shape the data the lab makes
-    itself; with the learner's data they change nothing, and say so.
+    The parameters named in `unused` (name: reason) change nothing with
+    the learner's data, and say so under their reason.
     """
-    groups = [
-        ("# The lab's parameters: change them and run the script again.", False),
-        ("# Not used with your data: they shape only the data the lab makes itself.", True),
-    ]
+    groups = {"# The lab's parameters: change them and run the script again.": None}
+    groups |= {f"# Not used with your data: {reason}.": reason for reason in unused.values()}
     lines = []
-    for comment, off in groups:
-        names = [key for key in params if (key in unused) == off]
+    for comment, reason in groups.items():
+        names = [key for key in params if unused.get(key) == reason]
         if names:
             lines += [comment, *(f"{key} = {_literal(params[key])}" for key in names)]
     return lines
@@ -114,15 +124,19 @@ def _docstring(title, about):
 def _written(function):
     """Return the parts of `function`'s script that its parameters do not change.
 
-    That is its body followed by the lines that print its answers, and the
-    lines that draw its figures. Reading and parsing the source takes longer
-    than the quicker labs themselves, and a lab runs again at every change
-    of a parameter.
+    That is its body followed by the lines that print its answers (after
+    :data:`SHOWN` when they print numbers), the lines that draw its figures,
+    and whether the script needs :data:`SHOWN`. Reading and parsing the
+    source takes longer than the quicker labs themselves, and a lab runs
+    again at every change of a parameter.
     """
     body, source, outputs = _body(function)
+    if "print_as_shown" in source:
+        raise ValueError(f"{function.__name__} must not name anything print_as_shown")
     answers, figures = _Writer(source).outputs(outputs, function.__name__)
-    program = _spaced("\n\n".join([body, *(["\n".join(answers)] if answers else [])]))
-    return program, "\n".join([*figures, "plt.show()"])
+    shown = any(line.lstrip().startswith("print_as_shown(") for line in answers)
+    parts = [body, *([SHOWN] if shown else []), *(["\n".join(answers)] if answers else [])]
+    return _spaced("\n\n".join(parts)), "\n".join([*figures, "plt.show()"]), shown
 
 
 def _body(function):
@@ -259,7 +273,7 @@ class _Writer:
     def values(self, node, name):
         fields = _fields(node, f"{name}'s values")
         for key, value in fields.items():
-            self.call(0, "print", _literal(f"{key}:"), self.text(value))
+            self.call(0, "print_as_shown", _literal(f"{key}:"), self.text(value))
 
     def table(self, node, depth):
         fields = _fields(node, "a table")
@@ -274,7 +288,7 @@ class _Writer:
 
     def row(self, node, depth):
         cells = [self.text(cell) for cell in node.elts] if isinstance(node, ast.List) else None
-        self.call(depth, "print", *(cells or [f"*{self.text(node)}"]), 'sep=" | "')
+        self.call(depth, "print_as_shown", *(cells or [f"*{self.text(node)}"]), 'sep=" | "')
 
     def sentence(self, node, depth):
         self.call(depth, "print", self.text(node))

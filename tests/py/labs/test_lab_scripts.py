@@ -23,11 +23,11 @@ from ndlab import labs
 from ndlab.labs import core
 from ndlab.labs.core import get_lab
 from ndlab.labs.data import DATA_DIR
+from ndlab.labs.outputs import MISSING
 
 CHAPTER_DATA = Path(__file__).resolve().parents[3] / "data" / "scipy-lectures"
 RECORDER = Path(__file__).with_name("record_lab_script.py")
 NUMBER = re.compile(r"[-+]?(?:\d+\.?\d*|\.\d+)(?:e[-+]?\d+)?")
-MISSING = ("None", "nan", "inf", "-inf")  # what a script prints where the page shows "—"
 
 
 def _learner_data():
@@ -108,7 +108,7 @@ def runs(tmp_path_factory):
 def _same(printed, expected, rel=1e-9):
     """Whether the text a script printed shows `expected`, a number, string, bool or list."""
     if expected is None:
-        return printed in MISSING
+        return printed == MISSING  # as the page shows it
     if isinstance(expected, list):
         flat = np.ravel(np.array(expected, dtype=np.float64))
         found = [float(x) for x in NUMBER.findall(printed)]
@@ -198,6 +198,40 @@ def test_the_script_writes_the_parameters_and_the_learners_small_data():
     rows = LEARNER_DATA["population_periodicity"].tolist()
     code = labs.run("population_periodicity", data=rows).code
     assert "populations = np.array(\n    [[1990.0, " in code
+
+
+def test_a_missing_number_is_printed_as_the_page_shows_it(tmp_path):
+    """The learner's points have no true parameters: the page shows "—", and so does the script
+    (not None, nor nan or inf)."""
+    points = LEARNER_DATA["fit_curve"]
+    result = labs.run("fit_curve", data=points)
+    [row] = [row for row in result.outputs["tables"][0]["rows"] if row[0] == "a"]
+    assert row[1] is None
+    run = subprocess.run(
+        [sys.executable, "-c", result.code],
+        cwd=tmp_path,
+        env=dict(os.environ, MPLBACKEND="Agg"),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert run.returncode == 0, run.stderr
+    [line] = [line for line in run.stdout.splitlines() if line.startswith("a | ")]
+    assert line.split(" | ")[1] == "—"
+    assert "None" not in run.stdout
+
+
+def test_yearly_maxima_leave_n_years_unused():
+    """n_years splits a record without years; with a year column it is said to be unused."""
+    years = np.column_stack([np.arange(1990.0, 2002.0), np.linspace(20, 31, 12)])
+    code = labs.run("wind_return_speed", data=years).code
+    assert (
+        "# The lab's parameters: change them and run the script again.\nsmoothing = 21.0\n"
+        "years = 50.0\n# Not used with your data: they apply only to a table without its first "
+        "column (year).\nn_years = 21\n"
+    ) in code
+    speeds = labs.run("wind_return_speed", data=np.linspace(20, 31, 60)).code
+    assert "Not used with your data" not in speeds and "\nn_years = 21\n" in speeds
 
 
 def test_the_parameters_that_shape_only_the_labs_own_data_say_they_are_not_used_with_yours():
