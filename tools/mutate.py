@@ -100,6 +100,15 @@ def keep_sample(session: Path, size: int) -> int:
     return len(jobs)
 
 
+def report_counts(report: str) -> tuple[int, int] | None:
+    """The mutants run and those that survived, from cr-report's text; None when there were
+    none (a module with nothing to mutate, such as a package's ``__init__.py`` of imports)."""
+    total = int(re.search(r"total jobs: (\d+)", report)[1])
+    if not total:  # cr-report then prints no counts
+        return None
+    return total, int(re.search(r"surviving mutants: (\d+)", report)[1])
+
+
 def mutate(modules: list[str], sample: int, tests: list[str] | None = None) -> int:
     """Mutation testing with cosmic-ray: each module of py/ndlab mutated one change at a time in
     a copy (.cache/mutate/), the tests that exercise it (`tests`, or those of chosen_tests) run
@@ -138,8 +147,11 @@ def mutate(modules: list[str], sample: int, tests: list[str] | None = None) -> i
             check=True,
         ).stdout
         (stage / "report.txt").write_text(report)
-        total = int(re.search(r"total jobs: (\d+)", report)[1])
-        survived = int(re.search(r"surviving mutants: (\d+)", report)[1])
+        counts = report_counts(report)
+        if counts is None:
+            log(f"ndlab/{module}: cosmic-ray finds nothing to mutate in it")
+            continue
+        total, survived = counts
         scores.append((module, total, survived))
         log(
             f"ndlab/{module}: {total - survived} of {total} mutants killed; survivors listed "

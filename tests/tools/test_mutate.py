@@ -7,7 +7,7 @@ import pytest
 
 import tools.mutate
 from tools.layout import ROOT, BuildError
-from tools.mutate import check_baseline, chosen_tests, stage_copy
+from tools.mutate import check_baseline, chosen_tests, report_counts, stage_copy
 
 PYTEST = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"]
 
@@ -62,3 +62,9 @@ def test_the_copy_holds_what_the_tests_read(tmp_path, monkeypatch):
     monkeypatch.setattr(tools.mutate, "MUTATE", tmp_path)
     stage = stage_copy("bridge/errors.py")
     check_baseline([*PYTEST, *chosen_tests("bridge/errors.py")], stage)
+
+
+def test_the_report_is_read_and_a_module_without_mutants_is_no_error():
+    report = "total jobs: 5\ncomplete: 5 (100.00%)\nsurviving mutants: 2 (40.00%)\n"
+    assert report_counts(report) == (5, 2)
+    assert report_counts("total jobs: 0\nno jobs completed\n") is None
