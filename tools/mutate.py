@@ -69,13 +69,14 @@ def check_baseline(command: list, cwd: Path) -> None:
 
 
 def stage_copy(module: str) -> Path:
-    """A copy of the repository's package, Python tests and data in .cache/mutate/, laid out
-    as in the repository (tests find data/ where they do in it)."""
+    """A copy of the repository's package, Python tests, data and the page's scripts in
+    .cache/mutate/, laid out as in the repository (tests find data/ where they do in it, and
+    tests/py/bridge/test_bridge_errors.py reads the hints static/ and worker/ name)."""
     if not PACKAGE_DATA.is_dir():  # the wheel's data, which the labs load: written by the build
         run([venv_python(), "-m", "tools.content", "chapter_data"], cwd=ROOT)
     stage = MUTATE / module.replace("/", "-")
     shutil.rmtree(stage, ignore_errors=True)
-    for part in ("py/ndlab", "tests/py", "data"):
+    for part in ("py/ndlab", "tests/py", "data", "static", "worker"):
         ignore = shutil.ignore_patterns("__pycache__")
         shutil.copytree(ROOT / part, stage / part, ignore=ignore)
     ini = "[pytest]\npythonpath = py tests/py\nfilterwarnings = error\n"
@@ -83,9 +84,10 @@ def stage_copy(module: str) -> Path:
     return stage
 
 
-def keep_sample(session: Path, size: int) -> None:
+def keep_sample(session: Path, size: int) -> int:
     """Keep `size` of the mutants cosmic-ray listed in `session`, drawn with a fixed seed from
-    the mutations in a stable order (job ids are random), so that a run can be repeated."""
+    the mutations in a stable order (job ids are random), so that a run can be repeated; returns
+    how many it listed."""
     with sqlite3.connect(session) as db:
         rows = db.execute(
             "SELECT job_id FROM mutation_specs ORDER BY operator_name, occurrence, start_pos_row"
@@ -95,6 +97,16 @@ def keep_sample(session: Path, size: int) -> None:
         dropped = [(job,) for job in jobs if job not in kept]
         db.executemany("DELETE FROM mutation_specs WHERE job_id = ?", dropped)
         db.executemany("DELETE FROM work_items WHERE job_id = ?", dropped)
+    return len(jobs)
+
+
+def report_counts(report: str) -> tuple[int, int] | None:
+    """The mutants run and those that survived, from cr-report's text; None when there were
+    none (a module with nothing to mutate, such as a package's ``__init__.py`` of imports)."""
+    total = int(re.search(r"total jobs: (\d+)", report)[1])
+    if not total:  # cr-report then prints no counts
+        return None
+    return total, int(re.search(r"surviving mutants: (\d+)", report)[1])
 
 
 def mutate(modules: list[str], sample: int, tests: list[str] | None = None) -> int:
@@ -124,7 +136,8 @@ def mutate(modules: list[str], sample: int, tests: list[str] | None = None) -> i
         log(f"mutating ndlab/{module}, against {' '.join(chosen)}")
         run([bin_dir / "cosmic-ray", "init", "cosmic-ray.toml", "session.sqlite"], cwd=stage)
         if sample:
-            keep_sample(stage / "session.sqlite", sample)
+            listed = keep_sample(stage / "session.sqlite", sample)
+            log(f"ndlab/{module}: {listed} mutants in all, a seeded sample of {sample} run")
         run([bin_dir / "cosmic-ray", "exec", "cosmic-ray.toml", "session.sqlite"], cwd=stage)
         report = subprocess.run(
             [bin_dir / "cr-report", "--surviving-only", "--show-diff", "session.sqlite"],
@@ -134,8 +147,11 @@ def mutate(modules: list[str], sample: int, tests: list[str] | None = None) -> i
             check=True,
         ).stdout
         (stage / "report.txt").write_text(report)
-        total = int(re.search(r"total jobs: (\d+)", report)[1])
-        survived = int(re.search(r"surviving mutants: (\d+)", report)[1])
+        counts = report_counts(report)
+        if counts is None:
+            log(f"ndlab/{module}: cosmic-ray finds nothing to mutate in it")
+            continue
+        total, survived = counts
         scores.append((module, total, survived))
         log(
             f"ndlab/{module}: {total - survived} of {total} mutants killed; survivors listed "
@@ -143,5 +159,5 @@ def mutate(modules: list[str], sample: int, tests: list[str] | None = None) -> i
         )
     killed = sum(t - s for _, t, s in scores)
     total = sum(t for _, t, _ in scores)
-    log(f"mutation score: {killed} of {total} killed ({killed / total:.0%})")
+    log(f"mutation score: {killed} of {total} killed ({killed / max(total, 1):.0%})")
     return 0

@@ -116,7 +116,7 @@ class Param:
     min, max : float, optional
         Inclusive bounds of numeric parameters.
     step : float, optional
-        Suggested increment for user interfaces.
+        Suggested increment for user interfaces; positive.
     choices : tuple, optional
         Allowed values of a "choice" parameter.
     help : str
@@ -150,6 +150,8 @@ class Param:
             raise ValueError(f"{self.name}: type must be one of {PARAM_TYPES}, got {self.type!r}")
         if (self.type == "choice") != (self.choices is not None):
             raise ValueError(f"{self.name}: choices must be given exactly for type 'choice'")
+        if self.step is not None and not self.step > 0:
+            raise ValueError(f"{self.name}: step must be positive, got {self.step!r}")
         self.validate(self.default)
 
     def validate(self, value):
@@ -377,7 +379,8 @@ def operation(
     title : str
         Human-readable name.
     params : sequence of Param
-        Specs of the keyword-only parameters, in signature order.
+        Specs of the keyword-only parameters, in signature order, with the
+        signature's defaults (checked when the function is registered).
     channels : {"each", "all", "grey", "colour"}
         What the function receives, always float64 on a 0–255 scale:
 
@@ -462,6 +465,7 @@ def operation(
         )
 
     def register(function):
+        check_signature(function, params, measures)
         OPERATIONS.add(
             Operation(
                 function,
@@ -480,6 +484,36 @@ def operation(
         return function
 
     return register
+
+
+def check_signature(function, params, measures):
+    """Raise ValueError unless `function` takes ``image`` then, keyword-only, the `params` in
+    their order with their defaults (and ``intensity=None`` when it `measures`).
+
+    Examples
+    --------
+    >>> def blur(image, sigma=1.0): ...
+    >>> check_signature(blur, [Param("sigma", "float", 1.0)], measures=False)
+    Traceback (most recent call last):
+    ...
+    ValueError: blur: its signature must be (image, *, sigma=1.0), got (image, sigma=1.0)
+    """
+    signature = inspect.signature(function)
+    arguments = signature.parameters.values()
+    positional = [p.name for p in arguments if p.kind != p.KEYWORD_ONLY]
+    keyword = {p.name: p.default for p in arguments if p.kind == p.KEYWORD_ONLY}
+    intensity = keyword.pop("intensity", "absent")
+    declared = [(param.name, param.default) for param in params]
+    if (
+        positional != ["image"]
+        or intensity != (None if measures else "absent")
+        or list(keyword.items()) != declared
+    ):
+        wanted = ", ".join(
+            ["image", "*", *(f"{name}={default!r}" for name, default in declared)]
+            + (["intensity=None"] if measures else [])
+        )
+        raise ValueError(f"{function.__name__}: its signature must be ({wanted}), got {signature}")
 
 
 def get_operation(name) -> Operation:

@@ -1,4 +1,3 @@
-import inspect
 import math
 
 import numpy as np
@@ -8,20 +7,48 @@ from hypothesis import strategies as st
 
 import ndlab
 from cases import OPERATION_NAMES, OUTPUT_KINDS, make_image
-from ndlab.registry import Param, get_operation, operation, operations
+from ndlab.registry import OPERATIONS, Param, get_operation, operation, operations
 
 
-@pytest.mark.parametrize("name", OPERATION_NAMES)
-def test_spec_matches_signature(name):
-    op = get_operation(name)
-    signature = inspect.signature(op.function)
-    positional = [p for p in signature.parameters.values() if p.kind != p.KEYWORD_ONLY]
-    keyword = {p.name: p.default for p in signature.parameters.values() if p.kind == p.KEYWORD_ONLY}
-    assert [p.name for p in positional] == ["image"]
-    # a measuring operation takes the grey levels to measure, which are an array, not a parameter
-    assert keyword.pop("intensity", "absent") == (None if op.measures else "absent")
-    assert {param.name: param.default for param in op.params} == keyword
-    assert [param.name for param in op.params] == list(keyword)
+def blur(image, *, sigma=1.0, mode="reflect"):
+    """A function to register (a signature to compare with its specs)."""
+    return image
+
+
+BLUR_PARAMS = [
+    Param("sigma", "float", 1.0),
+    Param("mode", "choice", "reflect", choices=("reflect",)),
+]
+
+
+@pytest.mark.parametrize(
+    ("params", "measures"),
+    [
+        (BLUR_PARAMS[:1], False),  # a keyword the specs do not declare
+        (BLUR_PARAMS[::-1], False),  # not in signature order
+        ([Param("sigma", "float", 2.0), BLUR_PARAMS[1]], False),  # another default
+        (BLUR_PARAMS, True),  # no intensity= to measure
+    ],
+)
+def test_specs_that_do_not_match_the_signature_are_refused(params, measures):
+    with pytest.raises(ValueError, match="blur: its signature must be"):
+        operation(category="filters", title="Blur", params=params, measures=measures)(blur)
+
+
+def test_parameters_are_keyword_only_after_the_image():
+    def positional(image, /, sigma=1.0):
+        return image
+
+    with pytest.raises(ValueError, match=r"must be \(image, \*, sigma=1.0\)"):
+        operation(category="filters", title="Blur", params=BLUR_PARAMS[:1])(positional)
+
+
+def test_matching_specs_register():
+    operation(category="filters", title="Blur", params=BLUR_PARAMS)(blur)
+    try:
+        assert get_operation("blur").params == tuple(BLUR_PARAMS)
+    finally:
+        OPERATIONS.remove("blur")
 
 
 def test_operations_are_ordered_by_category():
@@ -112,6 +139,9 @@ def test_one_sided_ranges_are_described():
         ({"type": "str", "default": "a"}, "type must be one of"),
         ({"type": "choice", "default": "a"}, "choices must be given"),
         ({"type": "float", "default": 5.0, "max": 1.0}, "x must be at most 1, got 5.0"),
+        # a control's step of 0 would freeze its slider in the page
+        ({"type": "float", "default": 1.0, "step": 0}, "x: step must be positive, got 0"),
+        ({"type": "float", "default": 1.0, "step": -0.99}, "step must be positive"),
     ],
 )
 def test_bad_param_specs_fail_at_declaration(kwargs, message):
@@ -144,7 +174,8 @@ def test_each_operations_keep_the_shape_and_others_declare_all(name):
 
 def test_operation_names_are_unique():
     with pytest.raises(ValueError, match="already registered"):
-        operation(category="filters", title="Again")(get_operation("sobel").function)
+        sobel = get_operation("sobel")
+        operation(category="filters", title="Again", params=sobel.params)(sobel.function)
 
 
 def test_unknown_operation_name_of_any_type():
@@ -159,14 +190,3 @@ def test_output_kind_is_the_declared_one(name):
     assert set(OUTPUT_KINDS) == set(OPERATION_NAMES)
     for kind in ("grey", "rgb"):
         assert ndlab.run(name, make_image(kind)).output == OUTPUT_KINDS[name]
-
-
-def test_every_step_is_positive():
-    """A control's step of 0 would freeze its slider in the page."""
-    steps = [
-        (op["name"], p["name"], p["step"])
-        for op in ndlab.catalog()["operations"]
-        for p in op["params"]
-        if p["step"] is not None
-    ]
-    assert steps and all(step > 0 for _, _, step in steps), steps

@@ -157,6 +157,21 @@ def test_watershed_with_a_large_min_distance_keeps_one_object():
     assert ndlab.run("watershed", image, min_distance=30).info == {"objects": 1}
 
 
+@pytest.mark.parametrize("min_distance", [1, 5])
+def test_watershed_keeps_the_peaks_no_higher_one_within_min_distance(min_distance):
+    """A disc with a bump 14 pixels from its centre: the bump's own peak of distance stands
+    within 5 pixels of the disc's larger distances, so at 5 it is no object of its own."""
+    rows, cols = np.indices((40, 70))
+    disc = (rows - 20) ** 2 + (cols - 20) ** 2 < 12**2
+    bump = (rows - 20) ** 2 + (cols - 34) ** 2 < 6**2
+    distance = ndimage.distance_transform_edt(disc | bump)
+    window = ndimage.maximum_filter(distance, size=2 * min_distance + 1)
+    peaks = ndimage.label((disc | bump) & (distance == window))[1]
+    image = np.where(disc | bump, 200, 0).astype(np.uint8)
+    result = ndlab.run("watershed", image, min_distance=min_distance)
+    assert result.info == {"objects": peaks} == {"objects": {1: 2, 5: 1}[min_distance]}
+
+
 def test_watershed_of_blobs_and_of_an_empty_mask():
     assert ndlab.run("watershed", blobs(), threshold=107).info["objects"] >= 8
     empty = ndlab.run("watershed", np.zeros((6, 6), np.uint8))

@@ -11,7 +11,7 @@ from cases import call_job
 from ndlab import interrupt, labs
 from ndlab.bridge import jobs
 from ndlab.bridge.pixels import to_rgba
-from ndlab.usercode import imports_matplotlib, picture, run_code
+from ndlab.usercode import REPR_LIMIT, describe, imports_matplotlib, picture, run_code
 
 RNG = np.random.default_rng(15)
 GREY = RNG.integers(0, 256, (40, 50), dtype=np.uint8)
@@ -194,3 +194,12 @@ def expected_hare_period():
     power = np.abs(fft.rfft(hares - hares.mean())) ** 2
     periods = 1 / fft.rfftfreq(years.size, d=1.0)[1:]
     return periods[power[1:].argmax()]
+
+
+def test_a_long_result_is_shown_cut_to_the_limit_with_an_ellipsis():
+    long = "x" * (2 * REPR_LIMIT)
+    shown = describe(long)
+    assert len(shown) == REPR_LIMIT and shown.endswith("…")
+    assert repr(long).startswith(shown[:-1])
+    exact = "y" * (REPR_LIMIT - 2)  # its repr, with the quotes, is exactly the limit
+    assert describe(exact) == repr(exact)

@@ -5,8 +5,9 @@ import sys
 
 import pytest
 
+import tools.mutate
 from tools.layout import ROOT, BuildError
-from tools.mutate import check_baseline, chosen_tests
+from tools.mutate import check_baseline, chosen_tests, report_counts, stage_copy
 
 PYTEST = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"]
 
@@ -53,3 +54,17 @@ def test_every_module_has_tests_that_exist():
     package = ROOT / "py" / "ndlab"
     for module in sorted(p.relative_to(package).as_posix() for p in package.rglob("*.py")):
         assert all((ROOT / test).exists() for test in chosen_tests(module)), module
+
+
+def test_the_copy_holds_what_the_tests_read(tmp_path, monkeypatch):
+    """tests/py/bridge/test_bridge_errors.py reads the page's scripts: without static/ and
+    worker/ in the copy it failed there, and bridge/errors.py could not be scored."""
+    monkeypatch.setattr(tools.mutate, "MUTATE", tmp_path)
+    stage = stage_copy("bridge/errors.py")
+    check_baseline([*PYTEST, *chosen_tests("bridge/errors.py")], stage)
+
+
+def test_the_report_is_read_and_a_module_without_mutants_is_no_error():
+    report = "total jobs: 5\ncomplete: 5 (100.00%)\nsurviving mutants: 2 (40.00%)\n"
+    assert report_counts(report) == (5, 2)
+    assert report_counts("total jobs: 0\nno jobs completed\n") is None

@@ -407,3 +407,24 @@ def test_an_id_outside_the_pages_range_is_refused(chosen):
     reply, _ = call_job("load", make_image("rgba"), input=chosen)
     assert reply["error"]["type"] == "ValueError"
     assert "from 2**31 to 2**53" in reply["error"]["message"]
+
+
+def test_a_full_run_records_what_its_display_cost_beyond_its_steps(monkeypatch):
+    """The job's clock read one second later each time: started, finishing, the display's
+    conversion, the end, so the run cost 3000 ms, of which the steps' own are recorded apart."""
+    seconds = iter(range(100))
+    monkeypatch.setattr(jobs, "perf_counter", lambda: next(seconds))
+    input_id = load(make_image("rgba"))
+    run(input_id, [{"name": "gaussian_filter", "params": {}}])
+    steps = jobs.SESSION.costs[input_id, 0, "gaussian_filter"]
+    assert jobs.SESSION.costs[input_id, None, None] == pytest.approx(3000 - steps)
+
+
+def test_a_chapter_picture_the_code_names_is_fetched_unless_it_is_there(tmp_path, monkeypatch):
+    monkeypatch.setattr(jobs, "CHAPTER_FILES", tmp_path)
+    np.save(tmp_path / "face.png.npy", np.zeros((2, 2)))
+    np.save(tmp_path / "MV_HFV_012.jpg.npy", np.zeros((2, 2)))
+    (tmp_path / "MV_HFV_012.jpg").write_bytes(b"fetched already")
+    code = "Image.open('face.png'); Image.open('MV_HFV_012.jpg')"
+    assert jobs.missing_chapter_files(code) == [str(tmp_path / "face.png")]
+    assert jobs.missing_chapter_files("np.loadtxt('populations.txt')") == []

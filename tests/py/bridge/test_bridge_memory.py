@@ -82,3 +82,14 @@ def test_the_scale_offered_runs_while_the_refused_input_is_still_held(
     assert jobs.SESSION.input(first)[0] is image  # still held
     larger, _ = run(load(scaled(fit + 0.02)), name, params)
     assert larger["error"]["type"] == "MemoryError"
+
+
+def test_an_image_over_the_limit_is_refused_saying_its_size_and_the_limit(monkeypatch):
+    monkeypatch.setattr(memory, "MAX_PIXELS", 2**25)  # 33.554432 megapixels
+    memory.check_size(2**12, 2**13)  # exactly the limit
+    message = (
+        r"the image has 35\.0 megapixels \(7000×5000\), more than the 33\.5544 megapixel limit; "
+        "downscale it first"
+    )
+    with pytest.raises(ValueError, match=message):
+        memory.check_size(5000, 7000)

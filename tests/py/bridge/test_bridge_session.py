@@ -1,5 +1,7 @@
 """The session: inputs kept by id, slider previews drafted from measured costs, released whole."""
 
+from types import SimpleNamespace
+
 import numpy as np
 import pytest
 
@@ -103,3 +105,17 @@ def test_held_bytes_count_the_inputs_their_drafts_and_the_cache(session, photo):
     small = session.drafts[photo, meta["draft"]]
     assert session.cache.nbytes > 0
     assert session.held_bytes() == image.nbytes + small.nbytes + session.cache.nbytes
+
+
+def test_a_step_costs_its_computation_and_conversion_and_the_display_the_rest():
+    """A run of 20 ms: a reused step (costs nothing now), a step of 3 + 2 ms, one of 4 + 1 ms."""
+    steps = [SimpleNamespace(compute_ms=c, convert_ms=v) for c, v in ((9, 9), (3, 2), (4, 1))]
+    timings = [{"reused": reused, "name": "blur"} for reused in (True, False, False)]
+    result = SimpleNamespace(steps=steps, timings={"steps": timings})
+    session = Session()
+    session.record_costs("photo", result, 20.0)
+    assert session.costs == {
+        ("photo", 1, "blur"): 5,
+        ("photo", 2, "blur"): 5,
+        ("photo", None, None): 10.0,
+    }

@@ -130,3 +130,10 @@ def test_data_makes_names_only_the_labs_parameters():
     for entry in labs.catalog()["labs"]:
         if entry.get("data"):
             assert set(entry["data"]["makes"]) <= {p["name"] for p in entry["params"]}
+
+
+def test_compute_time_is_the_labs_call_in_milliseconds(monkeypatch):
+    """The clock read before and after the lab's function, two seconds apart."""
+    seconds = iter([10.0, 12.0])
+    monkeypatch.setattr(core, "perf_counter", lambda: next(seconds))
+    assert labs.run("find_roots").timings["compute_ms"] == 2000.0

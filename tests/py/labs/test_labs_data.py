@@ -120,6 +120,21 @@ def test_malformed_data_gets_a_message_naming_the_place(data, message):
         TWO_COLUMNS.check(data)
 
 
+def test_a_matrix_takes_from_min_to_max_rows_and_columns():
+    matrix = Data("matrix", (), {None: "a.txt"}, min_rows=2, max_rows=4, help="")
+    for shape in ((2, 2), (4, 4), (2, 4)):
+        assert matrix.check(np.ones(shape)).shape == shape
+    for columns in (1, 5):
+        with pytest.raises(ValueError, match=f"needs 2 to 4 columns, got {columns}"):
+            matrix.check(np.ones((3, columns)))
+
+
+@pytest.mark.parametrize("optional", [-1, 2])
+def test_optional_columns_leave_at_least_one(optional):
+    with pytest.raises(ValueError, match=f"must leave at least one column, got {optional}"):
+        Data("table", ("x", "y"), {None: "a.txt"}, 2, 5, "", optional=optional)
+
+
 def test_a_lab_refuses_bad_data_with_the_message():
     with pytest.raises(ValueError, match="row 2, column 1 is 'x', not a number"):
         labs.run("lidar_waveform", data=[1.0, "x"] + [0.0] * 20)

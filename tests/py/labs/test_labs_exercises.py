@@ -217,6 +217,17 @@ def test_micrograph_follows_the_chapter(micrograph):
     assert fractions == pytest.approx([0.196, 0.214, 0.591], abs=0.001)
 
 
+def test_micrograph_heat_maps_show_every_step_th_pixel_at_most_200_by_400():
+    with Image.open(CHAPTER_DATA / "MV_HFV_012.jpg") as image:
+        dat = np.asarray(image)[:-60]
+    # the smallest step at which a map fits in 200 rows and 400 columns
+    fits = [s for s in range(1, 20) if max(np.array(dat[::s, ::s].shape) / (200, 400)) <= 1]
+    height, width = dat[:: fits[0], :: fits[0]].shape
+    for heatmap in labs.run("glass_sand_bubbles").outputs["heatmaps"]:
+        assert (heatmap["height"], heatmap["width"]) == (height, width)
+        assert heatmap["extent"] == [0, dat.shape[1], dat.shape[0], 0]
+
+
 @pytest.mark.parametrize(
     ("name", "params", "message"),
     [

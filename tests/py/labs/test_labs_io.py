@@ -1,7 +1,10 @@
 """Tests of the .mat round trip lab (ndlab/labs/io.py)."""
 
+import io
+
 import numpy as np
 import pytest
+import scipy.io as sio
 
 from ndlab import labs
 
@@ -26,6 +29,18 @@ def test_compression_shrinks_large_files_and_oned_as_column():
     assert small["file_bytes"] < plain / 4
     column = labs.run("mat_roundtrip", oned_as="column").outputs["tables"][0]["rows"][1]
     assert column[2] == "(4, 1)"
+
+
+@pytest.mark.parametrize("dtype", ["float64", "int32"])
+def test_compressed_size_is_that_of_the_chapter_matrix(dtype):
+    """The compressed size depends on the values: SciPy's own savemat of the matrix the lab's
+    code builds (0 to 6 repeating) and of its vector gives the same bytes."""
+    matrix = (np.arange(5 * 7).reshape(5, 7) % 7).astype(dtype)
+    buffer = io.BytesIO()
+    arrays = {"matrix": matrix, "vector": np.linspace(0, 1, 7)}
+    sio.savemat(buffer, arrays, do_compression=True, oned_as="row")
+    result = labs.run("mat_roundtrip", rows=5, cols=7, dtype=dtype, compress=True)
+    assert result.outputs["values"]["file_bytes"] == buffer.tell()
 
 
 @pytest.mark.parametrize(
