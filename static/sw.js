@@ -125,7 +125,7 @@ async function carryOver(older) {
   for (const request of await older.keys()) {
     const path = new URL(request.url).pathname.slice(scope.pathname.length) || PAGE[0];
     if (path === "build.json") continue;
-    const name = path === PAGE[0] ? PAGE[1] : path.replace(/\.gz$/, "");
+    const name = path === PAGE[0] ? PAGE[1] : path.replace(/\.(gz|zst)$/, "");
     if (!(name in build.sha256)) continue;
     const same = olderBuild && olderBuild.sha256?.[name] === build.sha256[name];
     const response = same

@@ -3,7 +3,7 @@
 The wheel holds the Sphinx extension and the MkDocs plugin (``docs_ext/ndlab_docs/``) and, as
 their package data in ``ndlab_docs/site/``, ndlab's site as a plain static host serves it best:
 
-- without the ``.gz`` twins of dist/ (``build.json`` lists none, so the worker asks for none);
+- without the ``.gz`` and ``.zst`` twins of dist/ (``build.json`` lists none, so the worker asks for none);
 - without the start-up snapshots (``snapshot/``, 196 MB as they are, 51 MB gzipped, a browser
   downloading 133 MB of them): a host that does not compress them would make each reader download
   them whole. Without them the worker starts Python the usual way, from Python and its packages'
@@ -42,7 +42,7 @@ def site_files() -> dict[str, bytes | Path]:
     files: dict[str, bytes | Path] = {}
     for path in sorted(DIST.rglob("*")):
         name = path.relative_to(DIST).as_posix()
-        if path.is_file() and not name.endswith(".gz") and not name.startswith(LEFT_OUT):
+        if path.is_file() and not name.endswith((".gz", ".zst")) and not name.startswith(LEFT_OUT):
             files[name] = path
     listed = json.loads((DIST / "build.json").read_text())
     lock = json.loads((DIST / "pyodide" / "pyodide-lock.json").read_text())

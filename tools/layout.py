@@ -30,6 +30,8 @@ VENDOR = (
     ("uplot", "LICENSE"),
     ("fflate", "esm/browser.js"),  # the batch's zip, written as results arrive
     ("fflate", "LICENSE"),
+    ("fzstd", "esm/index.mjs"),  # the worker unpacks the large files' .zst twins
+    ("fzstd", "LICENSE"),
 )
 # The code editor: CodeMirror 6 is ES modules with bare imports, so the build bundles these
 # exports into one file, dist/vendor/codemirror/codemirror.js (cached by the lock's digest).

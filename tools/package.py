@@ -97,7 +97,7 @@ def package(out: Path = PACKAGE, wheels: tuple[Path, ...] = ()) -> Path:
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
         for path in sorted(DIST.rglob("*")):
             name = path.relative_to(DIST).as_posix()
-            if path.is_file() and name.removesuffix(".gz") not in replaced:
+            if path.is_file() and name.removesuffix(".gz").removesuffix(".zst") not in replaced:
                 zf.write(path, f"ndlab/site/{name}")
         for name, data in replaced.items():
             zf.writestr(f"ndlab/site/{name}", data)

@@ -150,24 +150,17 @@ def codemirror_bundle() -> Path:
 
 
 def manifest() -> dict:
-    """Every file of dist/ with its size and sha256; the size of the .gz twin of each file the
+    """Every file of dist/ with its size and sha256; the size of the .zst twin of each file the
     worker fetches and unpacks itself where it can (``packed``); the bytes the worker downloads
     before Python is ready, so (``startup_bytes``) and as the plain files."""
     files = {
         p.relative_to(DIST).as_posix(): p.stat().st_size
         for p in sorted(DIST.rglob("*"))
-        if p.is_file() and p.suffix != ".gz"
+        if p.is_file() and p.suffix not in (".gz", ".zst")
     }
-    # the build's snapshots, in the order the worker tries them (their metadata says which engines
-    # each fits), and the packages' files they share
-    made = [snapshot_of(e) for e in SNAPSHOT_ENGINES if (DIST / snapshot_of(e)["meta"]).exists()]
+    made = made_snapshots()
     snapshot = {"files": SNAPSHOT_FILES, "made": made} if made else None
-    # the large files the worker fetches itself (Pyodide's scripts are imported instead)
-    fetched = [
-        "pyodide/pyodide.asm.wasm",
-        *((SNAPSHOT_FILES, *(m["file"] for m in made)) if snapshot else ()),
-    ]
-    twins = {name: DIST / f"{name}.gz" for name in fetched}
+    twins = {name: DIST / f"{name}.zst" for name in fetched_files(made)}
     packed = {name: twin.stat().st_size for name, twin in twins.items() if twin.exists()}
     digests = {name: sha256(DIST / name) for name in files}
     lock = json.loads((DIST / "pyodide" / "pyodide-lock.json").read_text())
@@ -231,6 +224,9 @@ def build(pyodide_dist: str | None = None) -> None:
     snapshot()
     saved = precompress()
     log(f"wrote    .gz copies of {len(COMPRESSIBLE)} kinds of file, {size(saved)} less to send")
+    fetched = [DIST / name for name in fetched_files(made_snapshots())]
+    run([venv_python(), ROOT / "tools" / "zstd_twin.py", *fetched])
+    log(f"wrote    .zst copies of the {len(fetched)} large files the worker fetches itself")
     info = manifest()
     (DIST / "build.json").write_text(json.dumps(info, indent=1))
     # The service worker lives at the root (its scope) and knows which build it caches.
@@ -240,8 +236,7 @@ def build(pyodide_dist: str | None = None) -> None:
         parts = [(f"memory ({m['engine']})", m["file"]) for m in info["snapshot"]["made"]]
         parts.append(("packages' files (shared)", SNAPSHOT_FILES))
         sizes = [
-            f"{name} {size(info['files'][path])} ({size((DIST / f'{path}.gz').stat().st_size)} "
-            "gzip-encoded)"
+            f"{name} {size(info['files'][path])} ({size(info['packed'][path])} as its .zst twin)"
             for name, path in parts
         ]
         log(f"the start-up snapshots: {', '.join(sizes)}")
@@ -271,6 +266,20 @@ def snapshot() -> None:
         return
     run([venv_python(), ROOT / "tools" / "snapshot.py", DIST, *at_hand])
     log(f"made     the start-up snapshots in {', '.join(at_hand)}")
+
+
+def made_snapshots() -> list[dict[str, str]]:
+    """The build's snapshots in dist/, in the order the worker tries them (their metadata says
+    which engines each fits)."""
+    return [snapshot_of(e) for e in SNAPSHOT_ENGINES if (DIST / snapshot_of(e)["meta"]).exists()]
+
+
+def fetched_files(made: list[dict[str, str]]) -> list[str]:
+    """The large files of dist/ the worker fetches itself, as their .zst twins where it can:
+    Pyodide's WebAssembly, the snapshots' memories and the packages' files they share (Pyodide's
+    scripts are imported instead)."""
+    snapshots = (SNAPSHOT_FILES, *(m["file"] for m in made)) if made else ()
+    return ["pyodide/pyodide.asm.wasm", *snapshots]
 
 
 def precompress() -> int:

@@ -1,38 +1,40 @@
 // @ts-check
 // The worker's downloads, counted and checked: Pyodide's go through `self.fetch`, their bytes
-// counted as they travel for the page's progress bar; a file with a .gz twin is fetched as the
-// twin and unpacked here; a package or a file of the build is checked against the sha256 its list
-// names (with WebCrypto, or the browser's `integrity` where there is none).
+// counted as they travel for the page's progress bar; a large file with a .zst twin is fetched as
+// the twin and unpacked here; a package or a file of the build is checked against the sha256 its
+// list names (with WebCrypto, or the browser's `integrity` where there is none).
+// @ts-ignore: build.py copies fzstd here from its npm package
+import { decompress } from "../vendor/fzstd/index.mjs";
 import { EVENT } from "../static/protocol.js";
 import { broadcast } from "./transport.js";
 
 /** Where the build puts Pyodide: its runtime, its lock and its packages. */
 export const PYODIDE_URL = new URL("../pyodide/", import.meta.url).href;
-/** @type {Record<string, string>} the types of the files with .gz twins the worker fetches */
-const MIME = { ".wasm": "application/wasm", ".json": "application/json", ".js": "text/javascript" };
+/** @type {Record<string, string>} the types of the files with .zst twins the worker fetches */
+const MIME = { ".wasm": "application/wasm", ".bin": "application/octet-stream" };
 
 /**
- * Whether this worker fetches the .gz twins the build writes and unpacks them itself, so that
- * the bytes that travel do not depend on the host compressing: with DecompressionStream, and
- * with WebCrypto to check the unpacked bytes (without it, a fetch's `integrity` checks the
- * plain file).
+ * Whether this worker fetches the .zst twins the build writes and unpacks them itself (Zstandard
+ * packs them a quarter smaller than gzip, whatever the host compresses): with WebCrypto to check
+ * the unpacked bytes (without it, a fetch's `integrity` checks the plain file).
  */
-const unpacks = () => typeof DecompressionStream === "function" && Boolean(crypto.subtle);
+const unpacks = () => Boolean(crypto.subtle);
 
 /**
- * The body of a response to a .gz twin, unpacked. A host that sends the twin gzip-encoded
- * itself (some map .gz to `Content-Encoding: gzip`) has had it unpacked by the browser already.
+ * The bytes of a .zst twin, unpacked (no browser's DecompressionStream reads Zstandard yet). A
+ * host that sends the twin zstd-encoded itself has had it unpacked by the browser already.
  * @param {Response} response @param {ReadableStream<Uint8Array>} body
  */
-const unpacked = (response, body) =>
-  response.headers.get("Content-Encoding")?.includes("gzip")
-    ? body
-    : body.pipeThrough(/** @type {any} */ (new DecompressionStream("gzip")));
+async function unpacked(response, body) {
+  const bytes = new Uint8Array(await new Response(body).arrayBuffer());
+  // (fzstd, given the plain size's buffer to fill, took four times as long)
+  return response.headers.get("Content-Encoding")?.includes("zstd") ? bytes : decompress(bytes);
+}
 
 /**
  * Pyodide's downloads, through `self.fetch`: their bytes are counted as they travel for the
  * page's progress bar (the expected total comes from build.json, which the build writes); a file
- * with a .gz twin (build.json's `packed`) is fetched as the twin and unpacked here when the
+ * with a .zst twin (build.json's `packed`) is fetched as the twin and unpacked here when the
  * worker can (`unpacks`); packages can be requested ahead, to be handed to Pyodide when it asks
  * for them with the same integrity.
  * @param {any} build build.json
@@ -59,7 +61,7 @@ export function watchDownloads(build) {
   ) => {
     const url = String(input instanceof Request ? input.url : input);
     const twin = url.startsWith(site) && !init?.integrity && packed.has(url.slice(site.length));
-    let response = twin ? await fetchOriginal(`${url}.gz`, init) : undefined;
+    let response = twin ? await fetchOriginal(`${url}.zst`, init) : undefined;
     const viaTwin = Boolean(response?.ok); // else the plain file (a twin gone missing)
     if (!response || !viaTwin) response = await fetchOriginal(input, init);
     if (!response.body) return response;
@@ -79,7 +81,7 @@ export function watchDownloads(build) {
     const headers = new Headers({
       "Content-Type": MIME[url.slice(url.lastIndexOf("."))] ?? "application/octet-stream",
     });
-    return new Response(unpacked(response, body), { status: 200, headers });
+    return new Response(await unpacked(response, body), { status: 200, headers });
   };
   /**
    * Download `url` and check it against the sha256 that `list` names for it. With WebCrypto its

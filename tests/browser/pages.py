@@ -91,6 +91,11 @@ JS_PIXELS = """(img) => {
 }"""
 
 
+def untwinned(path):
+    """The file of the build a requested path names: a .gz or .zst twin counts as its file."""
+    return path.removesuffix(".gz").removesuffix(".zst")
+
+
 def to_array(obj):
     """Turn {width, height, b64} from the page into an H×W×4 uint8 array."""
     data = np.frombuffer(base64.b64decode(obj["b64"]), dtype=np.uint8)

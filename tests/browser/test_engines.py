@@ -20,6 +20,7 @@ from conftest import serving, static_site
 from ndlab import labs
 from ndlab.dask_export import script_name
 from ndlab.reading import canonical
+from pages import untwinned
 from test_capabilities import CANCEL_LAB_MID_RUN
 from tools.engines import Chromium, Firefox, WebKit, missing
 from tools.layout import DIST
@@ -85,14 +86,12 @@ def test_start_first_result_and_the_snapshots_outcome(page, base_url):
         assert all(
             url.startswith(("http://127.0.0.1", "blob:", "data:", "about:")) for url in urls
         ), urls
-        # the snapshots' large files, or their .gz twins (their small metadata is read first)
-        large = [url for url in urls if url.removesuffix(".gz").endswith(LARGE)]
+        # the snapshots' large files, or their twins (their small metadata is read first)
+        large = [url for url in urls if untwinned(url).endswith(LARGE)]
         wheels = any(url.endswith(".whl") for url in urls)
         assert not (large and wheels), "both a snapshot and the wheels were downloaded"
         # one snapshot's memory (asked by the worker, and by the service worker for it)
-        memory = {
-            url.removesuffix(".gz") for url in large if url.removesuffix(".gz").endswith(MEMORY)
-        }
+        memory = {untwinned(url) for url in large if untwinned(url).endswith(MEMORY)}
         assert len(memory) == 1, memory
 
 
@@ -259,7 +258,7 @@ def test_offline_reload_with_the_server_stopped(engine):
         == 384
     )
     # the cache holds what this engine's start used: one snapshot's memory and the packages' files
-    cached = [path.removesuffix(".gz") for path in engine.evaluate(CACHED)]
+    cached = [untwinned(path) for path in engine.evaluate(CACHED)]
     assert len([path for path in cached if path.endswith(MEMORY)]) == 1, cached
     assert any(path.endswith(SNAPSHOT["files"]) for path in cached), cached
     assert not [path for path in cached if path.endswith(".whl")], cached

@@ -7,7 +7,7 @@ import ndlab
 from ndlab.bridge.pixels import to_rgba
 from ndlab.draft import shrink
 from ndlab.reading import canonical
-from pages import Guarded, cpython_pipeline, ink, page_pixels, wait_for_ink
+from pages import Guarded, cpython_pipeline, ink, page_pixels, untwinned, wait_for_ink
 
 OPS = [op["name"] for op in ndlab.catalog()["operations"]]
 FIRST_OPS = [
@@ -285,8 +285,8 @@ def test_python_starts_from_the_snapshot_downloading_each_file_once(browser, bas
     guarded.page.goto(base_url)
     guarded.wait_ready()
     guarded.close()
-    # each as itself or as its .gz twin, which the worker unpacks (not both)
-    files = [[folder, name.removesuffix(".gz")] for folder, name in requested]
+    # each as itself or as its twin, which the worker unpacks (not both)
+    files = [[folder, untwinned(name)] for folder, name in requested]
     assert files.count(["snapshot", "chromium.bin"]) == 1
     assert files.count(["snapshot", "files.bin"]) == 1
     assert files.count(["snapshot", "webkit.bin"]) == 0  # made in WebKit, where the build has it

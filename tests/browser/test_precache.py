@@ -10,7 +10,7 @@ import shutil
 
 import pytest
 
-from pages import Guarded
+from pages import Guarded, untwinned
 from test_offline import assert_works_offline, wait_for_precache
 from tools import server
 from tools.layout import DIST
@@ -101,7 +101,7 @@ def test_a_first_visit_fetches_each_file_once_and_a_return_visit_nothing(browser
         # the engine's start is cached, one way only: this Chromium restored the snapshot
         timings = guarded.page.evaluate("async () => (await ndlab.ready).timings")
         assert timings["snapshot"] == "restored"
-        cached = {p.removesuffix(".gz") for p in cached_paths(guarded.page)}
+        cached = {untwinned(p) for p in cached_paths(guarded.page)}
         made = json.loads((DIST / "build.json").read_text())["snapshot"]["made"]
         # the memory of the snapshot made in Chromium, not of those made in other engines
         assert {f"/{made[0]['file']}", "/snapshot/files.bin"} <= cached
@@ -120,7 +120,7 @@ def test_a_first_visit_fetches_each_file_once_and_a_return_visit_nothing(browser
 
 def next_build(folder, changed):
     """dist/ as the next build would be with one file, `changed`, edited: linked into `folder`,
-    that file, build.json and sw.js written anew (their .gz twins dropped)."""
+    that file, build.json and sw.js written anew (their twins dropped)."""
     shutil.copytree(DIST, folder, copy_function=os.link)
     build = json.loads((DIST / "build.json").read_text())
     edited = (DIST / changed).read_bytes() + b"\n"
@@ -130,7 +130,7 @@ def next_build(folder, changed):
     texts = {changed: edited, "build.json": json.dumps(build).encode()}
     texts["sw.js"] = f'const BUILD_ID = "{build["id"]}";\n{sw}'.encode()
     for name, data in texts.items():
-        for path in (folder / name, folder / f"{name}.gz"):
+        for path in (folder / name, folder / f"{name}.gz", folder / f"{name}.zst"):
             path.unlink(missing_ok=True)
         (folder / name).write_bytes(data)
     return build["id"]

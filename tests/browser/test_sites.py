@@ -22,7 +22,7 @@ from PIL import Image
 
 from conftest import static_site
 from ndlab import labs
-from pages import Guarded, cpython_pipeline
+from pages import Guarded, cpython_pipeline, untwinned
 from tools import server
 from tools.layout import DIST
 
@@ -169,7 +169,7 @@ def test_site_shows_three_demos_from_one_python(site, browser, ndlab_host, tmp_p
     # one runtime for the page's three demos, one download of Python's WebAssembly
     assert len({s["runtime"]["id"] for s in statuses}) == 1, statuses
     assert statuses[0]["runtime"]["shared"] and statuses[0]["runtime"]["connections"] == 3
-    # (as itself or as its .gz twin, which the worker unpacks)
-    wasm = {path: n for path, n in gets.items() if path.removesuffix(".gz").endswith(".asm.wasm")}
+    # (as itself or as its twin, which the worker unpacks)
+    wasm = {path: n for path, n in gets.items() if untwinned(path).endswith(".asm.wasm")}
     assert list(wasm.values()) == [1], wasm
     assert min(spreads) > 10, f"a demo looks blank (grey spread {spreads})"

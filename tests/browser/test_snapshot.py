@@ -8,7 +8,7 @@ import json
 import pytest
 
 from conftest import LAN_HOST
-from pages import Guarded
+from pages import Guarded, untwinned
 from tools.layout import DIST
 from tools.server import make_server, running
 
@@ -32,8 +32,8 @@ LARGE = (SNAPSHOT["files"], *(made["file"] for made in SNAPSHOT["made"]))
 
 
 def large_files(requested):
-    """The snapshots' large files among the URLs `requested` (as themselves or .gz twins)."""
-    return [u for u in requested if u.removesuffix(".gz").endswith(LARGE)]
+    """The snapshots' large files among the URLs `requested` (as themselves or their twins)."""
+    return [u for u in requested if untwinned(u).endswith(LARGE)]
 
 
 def answer(body):
@@ -107,11 +107,11 @@ def shifted_table(meta):
 
 def site_with(folder, name, data):
     """The built site in `folder` (links to dist/'s files) with `data` as its file `name` and no
-    .gz twin of it. Served as tools/server.py serves any file: a Playwright route would pass the
+    twin of it. Served as tools/server.py serves any file: a Playwright route would pass the
     snapshot's 60 MB through its protocol, which takes minutes on a loaded machine."""
     for path in DIST.rglob("*"):
         relative = path.relative_to(DIST)
-        if path.is_dir() or str(relative) in (name, f"{name}.gz"):
+        if path.is_dir() or str(relative) in (name, f"{name}.gz", f"{name}.zst"):
             continue
         (folder / relative).parent.mkdir(parents=True, exist_ok=True)
         (folder / relative).symlink_to(path)

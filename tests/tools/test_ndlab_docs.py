@@ -142,10 +142,10 @@ def test_a_fence_shown_as_code_stays_code():
     assert plugin.pages_with_demos == {"recipe.md"}
 
 
-def test_site_copy_leaves_out_gz_twins_and_the_snapshot():
+def test_site_copy_leaves_out_twins_and_the_snapshot():
     files = site_files()
     assert "embed.html" in files and "static/embed.js" in files and "catalog.json" in files
-    assert not [n for n in files if n.endswith(".gz") or n.startswith("snapshot/")]
+    assert not [n for n in files if n.endswith((".gz", ".zst")) or n.startswith("snapshot/")]
     listed = json.loads(files["build.json"])
     assert listed["snapshot"] is None
     assert set(listed["files"]) <= set(files)
