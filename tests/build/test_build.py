@@ -125,7 +125,7 @@ def test_a_snapshot_per_engine_profile_sharing_the_packages_files():
         files = {snapshot["file"]: sha256(DIST / snapshot["file"]), shared: sha256(DIST / shared)}
         assert meta["sha256"] == files
         assert set(files) <= set(info["packed"])
-    names = {p.name for p in (DIST / "snapshot").iterdir() if not p.name.endswith(".gz")}
+    names = {p.name for p in (DIST / "snapshot").iterdir() if not p.name.endswith((".gz", ".zst"))}
     assert names == {"files.bin", *(Path(m[k]).name for m in made for k in ("file", "meta"))}
 
 
