@@ -3,7 +3,8 @@
 The wheel holds the Sphinx extension and the MkDocs plugin (``docs_ext/ndlab_docs/``) and, as
 their package data in ``ndlab_docs/site/``, ndlab's site as a plain static host serves it best:
 
-- without the ``.gz`` and ``.zst`` twins of dist/ (``build.json`` lists none, so the worker asks for none);
+- without the ``.gz`` and ``.zst`` twins of dist/ (``build.json`` lists none, so the worker asks
+  for none);
 - without the start-up snapshots (``snapshot/``, 196 MB as they are, 51 MB gzipped, a browser
   downloading 133 MB of them): a host that does not compress them would make each reader download
   them whole. Without them the worker starts Python the usual way, from Python and its packages'
