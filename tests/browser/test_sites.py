@@ -66,7 +66,7 @@ def ndlab_host():
 
 def recipe(name, folder, ndlab_url):
     """Copy the site's sources into `folder` with ndlab's address put in; return the copy."""
-    shutil.copytree(SITES / name, folder)
+    shutil.copytree(SITES / name, folder, ignore=shutil.ignore_patterns("__pycache__"))
     for path in folder.rglob("*"):
         if path.is_file():
             path.write_text(path.read_text().replace(RECIPE_BASE, ndlab_url))
