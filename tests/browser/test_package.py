@@ -48,6 +48,8 @@ def test_unzipped_package_runs_an_operation(browser, tmp_path):
         zf.extractall(tmp_path / "unzipped")
     folder = tmp_path / "unzipped" / "ndlab"
     assert (folder / "Start ndlab (Windows).bat").exists()
+    # served from this computer: the large files as they are, sent gzip-encoded, not .zst twins
+    assert not list(folder.rglob("*.zst"))
     launcher = subprocess.Popen(
         [sys.executable, "start.py", "--port", "0", "--no-browser"],
         cwd=folder,
@@ -58,6 +60,8 @@ def test_unzipped_package_runs_an_operation(browser, tmp_path):
         url = re.search(r"http://127\.0\.0\.1:\d+/", launcher.stdout.readline()).group(0)
         guarded = Guarded(browser, url)
         guarded.wait_ready()
+        timings = guarded.page.evaluate("async () => (await ndlab.ready).timings")
+        assert timings["snapshot"] == "restored"
         width = guarded.page.evaluate(
             "async () => (await ndlab.run('sobel', {}, await ndlab.loadSample('coins'))).image.width"
         )
