@@ -11,7 +11,6 @@ import sys
 import threading
 from pathlib import Path
 
-from PIL import Image
 from playwright.sync_api import sync_playwright
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -20,6 +19,7 @@ sys.path.insert(0, str(ROOT))
 from tools import server  # noqa: E402
 from tools.chromium import CHROMIUM_FLAGS, find_chromium  # noqa: E402
 from tools.layout import DIST  # noqa: E402
+from tools.screenshot import save_palette_png  # noqa: E402
 
 CODE = """import numpy as np
 import matplotlib.pyplot as plt
@@ -68,10 +68,7 @@ def main():
         page.screenshot(path=shot, full_page=True, clip=box)
         browser.close()
     httpd.shutdown()
-    image = Image.open(shot).convert("RGB")
-    image.quantize(256, Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE).save(OUT, optimize=True)
-    shot.unlink()
-    print(f"wrote {OUT.relative_to(ROOT)} ({OUT.stat().st_size / 1e3:.0f} kB)")
+    save_palette_png(shot, OUT)
 
 
 if __name__ == "__main__":
