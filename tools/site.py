@@ -150,8 +150,8 @@ def codemirror_bundle() -> Path:
 
 
 def manifest() -> dict:
-    """Every file of dist/ with its size and sha256; the size of the .zst twin of each file the
-    worker fetches and unpacks itself where it can (``packed``); the bytes the worker downloads
+    """Every file of dist/ with its size and sha256; the size and sha256 of the .zst twin of each
+    file the worker fetches and unpacks itself where it can (``packed``); the bytes the worker downloads
     before Python is ready, so (``startup_bytes``) and as the plain files."""
     files = {
         p.relative_to(DIST).as_posix(): p.stat().st_size
@@ -161,7 +161,11 @@ def manifest() -> dict:
     made = made_snapshots()
     snapshot = {"files": SNAPSHOT_FILES, "made": made} if made else None
     twins = {name: DIST / f"{name}.zst" for name in fetched_files(made)}
-    packed = {name: twin.stat().st_size for name, twin in twins.items() if twin.exists()}
+    packed = {
+        name: {"size": twin.stat().st_size, "sha256": sha256(twin)}
+        for name, twin in twins.items()
+        if twin.exists()
+    }
     digests = {name: sha256(DIST / name) for name in files}
     lock = json.loads((DIST / "pyodide" / "pyodide-lock.json").read_text())
     startup = [f"pyodide/{f}" for f in (*PYODIDE_CORE, "python_stdlib.zip", "pyodide-lock.json")]
@@ -181,7 +185,7 @@ def manifest() -> dict:
         "id": build_id,
         "version": json.loads((ROOT / "package.json").read_text())["version"],
         "pyodide": PYODIDE_VERSION,
-        "startup_bytes": sum(packed.get(f, files[f]) for f in startup),
+        "startup_bytes": sum(packed[f]["size"] if f in packed else files[f] for f in startup),
         "startup_bytes_plain": sum(files[f] for f in startup),
         "packed": packed,
         "snapshot": snapshot,
@@ -236,7 +240,7 @@ def build(pyodide_dist: str | None = None) -> None:
         parts = [(f"memory ({m['engine']})", m["file"]) for m in info["snapshot"]["made"]]
         parts.append(("packages' files (shared)", SNAPSHOT_FILES))
         sizes = [
-            f"{name} {size(info['files'][path])} ({size(info['packed'][path])} as its .zst twin)"
+            f"{name} {size(info['files'][path])} ({size(info['packed'][path]['size'])} as its .zst twin)"
             for name, path in parts
         ]
         log(f"the start-up snapshots: {', '.join(sizes)}")

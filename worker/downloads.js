@@ -3,10 +3,9 @@
 // counted as they travel for the page's progress bar; a large file with a .zst twin is fetched as
 // the twin and unpacked here; a package or a file of the build is checked against the sha256 its
 // list names (with WebCrypto, or the browser's `integrity` where there is none).
-// @ts-ignore: build.py copies fzstd here from its npm package
-import { decompress } from "../vendor/fzstd/index.mjs";
 import { EVENT } from "../static/protocol.js";
 import { broadcast } from "./transport.js";
+import { hex, unpackChecked } from "./zstd.js";
 
 /** Where the build puts Pyodide: its runtime, its lock and its packages. */
 export const PYODIDE_URL = new URL("../pyodide/", import.meta.url).href;
@@ -21,14 +20,48 @@ const MIME = { ".wasm": "application/wasm", ".bin": "application/octet-stream" }
 const unpacks = () => Boolean(crypto.subtle);
 
 /**
- * The bytes of a .zst twin, unpacked (no browser's DecompressionStream reads Zstandard yet). A
- * host that sends the twin zstd-encoded itself has had it unpacked by the browser already.
- * @param {Response} response @param {ReadableStream<Uint8Array>} body
+ * A thread of its own (unzstd.js) to unpack and check a .zst twin; none where this worker cannot
+ * start one (no nested workers, or it fails to load). The runtime starts on this worker's thread
+ * meanwhile: unpacking the 63 MB memory here held it for half a second, and a thread for each
+ * twin lets the small runtime come out first.
+ * @returns {Promise<Worker | undefined>} once the thread is ready
  */
-async function unpacked(response, body) {
-  const bytes = new Uint8Array(await new Response(body).arrayBuffer());
-  // (fzstd, given the plain size's buffer to fill, took four times as long)
-  return response.headers.get("Content-Encoding")?.includes("zstd") ? bytes : decompress(bytes);
+function unpackThread() {
+  if (typeof Worker !== "function") return Promise.resolve(undefined);
+  return new Promise((resolve) => {
+    const thread = new Worker(new URL("./unzstd.js", import.meta.url), { type: "module" });
+    thread.onmessage = () => resolve(thread); // its first message: ready
+    thread.onerror = (event) => {
+      event.preventDefault();
+      thread.terminate();
+      resolve(undefined);
+    };
+  });
+}
+
+/**
+ * A .zst twin unpacked and checked (zstd.js), on a thread of its own where there can be one.
+ * @param {ArrayBuffer} packed @param {string} sha256 the twin's, hex @param {string} url
+ * @returns {Promise<Uint8Array<ArrayBuffer>>}
+ */
+async function unpack(packed, sha256, url) {
+  const thread = await unpackThread();
+  if (!thread) return unpackChecked(packed, sha256, url);
+  try {
+    return await new Promise((resolve, reject) => {
+      thread.onmessage = ({ data: { buffer, error } }) =>
+        error
+          ? reject(Object.assign(new Error(error.message), { name: error.name }))
+          : resolve(new Uint8Array(buffer));
+      thread.onerror = (event) => {
+        event.preventDefault();
+        reject(new Error(`${url} could not be unpacked: ${event.message || "its thread failed"}`));
+      };
+      thread.postMessage({ packed, sha256, url }, [packed]);
+    });
+  } finally {
+    thread.terminate();
+  }
 }
 
 /**
@@ -40,7 +73,8 @@ async function unpacked(response, body) {
  * @param {any} build build.json
  */
 export function watchDownloads(build) {
-  const packed = unpacks() ? new Set(Object.keys(build.packed)) : new Set();
+  /** @type {Map<string, {size: number, sha256: string}>} the twins, by the plain file's path */
+  const packed = new Map(unpacks() ? Object.entries(build.packed) : []);
   const total = packed.size ? build.startup_bytes : build.startup_bytes_plain;
   const site = new URL("../", import.meta.url).href;
   let loaded = 0;
@@ -55,12 +89,14 @@ export function watchDownloads(build) {
   const fetchOriginal = self.fetch.bind(self);
   /** @type {Map<string, {integrity: string, response: Promise<Response>}>} by URL */
   const ahead = new Map();
+  /** @type {WeakSet<Response>} responses unpacked from a twin whose sha256 was checked */
+  const checkedTwins = new WeakSet();
   const counted = async (
     /** @type {RequestInfo | URL} */ input,
     /** @type {RequestInit | undefined} */ init = undefined,
   ) => {
     const url = String(input instanceof Request ? input.url : input);
-    const twin = url.startsWith(site) && !init?.integrity && packed.has(url.slice(site.length));
+    const twin = url.startsWith(site) && !init?.integrity && packed.get(url.slice(site.length));
     let response = twin ? await fetchOriginal(`${url}.zst`, init) : undefined;
     const viaTwin = Boolean(response?.ok); // else the plain file (a twin gone missing)
     if (!response || !viaTwin) response = await fetchOriginal(input, init);
@@ -73,7 +109,7 @@ export function watchDownloads(build) {
       },
     });
     const body = response.body.pipeThrough(counter);
-    if (!viaTwin) {
+    if (!twin || !viaTwin) {
       const { status, statusText, headers } = response;
       return new Response(body, { status, statusText, headers });
     }
@@ -81,7 +117,13 @@ export function watchDownloads(build) {
     const headers = new Headers({
       "Content-Type": MIME[url.slice(url.lastIndexOf("."))] ?? "application/octet-stream",
     });
-    return new Response(await unpacked(response, body), { status: 200, headers });
+    // a host that sends the twin zstd-encoded itself has had it unpacked by the browser already
+    if (response.headers.get("Content-Encoding")?.includes("zstd"))
+      return new Response(await new Response(body).arrayBuffer(), { status: 200, headers });
+    const bytes = await new Response(body).arrayBuffer();
+    const plain = new Response(await unpack(bytes, twin.sha256, `${url}.zst`), { headers });
+    checkedTwins.add(plain);
+    return plain;
   };
   /**
    * Download `url` and check it against the sha256 that `list` names for it. With WebCrypto its
@@ -94,11 +136,9 @@ export function watchDownloads(build) {
   const checked = async (url, sha256, list, signal = undefined) => {
     if (!crypto.subtle) return counted(url, { integrity: sri(sha256), signal });
     const response = await counted(url, { signal });
-    if (!response.ok) return response;
+    if (!response.ok || checkedTwins.has(response)) return response;
     const bytes = await response.arrayBuffer();
-    const digest = Array.from(new Uint8Array(await crypto.subtle.digest("SHA-256", bytes)), (b) =>
-      b.toString(16).padStart(2, "0"),
-    ).join("");
+    const digest = hex(await crypto.subtle.digest("SHA-256", bytes));
     if (digest !== sha256)
       throw new TypeError(`${url} is not the file ${list} names (its sha256 is ${digest}).`);
     return new Response(bytes, { status: 200, headers: response.headers });

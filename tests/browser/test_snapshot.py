@@ -141,6 +141,20 @@ def test_a_damaged_snapshot_is_refused_and_python_starts_as_usual(
         guarded.close()
 
 
+def test_a_damaged_twin_is_refused_and_python_starts_as_usual(browser, tmp_path):
+    """One byte flipped in the .zst twin of the snapshot's memory: the worker checks the twin
+    against the sha256 build.json lists for it while it unpacks it."""
+    twin = f"{CHROMIUMS['file']}.zst"
+    damaged = bytearray((DIST / twin).read_bytes())
+    damaged[len(damaged) // 2] ^= 0xFF
+    with running(make_server(site_with(tmp_path, twin, damaged), 0)) as url:
+        guarded, timings = start(browser, url)
+        assert timings["snapshot"].startswith("refused: ")
+        assert f"{twin} is not the file build.json names" in timings["snapshot"]
+        assert run(guarded.page, CODE).endswith("1 ['ndlab.bridge.jobs', 'numpy', 'scipy']\n")
+        guarded.close()
+
+
 def test_a_snapshot_whose_libraries_go_elsewhere_is_refused_and_python_starts_as_usual(
     browser, base_url
 ):
