@@ -4,15 +4,19 @@ import { writeHelp } from "./views/common.js";
 
 /**
  * @typedef {{name: string, type: "float"|"int"|"bool"|"choice", default: any,
- *   min?: number|null, max?: number|null, step?: number|null, choices?: any[]|null, help?: string}} ParamSpec
+ *   min?: number|null, max?: number|null, step?: number|null, choices?: any[]|null, help?: string,
+ *   none?: string|null}} ParamSpec `none`: the number may be left to SciPy (null), which then uses
+ *   what `none` says
  */
 
 /** @param {ParamSpec} spec @param {string} id */
 function numberInputs(spec, id) {
+  // a number left to SciPy by default starts, once taken back, at its lowest
+  const start = String(spec.default ?? spec.min ?? 0);
   const number = Object.assign(document.createElement("input"), {
     type: "number",
     id,
-    value: String(spec.default),
+    value: start,
   });
   number.step = String(spec.step ?? (spec.type === "int" ? 1 : "any"));
   if (spec.min != null) number.min = String(spec.min);
@@ -25,7 +29,7 @@ function numberInputs(spec, id) {
     min: String(spec.min),
     max: String(spec.max),
     step: number.step,
-    value: String(spec.default),
+    value: start,
   });
   range.setAttribute("aria-label", `${spec.name} slider`);
   // The slider's own input event reaches the page (which then knows a drag is going on).
@@ -59,6 +63,36 @@ function inputFor(spec, id) {
 }
 
 /**
+ * The choice that leaves a number to SciPy (`spec.none` says what it then uses): while it is
+ * ticked the number's inputs are off, and the value is null.
+ * @param {ParamSpec} spec @param {string} id @param {HTMLInputElement[]} inputs the number's
+ */
+function noneChoice(spec, id, inputs) {
+  const box = Object.assign(document.createElement("input"), {
+    type: "checkbox",
+    id: `${id}-none`,
+    checked: spec.default === null,
+  });
+  const label = Object.assign(document.createElement("label"), {
+    htmlFor: box.id,
+    className: "none-choice",
+  });
+  label.append(box, ` ${spec.none}`);
+  // the number box, blank while SciPy chooses, shows its number again when taken back
+  const number = /** @type {HTMLInputElement} */ (inputs.find((input) => input.type === "number"));
+  let kept = number.value;
+  number.placeholder = "auto";
+  const sync = () => {
+    inputs.forEach((input) => (input.disabled = box.checked));
+    if (box.checked && number.value !== "") kept = number.value;
+    number.value = box.checked ? "" : kept;
+  };
+  box.addEventListener("input", sync);
+  sync();
+  return label;
+}
+
+/**
  * Draw the controls of `params` into `container`.
  * @param {HTMLElement} container @param {ParamSpec[]} params @param {Record<string, any>} values
  */
@@ -76,7 +110,9 @@ export function renderControls(container, params, values = {}) {
     const help = Object.assign(document.createElement("small"), { id: `${id}-help` });
     writeHelp(help, spec.help ?? "");
     inputs.forEach((input) => input.setAttribute("aria-describedby", help.id));
-    row.append(label, ...inputs, help);
+    row.append(label, ...inputs);
+    if (spec.none) row.append(noneChoice(spec, id, /** @type {HTMLInputElement[]} */ (inputs)));
+    row.append(help);
     container.append(row);
     if (spec.name in values) writeValue(container, spec, values[spec.name]);
   }
@@ -85,6 +121,14 @@ export function renderControls(container, params, values = {}) {
 /** @param {HTMLElement} container @param {ParamSpec} spec @param {any} value */
 function writeValue(container, spec, value) {
   const input = /** @type {HTMLInputElement} */ (container.querySelector(`#param-${spec.name}`));
+  const none = /** @type {HTMLInputElement | null} */ (
+    container.querySelector(`#param-${spec.name}-none`)
+  );
+  if (none) {
+    none.checked = value === null;
+    none.dispatchEvent(new Event("input"));
+    if (value === null) return;
+  }
   if (spec.type === "bool") input.checked = Boolean(value);
   else {
     input.value = String(value);
@@ -94,7 +138,7 @@ function writeValue(container, spec, value) {
 
 /**
  * Read the current values, typed as the spec says (an unparsable number stays a string,
- * so Python can name it in its message).
+ * so Python can name it in its message; a number left to SciPy is null).
  * @param {HTMLElement} container @param {ParamSpec[]} params
  */
 export function readControls(container, params) {
@@ -102,7 +146,11 @@ export function readControls(container, params) {
   const values = {};
   for (const spec of params) {
     const input = /** @type {HTMLInputElement} */ (container.querySelector(`#param-${spec.name}`));
-    if (spec.type === "bool") values[spec.name] = input.checked;
+    const none = /** @type {HTMLInputElement | null} */ (
+      container.querySelector(`#param-${spec.name}-none`)
+    );
+    if (none?.checked) values[spec.name] = null;
+    else if (spec.type === "bool") values[spec.name] = input.checked;
     else if (spec.type === "choice") values[spec.name] = input.value;
     else
       values[spec.name] =

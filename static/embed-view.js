@@ -158,6 +158,9 @@ async function startOp() {
     );
   }
   state.sample = sample.name;
+  // the two images' boxes take the sample's shape before either is drawn (a result of another
+  // shape is fitted into its box): the demo's height is final before Python answers
+  el.images.style.setProperty("--shape", `${sample.width} / ${sample.height}`);
   await view.openSample(sample.name);
   view.el.originalCaption.textContent = sample.title;
 }
@@ -169,24 +172,29 @@ let labView = null;
 
 async function startLab() {
   el.outputs.hidden = false;
-  labView = new LabsView(root, ndlab, {
-    onChange: (_, params) => {
-      state.params = params;
-      fullPageLink();
+  labView = new LabsView(
+    root,
+    ndlab,
+    {
+      onChange: (_, params) => {
+        state.params = params;
+        fullPageLink();
+      },
+      onMessage: (problem) => problem && failed(problem),
+      onResult: (result) => {
+        el.status.textContent = "";
+        finished({
+          kind: "lab",
+          name: result.name,
+          params: result.params,
+          values: result.outputs.values ?? {},
+          text: result.outputs.text ?? [],
+          timings: result.timings,
+        });
+      },
     },
-    onMessage: (problem) => problem && failed(problem),
-    onResult: (result) => {
-      el.status.textContent = "";
-      finished({
-        kind: "lab",
-        name: result.name,
-        params: result.params,
-        values: result.outputs.values ?? {},
-        text: result.outputs.text ?? [],
-        timings: result.timings,
-      });
-    },
-  });
+    { holdRoom: true }, // the lab's outputs hold their room before its first result
+  );
   labView.setCatalogue(await ndlab.labs());
   labView.select(state.spec.name, state.params);
 }
@@ -272,19 +280,23 @@ const decoded = decode();
 
 async function main() {
   const link = await decoded;
-  reportHeight();
   if (new URLSearchParams(location.hash.slice(1)).get("compact") === "1")
     document.body.classList.add("compact");
-  if (link.error)
-    return failed(
-      {
-        message: link.error,
-        hint: "Check the demo's name and parameters against ndlab's catalogue.",
-      },
-      true,
-    );
-  setState("loading");
-  await (state.kind === "lab" ? startLab() : startOp());
+  try {
+    if (link.error)
+      return failed(
+        {
+          message: link.error,
+          hint: "Check the demo's name and parameters against ndlab's catalogue.",
+        },
+        true,
+      );
+    setState("loading");
+    await (state.kind === "lab" ? startLab() : startOp());
+  } finally {
+    // the first height the host page gets is the demo's final one: its results' room is held
+    reportHeight();
+  }
   ndlab.ready.catch((/** @type {any} */ error) => failed(error, true));
 }
 

@@ -36,14 +36,22 @@ export class LabsView {
    * @param {{onChange: (lab: string, params: object, data: string | null) => void,
    *   onMessage: (problem: Problem) => void, onResult?: (result: any) => void}} hooks
    *   `onChange` gets the learner's table too (null: the lab's own data), for the link
+   * @param {{holdRoom?: boolean}} options `holdRoom`: before a lab's first result, hold the room
+   *   its outputs will take (the embed view, where the host page must not move when Python answers)
    */
-  constructor(root, ndlab, { onChange, onMessage, onResult = () => {} }) {
+  constructor(
+    root,
+    ndlab,
+    { onChange, onMessage, onResult = () => {} },
+    { holdRoom = false } = {},
+  ) {
     const el = parts(root, PARTS);
     this.el = el;
     this.ndlab = ndlab;
     this.onChange = onChange;
     this.onMessage = onMessage;
     this.onResult = onResult;
+    this.holdRoom = holdRoom;
     /** @type {any[]} */ this.labs = [];
     /** @type {any} */ this.lab = null;
     /** @type {Record<string, any>} */ this.params = {};
@@ -97,7 +105,11 @@ export class LabsView {
     // Plots are drawn to the width and colours they have: draw them again when the width changes
     // (presenter mode, a resized window or frame, a view shown after being hidden) or the theme.
     this.width = 0;
-    const redraw = () => this.shown && this.width > 0 && this.render(...this.shown);
+    const redraw = () => {
+      if (this.width === 0) return;
+      if (this.shown) this.render(...this.shown);
+      else if (this.el.outputs.classList.contains("placeholder")) this.reserve();
+    };
     new ResizeObserver(([entry]) => {
       if (entry.contentRect.width === this.width) return;
       this.width = entry.contentRect.width;
@@ -132,6 +144,7 @@ export class LabsView {
     this.offWithData();
     this.el.outputs.replaceChildren();
     this.shown = null;
+    if (this.holdRoom && this.lab.outputs) this.reserve();
     this.changed();
   }
 
@@ -234,12 +247,37 @@ export class LabsView {
     }
   }
 
+  /**
+   * Hold the room of the lab's outputs until its first result: the outline of them in its
+   * catalogue entry (their titles, sizes and sentences with the default parameters, without their
+   * data) drawn as blank placeholders of the same size.
+   */
+  reserve() {
+    this.draw(this.lab.outputs, this.lab.name);
+    this.el.outputs.classList.add("placeholder");
+    this.el.outputs.setAttribute("aria-busy", "true");
+    for (const child of this.el.outputs.children) child.setAttribute("aria-hidden", "true");
+  }
+
   /** @param {any} result @param {number} roundTripMs */
   render(result, roundTripMs) {
-    const { outputs } = result;
+    this.shown = [result, roundTripMs];
+    this.el.outputs.classList.remove("placeholder");
+    this.el.outputs.removeAttribute("aria-busy");
+    this.draw(result.outputs, result.name);
+    this.el.code.textContent = result.code;
+    if (this.el.downloadCode) this.el.downloadCode.disabled = false;
+    this.el.timings.textContent = `SciPy ${format(result.timings.compute_ms)} ms · round trip ${roundTripMs.toFixed(1)} ms`;
+    performance.mark("ndlab:lab-result");
+  }
+
+  /**
+   * Draw a lab's outputs, a result's or an outline's, into the outputs box.
+   * @param {any} outputs @param {string} name the lab's (names the tables' CSV files)
+   */
+  draw(outputs, name) {
     const box = this.el.outputs;
     box.replaceChildren();
-    this.shown = [result, roundTripMs];
     const setParams = (/** @type {Record<string, number>} */ values) => this.setParams(values);
     for (const sentence of outputs.text ?? [])
       box.append(
@@ -251,11 +289,7 @@ export class LabsView {
     for (const plot of outputs.plots ?? []) drawPlot(figures, plot, setParams);
     if (Object.keys(outputs.values ?? {}).length) box.append(valuesView(outputs.values));
     for (const table of outputs.tables ?? [])
-      box.append(tableView(table, `${result.name}-${table.title ?? "table"}`));
-    this.el.code.textContent = result.code;
-    if (this.el.downloadCode) this.el.downloadCode.disabled = false;
-    this.el.timings.textContent = `SciPy ${format(result.timings.compute_ms)} ms · round trip ${roundTripMs.toFixed(1)} ms`;
-    performance.mark("ndlab:lab-result");
+      box.append(tableView(table, `${name}-${table.title ?? "table"}`));
   }
 }
 

@@ -138,16 +138,19 @@ function checkLabData(lab, value, what) {
 }
 
 /**
- * Check parameters from a URL against an operation's or lab's spec: known names, plain values.
- * Their ranges are checked by Python, which names the parameter in its message.
- * @param {{params: {name: string}[]}} spec @param {any} params @param {string} where
+ * Check parameters from a URL against an operation's or lab's spec: known names, plain values
+ * (null for a number left to SciPy, whose spec says `none`). Their ranges are checked by Python,
+ * which names the parameter in its message.
+ * @param {{params: {name: string, none?: string | null}[]}} spec @param {any} params @param {string} where
  */
 function checkParams(spec, params, where) {
   if (typeof params !== "object" || params === null || Array.isArray(params))
     return `${where} has parameters that are not an object.`;
-  const known = new Set(spec.params.map((p) => p.name));
+  const known = new Map(spec.params.map((p) => [p.name, p]));
   for (const [key, value] of Object.entries(params)) {
-    if (!known.has(key)) return `${where} has no parameter ${quoted(key)}.`;
+    const param = known.get(key);
+    if (!param) return `${where} has no parameter ${quoted(key)}.`;
+    if (value === null && param.none) continue;
     if (!["number", "boolean", "string"].includes(typeof value))
       return `${where}: ${key} must be a number, true/false or a word.`;
   }
@@ -228,8 +231,12 @@ export function decodeEmbed(hash, ops, labs) {
     : { kind, spec, sample: query.get("sample"), params, origins, error: null };
 }
 
-/** A parameter written in a URL as text, typed as its spec says. @param {{type: string}} spec @param {string} text */
+/**
+ * A parameter written in a URL as text, typed as its spec says ("null" leaves a number to SciPy).
+ * @param {{type: string, none?: string | null}} spec @param {string} text
+ */
 function fromText(spec, text) {
+  if (spec.none && text === "null") return null;
   if (spec.type === "bool") return text === "true" || text === "1";
   if (spec.type === "choice") return text;
   return text.trim() !== "" && Number.isFinite(Number(text)) ? Number(text) : text;

@@ -37,7 +37,8 @@ function pathsFor(kind, large) {
 
 /**
  * @param {HTMLElement} container
- * @param {any} plot {id, title, x_label, y_label, series: [{label, x, y, kind}], log_y?, click?}
+ * @param {any} plot {id, title, x_label, y_label, series: [{label, x, y, kind}], log_y?, click?};
+ *   an outline's series have no x and y (labs' catalogue entries): the plot is drawn empty
  * @param {(values: Record<string, number>) => void} onClick sets parameters from a click
  */
 export function drawPlot(container, plot, onClick) {
@@ -47,7 +48,10 @@ export function drawPlot(container, plot, onClick) {
   container.append(figure);
   // uPlot wants one x array: join the series' own x values, with gaps where a series has none.
   const data = uPlot.join(
-    plot.series.map((/** @type {any} */ s) => [s.x, s.y.map((/** @type {any} */ v) => v ?? null)]),
+    plot.series.map((/** @type {any} */ s) => [
+      s.x ?? [],
+      (s.y ?? []).map((/** @type {any} */ v) => v ?? null),
+    ]),
   );
   // The figure's padding and border take about 20 px of the container's width. In presenter mode
   // a plot takes the whole width, and its axes (drawn on the canvas, so out of CSS's reach) large type.
@@ -105,7 +109,8 @@ const decode = (b64) => Uint8ClampedArray.from(atob(b64), (c) => c.charCodeAt(0)
 
 /**
  * @param {HTMLElement} container
- * @param {any} map {id, title, extent: [x0, x1, y0, y1], width, height, rgba_b64, range, paths?, points?, click?}
+ * @param {any} map {id, title, extent: [x0, x1, y0, y1], width, height, rgba_b64, range, paths?, points?, click?};
+ *   an outline's has no rgba_b64 (labs' catalogue entries): the canvas is left blank
  * @param {(values: Record<string, number>) => void} onClick
  */
 export function drawHeatmap(container, map, onClick) {
@@ -121,15 +126,17 @@ export function drawHeatmap(container, map, onClick) {
     ((x - x0) / (x1 - x0)) * canvas.width,
     ((y1 - y) / (y1 - y0)) * canvas.height,
   ];
-  const pixels = new ImageData(decode(map.rgba_b64), map.width, map.height);
-  const source = Object.assign(document.createElement("canvas"), {
-    width: map.width,
-    height: map.height,
-  });
-  /** @type {CanvasRenderingContext2D} */ (source.getContext("2d")).putImageData(pixels, 0, 0);
   const ctx = /** @type {CanvasRenderingContext2D} */ (canvas.getContext("2d"));
-  ctx.imageSmoothingEnabled = false;
-  ctx.drawImage(source, 0, 0, canvas.width, canvas.height);
+  if (map.rgba_b64) {
+    const pixels = new ImageData(decode(map.rgba_b64), map.width, map.height);
+    const source = Object.assign(document.createElement("canvas"), {
+      width: map.width,
+      height: map.height,
+    });
+    /** @type {CanvasRenderingContext2D} */ (source.getContext("2d")).putImageData(pixels, 0, 0);
+    ctx.imageSmoothingEnabled = false;
+    ctx.drawImage(source, 0, 0, canvas.width, canvas.height);
+  }
   (map.paths ?? []).forEach((/** @type {any} */ path, /** @type {number} */ i) => {
     ctx.strokeStyle = ["#ffffff", "#ff6b6b", "#ffd166"][i % 3];
     ctx.lineWidth = 2;

@@ -56,7 +56,7 @@ def generate(skimage_wheel: str) -> None:
     import ndlab.labs
 
     (DIST / "catalog.json").write_text(json.dumps(ndlab.catalog(), indent=1))
-    (DIST / "labs.json").write_text(json.dumps(ndlab.labs.catalog(), indent=1))
+    (DIST / "labs.json").write_text(json.dumps(ndlab.labs.catalog(outlines=True), indent=1))
     # the one set of hints, for what Python never sees too (static/protocol.js imports it)
     hints = json.dumps(ndlab.bridge.errors.HINTS, indent=1)
     (DIST / "hints.js").write_text(f"// ndlab.bridge.errors.HINTS\nexport default {hints};\n")

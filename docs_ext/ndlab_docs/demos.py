@@ -189,6 +189,8 @@ def check_params(spec, params, what):
 def value_problem(param, value):
     """What `value` must be for the declared parameter `param` when it is not, or None."""
     kind = param["type"]
+    if value is None and param.get("none"):  # a number left to SciPy
+        return None
     if kind == "bool":
         return None if isinstance(value, bool) else "must be true or false"
     if kind == "choice":

@@ -128,6 +128,11 @@ class Param:
         A length, an area or a frequency measured in pixels of the image: a
         draft on a copy k times smaller divides it by k, k² or 1/k (see
         :mod:`ndlab.draft`).
+    none : str, optional
+        For a number that SciPy may choose itself from the data (such as
+        UnivariateSpline's ``s=None``): None is a valid value, and this says
+        what SciPy then uses; the page offers it as a choice beside the
+        number. The default may then be None.
     """
 
     name: str
@@ -140,6 +145,7 @@ class Param:
     help: str = ""
     typical: tuple | None = None
     unit: str | None = None
+    none: str | None = None
 
     def __post_init__(self):
         if self.unit is not None and (self.unit not in UNITS or self.type not in ("int", "float")):
@@ -150,6 +156,8 @@ class Param:
             raise ValueError(f"{self.name}: type must be one of {PARAM_TYPES}, got {self.type!r}")
         if (self.type == "choice") != (self.choices is not None):
             raise ValueError(f"{self.name}: choices must be given exactly for type 'choice'")
+        if self.none is not None and self.type not in ("int", "float"):
+            raise ValueError(f"{self.name}: only a number may be left to SciPy (none)")
         if self.step is not None and not self.step > 0:
             raise ValueError(f"{self.name}: step must be positive, got {self.step!r}")
         self.validate(self.default)
@@ -164,6 +172,8 @@ class Param:
             is not one of the choices. The message names the parameter and
             the value received.
         """
+        if value is None and self.none is not None:
+            return None
         if self.type == "bool":
             if not isinstance(value, (bool, np.bool_)):
                 raise ValueError(f"{self.name} must be true or false, got {value!r}")
@@ -206,6 +216,7 @@ class Param:
             "help": self.help,
             "typical": None if self.typical is None else list(self.typical),
             "unit": self.unit,
+            "none": self.none,
         }
 
 

@@ -242,3 +242,57 @@ def test_embed_view_shows_a_pipeline_and_a_host_sets_its_last_step(fresh, base_u
     page.wait_for_function("() => document.body.dataset.state === 'ready'")
     link = page.locator("#open-full").get_attribute("href")
     assert "gaussian_filter" in unquote(link) and '"connectivity":2' in unquote(link)
+
+
+STEADY_HOST = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Demos in a column of text</title>
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<script src="{ndlab}static/embed.js" defer></script></head>
+<body><p>Text above the demos.</p>
+<div id="image" data-ndlab="rotate" data-sample="coins" data-params='{{"angle": 90, "reshape": true}}'></div>
+<p>Text between the demos.</p>
+<div id="lab" data-ndlab="fit_curve"></div>
+<p id="below">Text below the demos.</p>
+</body></html>
+"""
+
+# The demos' heights on the host page, and where the text below them starts.
+HEIGHTS = """() => [
+  ...['image', 'lab'].map((id) => document.getElementById(id).getBoundingClientRect().height),
+  document.getElementById('below').getBoundingClientRect().top,
+]"""
+
+
+@pytest.mark.parametrize("width", [1280, 390], ids=["desktop", "phone"])
+def test_demos_keep_their_height_when_python_answers(browser, base_url, tmp_path, width):
+    """A demo's layout is final before its first result: the host page's text does not move when
+    Python answers. Python's start is held (its worker's script is not answered) until the demos
+    have told the host page their height; measured then and after the first results. The image
+    demo's result is the sample turned a quarter: taller than the box the sample's shape holds."""
+    (tmp_path / "index.html").write_text(STEADY_HOST.format(ndlab=base_url))
+    with static_site(tmp_path) as url:
+        guarded = Guarded(browser, viewport={"width": width, "height": 3000})
+        held = []
+        guarded.context.route("**/worker/worker.js", lambda route: held.append(route))
+        page = guarded.page
+        page.goto(url)
+        # each frame tells its height once its results' room is held (before, the frame's own 24rem)
+        page.wait_for_function(
+            "() => ['image', 'lab'].every((id) => "
+            "document.querySelector(`#${id} iframe`)?.style.height.endsWith('px'))"
+        )
+        starting = page.evaluate(HEIGHTS)
+        assert held, "Python's start was not held"
+        assert [state(page, i) for i in ("image", "lab")] == ["loading"] * 2
+        page.screenshot(path=tmp_path / "starting.png")
+        for route in held:
+            route.continue_()
+        page.wait_for_function(
+            "() => ['image', 'lab'].every((id) => "
+            "document.getElementById(id).dataset.ndlabState === 'ready')"
+        )
+        answered = page.evaluate(HEIGHTS)
+        page.screenshot(path=tmp_path / "answered.png")
+        guarded.close()
+    assert answered == pytest.approx(starting, abs=3), f"starting {starting}, answered {answered}"
+    assert answered[1] > 2 * answered[0] / 3  # the lab's outputs are there, not left out

@@ -11,6 +11,7 @@ import pytest
 from scipy import interpolate
 
 from pages import Guarded
+from test_lab_script import run_script
 
 SCREENS = {"phone": (390, 844), "desktop": (1280, 800)}
 RESULT = "() => performance.getEntriesByName('ndlab:result').length > 0"
@@ -240,9 +241,14 @@ def test_help_shows_code_as_code(browser, base_url):
 MAXIMA = np.load(Path(__file__).resolve().parents[2] / "data/scipy-lectures/max-speeds.npy")
 
 
-def yearly_maxima(n):
+# Twelve yearly maxima of a gustier site: SciPy's default smoothing (s = 12, the number of points)
+# and the chapter's s = 21 give 50-year speeds about 1 m/s apart (tests/py/labs: GUSTY_MAXIMA).
+GUSTY = np.array([31.5, 11.7, 26.4, 26.4, 33.9, 38.8, 24.8, 26.8, 14.8, 17.7, 37.3, 30.9])
+
+
+def yearly_maxima(n, maxima=MAXIMA):
     """A learner's table of `n` yearly maxima, with a column the lab does not take."""
-    rows = (f"6110, {1990 + i}, {speed:.2f}" for i, speed in enumerate(MAXIMA[:n]))
+    rows = (f"6110, {1990 + i}, {speed:.2f}" for i, speed in enumerate(maxima[:n]))
     return "station, year, max_speed\n" + "\n".join(rows)
 
 
@@ -259,29 +265,47 @@ def use_table(page, table):
     page.click("#lab-data-use")
 
 
-@pytest.mark.parametrize(("n", "size"), [(12, "phone"), (21, "desktop")])
-def test_a_learners_yearly_maxima_give_the_50_year_speed(browser, base_url, n, size):
+@pytest.mark.parametrize(
+    ("maxima", "size"), [(GUSTY, "phone"), (MAXIMA, "desktop")], ids=["gusty-12", "chapter-21"]
+)
+def test_a_learners_yearly_maxima_give_the_50_year_speed(browser, base_url, maxima, size):
     """The chapter's answer is the spline's: the sorted maxima against (i + 1)/(N + 1), at
-    1 - 1/50, here computed with SciPy from the same numbers (21 years: the chapter's 32.98).
-    The results of the table put in use come into view."""
+    1 - 1/50, smoothed as SciPy does by default (s = the number of maxima), here computed with
+    SciPy from the same numbers (the chapter's 21 years: 32.98). The control says SciPy's default
+    is used, and the script shown beside the results prints the same speed. The results of the
+    table put in use come into view."""
+    n = maxima.size
     width, height = SCREENS[size]
     guarded = Guarded(browser, viewport={"width": width, "height": height})
     try:
         page = guarded.page
         page.goto(base_url + "#lab=wind_return_speed")
         page.wait_for_function(LAB_RESULT)
-        use_table(page, yearly_maxima(n))
+        use_table(page, yearly_maxima(n, maxima))
         page.wait_for_function(LAB_RESULT)
-        maxima = np.sort(MAXIMA[:n].round(2).astype(float))
+        speeds = np.sort([float(f"{speed:.2f}") for speed in maxima])  # as the table has them
         probability = np.arange(1, n + 1) / (n + 1)
-        spline = interpolate.UnivariateSpline(probability, maxima, s=21.0)(1 - 1 / 50)
+        spline = interpolate.UnivariateSpline(probability, speeds, s=None)(1 - 1 / 50)
         answer = page.locator("#lab-outputs .answer").first.inner_text()
         assert f"is {spline:.2f} m/s from the spline" in answer
         assert page.locator("#lab-message").is_hidden()
         assert "Your data is in use" in page.locator(".lab-data-status").inner_text()
         if n == 21:
             assert f"{spline:.2f}" == "32.98"
+        else:  # the chapter's s = 21 would give another answer
+            chapters_s = interpolate.UnivariateSpline(probability, speeds, s=21.0)(1 - 1 / 50)
+            assert f"is {chapters_s:.2f} m/s" not in answer
         in_view_and_focused(page, "#lab-outputs")
+        default = page.get_by_label("SciPy's default: the number of yearly maxima")
+        assert default.is_checked() and page.locator("#param-smoothing").is_disabled()
+        legend = page.locator("#lab-outputs figure[data-plot=quantiles] .u-legend")
+        assert f"spline (s = {n}, SciPy's default)" in legend.inner_text()
+        code = page.locator("#lab-code").text_content()
+        assert "\nsmoothing = None\n" in code
+        [printed] = [
+            line for line in run_script(code).splitlines() if line.startswith("spline_speed: ")
+        ]
+        assert float(printed.removeprefix("spline_speed: ")) == pytest.approx(spline, rel=1e-9)
     finally:
         guarded.close()
 
@@ -437,7 +461,7 @@ def test_n_years_is_off_with_the_learners_years(browser, base_url):
         assert row.get_attribute("title") == (
             "Not used with your data: it applies only to a table without its first column (year)."
         )
-        for name in ("smoothing", "years"):
+        for name in ("smoothing-none", "years"):
             assert page.locator(f"#param-{name}").is_enabled(), name
         # the speeds alone: the lab splits them into n_years years again
         page.get_by_label("Use year").uncheck()

@@ -162,6 +162,7 @@ def test_catalog_entries_describe_the_functions():
                 "help",
                 "typical",
                 "unit",
+                "none",
             }
             assert param["help"]
             # a parameter measured in pixels says so in its help too

@@ -13,7 +13,7 @@ from time import perf_counter
 
 from .. import interrupt
 from ..registry import Param, Registry, validate_params
-from .outputs import present
+from .outputs import outline, present
 from .scripts import script
 
 CATEGORIES = (
@@ -240,19 +240,34 @@ def run(name, /, progress=None, data=None, **params):
     return LabResult(name, params, present(raw), code, {"compute_ms": compute_ms})
 
 
-def catalog():
+def catalog(outlines=False):
     """Return the JSON-ready catalogue of labs.
+
+    Parameters
+    ----------
+    outlines : bool
+        Also run each lab with its default parameters and give the outline
+        of its outputs as ``outputs`` (:func:`ndlab.labs.outputs.outline`):
+        what the build writes to labs.json, so that the page can hold the
+        outputs' room before Python has started.
 
     Returns
     -------
     dict
         ``{"labs": [...]}`` ordered by category, then declaration order;
         each entry has ``name, category, title, summary, about, doc,
-        params``.
+        params, data`` (and ``outputs`` with `outlines`).
 
     Examples
     --------
     >>> catalog()["labs"][0]["category"]
     'optimize'
+    >>> entry = catalog(outlines=True)["labs"][0]
+    >>> [plot["id"] for plot in entry["outputs"]["plots"]]
+    ['f']
     """
-    return {"labs": [item.to_dict() for item in labs()]}
+    entries = [item.to_dict() for item in labs()]
+    if outlines:
+        for entry in entries:
+            entry["outputs"] = outline(run(entry["name"]).outputs)
+    return {"labs": entries}

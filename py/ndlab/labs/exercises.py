@@ -520,12 +520,13 @@ MIN_YEARS = 4
         Param(
             "smoothing",
             "float",
-            21.0,
+            None,
             min=0,
             max=100,
             step=0.5,
-            help="Smoothing factor s of UnivariateSpline. SciPy's default is the number of "
-            "points: 21 for the chapter's 21 years, 12 for 12 years of your data.",
+            none="SciPy's default: the number of yearly maxima",
+            help="Smoothing factor s of UnivariateSpline; None, SciPy's default, is the number "
+            "of points: 21 for the chapter's 21 years, 12 for 12 years of your data.",
         ),
         Param("years", "float", 50.0, min=2, max=200, step=1, help="Return period in years."),
     ],
@@ -540,7 +541,7 @@ MIN_YEARS = 4
         "Gumbel distribution fitted by maximum likelihood (stats.gumbel_r.fit) is an extra."
     ),
 )
-def wind_return_speed(record, *, n_years=21, smoothing=21.0, years=50.0):
+def wind_return_speed(record, *, n_years=21, smoothing=None, years=50.0):
     """Estimate the wind speed of a return period from a wind record's annual maxima.
 
     Parameters
@@ -631,7 +632,9 @@ def wind_return_speed(record, *, n_years=21, smoothing=21.0, years=50.0):
                 "series": [
                     {"label": "sorted maxima", "x": probability, "y": speeds, "kind": "points"},
                     {
-                        "label": f"spline (s = {smoothing:g})",
+                        "label": f"spline (s = {n_years}, SciPy's default)"
+                        if smoothing is None
+                        else f"spline (s = {smoothing:g})",
                         "x": p,
                         "y": quantile(p),
                         "kind": "line",

@@ -88,6 +88,35 @@ def to_json(value):
     return value
 
 
+def outline(outputs):
+    """Return the outline of JSON-ready outputs: what sizes them on the page, without their data.
+
+    Every section is kept as it is except the arrays: a plot's series keep
+    their label and kind, not their ``x`` and ``y``; a heat map keeps its
+    size, extent and range, not its pixels. The catalogue gives each lab the
+    outline of its outputs with its default parameters
+    (:func:`ndlab.labs.core.catalog`), so that an embedded demo can hold their
+    room before Python has started and its first result does not move the
+    page around it.
+
+    Examples
+    --------
+    >>> plot = {"id": "p", "title": "T", "x_label": "x", "y_label": "y",
+    ...         "series": [{"label": "s", "x": [0, 1], "y": [1, 2], "kind": "line"}]}
+    >>> outline(present({"plots": [plot], "text": ["Done."]}))["plots"][0]["series"]
+    [{'label': 's', 'kind': 'line'}]
+    """
+    plots = [
+        {**plot, "series": [{"label": s["label"], "kind": s["kind"]} for s in plot["series"]]}
+        for plot in outputs["plots"]
+    ]
+    heatmaps = [
+        {key: value for key, value in heatmap.items() if key not in ("rgba_b64", "paths", "points")}
+        for heatmap in outputs["heatmaps"]
+    ]
+    return {**outputs, "plots": plots, "heatmaps": heatmaps}
+
+
 def colormap(t):
     """Return uint8 RGBA colours for `t` in [0, 1]; NaN gives transparent black.
 

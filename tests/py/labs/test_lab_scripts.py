@@ -226,7 +226,7 @@ def test_yearly_maxima_leave_n_years_unused():
     years = np.column_stack([np.arange(1990.0, 2002.0), np.linspace(20, 31, 12)])
     code = labs.run("wind_return_speed", data=years).code
     assert (
-        "# The lab's parameters: change them and run the script again.\nsmoothing = 21.0\n"
+        "# The lab's parameters: change them and run the script again.\nsmoothing = None\n"
         "years = 50.0\n# Not used with your data: they apply only to a table without its first "
         "column (year).\nn_years = 21\n"
     ) in code
