@@ -20,51 +20,6 @@ const MIME = { ".wasm": "application/wasm", ".bin": "application/octet-stream" }
 const unpacks = () => Boolean(crypto.subtle);
 
 /**
- * A thread of its own (unzstd.js) to unpack and check a .zst twin; none where this worker cannot
- * start one (no nested workers, or it fails to load). The runtime starts on this worker's thread
- * meanwhile: unpacking the 63 MB memory here held it for half a second, and a thread for each
- * twin lets the small runtime come out first.
- * @returns {Promise<Worker | undefined>} once the thread is ready
- */
-function unpackThread() {
-  if (typeof Worker !== "function") return Promise.resolve(undefined);
-  return new Promise((resolve) => {
-    const thread = new Worker(new URL("./unzstd.js", import.meta.url), { type: "module" });
-    thread.onmessage = () => resolve(thread); // its first message: ready
-    thread.onerror = (event) => {
-      event.preventDefault();
-      thread.terminate();
-      resolve(undefined);
-    };
-  });
-}
-
-/**
- * A .zst twin unpacked and checked (zstd.js), on a thread of its own where there can be one.
- * @param {ArrayBuffer} packed @param {string} sha256 the twin's, hex @param {string} url
- * @returns {Promise<Uint8Array<ArrayBuffer>>}
- */
-async function unpack(packed, sha256, url) {
-  const thread = await unpackThread();
-  if (!thread) return unpackChecked(packed, sha256, url);
-  try {
-    return await new Promise((resolve, reject) => {
-      thread.onmessage = ({ data: { buffer, error } }) =>
-        error
-          ? reject(Object.assign(new Error(error.message), { name: error.name }))
-          : resolve(new Uint8Array(buffer));
-      thread.onerror = (event) => {
-        event.preventDefault();
-        reject(new Error(`${url} could not be unpacked: ${event.message || "its thread failed"}`));
-      };
-      thread.postMessage({ packed, sha256, url }, [packed]);
-    });
-  } finally {
-    thread.terminate();
-  }
-}
-
-/**
  * Pyodide's downloads, through `self.fetch`: their bytes are counted as they travel for the
  * page's progress bar (the expected total comes from build.json, which the build writes); a file
  * with a .zst twin (build.json's `packed`) is fetched as the twin and unpacked here when the
@@ -121,7 +76,7 @@ export function watchDownloads(build) {
     if (response.headers.get("Content-Encoding")?.includes("zstd"))
       return new Response(await new Response(body).arrayBuffer(), { status: 200, headers });
     const bytes = await new Response(body).arrayBuffer();
-    const plain = new Response(await unpack(bytes, twin.sha256, `${url}.zst`), { headers });
+    const plain = new Response(await unpackChecked(bytes, twin.sha256, `${url}.zst`), { headers });
     checkedTwins.add(plain);
     return plain;
   };

@@ -1,7 +1,9 @@
 // @ts-check
 // A .zst twin unpacked by fzstd (no browser's DecompressionStream reads Zstandard yet) and checked
-// against the sha256 build.json lists for it: the twin is hashed while fzstd unpacks it, which
-// costs less than hashing the plain bytes after (a fifth of their size).
+// against the sha256 build.json lists for it: WebCrypto hashes the twin while fzstd unpacks it,
+// which costs less than hashing the plain bytes after (five times the size). It unpacks on the
+// worker's own thread: a thread of its own for each twin (a nested worker) sometimes never
+// started or never answered in Firefox ESR 153 (4 of 20 starts), leaving the page waiting.
 // @ts-ignore: build.py copies fzstd here from its npm package
 import { decompress } from "../vendor/fzstd/index.mjs";
 
