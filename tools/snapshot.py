@@ -3,11 +3,13 @@
 Run by ``build.py build`` in its venv, once dist/ holds the runtime, the packages and the worker,
 with the engines to make them in (tools/engines.py: Chromium, then WebKit where the machine has
 it). It writes into dist/snapshot/ the packages' files unpacked as Pyodide installs them, one
-after the other (``files.bin``, shared by every snapshot), serves dist/ on 127.0.0.1, and in each
-engine runs ``makeSnapshot`` of worker/snapshot.js on those files. The page sends the memory back
-(a PUT to this server); it is written as ``<engine>.bin``, and ``<engine>.json`` is its metadata:
-the engine's profile (how it lays out functions), where each library went, the key of the runtime
-and packages it was made from, the list of files, and the sha256 of the two files. An engine that
+after the other (``files.bin``), serves dist/ on 127.0.0.1, and in each engine runs
+``makeSnapshot`` of worker/snapshot.js on those files. The page sends the memory back (a PUT to
+this server); it is written as ``<engine>.bin``. The page also names the bytecode files of the
+modules it imported; ``files.bin`` is then written again with only the files a restored Python may
+open (``shipped``), the same for every snapshot, and ``<engine>.json`` is each one's metadata: the
+engine's profile (how it lays out functions), where each library went, the key of the runtime and
+packages it was made from, the list of files, and the sha256 of the two files. An engine that
 lays out functions as one before it makes none: its snapshot would be the same. The worker
 restores the first snapshot that fits its engine, and starts Python the usual way when none does.
 """
@@ -39,28 +41,47 @@ MAKE = """async (index, image, upload) => {
   const lock = await (await fetch(indexURL + "pyodide-lock.json")).json();
   const entries = closure(lock, "ndlab");
   const files = filesOf(await (await fetch("/" + image)).arrayBuffer(), index);
-  const { bytes, meta } = await makeSnapshot(loadPyodide, indexURL, lock, entries, files);
+  const { bytes, meta, bytecode } = await makeSnapshot(loadPyodide, indexURL, lock, entries, files);
   const sent = await fetch(upload, { method: "PUT", body: bytes });
   if (!sent.ok) throw new Error(`${upload} answered ${sent.status}`);
-  return meta;
+  return { meta, bytecode };
 }"""
 
+#: What compilers and type checkers read, never a running Python: Cython's sources and
+#: declarations, C headers and sources, static libraries, type stubs, pkg-config and Meson files.
+#: NumPy's and SciPy's code names them only to build against them (``numpy.get_include``,
+#: ``scipy.special._get_include``, ``numpy.f2py``, ``numpy._configtool``), which a browser cannot.
+BUILD_ONLY = (".pyx", ".pxd", ".pxi", ".h", ".c", ".a", ".pyi", ".pc", ".template", "meson.build")
 
-def write_files(dist: Path, out: Path) -> list[tuple[str, int]]:
-    """Write ndlab's packages' files one after the other into `out`; return each one's path in
-    Pyodide's file system and its size, in order."""
+
+def package_files(dist: Path) -> dict[str, bytes]:
+    """ndlab's packages' files, each by its path in Pyodide's file system, in a stable order."""
     lock = json.loads((dist / "pyodide" / "pyodide-lock.json").read_text())
-    index = []
+    files = {}
+    for name in closure(lock, ["ndlab"]):
+        entry = lock["packages"][name]
+        folder = INSTALL_DIRS[entry["install_dir"]]
+        with zipfile.ZipFile(dist / "pyodide" / entry["file_name"]) as archive:
+            for info in archive.infolist():
+                if not info.is_dir():
+                    files[f"{folder}/{info.filename}"] = archive.read(info)
+    return files
+
+
+def shipped(path: str, imported: set[str]) -> bool:
+    """Whether the file at `path` goes with the snapshots: not what only builds read
+    (BUILD_ONLY), nor the bytecode of a module that every snapshot imported (`imported`), whose
+    code is in their memory, so that Python never opens it again. Every other file, the bytecode
+    of the modules imported later and ndlab's sources included, goes."""
+    return not path.endswith(BUILD_ONLY) and path not in imported
+
+
+def write_files(files: dict[str, bytes], out: Path) -> list[tuple[str, int]]:
+    """Write `files` one after the other into `out`; return each one's path and size, in order."""
     with out.open("wb") as image:
-        for name in closure(lock, ["ndlab"]):
-            entry = lock["packages"][name]
-            folder = INSTALL_DIRS[entry["install_dir"]]
-            with zipfile.ZipFile(dist / "pyodide" / entry["file_name"]) as archive:
-                for info in archive.infolist():
-                    if not info.is_dir():
-                        image.write(archive.read(info))
-                        index.append((f"{folder}/{info.filename}", info.file_size))
-    return index
+        for data in files.values():
+            image.write(data)
+    return [(path, len(data)) for path, data in files.items()]
 
 
 class Receiver(server.Handler):
@@ -76,14 +97,16 @@ class Receiver(server.Handler):
 
 
 def make(dist: Path, names: list[str]) -> list[dict]:
-    """Make the snapshots of `dist` in the engines `names`, in order; return their metadata."""
+    """Make the snapshots of `dist` in the engines `names`, in order, from all the packages'
+    files; then write the files they ship (`shipped`) and their metadata; return it."""
     (dist / SNAPSHOT_FILES).parent.mkdir(exist_ok=True)
-    index = write_files(dist, dist / SNAPSHOT_FILES)
-    files_sha256 = hashlib.sha256((dist / SNAPSHOT_FILES).read_bytes()).hexdigest()
+    files = package_files(dist)
+    everything = write_files(files, dist / SNAPSHOT_FILES)
     received: dict[str, bytes] = {}
     handler = type("Receiver", (Receiver,), {"received": received})
     httpd = server.LimitedServer(("127.0.0.1", 0), functools.partial(handler, directory=str(dist)))
-    made = []
+    made: list[tuple[dict, dict]] = []  # each snapshot's paths and metadata
+    imported: list[set[str]] = []  # each snapshot's imported modules' bytecode files
     with server.running(httpd) as url, sync_playwright() as p:
         for name in names:
             if name == "chromium":
@@ -96,26 +119,38 @@ def make(dist: Path, names: list[str]) -> list[dict]:
             try:
                 engine.goto(f"{url}pyodide/pyodide-lock.json")
                 profile = engine.evaluate(PROFILE)
-                same = next((m for m in made if m["profile"] == profile), None)
+                same = next((done for done, meta in made if meta["profile"] == profile), None)
                 if same:
                     print(f"[snapshot] {name} lays out functions as {same['engine']}: none made")
                     continue
                 paths = snapshot_of(name)
-                meta = engine.evaluate(MAKE, index, SNAPSHOT_FILES, f"/{paths['file']}")
+                result = engine.evaluate(MAKE, everything, SNAPSHOT_FILES, f"/{paths['file']}")
             finally:
                 engine.close()
                 if browser:
                     browser.close()
             (dist / paths["file"]).write_bytes(received.pop(f"/{paths['file']}"))
-            meta["files"] = index
-            # the worker checks each file's bytes against these before it restores anything
-            meta["sha256"] = {
-                paths["file"]: hashlib.sha256((dist / paths["file"]).read_bytes()).hexdigest(),
-                SNAPSHOT_FILES: files_sha256,
-            }
-            (dist / paths["meta"]).write_text(json.dumps(meta))
-            made.append({"engine": name, **meta})
-    return made
+            made.append((paths, result["meta"]))
+            imported.append(set(result["bytecode"]))
+    left_out = set.intersection(*imported) if imported else set()
+    index = write_files(
+        {path: data for path, data in files.items() if shipped(path, left_out)},
+        dist / SNAPSHOT_FILES,
+    )
+    print(
+        f"[snapshot] the packages' files: {len(index)} of {len(everything)}, "
+        f"{sum(n for _, n in index) / 1e6:.1f} MB of {sum(n for _, n in everything) / 1e6:.1f} MB"
+    )
+    files_sha256 = hashlib.sha256((dist / SNAPSHOT_FILES).read_bytes()).hexdigest()
+    for paths, meta in made:
+        meta["files"] = index
+        # the worker checks each file's bytes against these before it restores anything
+        meta["sha256"] = {
+            paths["file"]: hashlib.sha256((dist / paths["file"]).read_bytes()).hexdigest(),
+            SNAPSHOT_FILES: files_sha256,
+        }
+        (dist / paths["meta"]).write_text(json.dumps(meta))
+    return [{"engine": paths["engine"], **meta} for paths, meta in made]
 
 
 if __name__ == "__main__":

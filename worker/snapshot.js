@@ -12,7 +12,9 @@
 //
 // The packages' files come unpacked, as Pyodide would install them, in one file of the build
 // (snapshot/files.bin, listed in the snapshot's metadata): the browser decompresses it as it
-// arrives, where unzipping the wheels would take the worker a second.
+// arrives, where unzipping the wheels would take the worker a second. It holds only what a
+// restored Python may open (tools/snapshot.py): not the bytecode of the modules the snapshot
+// imported, nor what only compilers and type checkers read.
 import { engineProfile, snapshotKey } from "./snapshot-fit.js";
 
 /** Loaded as Pyodide loads a package's libraries: local symbols, never unloaded. */
@@ -22,6 +24,10 @@ const LOADED_PACKAGES_SLOT = 6;
 /** What must not be frozen: random states and the learner's time zone. */
 const RESEED =
   "import importlib, random, time, numpy\nrandom.seed()\nnumpy.random.seed()\nimportlib.reload(time)\ndel importlib, random, time, numpy";
+
+/** The bytecode files of the modules imported (each module's `__spec__.cached`), sorted. */
+const IMPORTED =
+  "import sys\nsorted({getattr(getattr(m, '__spec__', None), 'cached', None) for m in list(sys.modules.values())} - {None})";
 
 /**
  * The packages' files out of the build's image of them: each path with its bytes (views, not copies).
@@ -76,7 +82,9 @@ function loadLibrary(Module, path, binary, handle) {
 
 /**
  * Make a snapshot: start Python, install the packages' files, load their libraries recording
- * where each went, import ndlab.bridge.jobs. Runs at build time, in a page of the built site.
+ * where each went, import ndlab.bridge.jobs. Runs at build time, in a page of the built site;
+ * returns the memory, its metadata, and the bytecode files of the modules it imported (which a
+ * restored Python never opens: the build leaves them out of the files it ships).
  * @param {any} loadPyodide @param {string} indexURL @param {any} lock @param {any[]} entries
  * @param {Map<string, Uint8Array>} files the packages' files (filesOf)
  */
@@ -120,7 +128,11 @@ export async function makeSnapshot(loadPyodide, indexURL, lock, entries, files) 
     got,
     tableLength,
   };
-  return { bytes, meta };
+  // asked once the memory is taken, so that asking leaves nothing in it
+  const imported = pyodide.runPython(IMPORTED);
+  const bytecode = imported.toJs();
+  imported.destroy();
+  return { bytes, meta, bytecode };
 }
 
 /**

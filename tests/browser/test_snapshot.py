@@ -11,6 +11,7 @@ from conftest import LAN_HOST
 from pages import Guarded, untwinned
 from tools.layout import DIST
 from tools.server import make_server, running
+from tools.snapshot import BUILD_ONLY, package_files
 
 # Compiled libraries of NumPy and SciPy, one imported only now (scipy.signal), and the path.
 CODE = r"""
@@ -27,6 +28,8 @@ print(sys.path.count(""), [m for m in ("ndlab.bridge.jobs", "numpy", "scipy") if
 SNAPSHOT = json.loads((DIST / "build.json").read_text())["snapshot"]
 #: The snapshot Chromium restores, the first the build made.
 CHROMIUMS = SNAPSHOT["made"][0]
+#: Where Pyodide installs the packages.
+SITE = "/lib/python3.12/site-packages"
 #: The memory of each snapshot and the packages' files they share, each tens of megabytes.
 LARGE = (SNAPSHOT["files"], *(made["file"] for made in SNAPSHOT["made"]))
 
@@ -34,6 +37,22 @@ LARGE = (SNAPSHOT["files"], *(made["file"] for made in SNAPSHOT["made"]))
 def large_files(requested):
     """The snapshots' large files among the URLs `requested` (as themselves or their twins)."""
     return [u for u in requested if untwinned(u).endswith(LARGE)]
+
+
+# The bytecode file of each module imported (its __spec__.cached), one a line.
+IMPORTED = r"""
+import sys
+cached = {getattr(getattr(m, "__spec__", None), "cached", None) for m in list(sys.modules.values())}
+print("\n".join(sorted(cached - {None})))
+"""
+# Two SciPy modules the snapshot did not import, each with its compiled libraries and bytecode.
+LATER = r"""
+import sys
+print([name for name in ("scipy.integrate", "scipy.spatial") if name in sys.modules])
+from scipy import integrate, spatial
+hull = spatial.ConvexHull([[0, 0], [2, 0], [0, 2], [2, 2], [1, 1]])
+print(float(hull.volume), round(integrate.quad(lambda x: x * x, 0, 3)[0], 9))
+"""
 
 
 def answer(body):
@@ -181,4 +200,32 @@ def test_a_snapshot_made_in_another_engine_is_refused_before_it_downloads(browse
     assert not large_files(requested)
     assert any(u.endswith(".whl") for u in requested)
     assert run(guarded.page, CODE).endswith("1 ['ndlab.bridge.jobs', 'numpy', 'scipy']\n")
+    guarded.close()
+
+
+def test_the_packages_files_are_what_a_restored_python_may_open(browser, base_url):
+    """The snapshots' files are the packages' files but what only builds read (Cython's, C's,
+    static libraries, stubs) and the bytecode of the modules a start imports with ndlab, as a
+    usual start names them: their code is in the snapshot's memory."""
+    assert {".pyx", ".pxd", ".h", ".c", ".a", ".pyi"} <= set(BUILD_ONLY)
+    guarded, timings = start(browser, base_url, meta=other_packages)
+    assert timings["snapshot"].startswith("refused: ")
+    imported = set(run(guarded.page, IMPORTED).split())
+    guarded.close()
+    everything = package_files(DIST)
+    assert {
+        f"{SITE}/numpy/__init__.pyc",
+        f"{SITE}/scipy/__init__.pyc",
+    } <= imported & everything.keys()
+    expected = [p for p in everything if not p.endswith(BUILD_ONLY) and p not in imported]
+    for made in SNAPSHOT["made"]:
+        files = json.loads((DIST / made["meta"]).read_text())["files"]
+        assert [path for path, _ in files] == expected
+        assert sum(size for _, size in files) == (DIST / SNAPSHOT["files"]).stat().st_size
+
+
+def test_a_module_the_snapshot_did_not_import_imports_after_the_restore(browser, base_url):
+    guarded, timings = start(browser, base_url)
+    assert timings["snapshot"] == "restored"
+    assert run(guarded.page, LATER) == "[]\n4.0 9.0\n"
     guarded.close()
