@@ -9,8 +9,9 @@ import os
 import shutil
 
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 
-from pages import Guarded, untwinned
+from pages import Guarded, untwinned, wait_until
 from test_offline import assert_works_offline, wait_for_precache
 from tools import server
 from tools.layout import DIST
@@ -155,5 +156,22 @@ def test_an_update_fetches_only_what_changed(browser, tmp_path):
         wait_for_precache(guarded.page)
         fetched = {s.path for s in sent if s.status != 304}
         assert fetched == {"/sw.js", "/build.json", "/static/favicon.svg"}
-        assert guarded.page.evaluate("caches.keys()") == [f"ndlab-{build_id}"]
+        wait_for_caches(guarded.page, [f"ndlab-{build_id}"])
         guarded.close()
+
+
+def wait_for_caches(page, names):
+    """Wait until the service worker's caches are `names`: the new build's worker deletes the
+    older cache once it has taken the page, while the page starts (under load, after the page has
+    precached; once, the page even navigated again meanwhile, so a wait cut short by a
+    navigation is waited again in the page it came to)."""
+    predicate = (
+        f"async () => JSON.stringify(await caches.keys()) === {json.dumps(json.dumps(names))}"
+    )
+    try:
+        wait_until(page, predicate)
+    except PlaywrightError as error:
+        if "Execution context was destroyed" not in str(error):
+            raise
+        page.wait_for_load_state()
+        wait_until(page, predicate)
