@@ -520,6 +520,8 @@ def test_the_teach_dialog_fits_a_phone(browser, base_url):
     try:
         page = guarded.page
         page.goto(base_url + COINS)
+        # the button's handler is wired before the controls are drawn (app.js)
+        page.wait_for_function("() => performance.getEntriesByName('ndlab:controls').length")
         page.click("#teach")
         left, top, right, bottom = page.evaluate(BOXES, ["#teach-dialog"])["boxes"][0]
         assert 0 < left and right < 390, f"the dialog spans {left}–{right} on a 390 px screen"
