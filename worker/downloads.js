@@ -72,10 +72,10 @@ export function watchDownloads(build) {
     const headers = new Headers({
       "Content-Type": MIME[url.slice(url.lastIndexOf("."))] ?? "application/octet-stream",
     });
+    const bytes = await new Response(body).arrayBuffer();
     // a host that sends the twin zstd-encoded itself has had it unpacked by the browser already
     if (response.headers.get("Content-Encoding")?.includes("zstd"))
-      return new Response(await new Response(body).arrayBuffer(), { status: 200, headers });
-    const bytes = await new Response(body).arrayBuffer();
+      return new Response(bytes, { status: 200, headers });
     const plain = new Response(await unpackChecked(bytes, twin.sha256, `${url}.zst`), { headers });
     checkedTwins.add(plain);
     return plain;
