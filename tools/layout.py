@@ -30,9 +30,13 @@ VENDOR = (
     ("uplot", "LICENSE"),
     ("fflate", "esm/browser.js"),  # the batch's zip, written as results arrive
     ("fflate", "LICENSE"),
-    ("fzstd", "esm/index.mjs"),  # the worker unpacks the large files' .zst twins
-    ("fzstd", "LICENSE"),
+    ("zstddec", "LICENSE"),  # zstd's decoder as WebAssembly: see ZSTD_DECODER
 )
+# The worker unpacks the large files' .zst twins with zstd's own decoder, compiled to WebAssembly
+# by zstddec, which ships it as base64 inside its module and loads it by fetching a data: URL (the
+# page's policy, connect-src 'self', refuses that): the build writes it out as a file the worker
+# fetches (package, module holding it, the file written in dist/vendor/).
+ZSTD_DECODER = ("zstddec", "dist/zstddec.mjs", "zstddec/zstddec.wasm")
 # The code editor: CodeMirror 6 is ES modules with bare imports, so the build bundles these
 # exports into one file, dist/vendor/codemirror/codemirror.js (cached by the lock's digest).
 CODEMIRROR_ENTRY = (

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import gzip
 import hashlib
 import json
@@ -30,6 +31,7 @@ from tools.layout import (
     SNAPSHOT_FILES,
     VENDOR,
     WHEELS,
+    ZSTD_DECODER,
     BuildError,
     closure,
     log,
@@ -108,6 +110,7 @@ def copy_page() -> None:
         target = DIST / "vendor" / package / Path(path).name
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(ROOT / "node_modules" / package / path, target)
+    write_zstd_decoder()
     # the teacher's own wheels, which `package --wheel` adds; learners' code installs them on import
     (DIST / WHEELS).mkdir()
     (DIST / WHEELS / "wheels.json").write_text("[]\n")
@@ -119,6 +122,16 @@ def copy_page() -> None:
         for name in CODEMIRROR_PACKAGES
     ]
     (editor / "LICENSE").write_text("\n\n".join(licences))
+
+
+def write_zstd_decoder() -> None:
+    """Write zstddec's WebAssembly, which its module holds as base64, as a file of dist/vendor/."""
+    package, module, target = ZSTD_DECODER
+    source = (ROOT / "node_modules" / package / module).read_text()
+    found = re.search(r'const wasm = "([A-Za-z0-9+/=]+)"', source)
+    if not found:
+        raise BuildError(f"{package}'s {module} no longer holds its WebAssembly as base64")
+    (DIST / "vendor" / target).write_bytes(base64.b64decode(found.group(1)))
 
 
 WORKER_NAME = 'const WORKER_NAME = "ndlab";'
@@ -173,6 +186,7 @@ def manifest() -> dict:
         startup += [made[0]["file"], SNAPSHOT_FILES]
     else:
         startup += [f"pyodide/{lock['packages'][n]['file_name']}" for n in closure(lock, ["ndlab"])]
+    unpacking = [f"vendor/{ZSTD_DECODER[2]}"] if packed else []  # the worker's decoder for them
     # What the service worker adds after the first result. Not Python's runtime and packages, nor
     # the snapshot: it keeps those as the worker downloads them, so its cache holds what this
     # browser's start needs (the snapshot or, where that is refused, the packages) and the
@@ -185,7 +199,9 @@ def manifest() -> dict:
         "id": build_id,
         "version": json.loads((ROOT / "package.json").read_text())["version"],
         "pyodide": PYODIDE_VERSION,
-        "startup_bytes": sum(packed[f]["size"] if f in packed else files[f] for f in startup),
+        "startup_bytes": sum(
+            packed[f]["size"] if f in packed else files[f] for f in startup + unpacking
+        ),
         "startup_bytes_plain": sum(files[f] for f in startup),
         "packed": packed,
         "snapshot": snapshot,

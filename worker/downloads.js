@@ -5,7 +5,7 @@
 // list names (with WebCrypto, or the browser's `integrity` where there is none).
 import { EVENT } from "../static/protocol.js";
 import { broadcast } from "./transport.js";
-import { hex, unpackChecked } from "./zstd.js";
+import { hex, zstdDecoder } from "./zstd.js";
 
 /** Where the build puts Pyodide: its runtime, its lock and its packages. */
 export const PYODIDE_URL = new URL("../pyodide/", import.meta.url).href;
@@ -30,6 +30,7 @@ const unpacks = () => Boolean(crypto.subtle);
 export function watchDownloads(build) {
   /** @type {Map<string, {size: number, sha256: string}>} the twins, by the plain file's path */
   const packed = new Map(unpacks() ? Object.entries(build.packed) : []);
+  const zstd = zstdDecoder();
   const total = packed.size ? build.startup_bytes : build.startup_bytes_plain;
   const site = new URL("../", import.meta.url).href;
   let loaded = 0;
@@ -52,6 +53,7 @@ export function watchDownloads(build) {
   ) => {
     const url = String(input instanceof Request ? input.url : input);
     const twin = url.startsWith(site) && !init?.integrity && packed.get(url.slice(site.length));
+    if (twin) zstd.load().catch(() => {}); // compiled while the twin travels; failures come later
     let response = twin ? await fetchOriginal(`${url}.zst`, init) : undefined;
     const viaTwin = Boolean(response?.ok); // else the plain file (a twin gone missing)
     if (!response || !viaTwin) response = await fetchOriginal(input, init);
@@ -76,7 +78,9 @@ export function watchDownloads(build) {
     // a host that sends the twin zstd-encoded itself has had it unpacked by the browser already
     if (response.headers.get("Content-Encoding")?.includes("zstd"))
       return new Response(bytes, { status: 200, headers });
-    const plain = new Response(await unpackChecked(bytes, twin.sha256, `${url}.zst`), { headers });
+    const size = build.files[url.slice(site.length)];
+    const unpacked = await zstd.unpackChecked(bytes, twin.sha256, size, `${url}.zst`);
+    const plain = new Response(unpacked, { headers });
     checkedTwins.add(plain);
     return plain;
   };
