@@ -50,6 +50,7 @@ export function watchDownloads(build) {
   const counted = async (
     /** @type {RequestInfo | URL} */ input,
     /** @type {RequestInit | undefined} */ init = undefined,
+    /** @type {Promise<unknown> | undefined} a twin unpacks once this settles */ after = undefined,
   ) => {
     const url = String(input instanceof Request ? input.url : input);
     const twin = url.startsWith(site) && !init?.integrity && packed.get(url.slice(site.length));
@@ -78,6 +79,7 @@ export function watchDownloads(build) {
     // a host that sends the twin zstd-encoded itself has had it unpacked by the browser already
     if (response.headers.get("Content-Encoding")?.includes("zstd"))
       return new Response(bytes, { status: 200, headers });
+    await after?.catch(() => {});
     const size = build.files[url.slice(site.length)];
     const unpacked = await zstd.unpackChecked(bytes, twin.sha256, size, `${url}.zst`);
     const plain = new Response(unpacked, { headers });
@@ -91,10 +93,11 @@ export function watchDownloads(build) {
    * elsewhere `integrity` checks it.
    * @param {string} url @param {string} sha256 hex @param {string} list the file that names it
    * @param {AbortSignal} [signal] stops the download
+   * @param {Promise<unknown>} [after] its twin unpacks once this settles (it downloads meanwhile)
    */
-  const checked = async (url, sha256, list, signal = undefined) => {
+  const checked = async (url, sha256, list, signal = undefined, after = undefined) => {
     if (!crypto.subtle) return counted(url, { integrity: sri(sha256), signal });
-    const response = await counted(url, { signal });
+    const response = await counted(url, { signal }, after);
     if (!response.ok || checkedTwins.has(response)) return response;
     const bytes = await response.arrayBuffer();
     const digest = hex(await crypto.subtle.digest("SHA-256", bytes));
@@ -131,14 +134,11 @@ export function watchDownloads(build) {
      * A file of the build, its bytes counted and checked against the sha256 `list` names.
      * @param {string} path relative to the site @param {string} sha256 hex @param {string} list
      * @param {AbortSignal} signal stops the download
+     * @param {Promise<unknown>} [after] its twin unpacks once this settles (it downloads meanwhile)
      */
-    async file(path, sha256, list, signal) {
-      const response = await checked(
-        new URL(`../${path}`, import.meta.url).href,
-        sha256,
-        list,
-        signal,
-      );
+    async file(path, sha256, list, signal, after = undefined) {
+      const url = new URL(`../${path}`, import.meta.url).href;
+      const response = await checked(url, sha256, list, signal, after);
       if (!response.ok) throw new Error(`${path} answered ${response.status}`);
       return response.arrayBuffer();
     },

@@ -10,6 +10,9 @@
 // (Emscripten's dlopen handle carries them), in the same order. Anything that differs refuses the
 // snapshot, and the worker starts Python the usual way.
 //
+// Only the libraries that importing ndlab loads are in a snapshot (`librariesUsed`): Python loads
+// any other one from the packages' files when a module first imports it.
+//
 // The packages' files come unpacked, as Pyodide would install them, in one file of the build
 // (snapshot/files.bin, listed in the snapshot's metadata): the browser decompresses it as it
 // arrives, where unzipping the wheels would take the worker a second. It holds only what a
@@ -19,6 +22,8 @@ import { engineProfile, snapshotKey } from "./snapshot-fit.js";
 
 /** Loaded as Pyodide loads a package's libraries: local symbols, never unloaded. */
 const FLAGS = { loadAsync: false, global: false, nodelete: true, allowUndefined: true };
+/** Where Pyodide installs shared libraries (openblas): modules name them without a directory. */
+const SHARED = "/usr/lib/";
 /** The hiwire slot where Pyodide keeps `loadedPackages` (a fresh `{}` after a restore). */
 const LOADED_PACKAGES_SLOT = 6;
 /** What must not be frozen: random states and the learner's time zone. */
@@ -81,20 +86,22 @@ function loadLibrary(Module, path, binary, handle) {
 }
 
 /**
- * Make a snapshot: start Python, install the packages' files, load their libraries recording
- * where each went, import ndlab.bridge.jobs. Runs at build time, in a page of the built site;
- * returns the memory, its metadata, and the bytecode files of the modules it imported (which a
- * restored Python never opens: the build leaves them out of the files it ships).
+ * Make a snapshot: start Python, install the packages' files, load the libraries that importing
+ * ndlab.bridge.jobs uses (`librariesUsed`) recording where each went, import it. Runs at build
+ * time, in a page of the built site; returns the memory, its metadata, and the bytecode files of
+ * the modules it imported (which a restored Python never opens: the build leaves them out of the
+ * files it ships).
  * @param {any} loadPyodide @param {string} indexURL @param {any} lock @param {any[]} entries
  * @param {Map<string, Uint8Array>} files the packages' files (filesOf)
  */
 export async function makeSnapshot(loadPyodide, indexURL, lock, entries, files) {
+  const used = await librariesUsed(loadPyodide, indexURL, files);
   const pyodide = await loadPyodide({ indexURL, _makeSnapshot: true });
   const Module = pyodide._module;
   install(Module.FS, files);
   const libraries = [];
   const handle = Module.___libc_malloc(64);
-  for (const path of neededFirst(Module, files)) {
+  for (const path of neededFirst(Module, files, used)) {
     Module.HEAPU8.fill(0, handle, handle + 64);
     const tableLength = Module.wasmTable.length;
     loadLibrary(Module, path, /** @type {Uint8Array} */ (files.get(path)), handle);
@@ -136,10 +143,39 @@ export async function makeSnapshot(loadPyodide, indexURL, lock, entries, files) 
 }
 
 /**
- * The libraries' paths, each after the libraries it needs (their dylink section names them).
- * @param {any} Module @param {Map<string, Uint8Array>} files
+ * The compiled modules `import ndlab.bridge.jobs` loads, found by importing it in a Python of its
+ * own. A restore loads only these (and the shared libraries): compiling and loading the others
+ * (79 of 130, 18 of 46 MB) would cost every start, though a first result needs none of them.
+ * Python loads each from the file system when a module first imports it, as it would anywhere;
+ * only a shared library, which a module names without its directory, must be loaded already.
+ * @param {any} loadPyodide @param {string} indexURL @param {Map<string, Uint8Array>} files
+ * @returns {Promise<Set<string>>}
  */
-function neededFirst(Module, files) {
+async function librariesUsed(loadPyodide, indexURL, files) {
+  const pyodide = await loadPyodide({ indexURL });
+  const Module = pyodide._module;
+  install(Module.FS, files);
+  const handle = Module.___libc_malloc(64);
+  for (const path of neededFirst(Module, files, new Set())) {
+    Module.HEAPU8.fill(0, handle, handle + 64);
+    loadLibrary(Module, path, /** @type {Uint8Array} */ (files.get(path)), handle);
+  }
+  const used = pyodide.runPython(EXTENSIONS);
+  const paths = new Set(used.toJs());
+  used.destroy();
+  return paths;
+}
+
+/** The compiled modules imported, once ndlab.bridge.jobs is. */
+const EXTENSIONS =
+  "import sys, ndlab.bridge.jobs\n[m.__file__ for m in list(sys.modules.values()) if (getattr(m, '__file__', None) or '').endswith('.so')]";
+
+/**
+ * The shared libraries and the libraries in `used`, each after the libraries it needs (their
+ * dylink section names them).
+ * @param {any} Module @param {Map<string, Uint8Array>} files @param {Set<string>} used
+ */
+function neededFirst(Module, files, used) {
   const paths = [...files.keys()].filter((p) => p.endsWith(".so")).sort();
   const byName = new Map(paths.map((p) => [p.slice(p.lastIndexOf("/") + 1), p]));
   /** @type {Set<string>} */
@@ -152,7 +188,7 @@ function neededFirst(Module, files) {
     }
     order.add(path);
   };
-  paths.forEach(visit);
+  paths.filter((p) => p.startsWith(SHARED) || used.has(p)).forEach(visit);
   return [...order];
 }
 

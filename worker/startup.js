@@ -75,12 +75,13 @@ async function fromSnapshot(build, lock, entries, downloads) {
   const shared = build.snapshot.files; // the packages' files, the same for every snapshot
   const downloading = new AbortController();
   const { signal } = downloading;
+  const packed = downloads.file(shared, meta.sha256[shared], snapshot.meta, signal);
+  const files = packed.then((image) => filesOf(image, meta.files));
+  // The memory is needed last, once the libraries are compiled and loaded: it downloads
+  // meanwhile, and is unpacked after the packages' files, so that the compiling starts sooner.
   const bytes = downloads
-    .file(snapshot.file, meta.sha256[snapshot.file], snapshot.meta, signal)
+    .file(snapshot.file, meta.sha256[snapshot.file], snapshot.meta, signal, packed)
     .then((b) => new Uint8Array(b));
-  const files = downloads
-    .file(shared, meta.sha256[shared], snapshot.meta, signal)
-    .then((image) => filesOf(image, meta.files));
   return restoreSnapshot(loadPyodide, PYODIDE_URL, {
     bytes,
     meta,

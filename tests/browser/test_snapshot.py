@@ -225,6 +225,12 @@ def test_the_packages_files_are_what_a_restored_python_may_open(browser, base_ur
 
 
 def test_a_module_the_snapshot_did_not_import_imports_after_the_restore(browser, base_url):
+    """Neither the modules nor their compiled libraries are in the snapshot: Python loads both
+    from the packages' files (the libraries it needs, OpenBLAS, are loaded by the restore)."""
+    meta = json.loads((DIST / CHROMIUMS["meta"]).read_text())
+    loaded = {lib["path"].rsplit("/", 1)[1].split(".")[0] for lib in meta["libraries"]}
+    assert {"libopenblas", "_nd_image"} <= loaded
+    assert not {"_qhull", "_quadpack"} & loaded
     guarded, timings = start(browser, base_url)
     assert timings["snapshot"] == "restored"
     assert run(guarded.page, LATER) == "[]\n4.0 9.0\n"
