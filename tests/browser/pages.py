@@ -1,8 +1,11 @@
 """Pages under test: guarded browsers and pages, and reading pixels out of the page."""
 
 import base64
+import collections
+import json
 
 import numpy as np
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 # How long any wait of a browser test may take: Playwright's (its default of 30 s is replaced in
 # every context) and the suite's own. On a 2-core machine shared with other work, a run that takes
@@ -56,9 +59,25 @@ class GuardedBrowser:
         self.browser.close()
 
 
+# What a page shows of its start, read when it never became ready: synchronous, so that it is
+# read at once (as a wait's predicate, with a short timeout of its own) even from a page whose
+# start awaits something for ever.
+START_STATE = """() => ({
+  body: {...document.body.dataset},
+  html: {...document.documentElement.dataset},
+  status: document.querySelector('#runtime-text')?.textContent,
+  message: document.querySelector('#message')?.hidden === false
+    ? document.querySelector('#message').textContent : null,
+  api: typeof window.ndlab,
+  marks: performance.getEntriesByType('mark').map((m) => m.name),
+  controller: navigator.serviceWorker?.controller?.state ?? null,
+  readyState: document.readyState,
+})"""
+
+
 class Guarded:
     """A page in a context of its own (guarded: see GuardedBrowser), its console errors
-    collected."""
+    collected (and its last console messages, for a start that never became ready)."""
 
     def __init__(self, browser, url=None, **options):
         """Open a context (Playwright's new_context `options`) and page; go to `url` if given."""
@@ -67,18 +86,47 @@ class Guarded:
         )
         self.context.set_default_timeout(TIMEOUT_S * 1000)
         self.console_errors = []
+        self.console = collections.deque(maxlen=40)
         self.page = self.context.new_page()
-        self.page.on(
-            "console",
-            lambda m: m.type == "error" and self.console_errors.append(m.text),
-        )
-        self.page.on("pageerror", lambda e: self.console_errors.append(str(e)))
+        self.page.on("console", self._console)
+        self.page.on("pageerror", self._page_error)
         if url:
             self.page.goto(url)
 
+    def _console(self, message):
+        source = " (a worker)" if message.worker else ""
+        self.console.append(f"{message.type}{source}: {message.text}")
+        if message.type == "error":
+            self.console_errors.append(message.text)
+
+    def _page_error(self, error):
+        self.console.append(f"pageerror: {error}")
+        self.console_errors.append(str(error))
+
     def wait_ready(self):
-        self.page.wait_for_function("() => document.body.dataset.ready === 'true'")
+        """Wait until Python is ready in the page; if it never is, say how far its start came."""
+        try:
+            self.page.wait_for_function("() => document.body.dataset.ready === 'true'")
+        except PlaywrightTimeoutError as error:
+            raise TimeoutError(f"the page never became ready\n{self.start_report()}") from error
         return self.page
+
+    def start_report(self):
+        """How far the page's start came: what it shows, its workers and its last console
+        messages."""
+        try:
+            shown = self.page.wait_for_function(START_STATE, timeout=10_000).json_value()
+        except PlaywrightTimeoutError:
+            shown = "(the page did not answer within 10 s)"
+        lines = [
+            f"url: {self.page.url[:200]}",
+            f"page: {json.dumps(shown)}",
+            f"dedicated workers: {[w.url for w in self.page.workers]}",
+            f"service workers: {[w.url for w in self.context.service_workers]}",
+            "console (last 40):",
+            *self.console,
+        ]
+        return "\n".join(lines)
 
     def close(self):
         self.context.close()
