@@ -119,6 +119,17 @@ function heldInputs(client) {
   };
 }
 
+/**
+ * A JSON file of the site; one that does not answer 200 fails with its status, not as JSON
+ * that does not parse.
+ * @param {string} path relative to the site
+ */
+async function siteJson(path) {
+  const response = await fetch(new URL(`../${path}`, import.meta.url));
+  if (!response.ok) throw new Error(`the site's ${path} answered ${response.status}`);
+  return response.json();
+}
+
 /** @typedef {ReturnType<typeof createApi>} Api the JS API, as the views take it */
 
 /**
@@ -128,11 +139,9 @@ function heldInputs(client) {
 export function createApi(onProgress, options = {}) {
   const client = new WorkerClient(onProgress, options);
   const inputs = heldInputs(client);
-  const catalogPromise = fetch(new URL("../catalog.json", import.meta.url)).then((r) => r.json());
-  const samplesPromise = fetch(new URL("../samples/samples.json", import.meta.url)).then((r) =>
-    r.json(),
-  );
-  const labsPromise = fetch(new URL("../labs.json", import.meta.url)).then((r) => r.json());
+  const catalogPromise = siteJson("catalog.json");
+  const samplesPromise = siteJson("samples/samples.json");
+  const labsPromise = siteJson("labs.json");
 
   const api = {
     /** Resolves when Python, NumPy, SciPy and ndlab are loaded: {catalog, timings}. */

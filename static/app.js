@@ -15,6 +15,7 @@ import { openFiles } from "./open-files.js";
 import { pageShortcuts } from "./page-shortcuts.js";
 import { MAX_LAB_DATA, decode, decodeLab, encode, encodeLab } from "./permalink.js";
 import { Presenter } from "./presenter.js";
+import { HINTS } from "./protocol.js";
 import { RuntimeStatus } from "./runtime-status.js";
 import { helpDialog, installShortcuts } from "./shortcuts.js";
 import { copyText, reveal, showMessage as showMessageIn } from "./views/common.js";
@@ -247,4 +248,9 @@ async function main() {
   precache();
 }
 
-main();
+main().catch((/** @type {any} */ error) =>
+  status.fail({
+    message: `The page could not start: ${error?.message ?? error}.`,
+    hint: HINTS.stalled,
+  }),
+);

@@ -20,10 +20,24 @@ export class RuntimeStatus {
     this.text = text;
     this.ready = ready;
     this.onMessage = onMessage;
+    /** Whether the page's own start failed (see fail). */
+    this.failed = false;
+  }
+
+  /**
+   * The page's own start failed, before it waited for Python (a file of the site it needs did
+   * not come): say so, so that the page does not show "Starting Python…" for ever.
+   * @param {{message: string, hint: string}} problem
+   */
+  fail(problem) {
+    this.failed = true;
+    this.text.textContent = "The page failed to start";
+    this.onMessage(problem);
   }
 
   /** @param {Progress} p */
   progress(p) {
+    if (this.failed) return; // Python may go on starting: the page's failure stays shown
     this.bar.value = p.total ? Math.min(p.loaded / p.total, 1) : 0;
     this.text.textContent = progressText(p);
     // A fresh Python is starting after a crash: say so, and say when it is ready again.

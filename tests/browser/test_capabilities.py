@@ -47,6 +47,13 @@ EXPLAINED = {
         "Intl.NumberFormat = function () { throw new RangeError('no number formats'); }",
         "could not run in this browser: RangeError: no number formats",
     ),
+    # a file of the site the page needs before it waits for Python, answered 503
+    "the site's files": (
+        "const fetchSite = window.fetch; window.fetch = (url, ...rest) =>"
+        " String(url).endsWith('/catalog.json')"
+        " ? Promise.resolve(new Response('', {status: 503})) : fetchSite(url, ...rest)",
+        "The page could not start: the site's catalog.json answered 503",
+    ),
     # a worker that never reports anything: the start is called stalled after 2 s
     "progress": (
         "window.ndlabStallSeconds = 2; window.Worker = class extends Worker {"
