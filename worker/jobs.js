@@ -157,5 +157,9 @@ export const jobHandler = (ready) =>
         error: errorInfo(error?.type ?? error?.name ?? "Error", message, hint),
       });
       if (fatal) crash(message);
+    } finally {
+      const after = python?.afterFirstJob;
+      if (python) python.afterFirstJob = undefined;
+      after?.().catch((error) => console.warn("ndlab: after the first job:", error));
     }
   };

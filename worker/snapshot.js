@@ -10,8 +10,9 @@
 // (Emscripten's dlopen handle carries them), in the same order. Anything that differs refuses the
 // snapshot, and the worker starts Python the usual way.
 //
-// Only the libraries that importing ndlab loads are in a snapshot (`librariesUsed`): Python loads
-// any other one from the packages' files when a module first imports it.
+// Only the libraries that importing ndlab loads are in a snapshot (`librariesUsed`): the worker
+// loads the others once the first job is answered (`loadOtherLibraries`), and Python loads any
+// it needs before then from the packages' files when a module first imports it.
 //
 // The packages' files come unpacked, as Pyodide would install them, in one file of the build
 // (snapshot/files.bin, listed in the snapshot's metadata): the browser decompresses it as it
@@ -190,6 +191,29 @@ function neededFirst(Module, files, used) {
   };
   paths.filter((p) => p.startsWith(SHARED) || used.has(p)).forEach(visit);
   return [...order];
+}
+
+/**
+ * Load the packages' other libraries, which a restore leaves for Python to load when a module
+ * first imports them (`librariesUsed`): compiled off the worker's thread, then each loaded, so
+ * that the first lab that needs them does not wait for Python to compile them one by one. Run
+ * once the first job is answered; a library Python loaded meanwhile is left as it is.
+ * @param {any} pyodide @param {Map<string, Uint8Array>} files the packages' files
+ */
+export async function loadOtherLibraries(pyodide, files) {
+  const Module = pyodide._module;
+  const loaded = (/** @type {string} */ path) => Boolean(Module.LDSO.loadedLibsByName[path]);
+  const paths = neededFirst(Module, files, new Set(files.keys())).filter((p) => !loaded(p));
+  const modules = await Promise.all(
+    paths.map((p) => WebAssembly.compile(/** @type {Uint8Array<ArrayBuffer>} */ (files.get(p)))),
+  );
+  const handle = Module.___libc_malloc(64);
+  paths.forEach((path, k) => {
+    if (loaded(path)) return;
+    Module.HEAPU8.fill(0, handle, handle + 64);
+    loadLibrary(Module, path, modules[k], handle);
+  });
+  Module._free(handle);
 }
 
 /**

@@ -7,7 +7,7 @@
 import { loadPyodide } from "../pyodide/pyodide.mjs";
 import { EVENT } from "../static/protocol.js";
 import { PYODIDE_URL, fetchJson, watchDownloads } from "./downloads.js";
-import { filesOf, restoreSnapshot } from "./snapshot.js";
+import { filesOf, loadOtherLibraries, restoreSnapshot } from "./snapshot.js";
 import { closure, fittingSnapshot } from "./snapshot-fit.js";
 import { broadcast, runtime } from "./transport.js";
 
@@ -17,6 +17,8 @@ const started = performance.now();
  * @typedef {object} Python the started interpreter
  * @property {any} pyodide Pyodide's API
  * @property {any} py the ndlab.bridge.jobs module proxy, with `toBytes`
+ * @property {(() => Promise<void>) | undefined} afterFirstJob what waits until the first job is
+ *   answered (after a restore: loading the libraries it left out)
  */
 
 /**
@@ -36,9 +38,10 @@ export async function start() {
   /** @type {Record<string, any>} */
   const timings = { snapshot: build.snapshot ? "" : "none in this build" };
   let pyodide;
+  let afterFirstJob;
   if (build.snapshot) {
     try {
-      pyodide = await fromSnapshot(build, lock, entries, downloads);
+      ({ pyodide, afterFirstJob } = await fromSnapshot(build, lock, entries, downloads));
       timings.snapshot = "restored";
       timings.runtime_ms = timings.load_ms = performance.now() - started;
     } catch (error) {
@@ -58,7 +61,7 @@ export async function start() {
   const imported = performance.now();
   Object.assign(timings, { startup_ms: imported - started, import_ms: imported - loaded });
   broadcast({ type: EVENT.ready, timings, runtime });
-  return { pyodide, py };
+  return { pyodide, py, afterFirstJob };
 }
 
 /**
@@ -82,13 +85,15 @@ async function fromSnapshot(build, lock, entries, downloads) {
   const bytes = downloads
     .file(snapshot.file, meta.sha256[snapshot.file], snapshot.meta, signal, packed)
     .then((b) => new Uint8Array(b));
-  return restoreSnapshot(loadPyodide, PYODIDE_URL, {
+  const pyodide = await restoreSnapshot(loadPyodide, PYODIDE_URL, {
     bytes,
     meta,
     entries,
     files,
     abort: () => downloading.abort(),
   });
+  const afterFirstJob = async () => loadOtherLibraries(pyodide, await files);
+  return { pyodide, afterFirstJob };
 }
 
 /**

@@ -8,7 +8,7 @@ import json
 import pytest
 
 from conftest import LAN_HOST
-from pages import Guarded, untwinned
+from pages import Guarded, untwinned, wait_until
 from tools.layout import DIST
 from tools.server import make_server, running
 from tools.snapshot import BUILD_ONLY, package_files
@@ -53,6 +53,13 @@ from scipy import integrate, spatial
 hull = spatial.ConvexHull([[0, 0], [2, 0], [0, 2], [2, 2], [1, 1]])
 print(float(hull.volume), round(integrate.quad(lambda x: x * x, 0, 3)[0], 9))
 """
+
+
+#: How many compiled libraries the worker has loaded (each under its path, and its name).
+LOADED = (
+    "import js, pyodide_js\n"
+    "print(sum(name.startswith('/') for name in js.Object.keys(pyodide_js._module.LDSO.loadedLibsByName)))"
+)
 
 
 def answer(body):
@@ -222,6 +229,23 @@ def test_the_packages_files_are_what_a_restored_python_may_open(browser, base_ur
         files = json.loads((DIST / made["meta"]).read_text())["files"]
         assert [path for path, _ in files] == expected
         assert sum(size for _, size in files) == (DIST / SNAPSHOT["files"]).stat().st_size
+
+
+def test_the_libraries_a_restore_left_out_are_loaded_once_the_first_job_is_answered(
+    browser, base_url
+):
+    """The restore loads the libraries importing ndlab loads; once the first job is answered the
+    worker loads the others in the background, so that a first lab does not compile them."""
+    meta = json.loads((DIST / CHROMIUMS["meta"]).read_text())
+    every = sum(path.endswith(".so") for path, _ in meta["files"])
+    assert len(meta["libraries"]) < every
+    guarded, timings = start(browser, base_url)
+    assert timings["snapshot"] == "restored"
+    wait_until(
+        guarded.page,
+        f"async () => (await ndlab.runCode({json.dumps(LOADED)}, null)).stdout === '{every}\\n'",
+    )
+    guarded.close()
 
 
 def test_a_module_the_snapshot_did_not_import_imports_after_the_restore(browser, base_url):
