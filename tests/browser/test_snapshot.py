@@ -249,8 +249,9 @@ def test_the_libraries_a_restore_left_out_are_loaded_once_the_first_job_is_answe
 
 
 def test_a_module_the_snapshot_did_not_import_imports_after_the_restore(browser, base_url):
-    """Neither the modules nor their compiled libraries are in the snapshot: Python loads both
-    from the packages' files (the libraries it needs, OpenBLAS, are loaded by the restore)."""
+    """Neither the modules nor their compiled libraries are in the snapshot: the modules load from
+    the packages' files, their libraries too (by Python on import, or by the worker once the first
+    job is answered, whichever comes first; OpenBLAS, which they need, by the restore)."""
     meta = json.loads((DIST / CHROMIUMS["meta"]).read_text())
     loaded = {lib["path"].rsplit("/", 1)[1].split(".")[0] for lib in meta["libraries"]}
     assert {"libopenblas", "_nd_image"} <= loaded
