@@ -100,20 +100,16 @@ export async function makeSnapshot(loadPyodide, indexURL, lock, entries, files) 
   const pyodide = await loadPyodide({ indexURL, _makeSnapshot: true });
   const Module = pyodide._module;
   install(Module.FS, files);
+  /** @type {any[]} */
   const libraries = [];
-  const handle = Module.___libc_malloc(64);
-  for (const path of neededFirst(Module, files, used)) {
-    Module.HEAPU8.fill(0, handle, handle + 64);
-    const tableLength = Module.wasmTable.length;
-    loadLibrary(Module, path, /** @type {Uint8Array} */ (files.get(path)), handle);
-    libraries.push({
-      path,
-      tableLength,
-      memoryBase: Module.HEAPU32[(handle + 12) >> 2],
-      tableBase: Module.HEAPU32[(handle + 20) >> 2],
-    });
-  }
-  Module._free(handle);
+  const fromFiles = (/** @type {string} */ path) => /** @type {Uint8Array} */ (files.get(path));
+  loadWhereTheyFit(
+    Module,
+    neededFirst(Module, files, used),
+    fromFiles,
+    (path, tableLength, memoryBase, tableBase) =>
+      libraries.push({ path, tableLength, memoryBase, tableBase }),
+  );
   const loaded = Object.values(Module.LDSO.loadedLibsByName).filter(
     (dso) => dso.name !== "__main__",
   );
@@ -156,11 +152,8 @@ async function librariesUsed(loadPyodide, indexURL, files) {
   const pyodide = await loadPyodide({ indexURL });
   const Module = pyodide._module;
   install(Module.FS, files);
-  const handle = Module.___libc_malloc(64);
-  for (const path of neededFirst(Module, files, new Set())) {
-    Module.HEAPU8.fill(0, handle, handle + 64);
-    loadLibrary(Module, path, /** @type {Uint8Array} */ (files.get(path)), handle);
-  }
+  const fromFiles = (/** @type {string} */ path) => /** @type {Uint8Array} */ (files.get(path));
+  loadWhereTheyFit(Module, neededFirst(Module, files, new Set()), fromFiles);
   const used = pyodide.runPython(EXTENSIONS);
   const paths = new Set(used.toJs());
   used.destroy();
@@ -207,12 +200,34 @@ export async function loadOtherLibraries(pyodide, files) {
   const modules = await Promise.all(
     paths.map((p) => WebAssembly.compile(/** @type {Uint8Array<ArrayBuffer>} */ (files.get(p)))),
   );
+  const compiled = new Map(paths.map((path, k) => [path, modules[k]]));
+  loadWhereTheyFit(
+    Module,
+    paths.filter((path) => !loaded(path)),
+    (path) => /** @type {WebAssembly.Module} */ (compiled.get(path)),
+  );
+}
+
+/**
+ * Load libraries, in order, where Emscripten finds room for each (in memory and the function
+ * table), through a scratch dlopen handle; `onLoaded` is told where each went.
+ * @param {any} Module @param {string[]} paths
+ * @param {(path: string) => WebAssembly.Module | Uint8Array} binaryOf
+ * @param {(path: string, tableLength: number, memoryBase: number, tableBase: number) => void} [onLoaded]
+ */
+function loadWhereTheyFit(Module, paths, binaryOf, onLoaded = () => {}) {
   const handle = Module.___libc_malloc(64);
-  paths.forEach((path, k) => {
-    if (loaded(path)) return;
+  for (const path of paths) {
     Module.HEAPU8.fill(0, handle, handle + 64);
-    loadLibrary(Module, path, modules[k], handle);
-  });
+    const tableLength = Module.wasmTable.length;
+    loadLibrary(Module, path, binaryOf(path), handle);
+    onLoaded(
+      path,
+      tableLength,
+      Module.HEAPU32[(handle + 12) >> 2],
+      Module.HEAPU32[(handle + 20) >> 2],
+    );
+  }
   Module._free(handle);
 }
 
