@@ -2,8 +2,9 @@
 // cannot run says why instead of showing "Starting Python…" for ever:
 // - opened from a file, where browsers refuse module scripts, workers and WebAssembly fetches: it
 //   explains how to serve the page;
-// - a module that fails to load or to run (a browser without something it needs): the page names
-//   the error and what to do. Python's own start is watched by static/client.js.
+// - a module that does not download (a dropped connection): the page names it and says to reload;
+// - a module that fails to run (a browser without something it needs): the page names the error
+//   and what to do. Python's own start is watched by static/client.js.
 (function () {
   var status = function () {
     return /** @type {HTMLElement} */ (document.querySelector("[data-start-status]"));
@@ -16,6 +17,7 @@
     return;
   }
   var first = "";
+  var missing = ""; // a module script whose graph did not download
   var loaded = false;
   var shown = false;
   function fail() {
@@ -23,11 +25,14 @@
     shown = true;
     var box = /** @type {HTMLElement} */ (document.getElementById("message"));
     var title = document.createElement("strong");
-    title.textContent =
-      "The page's scripts could not run in this browser" + (first ? ": " + first + "." : ".");
+    title.textContent = missing
+      ? "The page's scripts did not download: " + missing + " (or a module it imports)."
+      : "The page's scripts could not run in this browser" + (first ? ": " + first + "." : ".");
     box.replaceChildren(
       title,
-      " Open this page in a current Firefox, Chrome, Edge or Safari; if this is one, reload the page.",
+      missing
+        ? " Check the connection and reload the page."
+        : " Open this page in a current Firefox, Chrome, Edge or Safari; if this is one, reload the page.",
     );
     box.className = "message error";
     box.hidden = false;
@@ -38,10 +43,11 @@
     "error",
     function (event) {
       var script = event.target instanceof HTMLScriptElement ? event.target.src : "";
+      // a module script's element reports that its graph did not download (a network error, an
+      // error status); an error as a module runs reports on the window
+      if (!first && script) first = missing = script;
       // the error itself, not the event's message, which engines prefix ("Uncaught …")
-      if (event.target === window || script)
-        first =
-          first || (script ? "could not load " + script : String(event.error || event.message));
+      if (!first && event.target === window) first = String(event.error || event.message);
       // a module still starting after the load event (see below) that fails
       if (loaded && first) fail();
     },

@@ -87,6 +87,10 @@ class Guarded:
         self.context.set_default_timeout(TIMEOUT_S * 1000)
         self.console_errors = []
         self.console = collections.deque(maxlen=40)
+        # requests that failed or were answered with an error, of the pages and their workers
+        self.network = collections.deque(maxlen=40)
+        self.context.on("requestfailed", self._request_failed)
+        self.context.on("response", self._response)
         self.page = self.context.new_page()
         self.page.on("console", self._console)
         self.page.on("pageerror", self._page_error)
@@ -98,6 +102,13 @@ class Guarded:
         self.console.append(f"{message.type}{source}: {message.text}")
         if message.type == "error":
             self.console_errors.append(message.text)
+
+    def _request_failed(self, request):
+        self.network.append(f"failed: {request.url[:200]} ({request.failure})")
+
+    def _response(self, response):
+        if response.status >= 400:
+            self.network.append(f"answered {response.status}: {response.url[:200]}")
 
     def _page_error(self, error):
         self.console.append(f"pageerror: {error}")
@@ -112,8 +123,8 @@ class Guarded:
         return self.page
 
     def start_report(self):
-        """How far the page's start came: what it shows, its workers and its last console
-        messages."""
+        """How far the page's start came: what it shows, its workers, its last console messages
+        and its failed requests."""
         try:
             shown = self.page.wait_for_function(START_STATE, timeout=10_000).json_value()
         except PlaywrightTimeoutError:
@@ -125,6 +136,8 @@ class Guarded:
             f"service workers: {[w.url for w in self.context.service_workers]}",
             "console (last 40):",
             *self.console,
+            "requests that failed or were answered with an error (last 40):",
+            *self.network,
         ]
         return "\n".join(lines)
 

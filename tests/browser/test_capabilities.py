@@ -133,3 +133,18 @@ def test_embed_works_without_shared_workers(browser, base_url):
         assert page.page.evaluate(TAKE_SAMPLE) == 384
     finally:
         page.close()
+
+
+def test_page_explains_a_module_that_did_not_download(browser, base_url):
+    """A dropped connection, not the browser: the page names the script and says to reload."""
+    page = Guarded(browser)
+    try:
+        page.page.route("**/static/labs.js", lambda route: route.abort())
+        page.page.goto(base_url)
+        message = page.page.locator("#message")
+        message.wait_for(state="visible")
+        assert f"did not download: {base_url}static/app.js" in message.inner_text()
+        assert "Check the connection and reload the page." in message.inner_text()
+        assert "Python cannot start" in page.page.locator("#runtime-text").inner_text()
+    finally:
+        page.close()
