@@ -141,10 +141,11 @@ PACKAGE_DATA = ROOT / "py" / "ndlab" / "data"
 # Files worth serving gzip-compressed (wheels, zips and PNGs are compressed already).
 COMPRESSIBLE = (".wasm", ".js", ".mjs", ".json", ".html", ".css", ".svg", ".bin")
 #: The start-up snapshots in dist/ (made by tools/snapshot.py, restored by worker/snapshot.js): the
-#: packages' files, which they all share, and a snapshot (its memory and its metadata) for each
-#: engine that the build made one in, tried in this order. Firefox lays out functions as Chromium
-#: does and restores Chromium's.
+#: packages' files, which they all share (those a restore needs, and those that come after its first
+#: result), and a snapshot (its memory and its metadata) for each engine that the build made one
+#: in, tried in this order. Firefox lays out functions as Chromium does and restores Chromium's.
 SNAPSHOT_FILES = "snapshot/files.bin"
+SNAPSHOT_LATER = "snapshot/later.bin"
 SNAPSHOT_ENGINES = ("chromium", "webkit")
 
 

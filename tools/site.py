@@ -29,6 +29,7 @@ from tools.layout import (
     SKIMAGE,
     SNAPSHOT_ENGINES,
     SNAPSHOT_FILES,
+    SNAPSHOT_LATER,
     VENDOR,
     WHEELS,
     ZSTD_DECODER,
@@ -172,7 +173,7 @@ def manifest() -> dict:
         if p.is_file() and p.suffix not in (".gz", ".zst")
     }
     made = made_snapshots()
-    snapshot = {"files": SNAPSHOT_FILES, "made": made} if made else None
+    snapshot = {"files": SNAPSHOT_FILES, "later": SNAPSHOT_LATER, "made": made} if made else None
     twins = {name: DIST / f"{name}.zst" for name in fetched_files(made)}
     packed = {
         name: {"size": twin.stat().st_size, "sha256": sha256(twin)}
@@ -254,7 +255,8 @@ def build(pyodide_dist: str | None = None) -> None:
     (DIST / "sw.js").write_text(f'const BUILD_ID = "{info["id"]}";\n{sw}')
     if info["snapshot"]:
         parts = [(f"memory ({m['engine']})", m["file"]) for m in info["snapshot"]["made"]]
-        parts.append(("packages' files (shared)", SNAPSHOT_FILES))
+        parts.append(("packages' files (shared): at start", SNAPSHOT_FILES))
+        parts.append(("after the first result", SNAPSHOT_LATER))
         sizes = [
             f"{name} {size(info['files'][path])} ({size(info['packed'][path]['size'])} as its .zst twin)"
             for name, path in parts
@@ -298,7 +300,7 @@ def fetched_files(made: list[dict[str, str]]) -> list[str]:
     """The large files of dist/ the worker fetches itself, as their .zst twins where it can:
     Pyodide's WebAssembly, the snapshots' memories and the packages' files they share (Pyodide's
     scripts are imported instead)."""
-    snapshots = (SNAPSHOT_FILES, *(m["file"] for m in made)) if made else ()
+    snapshots = (SNAPSHOT_FILES, SNAPSHOT_LATER, *(m["file"] for m in made)) if made else ()
     return ["pyodide/pyodide.asm.wasm", *snapshots]
 
 

@@ -6,10 +6,12 @@ it). It writes into dist/snapshot/ the packages' files unpacked as Pyodide insta
 after the other (``files.bin``), serves dist/ on 127.0.0.1, and in each engine runs
 ``makeSnapshot`` of worker/snapshot.js on those files. The page sends the memory back (a PUT to
 this server); it is written as ``<engine>.bin``. The page also names the bytecode files of the
-modules it imported; ``files.bin`` is then written again with only the files a restored Python may
-open (``shipped``), the same for every snapshot, and ``<engine>.json`` is each one's metadata: the
-engine's profile (how it lays out functions), where each library went, the key of the runtime and
-packages it was made from, the list of files, and the sha256 of the two files. An engine that
+modules it imported. The files a restored Python may open (``shipped``), the same for every
+snapshot, are then written in two parts: ``files.bin``, what a restore needs before its first result
+(``at_start``), and ``later.bin``, the rest, which the worker fetches meanwhile and installs after
+it. ``<engine>.json`` is each one's metadata: the engine's profile (how it lays out functions),
+where each library went, the key of the runtime and packages it was made from, the lists of the
+two parts' files, and the sha256 of the three files. An engine that
 lays out functions as one before it makes none: its snapshot would be the same. The worker
 restores the first snapshot that fits its engine, and starts Python the usual way when none does.
 """
@@ -26,7 +28,7 @@ from playwright.sync_api import sync_playwright
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from tools import engines, server  # noqa: E402
 from tools.chromium import CHROMIUM_FLAGS, find_chromium  # noqa: E402
-from tools.layout import SNAPSHOT_FILES, closure, snapshot_of  # noqa: E402
+from tools.layout import SNAPSHOT_FILES, SNAPSHOT_LATER, closure, snapshot_of  # noqa: E402
 
 #: Where Pyodide 0.27 installs a package's files, by its lock's install_dir.
 INSTALL_DIRS = {"site": "/lib/python3.12/site-packages", "dynlib": "/usr/lib"}
@@ -76,12 +78,25 @@ def shipped(path: str, imported: set[str]) -> bool:
     return not path.endswith(BUILD_ONLY) and path not in imported
 
 
+def at_start(path: str, loaded: set[str]) -> bool:
+    """Whether a restore needs the file at `path` before its first result: the libraries it loads
+    (`loaded`) and ndlab's sources, which its code export reads. The others (the libraries and
+    bytecode of modules imported later, the packages' data) wait in ``later.bin``: a job that
+    opens one before they are installed runs again once they are (worker/jobs.js)."""
+    return path in loaded or path.endswith(".py")
+
+
 def write_files(files: dict[str, bytes], out: Path) -> list[tuple[str, int]]:
     """Write `files` one after the other into `out`; return each one's path and size, in order."""
     with out.open("wb") as image:
         for data in files.values():
             image.write(data)
     return [(path, len(data)) for path, data in files.items()]
+
+
+def size_of(listed: list[tuple[str, int]]) -> str:
+    """The size of the files `listed` (as write_files returns them), in MB."""
+    return f"{sum(n for _, n in listed) / 1e6:.1f} MB"
 
 
 class Receiver(server.Handler):
@@ -133,21 +148,30 @@ def make(dist: Path, names: list[str]) -> list[dict]:
             made.append((paths, result["meta"]))
             imported.append(set(result["bytecode"]))
     left_out = set.intersection(*imported) if imported else set()
+    loaded = {library["path"] for _, meta in made for library in meta["libraries"]}
+    kept = {path: data for path, data in files.items() if shipped(path, left_out)}
     index = write_files(
-        {path: data for path, data in files.items() if shipped(path, left_out)},
+        {path: data for path, data in kept.items() if at_start(path, loaded)},
         dist / SNAPSHOT_FILES,
     )
-    print(
-        f"[snapshot] the packages' files: {len(index)} of {len(everything)}, "
-        f"{sum(n for _, n in index) / 1e6:.1f} MB of {sum(n for _, n in everything) / 1e6:.1f} MB"
+    later = write_files(
+        {path: data for path, data in kept.items() if not at_start(path, loaded)},
+        dist / SNAPSHOT_LATER,
     )
-    files_sha256 = hashlib.sha256((dist / SNAPSHOT_FILES).read_bytes()).hexdigest()
+    print(
+        f"[snapshot] the packages' files: {len(index)} at start, {size_of(index)}; "
+        f"{len(later)} later, {size_of(later)} (of {len(everything)}, {size_of(everything)})"
+    )
+    shared = {
+        name: hashlib.sha256((dist / name).read_bytes()).hexdigest()
+        for name in (SNAPSHOT_FILES, SNAPSHOT_LATER)
+    }
     for paths, meta in made:
-        meta["files"] = index
-        # the worker checks each file's bytes against these before it restores anything
+        meta["files"], meta["later"] = index, later
+        # the worker checks each file's bytes against these before it uses them
         meta["sha256"] = {
             paths["file"]: hashlib.sha256((dist / paths["file"]).read_bytes()).hexdigest(),
-            SNAPSHOT_FILES: files_sha256,
+            **shared,
         }
         (dist / paths["meta"]).write_text(json.dumps(meta))
     return [{"engine": paths["engine"], **meta} for paths, meta in made]

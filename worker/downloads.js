@@ -50,7 +50,7 @@ export function watchDownloads(build) {
   const counted = async (
     /** @type {RequestInfo | URL} */ input,
     /** @type {RequestInit | undefined} */ init = undefined,
-    /** @type {Promise<unknown> | undefined} a twin unpacks once this settles */ after = undefined,
+    /** @type {Options} */ { after, shown = true } = {},
   ) => {
     const url = String(input instanceof Request ? input.url : input);
     const twin = url.startsWith(site) && !init?.integrity && packed.get(url.slice(site.length));
@@ -61,7 +61,7 @@ export function watchDownloads(build) {
     if (!response.body) return response;
     const counter = new TransformStream({
       transform(chunk, controller) {
-        loaded += chunk.byteLength;
+        if (shown) loaded += chunk.byteLength;
         report();
         controller.enqueue(chunk);
       },
@@ -92,12 +92,11 @@ export function watchDownloads(build) {
    * file is there), then hashed; WebCrypto needs a secure context (https or this computer):
    * elsewhere `integrity` checks it.
    * @param {string} url @param {string} sha256 hex @param {string} list the file that names it
-   * @param {AbortSignal} [signal] stops the download
-   * @param {Promise<unknown>} [after] its twin unpacks once this settles (it downloads meanwhile)
+   * @param {Options & {signal?: AbortSignal}} [options] `signal` stops the download
    */
-  const checked = async (url, sha256, list, signal = undefined, after = undefined) => {
-    if (!crypto.subtle) return counted(url, { integrity: sri(sha256), signal });
-    const response = await counted(url, { signal }, after);
+  const checked = async (url, sha256, list, { signal, ...options } = {}) => {
+    if (!crypto.subtle) return counted(url, { integrity: sri(sha256), signal }, options);
+    const response = await counted(url, { signal }, options);
     if (!response.ok || checkedTwins.has(response)) return response;
     const bytes = await response.arrayBuffer();
     const digest = hex(await crypto.subtle.digest("SHA-256", bytes));
@@ -133,12 +132,11 @@ export function watchDownloads(build) {
     /**
      * A file of the build, its bytes counted and checked against the sha256 `list` names.
      * @param {string} path relative to the site @param {string} sha256 hex @param {string} list
-     * @param {AbortSignal} signal stops the download
-     * @param {Promise<unknown>} [after] its twin unpacks once this settles (it downloads meanwhile)
+     * @param {Options & {signal?: AbortSignal}} [options] `signal` stops the download
      */
-    async file(path, sha256, list, signal, after = undefined) {
+    async file(path, sha256, list, options = {}) {
       const url = new URL(`../${path}`, import.meta.url).href;
-      const response = await checked(url, sha256, list, signal, after);
+      const response = await checked(url, sha256, list, options);
       if (!response.ok) throw new Error(`${path} answered ${response.status}`);
       return response.arrayBuffer();
     },
@@ -154,6 +152,12 @@ export function watchDownloads(build) {
 }
 
 /** @typedef {ReturnType<typeof watchDownloads>} Downloads the start-up's downloads, watched */
+
+/**
+ * @typedef {object} Options of a download
+ * @property {Promise<unknown>} [after] its twin unpacks once this settles (it downloads meanwhile)
+ * @property {boolean} [shown] whether its bytes count in the start's progress (true)
+ */
 
 /** The Subresource Integrity of a sha256 digest. @param {string} hex */
 const sri = (hex) =>

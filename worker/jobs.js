@@ -98,6 +98,35 @@ function callPython(py, request, reply) {
   }
 }
 
+/**
+ * What a job raises when it opens a file of the packages that a restore has not installed yet
+ * (python.later): such a job runs again once they are.
+ */
+const MISSING_FILE = new Set([
+  "ModuleNotFoundError",
+  "ImportError",
+  "FileNotFoundError",
+  "OSError",
+]);
+
+/**
+ * Install the packages' files a restore left for later, if it did and they are not yet (they may
+ * still be downloading: the job's progress says so).
+ * @param {import("./startup.js").Python} python @param {any} request
+ * @param {(message: any) => void} reply
+ */
+async function installLater(python, request, reply) {
+  if (!python.later?.pending) return;
+  const message = "Downloading the rest of NumPy's and SciPy's files";
+  reply({ type: EVENT.jobProgress, id: request.id, fraction: 0, message });
+  try {
+    await python.later.install();
+  } catch (error) {
+    const message = `The packages' files this needs did not download: ${error?.message ?? error}`;
+    throw errorInfo("OSError", message, HINTS.download);
+  }
+}
+
 /** The size of Python's WebAssembly memory, in MB (it grows, never shrinks). @param {any} pyodide */
 function memoryMB(pyodide) {
   return (pyodide._module?.HEAP8?.byteLength ?? 0) / 1e6;
@@ -130,9 +159,16 @@ export const jobHandler = (ready) =>
       python = await ready;
       clearInterrupt();
       reply({ type: EVENT.started, id: request.id });
+      // a learner's code may import anything, and running it twice could repeat what it did
+      if (request.type === JOB.code) await installLater(python, request, reply);
       await prepare[request.type]?.(python.pyodide, request, reply);
       const t0 = performance.now();
-      const result = blocking(request, () => callPython(python.py, request, reply));
+      const run = () => blocking(request, () => callPython(python.py, request, reply));
+      let result = run();
+      if (python.later?.pending && MISSING_FILE.has(result.meta.error?.type)) {
+        await installLater(python, request, reply);
+        result = run();
+      }
       if (request.type === JOB.pipeline) {
         result.meta.timings = { ...result.meta.timings, python_ms: performance.now() - t0 };
         result.meta.memory_mb = memoryMB(python.pyodide);

@@ -14,11 +14,14 @@
 // loads the others once the first job is answered (`loadOtherLibraries`), and Python loads any
 // it needs before then from the packages' files when a module first imports it.
 //
-// The packages' files come unpacked, as Pyodide would install them, in one file of the build
-// (snapshot/files.bin, listed in the snapshot's metadata): the browser decompresses it as it
-// arrives, where unzipping the wheels would take the worker a second. It holds only what a
-// restored Python may open (tools/snapshot.py): not the bytecode of the modules the snapshot
-// imported, nor what only compilers and type checkers read.
+// The packages' files come unpacked, as Pyodide would install them, in two files of the build
+// (listed in the snapshot's metadata), where unzipping the wheels would take the worker a second.
+// They hold only what a restored Python may open (tools/snapshot.py): not the bytecode of the
+// modules the snapshot imported, nor what only compilers and type checkers read. The first,
+// snapshot/files.bin, holds what a restore needs (the libraries it loads, and ndlab's sources);
+// the second, snapshot/later.bin, the rest (the other libraries, bytecode and data), which
+// downloads meanwhile and is installed after the first result (`installLater`), or before a job
+// that needs it (worker/jobs.js).
 import { engineProfile, snapshotKey } from "./snapshot-fit.js";
 
 /** Loaded as Pyodide loads a package's libraries: local symbols, never unloaded. */
@@ -58,6 +61,16 @@ function install(FS, files) {
     FS.mkdirTree(path.slice(0, path.lastIndexOf("/")));
     FS.writeFile(path, data, { canOwn: true });
   }
+}
+
+/**
+ * Install the packages' files a restore left for later (tools/snapshot.py's later.bin), and have
+ * Python's importers look at their folders again.
+ * @param {any} pyodide @param {Map<string, Uint8Array>} files
+ */
+export function installLater(pyodide, files) {
+  install(pyodide.FS, files);
+  pyodide.runPython("import importlib\nimportlib.invalidate_caches()\ndel importlib");
 }
 
 /** A short digest of the symbols the libraries resolved to (Emscripten's GOT). @param {any} Module */
@@ -191,7 +204,7 @@ function neededFirst(Module, files, used) {
  * first imports them (`librariesUsed`): compiled off the worker's thread, then each loaded, so
  * that the first lab that needs them does not wait for Python to compile them one by one. Run
  * once the first job is answered; a library Python loaded meanwhile is left as it is.
- * @param {any} pyodide @param {Map<string, Uint8Array>} files the packages' files
+ * @param {any} pyodide @param {Map<string, Uint8Array>} files the packages' files for later
  */
 export async function loadOtherLibraries(pyodide, files) {
   const Module = pyodide._module;

@@ -7,7 +7,7 @@
 import { loadPyodide } from "../pyodide/pyodide.mjs";
 import { EVENT } from "../static/protocol.js";
 import { PYODIDE_URL, fetchJson, watchDownloads } from "./downloads.js";
-import { filesOf, loadOtherLibraries, restoreSnapshot } from "./snapshot.js";
+import { filesOf, installLater, loadOtherLibraries, restoreSnapshot } from "./snapshot.js";
 import { closure, fittingSnapshot } from "./snapshot-fit.js";
 import { broadcast, runtime } from "./transport.js";
 
@@ -18,7 +18,16 @@ const started = performance.now();
  * @property {any} pyodide Pyodide's API
  * @property {any} py the ndlab.bridge.jobs module proxy, with `toBytes`
  * @property {(() => Promise<void>) | undefined} afterFirstJob what waits until the first job is
- *   answered (after a restore: loading the libraries it left out)
+ *   answered (after a restore: installing the packages' files it left for later, and loading the
+ *   libraries it left out)
+ * @property {Later | undefined} later after a restore: the packages' files a first result does not
+ *   need, which may still be downloading
+ */
+
+/**
+ * @typedef {object} Later the packages' files a restore installs after its first result
+ * @property {boolean} pending whether they are still to be installed
+ * @property {() => Promise<Map<string, Uint8Array>>} install install them (once), when they came
  */
 
 /**
@@ -39,9 +48,10 @@ export async function start() {
   const timings = { snapshot: build.snapshot ? "" : "none in this build" };
   let pyodide;
   let afterFirstJob;
+  let later;
   if (build.snapshot) {
     try {
-      ({ pyodide, afterFirstJob } = await fromSnapshot(build, lock, entries, downloads));
+      ({ pyodide, afterFirstJob, later } = await fromSnapshot(build, lock, entries, downloads));
       timings.snapshot = "restored";
       timings.runtime_ms = timings.load_ms = performance.now() - started;
     } catch (error) {
@@ -61,7 +71,7 @@ export async function start() {
   const imported = performance.now();
   Object.assign(timings, { startup_ms: imported - started, import_ms: imported - loaded });
   broadcast({ type: EVENT.ready, timings, runtime });
-  return { pyodide, py, afterFirstJob };
+  return { pyodide, py, afterFirstJob, later };
 }
 
 /**
@@ -78,13 +88,23 @@ async function fromSnapshot(build, lock, entries, downloads) {
   const shared = build.snapshot.files; // the packages' files, the same for every snapshot
   const downloading = new AbortController();
   const { signal } = downloading;
-  const packed = downloads.file(shared, meta.sha256[shared], snapshot.meta, signal);
+  const packed = downloads.file(shared, meta.sha256[shared], snapshot.meta, { signal });
   const files = packed.then((image) => filesOf(image, meta.files));
   // The memory is needed last, once the libraries are compiled and loaded: it downloads
   // meanwhile, and is unpacked after the packages' files, so that the compiling starts sooner.
   const bytes = downloads
-    .file(snapshot.file, meta.sha256[snapshot.file], snapshot.meta, signal, packed)
+    .file(snapshot.file, meta.sha256[snapshot.file], snapshot.meta, { signal, after: packed })
     .then((b) => new Uint8Array(b));
+  // What a first result does not need (the other libraries, bytecode and data) comes next; the
+  // start's progress does not count it.
+  const { later: path } = build.snapshot;
+  const fetchLater = async () =>
+    filesOf(
+      await downloads.file(path, meta.sha256[path], snapshot.meta, { shown: false }),
+      meta.later,
+    );
+  const laterFiles = Promise.all([packed, bytes]).then(fetchLater);
+  laterFiles.catch(() => {}); // a failure reaches the job that waits for them
   const pyodide = await restoreSnapshot(loadPyodide, PYODIDE_URL, {
     bytes,
     meta,
@@ -92,8 +112,42 @@ async function fromSnapshot(build, lock, entries, downloads) {
     files,
     abort: () => downloading.abort(),
   });
-  const afterFirstJob = async () => loadOtherLibraries(pyodide, await files);
-  return { pyodide, afterFirstJob };
+  const later = laterInstall(pyodide, laterFiles, fetchLater);
+  const afterFirstJob = async () => loadOtherLibraries(pyodide, await later.install());
+  return { pyodide, afterFirstJob, later };
+}
+
+/**
+ * The packages' files a restore leaves for later, installed once when first asked for; a failed
+ * download is fetched again at the next ask.
+ * @param {any} pyodide @param {Promise<Map<string, Uint8Array>>} coming their download
+ * @param {() => Promise<Map<string, Uint8Array>>} fetchAgain
+ * @returns {Later}
+ */
+function laterInstall(pyodide, coming, fetchAgain) {
+  /** @type {Promise<Map<string, Uint8Array>> | undefined} */
+  let files = coming;
+  /** @type {Promise<Map<string, Uint8Array>> | undefined} */
+  let installing;
+  const later = {
+    pending: true,
+    install() {
+      files ??= fetchAgain();
+      installing ??= files.then(
+        (unpacked) => {
+          installLater(pyodide, unpacked);
+          later.pending = false;
+          return unpacked;
+        },
+        (error) => {
+          files = installing = undefined;
+          throw error;
+        },
+      );
+      return installing;
+    },
+  };
+  return later;
 }
 
 /**

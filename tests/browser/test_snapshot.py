@@ -4,14 +4,16 @@ Python starts the usual way. Chromium restores the one made in Chromium (the cro
 test_engines.py, sees each engine restore)."""
 
 import json
+import time
 
 import pytest
 
 from conftest import LAN_HOST
-from pages import Guarded, untwinned, wait_until
+from pages import TIMEOUT_S, Guarded, untwinned, wait_until
 from tools.layout import DIST
 from tools.server import make_server, running
 from tools.snapshot import BUILD_ONLY, package_files
+from tools.startup_bench import RESULT
 
 # Compiled libraries of NumPy and SciPy, one imported only now (scipy.signal), and the path.
 CODE = r"""
@@ -31,7 +33,7 @@ CHROMIUMS = SNAPSHOT["made"][0]
 #: Where Pyodide installs the packages.
 SITE = "/lib/python3.12/site-packages"
 #: The memory of each snapshot and the packages' files they share, each tens of megabytes.
-LARGE = (SNAPSHOT["files"], *(made["file"] for made in SNAPSHOT["made"]))
+LARGE = (SNAPSHOT["files"], SNAPSHOT["later"], *(made["file"] for made in SNAPSHOT["made"]))
 
 
 def large_files(requested):
@@ -60,6 +62,15 @@ LOADED = (
     "import js, pyodide_js\n"
     "print(sum(name.startswith('/') for name in js.Object.keys(pyodide_js._module.LDSO.loadedLibsByName)))"
 )
+
+
+# A lab whose data is in later.bin, run with what it says and whether it answered kept in the page.
+LAB_WAITING = """() => {
+  window.labSaid = []; window.labAnswer = null;
+  const onProgress = ({message}) => window.labSaid.push(message);
+  window.labRun = ndlab.runLab('wind_return_speed', {}, {onProgress});
+  window.labRun.then(() => (window.labAnswer = 'answered'), () => (window.labAnswer = 'failed'));
+}"""
 
 
 def answer(body):
@@ -213,7 +224,8 @@ def test_a_snapshot_made_in_another_engine_is_refused_before_it_downloads(browse
 def test_the_packages_files_are_what_a_restored_python_may_open(browser, base_url):
     """The snapshots' files are the packages' files but what only builds read (Cython's, C's,
     static libraries, stubs) and the bytecode of the modules a start imports with ndlab, as a
-    usual start names them: their code is in the snapshot's memory."""
+    usual start names them: their code is in the snapshot's memory. Those a restore needs (the
+    libraries it loads, and ndlab's sources) come first; the others after."""
     assert {".pyx", ".pxd", ".h", ".c", ".a", ".pyi"} <= set(BUILD_ONLY)
     guarded, timings = start(browser, base_url, meta=other_packages)
     assert timings["snapshot"].startswith("refused: ")
@@ -226,9 +238,18 @@ def test_the_packages_files_are_what_a_restored_python_may_open(browser, base_ur
     } <= imported & everything.keys()
     expected = [p for p in everything if not p.endswith(BUILD_ONLY) and p not in imported]
     for made in SNAPSHOT["made"]:
-        files = json.loads((DIST / made["meta"]).read_text())["files"]
-        assert [path for path, _ in files] == expected
-        assert sum(size for _, size in files) == (DIST / SNAPSHOT["files"]).stat().st_size
+        meta = json.loads((DIST / made["meta"]).read_text())
+        loaded = {library["path"] for library in meta["libraries"]}
+        first = [
+            p
+            for p in expected
+            if p in loaded or p.startswith(f"{SITE}/ndlab/") and p.endswith(".py")
+        ]
+        assert [path for path, _ in meta["files"]] == first
+        assert [path for path, _ in meta["later"]] == [p for p in expected if p not in first]
+        for part in ("files", "later"):
+            size = sum(n for _, n in meta[part])
+            assert size == (DIST / SNAPSHOT[part]).stat().st_size
 
 
 def test_the_libraries_a_restore_left_out_are_loaded_once_the_first_job_is_answered(
@@ -237,7 +258,7 @@ def test_the_libraries_a_restore_left_out_are_loaded_once_the_first_job_is_answe
     """The restore loads the libraries importing ndlab loads; once the first job is answered the
     worker loads the others in the background, so that a first lab does not compile them."""
     meta = json.loads((DIST / CHROMIUMS["meta"]).read_text())
-    every = sum(path.endswith(".so") for path, _ in meta["files"])
+    every = sum(path.endswith(".so") for path, _ in meta["files"] + meta["later"])
     assert len(meta["libraries"]) < every
     guarded, timings = start(browser, base_url)
     assert timings["snapshot"] == "restored"
@@ -259,4 +280,33 @@ def test_a_module_the_snapshot_did_not_import_imports_after_the_restore(browser,
     guarded, timings = start(browser, base_url)
     assert timings["snapshot"] == "restored"
     assert run(guarded.page, LATER) == "[]\n4.0 9.0\n"
+    guarded.close()
+
+
+def test_a_first_result_needs_only_the_files_of_the_start_and_a_lab_waits_for_the_others(
+    browser, base_url
+):
+    """later.bin held back: the page's first result comes all the same; a lab whose data is in
+    it says it waits, then answers once it comes, as it answers after."""
+    held = []
+    guarded = Guarded(browser)
+    guarded.context.route(f"**/{SNAPSHOT['later']}*", lambda route: held.append(route))
+    guarded.page.goto(base_url)
+    page = guarded.wait_ready()
+    assert page.evaluate("async () => (await ndlab.ready).timings.snapshot") == "restored"
+    page.wait_for_function(RESULT)
+    page.evaluate(LAB_WAITING)
+    page.wait_for_function("() => window.labSaid.some((m) => m.startsWith('Downloading the rest'))")
+    deadline = time.monotonic() + TIMEOUT_S
+    while not held:  # Playwright hands the route over while the test talks to the page
+        assert time.monotonic() < deadline, f"{SNAPSHOT['later']} was never requested"
+        page.evaluate("() => new Promise((resolve) => requestAnimationFrame(resolve))")
+    assert page.evaluate("() => window.labAnswer") is None
+    for route in held:
+        route.continue_()
+    waited = page.evaluate("async () => JSON.stringify((await window.labRun).outputs)")
+    again = page.evaluate(
+        "async () => JSON.stringify((await ndlab.runLab('wind_return_speed', {})).outputs)"
+    )
+    assert waited == again
     guarded.close()

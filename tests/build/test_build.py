@@ -119,17 +119,22 @@ def test_a_snapshot_per_engine_profile_sharing_the_packages_files():
     Chromium): each one's metadata names its profile and the sha256 of its memory and of the
     packages' files, which are there once for all of them."""
     info = json.loads((DIST / "build.json").read_text())
-    made, shared = info["snapshot"]["made"], info["snapshot"]["files"]
+    made = info["snapshot"]["made"]
+    shared = [info["snapshot"][part] for part in ("files", "later")]
     assert [m["engine"] for m in made] == [e for e in SNAPSHOT_ENGINES if not missing(e)]
     metas = [json.loads((DIST / m["meta"]).read_text()) for m in made]
     profiles = {json.dumps(meta["profile"], sort_keys=True) for meta in metas}
     assert len(profiles) == len(made)
     for snapshot, meta in zip(made, metas, strict=True):
-        files = {snapshot["file"]: sha256(DIST / snapshot["file"]), shared: sha256(DIST / shared)}
+        files = {name: sha256(DIST / name) for name in (snapshot["file"], *shared)}
         assert meta["sha256"] == files
         assert set(files) <= set(info["packed"])
     names = {p.name for p in (DIST / "snapshot").iterdir() if not p.name.endswith((".gz", ".zst"))}
-    assert names == {"files.bin", *(Path(m[k]).name for m in made for k in ("file", "meta"))}
+    assert names == {
+        "files.bin",
+        "later.bin",
+        *(Path(m[k]).name for m in made for k in ("file", "meta")),
+    }
 
 
 def test_manifest_lists_each_files_sha256():

@@ -36,6 +36,7 @@ HINTS = {
     "unknownSample": "See ndlab.samples().",
     "finiteArray": "Save the array with finite numbers only, then open it again.",
     "siteFile": "This site lacks one of its files: rebuild it (`python3 build.py build`).",
+    "download": "Check the connection and try again: the page keeps what you had.",
     "packages": (
         "A package your code imports could not be loaded from this site. Rebuild it "
         "(`python3 build.py build`), or check the wheel given to `build.py package --wheel`."
