@@ -149,6 +149,13 @@ export function createApi(onProgress, options = {}) {
       return client.ready;
     },
     /**
+     * Resolves once the first job is answered and Python has what it fetches after it (after a
+     * restore, the packages' files it left for later): the page caches the site for offline use then.
+     */
+    get settled() {
+      return client.settled;
+    },
+    /**
      * How cancellation works here: {interruptible, spare: "none" | "loading" | "ready" | "failed"}.
      * Without isolation a spare worker is kept loaded to take over from a cancelled one.
      */

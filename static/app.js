@@ -242,9 +242,11 @@ async function main() {
   else writeImagesHash();
   window.addEventListener("hashchange", route);
   if (!(await status.wait())) return;
-  // The rest of the site is cached once the first result is on the screen, so that it competes
-  // neither with Python's own download nor with the first run.
+  // The rest of the site is cached once the first result is on the screen and Python has the files
+  // it fetches after it, so that it competes neither with Python's own downloads nor with the
+  // first run, and a page said to work offline has all it needs.
   await firstResultShown();
+  await ndlab.settled;
   precache();
 }
 

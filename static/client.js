@@ -109,6 +109,10 @@ class Runner {
       this.rejectReady = reject;
     });
     this.ready.catch(() => {}); // callers that await it see the error
+    /** @type {(value?: any) => void} */
+    this.resolveSettled = () => {};
+    /** Resolves once the worker has what it fetches after the first job (EVENT.settled). */
+    this.settled = new Promise((resolve) => (this.resolveSettled = resolve));
     /** The start's last stage, named when it stalls. */
     this.stage = "";
     this.watchdog = 0;
@@ -186,6 +190,7 @@ class Runner {
       return onProgress(message);
     }
     if (message.type === EVENT.ready) return this.resolveReady(message);
+    if (message.type === EVENT.settled) return this.resolveSettled();
     if (message.type === EVENT.failed) return this.stop(new NdlabError(message.error));
     if (message.type === EVENT.started) return this.watch(message.id);
     if (message.type === EVENT.crashed) return this.onCrash(message.message);
@@ -277,6 +282,11 @@ export class WorkerClient {
   /** Resolves when Python is ready in the worker that will run the next request. */
   get ready() {
     return this.primary.ready;
+  }
+
+  /** Resolves once that worker has what it fetches after its first job. */
+  get settled() {
+    return this.primary.settled;
   }
 
   /** @param {(p: any) => void} onProgress */

@@ -47,6 +47,8 @@ export const EVENT = Object.freeze({
   jobProgress: "job-progress",
   crashed: "crashed",
   status: "status",
+  // after the first job, once the worker has what it fetches after it (a restore's files for later)
+  settled: "settled",
 });
 
 /**

@@ -4,7 +4,7 @@
 // the reply comes back as `meta`, each buffer copied once out and transferred to the page.
 import { EVENT, HINTS, JOB, errorInfo } from "../static/protocol.js";
 import { prepare } from "./prepare.js";
-import { blocking, clearInterrupt, crash } from "./transport.js";
+import { blocking, broadcast, clearInterrupt, crash } from "./transport.js";
 
 /**
  * Copy RGBA pixels from a transferred buffer into a fresh NumPy array: the one copy in.
@@ -196,6 +196,8 @@ export const jobHandler = (ready) =>
     } finally {
       const after = python?.afterFirstJob;
       if (python) python.afterFirstJob = undefined;
-      after?.().catch((error) => console.warn("ndlab: after the first job:", error));
+      after?.()
+        .catch((error) => console.warn("ndlab: after the first job:", error))
+        .finally(() => broadcast({ type: EVENT.settled })); // the page may cache the site now
     }
   };

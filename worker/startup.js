@@ -19,7 +19,7 @@ const started = performance.now();
  * @property {any} py the ndlab.bridge.jobs module proxy, with `toBytes`
  * @property {(() => Promise<void>) | undefined} afterFirstJob what waits until the first job is
  *   answered (after a restore: installing the packages' files it left for later, and loading the
- *   libraries it left out)
+ *   libraries it left out); the worker is "settled" once it is done
  * @property {Later | undefined} later after a restore: the packages' files a first result does not
  *   need, which may still be downloading
  */
@@ -27,7 +27,7 @@ const started = performance.now();
 /**
  * @typedef {object} Later the packages' files a restore installs after its first result
  * @property {boolean} pending whether they are still to be installed
- * @property {() => Promise<Map<string, Uint8Array>>} install install them (once), when they came
+ * @property {() => Promise<Map<string, Uint8Array>>} install fetch and install them (once)
  */
 
 /**
@@ -47,7 +47,7 @@ export async function start() {
   /** @type {Record<string, any>} */
   const timings = { snapshot: build.snapshot ? "" : "none in this build" };
   let pyodide;
-  let afterFirstJob;
+  let afterFirstJob = async () => {};
   let later;
   if (build.snapshot) {
     try {
@@ -95,16 +95,14 @@ async function fromSnapshot(build, lock, entries, downloads) {
   const bytes = downloads
     .file(snapshot.file, meta.sha256[snapshot.file], snapshot.meta, { signal, after: packed })
     .then((b) => new Uint8Array(b));
-  // What a first result does not need (the other libraries, bytecode and data) comes next; the
-  // start's progress does not count it.
+  // What a first result does not need (the other libraries, bytecode and data) is fetched when
+  // first asked for (`laterInstall`): after the first job, or by a job that needs it. So it takes
+  // neither the link nor the worker's thread from the start, and a spare worker never fetches it.
   const { later: path } = build.snapshot;
-  const fetchLater = async () =>
-    filesOf(
-      await downloads.file(path, meta.sha256[path], snapshot.meta, { shown: false }),
-      meta.later,
-    );
-  const laterFiles = Promise.all([packed, bytes]).then(fetchLater);
-  laterFiles.catch(() => {}); // a failure reaches the job that waits for them
+  const fetchLater = async () => {
+    const image = await downloads.file(path, meta.sha256[path], snapshot.meta, { shown: false });
+    return filesOf(image, meta.later);
+  };
   const pyodide = await restoreSnapshot(loadPyodide, PYODIDE_URL, {
     bytes,
     meta,
@@ -112,35 +110,31 @@ async function fromSnapshot(build, lock, entries, downloads) {
     files,
     abort: () => downloading.abort(),
   });
-  const later = laterInstall(pyodide, laterFiles, fetchLater);
+  const later = laterInstall(pyodide, fetchLater);
   const afterFirstJob = async () => loadOtherLibraries(pyodide, await later.install());
   return { pyodide, afterFirstJob, later };
 }
 
 /**
- * The packages' files a restore leaves for later, installed once when first asked for; a failed
- * download is fetched again at the next ask.
- * @param {any} pyodide @param {Promise<Map<string, Uint8Array>>} coming their download
- * @param {() => Promise<Map<string, Uint8Array>>} fetchAgain
+ * The packages' files a restore leaves for later, fetched and installed once, when first asked
+ * for (a failed download is fetched again at the next ask).
+ * @param {any} pyodide @param {() => Promise<Map<string, Uint8Array>>} fetchFiles
  * @returns {Later}
  */
-function laterInstall(pyodide, coming, fetchAgain) {
-  /** @type {Promise<Map<string, Uint8Array>> | undefined} */
-  let files = coming;
+function laterInstall(pyodide, fetchFiles) {
   /** @type {Promise<Map<string, Uint8Array>> | undefined} */
   let installing;
   const later = {
     pending: true,
     install() {
-      files ??= fetchAgain();
-      installing ??= files.then(
-        (unpacked) => {
-          installLater(pyodide, unpacked);
+      installing ??= fetchFiles().then(
+        (files) => {
+          installLater(pyodide, files);
           later.pending = false;
-          return unpacked;
+          return files;
         },
         (error) => {
-          files = installing = undefined;
+          installing = undefined;
           throw error;
         },
       );

@@ -3,6 +3,7 @@
 import base64
 import collections
 import json
+import time
 
 import numpy as np
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
@@ -173,6 +174,34 @@ def page_pixels(page, expression):
         }}"""
     )
     return to_array(obj)
+
+
+class HeldBack:
+    """The requests of a context's pages and workers to URLs matching `pattern`, held back until
+    `release` (and not after it)."""
+
+    def __init__(self, context, pattern):
+        self.routes = []
+        self.released = False
+        context.route(pattern, self._hold)
+
+    def _hold(self, route):
+        if self.released:
+            route.continue_()
+        else:
+            self.routes.append(route)
+
+    def release(self, page):
+        """Wait until one is held (Playwright hands them over while the test talks to `page`),
+        then let them go on."""
+        deadline = time.monotonic() + TIMEOUT_S
+        while not self.routes:
+            if time.monotonic() > deadline:
+                raise TimeoutError("no request was held back")
+            page.evaluate("() => new Promise((resolve) => requestAnimationFrame(resolve))")
+        self.released = True
+        for route in self.routes:
+            route.continue_()
 
 
 def wait_until(page, async_predicate):

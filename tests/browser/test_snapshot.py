@@ -4,12 +4,11 @@ Python starts the usual way. Chromium restores the one made in Chromium (the cro
 test_engines.py, sees each engine restore)."""
 
 import json
-import time
 
 import pytest
 
 from conftest import LAN_HOST
-from pages import TIMEOUT_S, Guarded, untwinned, wait_until
+from pages import Guarded, HeldBack, untwinned, wait_until
 from tools.layout import DIST
 from tools.server import make_server, running
 from tools.snapshot import BUILD_ONLY, package_files
@@ -288,22 +287,16 @@ def test_a_first_result_needs_only_the_files_of_the_start_and_a_lab_waits_for_th
 ):
     """later.bin held back: the page's first result comes all the same; a lab whose data is in
     it says it waits, then answers once it comes, as it answers after."""
-    held = []
     guarded = Guarded(browser)
-    guarded.context.route(f"**/{SNAPSHOT['later']}*", lambda route: held.append(route))
+    later = HeldBack(guarded.context, f"**/{SNAPSHOT['later']}*")
     guarded.page.goto(base_url)
     page = guarded.wait_ready()
     assert page.evaluate("async () => (await ndlab.ready).timings.snapshot") == "restored"
     page.wait_for_function(RESULT)
     page.evaluate(LAB_WAITING)
     page.wait_for_function("() => window.labSaid.some((m) => m.startsWith('Downloading the rest'))")
-    deadline = time.monotonic() + TIMEOUT_S
-    while not held:  # Playwright hands the route over while the test talks to the page
-        assert time.monotonic() < deadline, f"{SNAPSHOT['later']} was never requested"
-        page.evaluate("() => new Promise((resolve) => requestAnimationFrame(resolve))")
     assert page.evaluate("() => window.labAnswer") is None
-    for route in held:
-        route.continue_()
+    later.release(page)
     waited = page.evaluate("async () => JSON.stringify((await window.labRun).outputs)")
     again = page.evaluate(
         "async () => JSON.stringify((await ndlab.runLab('wind_return_speed', {})).outputs)"
