@@ -9,18 +9,30 @@
 
 /**
  * Register the service worker; resolve once it controls the page, or at once when it already
- * does, cannot, or is not installed (a hard reload leaves the page uncontrolled: so be it).
+ * does (the registration, and the browser's check for a newer build, go on meanwhile), cannot, or
+ * is not installed (a hard reload leaves the page uncontrolled: so be it).
  * @param {(reload: () => void) => void} onUpdate called when a new build is ready
- * @returns {Promise<ServiceWorkerRegistration | null>}
+ * @returns {Promise<void>}
  */
 export async function registerOffline(onUpdate) {
-  if (location.protocol === "file:") return null;
+  if (location.protocol === "file:") return;
   // Over plain http to another computer (a classroom served with --lan) browsers give no service
   // worker: say that the page will not work offline from this address.
   if (!window.isSecureContext)
     /** @type {HTMLElement} */ (document.getElementById("online-only")).hidden = false;
-  if (!("serviceWorker" in navigator)) return null;
-  const { serviceWorker } = navigator;
+  if (!("serviceWorker" in navigator)) return;
+  // register() waits behind the browser's own update check, which may take seconds on a busy
+  // machine: a page already controlled does not wait for it
+  const registered = register(navigator.serviceWorker, onUpdate);
+  if (!navigator.serviceWorker.controller) await registered;
+}
+
+/**
+ * Register the service worker, offer a newer build when one is installed, and wait for a first
+ * one to claim the page.
+ * @param {ServiceWorkerContainer} serviceWorker @param {(reload: () => void) => void} onUpdate
+ */
+async function register(serviceWorker, onUpdate) {
   let registration;
   try {
     registration = await serviceWorker.register(new URL("../sw.js", import.meta.url), {
@@ -30,7 +42,7 @@ export async function registerOffline(onUpdate) {
   } catch (error) {
     // Python starts all the same: only without the offline copy.
     console.warn("ndlab: offline support is not available:", error);
-    return null;
+    return;
   }
   const offer = (/** @type {ServiceWorker} */ waiting) =>
     onUpdate(() => {
@@ -47,7 +59,6 @@ export async function registerOffline(onUpdate) {
   });
   const newest = registration.installing ?? registration.waiting ?? registration.active;
   if (!serviceWorker.controller && newest && newest.state !== "activated") await claimed(newest);
-  return registration;
 }
 
 /**

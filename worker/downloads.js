@@ -115,6 +115,17 @@ export function watchDownloads(build) {
   };
   return {
     /**
+     * Request Pyodide's WebAssembly now, for Pyodide to take when it asks for it (as it fetches
+     * it: without integrity): it is the first large file a start needs, compiled while the rest
+     * comes.
+     */
+    requestRuntime() {
+      const url = `${PYODIDE_URL}pyodide.asm.wasm`;
+      const response = counted(url);
+      response.catch(() => {}); // a failure reaches Pyodide, which asks for this response
+      ahead.set(url, { integrity: "", response });
+    },
+    /**
      * Request these packages now; Pyodide, or the snapshot's start, asks for them once it has
      * started. (The lock lists matplotlib and micropip too: they load only when learners' code
      * imports them.)

@@ -38,12 +38,13 @@ const started = performance.now();
 export async function start() {
   // Pyodide's runtime script, fetched and run while the rest comes (loadPyodide finds it there)
   import(`${PYODIDE_URL}pyodide.asm.js`).catch(() => {}); // a failure reaches loadPyodide
-  const [build, lock] = await Promise.all([
-    fetchJson("../build.json"),
-    fetchJson("../pyodide/pyodide-lock.json"),
-  ]);
-  const entries = closure(lock, "ndlab");
+  const locked = fetchJson("../pyodide/pyodide-lock.json");
+  locked.catch(() => {}); // a failure is awaited below
+  const build = await fetchJson("../build.json");
   const downloads = watchDownloads(build);
+  downloads.requestRuntime();
+  const lock = await locked;
+  const entries = closure(lock, "ndlab");
   /** @type {Record<string, any>} */
   const timings = { snapshot: build.snapshot ? "" : "none in this build" };
   let pyodide;
