@@ -115,7 +115,7 @@ const MISSING_FILE = new Set([
  * @param {import("./startup.js").Python} python @param {any} request
  * @param {(message: any) => void} reply
  */
-async function installLater(python, request, reply) {
+async function waitForLater(python, request, reply) {
   if (!python.later?.pending) return;
   const message = "Downloading the rest of NumPy's and SciPy's files";
   reply({ type: EVENT.jobProgress, id: request.id, fraction: 0, message });
@@ -160,13 +160,13 @@ export const jobHandler = (ready) =>
       clearInterrupt();
       reply({ type: EVENT.started, id: request.id });
       // a learner's code may import anything, and running it twice could repeat what it did
-      if (request.type === JOB.code) await installLater(python, request, reply);
+      if (request.type === JOB.code) await waitForLater(python, request, reply);
       await prepare[request.type]?.(python.pyodide, request, reply);
       const t0 = performance.now();
       const run = () => blocking(request, () => callPython(python.py, request, reply));
       let result = run();
       if (python.later?.pending && MISSING_FILE.has(result.meta.error?.type)) {
-        await installLater(python, request, reply);
+        await waitForLater(python, request, reply);
         result = run();
       }
       if (request.type === JOB.pipeline) {

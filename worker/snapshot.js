@@ -19,9 +19,9 @@
 // They hold only what a restored Python may open (tools/snapshot.py): not the bytecode of the
 // modules the snapshot imported, nor what only compilers and type checkers read. The first,
 // snapshot/files.bin, holds what a restore needs (the libraries it loads, and ndlab's sources);
-// the second, snapshot/later.bin, the rest (the other libraries, bytecode and data), which
-// downloads meanwhile and is installed after the first result (`installLater`), or before a job
-// that needs it (worker/jobs.js).
+// the second, snapshot/later.bin, the rest (the other libraries, bytecode and data), which is
+// fetched and installed after the first job (`installLater`), or for a job that needs it
+// (worker/jobs.js).
 import { engineProfile, snapshotKey } from "./snapshot-fit.js";
 
 /** Loaded as Pyodide loads a package's libraries: local symbols, never unloaded. */
