@@ -207,7 +207,7 @@ export function createApi(onProgress, options = {}) {
      * @param {{name: string, params?: Record<string, any>}[]} steps
      * @param {any} input ImageData, a canvas, {data, width, height} with RGBA bytes, or what
      *   readArray returns (its array is already in the worker)
-     * @param {{signal?: AbortSignal, values?: boolean, histogram?: boolean, preview?: boolean}} options
+     * @param {{signal?: AbortSignal, onProgress?: (p: {fraction: number, message: string}) => void, values?: boolean, histogram?: boolean, preview?: boolean}} options
      *   `values`: also return the last array's values (Float32Array) when it is an image, to read
      *   them under the cursor; `histogram: false` leaves out the count of its values; `preview`: a
      *   slider preview, which may come back as a draft (`draft` k > 1: the steps ran on a copy k

@@ -6,7 +6,7 @@
 // until the person presses Run. CodeMirror (half a megabyte) loads when an editor first opens,
 // so the page's start does without it.
 import { LatestRunner } from "./scheduler.js";
-import { reveal } from "./views/common.js";
+import { reveal, sayProgress } from "./views/common.js";
 
 /** @type {Promise<any> | null} CodeMirror 6 with its Python mode, which build.py bundles */
 let codemirror = null;
@@ -254,9 +254,8 @@ export class CodeEditor {
     const code = this.view.state.doc.toString();
     const { note, busy } = this.el;
     note.hidden = true;
-    busy.textContent = "running…";
     // packages the code imports load first (matplotlib: seconds), and say so
-    const onProgress = (/** @type {{message: string}} */ p) => (busy.textContent = `${p.message}…`);
+    const onProgress = sayProgress(busy, "running…");
     try {
       const result = await this.ndlab.runCode(code, this.hooks.input(), {
         signal,

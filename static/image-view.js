@@ -10,7 +10,15 @@ import { ImageInputError, isArrayFile, readImage } from "./images.js";
 import { renderInfo, sizeText } from "./info.js";
 import { LatestRunner } from "./scheduler.js";
 import { show } from "./viewer.js";
-import { catalogueList, copyText, format, markStale, reveal, writeHelp } from "./views/common.js";
+import {
+  catalogueList,
+  copyText,
+  format,
+  markStale,
+  reveal,
+  sayProgress,
+  writeHelp,
+} from "./views/common.js";
 import { parts } from "./views/parts.js";
 
 /** @typedef {import("./permalink.js").Step} Step */
@@ -278,6 +286,7 @@ export class ImageView {
     try {
       const result = await this.ndlab.runPipeline(this.steps, this.input, {
         signal,
+        onProgress: sayProgress(this.el.busy, "computing…"),
         values: !preview,
         histogram: !preview,
         preview,

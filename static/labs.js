@@ -14,6 +14,7 @@ import {
   markStale,
   pressInList,
   reveal,
+  sayProgress,
   writeHelp,
 } from "./views/common.js";
 import { parts } from "./views/parts.js";
@@ -190,6 +191,7 @@ export class LabsView {
     const lab = this.lab;
     await this.ndlab.ready.catch(() => {}); // time the run, not Python's start (a failed start shows below)
     const started = performance.now();
+    const say = sayProgress(this.el.busy, "computing…");
     try {
       const params = this.data === null ? this.params : { ...this.params, data: this.data };
       const result = await this.ndlab.runLab(lab.name, params, {
@@ -198,6 +200,7 @@ export class LabsView {
           this.el.progress.hidden = false;
           this.el.progress.value = p.fraction;
           this.el.progress.title = p.message;
+          say(p);
         },
       });
       if (lab !== this.lab) return; // another lab was chosen meanwhile

@@ -214,3 +214,17 @@ function centrePressed(list) {
   if (!pressed || list.scrollHeight <= list.clientHeight) return;
   list.scrollTop = pressed.offsetTop - (list.clientHeight - pressed.offsetHeight) / 2;
 }
+
+/**
+ * A run's progress handler that says in its busy label what the run reports it is doing (the
+ * worker's "Downloading the rest of NumPy's and SciPy's files", a lab's step, a package loading),
+ * `idle` while it reports nothing.
+ * @param {HTMLElement} busy @param {string} idle
+ * @returns {(progress: {message?: string}) => void}
+ */
+export function sayProgress(busy, idle) {
+  busy.textContent = idle;
+  return ({ message }) => {
+    busy.textContent = message ? `${message}…` : idle;
+  };
+}

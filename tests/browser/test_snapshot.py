@@ -303,3 +303,16 @@ def test_a_first_result_needs_only_the_files_of_the_start_and_a_lab_waits_for_th
     )
     assert waited == again
     guarded.close()
+
+
+def test_a_lab_opened_by_its_link_says_it_waits_for_the_files_for_later(browser, base_url):
+    """What a learner sees: the lab's busy label says why it waits, then the lab's result."""
+    guarded = Guarded(browser)
+    later = HeldBack(guarded.context, f"**/{SNAPSHOT['later']}*")
+    guarded.page.goto(f"{base_url}#lab=fit_curve")
+    busy = guarded.page.locator("#lab-busy")
+    busy.filter(has_text="Downloading the rest of NumPy's and SciPy's files…").wait_for()
+    later.release(guarded.page)
+    guarded.page.wait_for_function("() => performance.getEntriesByName('ndlab:lab-result').length")
+    assert busy.is_hidden()
+    guarded.close()
