@@ -316,3 +316,25 @@ def test_a_lab_opened_by_its_link_says_it_waits_for_the_files_for_later(browser,
     guarded.page.wait_for_function("() => performance.getEntriesByName('ndlab:lab-result').length")
     assert busy.is_hidden()
     guarded.close()
+
+
+def test_files_for_later_that_do_not_download_are_named_and_fetched_again_when_next_needed(
+    browser, base_url
+):
+    guarded = Guarded(browser)
+    pattern = f"**/{SNAPSHOT['later']}*"
+    guarded.context.route(pattern, lambda route: route.abort())
+    guarded.page.goto(base_url)
+    page = guarded.wait_ready()
+    failed = page.evaluate(
+        """async () => {
+          try { await ndlab.runLab('fit_curve', {}); return null; }
+          catch (e) { return {message: e.message, hint: e.hint}; }
+        }"""
+    )
+    assert failed["message"].startswith("The packages' files this needs did not download:")
+    assert failed["hint"].startswith("Check the connection and try again")
+    guarded.context.unroute(pattern)
+    values = page.evaluate("async () => (await ndlab.runLab('fit_curve', {})).outputs.values")
+    assert values
+    guarded.close()
