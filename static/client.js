@@ -237,6 +237,7 @@ class Runner {
   stop(error) {
     this.close();
     this.rejectReady(error);
+    this.resolveSettled(); // it fetches nothing more: what waits for it goes on
     for (const { reject } of this.pending.values()) reject(error);
     this.pending.clear();
   }

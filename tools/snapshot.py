@@ -8,8 +8,8 @@ after the other (``files.bin``), serves dist/ on 127.0.0.1, and in each engine r
 this server); it is written as ``<engine>.bin``. The page also names the bytecode files of the
 modules it imported. The files a restored Python may open (``shipped``), the same for every
 snapshot, are then written in two parts: ``files.bin``, what a restore needs before its first result
-(``at_start``), and ``later.bin``, the rest, which the worker fetches meanwhile and installs after
-it. ``<engine>.json`` is each one's metadata: the engine's profile (how it lays out functions),
+(``at_start``), and ``later.bin``, the rest, which the worker fetches and installs once the
+first job is answered. ``<engine>.json`` is each one's metadata: the engine's profile (how it lays out functions),
 where each library went, the key of the runtime and packages it was made from, the lists of the
 two parts' files, and the sha256 of the three files. An engine that
 lays out functions as one before it makes none: its snapshot would be the same. The worker
@@ -80,7 +80,7 @@ def shipped(path: str, imported: set[str]) -> bool:
 
 def at_start(path: str, loaded: set[str]) -> bool:
     """Whether a restore needs the file at `path` before its first result: the libraries it loads
-    (`loaded`) and ndlab's sources, which its code export reads. The others (the libraries and
+    (`loaded`) and the Python sources (ndlab's, which its code export reads). The others (the libraries and
     bytecode of modules imported later, the packages' data) wait in ``later.bin``: a job that
     opens one before they are installed runs again once they are (worker/jobs.js)."""
     return path in loaded or path.endswith(".py")

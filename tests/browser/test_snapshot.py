@@ -239,11 +239,7 @@ def test_the_packages_files_are_what_a_restored_python_may_open(browser, base_ur
     for made in SNAPSHOT["made"]:
         meta = json.loads((DIST / made["meta"]).read_text())
         loaded = {library["path"] for library in meta["libraries"]}
-        first = [
-            p
-            for p in expected
-            if p in loaded or p.startswith(f"{SITE}/ndlab/") and p.endswith(".py")
-        ]
+        first = [p for p in expected if p in loaded or p.endswith(".py")]
         assert [path for path, _ in meta["files"]] == first
         assert [path for path, _ in meta["later"]] == [p for p in expected if p not in first]
         for part in ("files", "later"):
